@@ -1,0 +1,5 @@
+import sys
+
+from aktgranskning.app import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reading and writing spreadsheets (xlsx via openpyxl, csv)."""

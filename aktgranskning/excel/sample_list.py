@@ -1,0 +1,82 @@
+"""Reads a prepared sample list (xlsx/csv): one row per sampled case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.excel.columns import map_columns, require_columns
+from aktgranskning.excel.tables import read_table
+
+
+@dataclass(frozen=True)
+class SampleListRow:
+    row_number: int
+    case_number: str
+    case_type: str
+    gender: str
+    age: str
+    age_group: str
+    birth_year: str
+    birth_date: str
+    personnummer: str  # kept in memory only, to derive gender and age
+    caseworker: str
+    reserve: bool
+
+
+@dataclass(frozen=True)
+class SampleList:
+    path: Path
+    rows: list[SampleListRow]
+    unknown_columns: list[str]
+
+
+def read_sample_list(path: Path) -> SampleList:
+    table = read_table(path)
+    columns, unknown = map_columns(table.header)
+    require_columns(path, columns, ("case_number", "case_type"), table.header_row)
+
+    def cell(cells: list[str], field: str) -> str:
+        index = columns.get(field)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    rows: list[SampleListRow] = []
+    for number, cells in table.rows:
+        case_number = cell(cells, "case_number")
+        if not case_number:
+            raise FileProblem(path, "ärendenummer saknas.", f"rad {number}, kolumn {table.header[columns['case_number']]}")
+        case_type = cell(cells, "case_type")
+        if not case_type:
+            raise FileProblem(path, "ärendetyp saknas.", f"rad {number}, kolumn {table.header[columns['case_type']]}")
+        rows.append(
+            SampleListRow(
+                row_number=number,
+                case_number=case_number,
+                case_type=case_type,
+                gender=cell(cells, "gender"),
+                age=cell(cells, "age"),
+                age_group=cell(cells, "age_group"),
+                birth_year=cell(cells, "birth_year"),
+                birth_date=cell(cells, "birth_date"),
+                personnummer=cell(cells, "personnummer"),
+                caseworker=cell(cells, "caseworker"),
+                reserve=cell(cells, "reserve").casefold() in ("ja", "j", "x", "1", "true", "reserv"),
+            )
+        )
+    if not rows:
+        raise FileProblem(path, "listan innehåller inga ärenden under rubrikraden.", f"rad {table.header_row}")
+    _ensure_unique_case_numbers(path, rows)
+    return SampleList(path, rows, unknown)
+
+
+def _ensure_unique_case_numbers(path: Path, rows: list[SampleListRow]) -> None:
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.case_number in seen:
+            raise FileProblem(
+                path,
+                f"ärendenummer {row.case_number} förekommer två gånger (även på rad {seen[row.case_number]}).",
+                f"rad {row.row_number}",
+            )
+        seen[row.case_number] = row.row_number

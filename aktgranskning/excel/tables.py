@@ -1,0 +1,119 @@
+"""Reads the first sheet of an xlsx file, or a csv file, into rows of text with their row numbers.
+
+CSV may be UTF-8 (with or without BOM) or Windows-1252, separated by ';' or ','. Sizes are checked
+before anything is unpacked, so a zip bomb is refused rather than read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from aktgranskning.domain.errors import FileProblem
+
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_CSV_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    header: list[str]
+    header_row: int
+    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cell texts)
+
+
+def read_table(path: Path) -> Table:
+    if not path.exists():
+        raise FileProblem(path, "filen finns inte.")
+    suffix = path.suffix.casefold()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = list(_xlsx_rows(path))
+    elif suffix in (".csv", ".txt"):
+        rows = list(_csv_rows(path))
+    else:
+        raise FileProblem(path, "filtypen stöds inte; använd en Excelfil (.xlsx) eller en csv-fil.")
+    return _with_header(path, rows)
+
+
+def _with_header(path: Path, rows: list[tuple[int, list[str]]]) -> Table:
+    for index, (number, cells) in enumerate(rows):
+        if any(cell.strip() for cell in cells):
+            header = [cell.strip() for cell in cells]
+            body = [(n, c) for n, c in rows[index + 1 :] if any(x.strip() for x in c)]
+            return Table(path, header, number, body)
+    raise FileProblem(path, "filen innehåller inga rader.")
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    _ensure_safe_zip(path)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise FileProblem(path, f"filen kunde inte läsas som Excelfil ({type(exc).__name__}).") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _ensure_safe_zip(path: Path) -> None:
+    if not zipfile.is_zipfile(path):
+        raise FileProblem(path, "filen är ingen giltig Excelfil (.xlsx är ett zip-arkiv, och det här är inte det).")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileProblem(path, f"filen är skadad ({exc}).") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileProblem(
+            path,
+            f"filen packas upp till {unpacked // (1024 * 1024)} MB, mer än gränsen "
+            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB; den läses inte.",
+        )
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    raw = path.read_bytes()
+    if len(raw) > MAX_CSV_BYTES:
+        raise FileProblem(path, "filen är för stor för att läsas.")
+    text = decode_text(raw)
+    sample = text[:20000]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, [cell.strip() for cell in cells]
+    except csv.Error as exc:
+        raise FileProblem(path, f"raden kunde inte tolkas som csv ({exc}).", f"rad {reader.line_num}") from exc
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (BOM or not) first; Windows-1252 for files saved by older Excel."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")

@@ -1,0 +1,126 @@
+"""`kontrollera`: integrity and consistency of a granskningsfil, in plain Swedish."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aktgranskning.checklist_files import checklist_from_json, content_hash
+from aktgranskning.domain.case import CaseStatus
+from aktgranskning.domain.checklist import Applicability, applicability, effective_answers
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.domain.review import is_complete
+from aktgranskning.services.opening import open_review_file
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    facts: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def text(self) -> str:
+        lines = [f"Kontroll av {self.path}", ""]
+        lines += [f"  {fact}" for fact in self.facts]
+        if self.notes:
+            lines += ["", "Att känna till:"] + [f"  – {note}" for note in self.notes]
+        if self.problems:
+            lines += ["", f"Problem ({len(self.problems)}):"] + [f"  – {p}" for p in self.problems]
+            lines += ["", "Bedömning: filen har fel som behöver rättas."]
+        else:
+            lines += ["", "Bedömning: filen är hel och konsekvent."]
+        return "\n".join(lines)
+
+
+def check_review_file(path: Path) -> CheckReport:
+    report = CheckReport(path)
+    _check_sqlite_integrity(path, report)
+    if report.problems:
+        return report
+    session = open_review_file(path, reviewer="kontroll", read_only=True, upgrade=False)
+    try:
+        meta = session.meta
+        report.facts += [
+            f"Enhet: {meta.unit}, område: {meta.area}, förvaltning: {meta.administration}, år: {meta.year}",
+            f"Fil-id: {meta.file_uuid}",
+            f"Schemaversion: {meta.schema_version}",
+            f"Skapad med Aktgranskning {meta.app_version} ({meta.created_at})",
+        ]
+        with session.store.transaction() as tx:
+            rows = tx.checklist_rows()
+            all_answers = tx.all_answers()
+            cases = tx.cases()
+            audit_count = len(tx.audit_entries())
+        for checklist_id, version, stored_hash, definition in rows:
+            actual = content_hash(json.loads(definition))
+            verdict = "stämmer" if actual == stored_hash else "STÄMMER INTE"
+            report.facts.append(f"Checklista {checklist_id} version {version}: kontrollsumma {stored_hash[:12]}… {verdict}")
+            if actual != stored_hash:
+                report.problems.append(f"checklistan {checklist_id} har ändrats i filen efter att den skapades.")
+            checklist_from_json(definition, source=f"{path}, checklistan {checklist_id}")
+        progress = session.progress()
+        report.facts.append(
+            f"Akter: {progress.total} i urvalet, {progress.done} klara, {progress.in_progress} pågående, "
+            f"{progress.not_started} ej påbörjade, {progress.dropouts} bortfall"
+        )
+        answered = sum(1 for answers in all_answers.values() for a in answers.values() if a is not None)
+        report.facts.append(f"Svar: {answered}; rader i ändringsloggen: {audit_count}")
+        _check_cases(session.checklists, cases, all_answers, report)
+    finally:
+        session.close()
+    return report
+
+
+def _check_sqlite_integrity(path: Path, report: CheckReport) -> None:
+    try:
+        uri = f"file:{path.resolve().as_posix()}?mode=ro"
+        with sqlite3.connect(uri, uri=True) as connection:
+            result = connection.execute("PRAGMA integrity_check").fetchall()
+            foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise FileProblem(path, f"filen är ingen läsbar databas ({exc}).") from exc
+    if result != [("ok",)]:
+        report.problems.append("databasens integritetskontroll hittade fel: " + "; ".join(r[0] for r in result[:5]))
+    else:
+        report.facts.append("Databasens integritet: ok")
+    if foreign:
+        report.problems.append(f"{len(foreign)} rader pekar på saker som inte finns (främmande nycklar).")
+
+
+def _check_cases(checklists, cases, all_answers, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+    for case in cases:
+        checklist = checklists.get(case.case_type)
+        label = f"akt {case.sequence}"
+        if checklist is None:
+            report.problems.append(f"{label} har ärendetypen {case.case_type}, som saknar checklista i filen.")
+            continue
+        stored = all_answers.get(case.id, {})
+        for question_id, answer in stored.items():
+            if not checklist.has_question(question_id):
+                report.problems.append(f"{label} har ett svar på frågan {question_id}, som inte finns i checklistan.")
+                continue
+            question = checklist.question(question_id)
+            if answer is not None and answer not in question.allowed:
+                report.problems.append(f"{label}: frågan {question_id} har svaret {answer.value}, som inte är tillåtet.")
+        effective = effective_answers(checklist, stored)
+        for question in checklist.questions():
+            if question.condition is None or stored.get(question.id) is None:
+                continue
+            if applicability(question, effective) is not Applicability.APPLICABLE:
+                report.notes.append(
+                    f"{label}: frågan {question.id} har ett sparat svar men gäller inte längre "
+                    "(räknas som X)."
+                )
+        if case.status is CaseStatus.DONE and not is_complete(checklist, stored):
+            report.problems.append(f"{label} är markerad som klar men har obesvarade frågor.")
+        if case.status is CaseStatus.DROPOUT and case.dropout_reason is None:
+            report.problems.append(f"{label} är bortfall men saknar orsak.")
+        if case.is_reserve and case.replaces_case_id is None and stored:
+            report.notes.append(f"{label} är en oanvänd reserv men har svar.")

@@ -1,0 +1,142 @@
+"""A realistic, clearly synthetic demo: one förvaltning, two områden, three enheter, two years."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.case import Case, CaseStatus, DropoutReason, Gender
+from aktgranskning.domain.checklist import Applicability, Checklist, applicability, effective_answers
+from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_of, parse_age_bands
+from aktgranskning.services.opening import NewFileInfo, create_review_file, open_review_file
+
+DEMO_ADMINISTRATION = "Socialförvaltningen Demokommun"
+DEMO_SUFFIX = ".granskning"
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    area: str
+    unit: str
+    code: str
+    share_forhandsbedomning: float  # how many of the 20 cases are förhandsbedömningar
+    quality: float  # how well the unit documents, 0–1
+
+
+DEMO_UNITS = (
+    DemoUnit("Barn och familj", "Mottagningen", "MOT", 0.7, 0.86),
+    DemoUnit("Barn och familj", "Utredning barn", "UTB", 0.3, 0.78),
+    DemoUnit("Ungdom och vuxna", "Utredning ungdom", "UTU", 0.35, 0.70),
+)
+
+# Questions that are hard in practice (from the audit's findings): lower chance of Ja.
+_DIFFICULT = {
+    "fb.skyndsamt": 0.25,
+    "fb.tidigare_kannedom": 0.3,
+    "ut.skyndsamt": 0.45,
+    "ut.familjen_planering": 0.5,
+    "ut.strukturerad_metod": 0.55,
+    "ut.kommunicering": 0.3,
+    "ut.polisanmalan_stallningstagande": 0.4,
+}
+# Questions that are often not applicable.
+_OFTEN_X = {
+    "fb.forlangning_skal": 0.75,
+    "fb.aterkoppling": 0.2,
+    "ut.vald_risk": 0.5,
+    "ut.polisanmalan": 0.55,
+    "ut.nya_anmalningar": 0.5,
+    "ut.mal_insats": 0.2,
+}
+
+
+def demo_file_name(unit: str, year: int) -> str:
+    return f"{unit} {year}{DEMO_SUFFIX}"
+
+
+def write_demo(folder: Path, checklists: Sequence[Checklist], year: int | None = None, seed: int = 2026) -> list[Path]:
+    """Write the demo's files into `folder` and return their paths (this year's first)."""
+    year = year or date.today().year
+    by_id = {c.id: c for c in checklists}
+    written: list[Path] = []
+    for finished, file_year in ((False, year), (True, year - 1)):
+        for index, unit in enumerate(DEMO_UNITS):
+            rng = random.Random(f"{seed}-{unit.code}-{file_year}")
+            path = folder / demo_file_name(unit.unit, file_year)
+            info = NewFileInfo(DEMO_ADMINISTRATION, unit.area, unit.unit, file_year)
+            cases = _demo_cases(unit, file_year, rng)
+            create_review_file(path, info, [by_id["forhandsbedomning"], by_id["utredning"]], cases)
+            _answer_demo_cases(path, by_id, rng, unit, finished, dropout=index == 0 or finished)
+            written.append(path)
+    return written
+
+
+def _demo_cases(unit: DemoUnit, year: int, rng: random.Random) -> list[Case]:
+    bands = parse_age_bands(DEFAULT_AGE_BANDS)
+    caseworkers = [f"{unit.code}{n}" for n in range(1, rng.randint(6, 9))]
+    cases: list[Case] = []
+    for sequence in range(1, 26):
+        is_reserve = sequence > 20
+        case_type = "forhandsbedomning" if rng.random() < unit.share_forhandsbedomning else "utredning"
+        gender = Gender.FEMALE if sequence % 2 else Gender.MALE
+        if sequence % 11 == 0:
+            gender = Gender.UNKNOWN
+        cases.append(
+            Case(
+                id=0,
+                sequence=sequence,
+                case_number=f"DEMO-{year}-{unit.code}-{rng.randint(1000, 9999)}{sequence:02d}",
+                case_type=case_type,
+                gender=gender,
+                age_group=age_group_of(rng.randint(0, 17), bands),
+                caseworker_code=caseworkers[sequence % len(caseworkers)],
+                status=CaseStatus.NOT_STARTED,
+                is_reserve=is_reserve,
+            )
+        )
+    return cases
+
+
+def _answer_demo_cases(
+    path: Path, checklists: dict[str, Checklist], rng: random.Random, unit: DemoUnit, finished: bool, dropout: bool
+) -> None:
+    session = open_review_file(path, reviewer="demo")
+    try:
+        if dropout:
+            original = [c for c in session.cases() if not c.is_reserve]
+            session.mark_dropout(original[6].id, DropoutReason.FILE_MISSING, "Akten gick inte att hitta i systemet.")
+        reviewable = [c for c in session.cases() if c.counts_in_results]
+        to_answer = reviewable if finished else reviewable[:12]
+        answers = {
+            case.id: _synthetic_answers(checklists[case.case_type], rng, unit.quality, finished or number < 8)
+            for number, case in enumerate(to_answer)
+        }
+        reviewers = ["AB", "CD", "EF"]
+        for offset, reviewer in enumerate(reviewers):
+            part = {cid: a for i, (cid, a) in enumerate(answers.items()) if i % len(reviewers) == offset}
+            session.apply_answers(part, reviewer=reviewer, at=f"{session.meta.year}-10-{5 + offset:02d}T10:00:00+02:00")
+        for case_id in answers:
+            if session.first_gap(case_id) is None:
+                session.mark_done(case_id)
+    finally:
+        session.close()
+
+
+def _synthetic_answers(checklist: Checklist, rng: random.Random, quality: float, complete: bool) -> dict[str, Answer]:
+    answers: dict[str, Answer] = {}
+    questions = list(checklist.questions())
+    stop = len(questions) if complete else rng.randint(3, len(questions) - 3)
+    for question in questions[:stop]:
+        effective = effective_answers(checklist, answers)
+        if applicability(question, effective) is not Applicability.APPLICABLE:
+            continue
+        if Answer.NOT_APPLICABLE in question.allowed and rng.random() < _OFTEN_X.get(question.id, 0.03):
+            answers[question.id] = Answer.NOT_APPLICABLE
+            continue
+        chance = min(quality, _DIFFICULT.get(question.id, quality))
+        answers[question.id] = Answer.YES if rng.random() < chance else Answer.NO
+    return answers

@@ -1,0 +1,117 @@
+"""Turning a prepared sample list into a new granskningsfil."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from aktgranskning.domain.case import Case, CaseStatus, Gender
+from aktgranskning.domain.checklist import Checklist
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.domain.people import (
+    DEFAULT_AGE_BANDS,
+    UNKNOWN_AGE_GROUP,
+    age_group_of,
+    age_on,
+    parse_age_bands,
+    parse_personnummer,
+)
+from aktgranskning.excel.sample_list import SampleListRow, read_sample_list
+from aktgranskning.services.opening import NewFileInfo, create_review_file
+
+
+@dataclass(frozen=True)
+class NewFileReport:
+    path: Path
+    cases: int
+    reserves: int
+    unknown_columns: list[str]
+
+
+def create_from_sample_list(
+    target: Path,
+    sample_list: Path,
+    info: NewFileInfo,
+    checklists: Sequence[Checklist],
+    today: date | None = None,
+) -> NewFileReport:
+    listing = read_sample_list(sample_list)
+    today = today or date.today()
+    bands = parse_age_bands(DEFAULT_AGE_BANDS)
+    coder = CaseworkerCoder()
+    cases: list[Case] = []
+    sample_rows = [r for r in listing.rows if not r.reserve]
+    reserve_rows = [r for r in listing.rows if r.reserve]
+    for sequence, row in enumerate(sample_rows + reserve_rows, start=1):
+        checklist = _checklist_for(row, checklists, sample_list)
+        gender, age_group = _gender_and_age_group(row, today, bands)
+        cases.append(
+            Case(
+                id=0,
+                sequence=sequence,
+                case_number=row.case_number,
+                case_type=checklist.id,
+                gender=gender,
+                age_group=age_group,
+                caseworker_code=coder.code(row.caseworker),
+                status=CaseStatus.NOT_STARTED,
+                is_reserve=row.reserve,
+            )
+        )
+    create_review_file(target, info, checklists, cases)
+    return NewFileReport(target, len(sample_rows), len(reserve_rows), listing.unknown_columns)
+
+
+def _checklist_for(row: SampleListRow, checklists: Sequence[Checklist], path: Path) -> Checklist:
+    for checklist in checklists:
+        if checklist.matches_case_type(row.case_type):
+            return checklist
+    known = ", ".join(c.case_type for c in checklists)
+    raise FileProblem(
+        path,
+        f"ärendetypen ”{row.case_type}” har ingen checklista (kända ärendetyper: {known}).",
+        f"rad {row.row_number}",
+    )
+
+
+def _gender_and_age_group(row: SampleListRow, today: date, bands: tuple) -> tuple[Gender, str]:
+    facts = parse_personnummer(row.personnummer, today) if row.personnummer else None
+    gender = Gender.parse(row.gender) if row.gender else (facts.gender if facts else Gender.UNKNOWN)
+    if row.age_group:
+        return gender, row.age_group
+    age: int | None = None
+    if row.age.isdigit():
+        age = int(row.age)
+    elif row.birth_year.isdigit():
+        age = today.year - int(row.birth_year)
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.birth_date):
+        age = age_on(date.fromisoformat(row.birth_date), today)
+    elif facts is not None:
+        age = age_on(facts.birth_date, today)
+    return gender, age_group_of(age, bands) if age is not None else UNKNOWN_AGE_GROUP
+
+
+class CaseworkerCoder:
+    """Keeps short codes (signatures) as they are; turns anything that looks like a name into a
+    stable code H01, H02 … so that no caseworker's name is stored."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, str] = {}
+
+    def code(self, value: str) -> str:
+        cleaned = value.strip()
+        if not cleaned:
+            return ""
+        if re.fullmatch(r"[A-Za-zÅÄÖåäö0-9]{1,8}", cleaned) and not _looks_like_a_name(cleaned):
+            return cleaned.upper()
+        key = cleaned.casefold()
+        if key not in self._codes:
+            self._codes[key] = f"H{len(self._codes) + 1:02d}"
+        return self._codes[key]
+
+
+def _looks_like_a_name(text: str) -> bool:
+    return len(text) > 4 and text[0].isupper() and text[1:].islower()

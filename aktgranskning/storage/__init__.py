@@ -1,0 +1,1 @@
+"""The granskningsfil: SQLite through SQLAlchemy, with Alembic migrations."""

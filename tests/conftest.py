@@ -1,0 +1,68 @@
+"""Shared fixtures. Tests never touch the real user's settings or data folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from aktgranskning.domain.case import Case, CaseStatus, Gender  # noqa: E402
+from aktgranskning.domain.checklist import Checklist  # noqa: E402
+from aktgranskning.services.checklists import installed_checklists  # noqa: E402
+from aktgranskning.services.opening import NewFileInfo, create_review_file, open_review_file  # noqa: E402
+from aktgranskning.services.session import ReviewSession  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path_factory.mktemp("anvandare")
+    monkeypatch.setenv("AKTGRANSKNING_DATAMAPP", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def checklists() -> list[Checklist]:
+    return installed_checklists()
+
+
+@pytest.fixture(scope="session")
+def checklists_by_id(checklists: list[Checklist]) -> dict[str, Checklist]:
+    return {c.id: c for c in checklists}
+
+
+def make_cases(count: int = 6, reserves: int = 2) -> list[Case]:
+    cases = []
+    for sequence in range(1, count + reserves + 1):
+        cases.append(
+            Case(
+                id=0,
+                sequence=sequence,
+                case_number=f"TEST-{sequence:04d}",
+                case_type="utredning" if sequence % 2 == 0 else "forhandsbedomning",
+                gender=Gender.FEMALE if sequence % 2 else Gender.MALE,
+                age_group="6–12 år",
+                caseworker_code=f"HX{sequence % 3}",
+                status=CaseStatus.NOT_STARTED,
+                is_reserve=sequence > count,
+            )
+        )
+    return cases
+
+
+@pytest.fixture
+def review_file(tmp_path: Path, checklists: list[Checklist]) -> Path:
+    path = tmp_path / "Testenheten 2026.granskning"
+    info = NewFileInfo("Testförvaltningen", "Testområdet", "Testenheten", 2026)
+    create_review_file(path, info, checklists, make_cases())
+    return path
+
+
+@pytest.fixture
+def session(review_file: Path) -> Iterator[ReviewSession]:
+    opened = open_review_file(review_file, reviewer="testare")
+    yield opened
+    opened.close()

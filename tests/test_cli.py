@@ -1,0 +1,165 @@
+"""The CLI as a user runs it: a separate process, Swedish messages, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aktgranskning", *args],
+        capture_output=True, text=True, encoding="utf-8", cwd=cwd, timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    result = run("demo", str(folder), "--ar", "2026")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def test_version_and_swedish_help():
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("Aktgranskning ")
+    help_text = run("--help").stdout
+    assert "Användning:" in help_text and "kommandon" in help_text and "visa den här hjälpen" in help_text
+    assert "usage:" not in help_text and "show this help" not in help_text
+
+
+def test_demo_writes_three_units_in_two_areas_and_last_year(demo_folder):
+    names = sorted(p.name for p in demo_folder.iterdir())
+    assert len([n for n in names if "2026" in n]) == 3
+    assert len([n for n in names if "2025" in n]) == 3
+    areas = set()
+    for path in demo_folder.iterdir():
+        data = json.loads(run("status", str(path), "--json").stdout)
+        areas.add(data["omrade"])
+        assert data["akter"]["bortfall"] >= (1 if data["ar"] == 2025 else 0)
+        sample = [a for a in data["arenden"] if not a["reserv"]]
+        assert len(sample) == 20
+        assert {a["arendetyp"] for a in sample} == {"forhandsbedomning", "utredning"}
+        assert len({a["kon"] for a in sample}) >= 2 and len({a["handlaggare"] for a in sample}) >= 4
+        assert all(a["arendenummer"].startswith("DEMO-") for a in data["arenden"])
+    assert len(areas) == 2
+
+
+def test_status_json_agrees_with_the_file(demo_folder):
+    path = demo_folder / "Mottagningen 2026.granskning"
+    data = json.loads(run("status", str(path), "--json").stdout)
+    assert set(data) == {"forvaltning", "omrade", "enhet", "ar", "akter", "fragor", "arenden"}
+    akter = data["akter"]
+    assert akter["totalt"] == akter["klara"] + akter["pagaende"] + akter["ej_paborjade"] + akter["bortfall"]
+    assert akter["bortfall"] == 1 and akter["klara"] > 0 and akter["pagaende"] > 0
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT c.case_type, a.question_id, a.answer FROM answers a JOIN cases c ON c.id = a.case_id "
+            "WHERE c.status != 'bortfall' AND (c.is_reserve = 0 OR c.replaces_case_id IS NOT NULL)"
+        ).fetchall()
+        in_results = connection.execute(
+            "SELECT case_type, COUNT(*) FROM cases WHERE status != 'bortfall' "
+            "AND (is_reserve = 0 OR replaces_case_id IS NOT NULL) GROUP BY case_type"
+        ).fetchall()
+    cases_per_type = dict(in_results)
+    for question in data["fragor"]:
+        stored = [r[2] for r in rows if r[1] == question["id"]]
+        total = question["ja"] + question["nej"] + question["x"] + question["obesvarad"]
+        assert total == cases_per_type[question["checklista"]]
+        assert question["ja"] == stored.count("Ja")
+        assert question["nej"] == stored.count("Nej")
+        assert question["x"] >= stored.count("X")  # plus conditional questions that became X
+        if question["ja"] + question["nej"]:
+            assert question["andel"] == pytest.approx(question["ja"] / (question["ja"] + question["nej"]))
+        else:
+            assert question["andel"] is None
+    ids = [q["id"] for q in data["fragor"] if q["checklista"] == "forhandsbedomning"]
+    assert ids[0] == "fb.anmalare" and ids[-1] == "fb.aterkoppling"
+
+
+def test_status_text_is_swedish(demo_folder):
+    result = run("status", str(demo_folder / "Utredning barn 2025.granskning"))
+    assert result.returncode == 0
+    assert "klara" in result.stdout and " av " in result.stdout
+
+
+def test_kontrollera_says_the_file_is_whole(demo_folder):
+    result = run("kontrollera", str(demo_folder / "Mottagningen 2026.granskning"))
+    assert result.returncode == 0, result.stdout
+    assert "Databasens integritet: ok" in result.stdout
+    assert "Bedömning: filen är hel och konsekvent." in result.stdout
+
+
+def test_kontrollera_finds_an_answer_to_a_question_that_does_not_exist(demo_folder, tmp_path):
+    path = tmp_path / "ändrad.granskning"
+    path.write_bytes((demo_folder / "Utredning barn 2026.granskning").read_bytes())
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO answers VALUES (1, 'fb.finns_inte', 'Ja', '', 'x', '')")
+    result = run("kontrollera", str(path))
+    assert result.returncode == 1
+    assert "fb.finns_inte" in result.stdout and "som inte finns i checklistan" in result.stdout
+
+
+def test_ny_creates_a_file_from_a_csv_sample_list(tmp_path):
+    sample = tmp_path / "urval.csv"
+    sample.write_text(
+        "Ärendenummer;Ärendetyp;Kön;Ålder;Handläggare;Reserv\n"
+        "A-1;Förhandsbedömning;Flicka;7;AB1;\n"
+        "A-2;Utredning;Pojke;14;CD2;\n"
+        "A-3;Utredning;;;CD2;ja\n",
+        encoding="utf-8-sig",
+    )
+    target = tmp_path / "Enhet 2026.granskning"
+    result = run("ny", str(target), "--forvaltning", "F", "--omrade", "O", "--enhet", "Enhet", "--ar", "2026",
+                 "--urval", str(sample))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(run("status", str(target), "--json").stdout)
+    assert data["akter"]["totalt"] == 2
+    assert [(a["arendenummer"], a["kon"], a["aldersgrupp"], a["reserv"]) for a in data["arenden"]] == [
+        ("A-1", "kvinna", "6–12 år", False),
+        ("A-2", "man", "13–17 år", False),
+        ("A-3", "okänt", "okänd", True),
+    ]
+
+
+def test_ny_with_an_unknown_case_type_names_file_and_row(tmp_path):
+    sample = tmp_path / "urval.csv"
+    sample.write_text("Ärendenummer,Ärendetyp\nA-1,Utredning\nA-2,Familjerätt\n", encoding="utf-8")
+    result = run("ny", str(tmp_path / "x.granskning"), "--forvaltning", "F", "--omrade", "O", "--enhet", "E",
+                 "--ar", "2026", "--urval", str(sample))
+    assert result.returncode == 1
+    assert str(sample) in result.stderr and "rad 3" in result.stderr and "Familjerätt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.granskning").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "finns-inte.granskning"],
+        ["kontrollera", "finns-inte.granskning"],
+        ["status"],
+        ["okänt-kommando-som-inte-finns"],
+    ],
+)
+def test_errors_are_swedish_with_nonzero_exit_and_no_traceback(args, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    if args[0] == "okänt-kommando-som-inte-finns":
+        pytest.skip("an unknown first word is taken as a file for the window")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "fel" in result.stderr.casefold()
+
+
+def test_status_of_a_file_that_is_not_a_review_file(tmp_path):
+    path = tmp_path / "brev.xlsx"
+    path.write_bytes(b"PK\x03\x04 inte en granskningsfil")
+    result = run("status", str(path))
+    assert result.returncode == 1
+    assert f"Fel: {path}: filen är ingen granskningsfil" in result.stderr
