@@ -34,6 +34,7 @@ class CaseSummary:
     case: Case
     answered: int
     applicable: int
+    reviewers: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -98,12 +99,13 @@ class ReviewSession:
         with self._reading() as tx:
             cases = tx.cases()
             answers = tx.all_answers()
+            reviewers = tx.reviewers_by_case()
         summaries = []
         for case in cases:
             answered, applicable = answered_of_applicable(
                 self.checklist_for(case), answers.get(case.id, {})
             )
-            summaries.append(CaseSummary(case, answered, applicable))
+            summaries.append(CaseSummary(case, answered, applicable, tuple(reviewers.get(case.id, ()))))
         return summaries
 
     def question_states(self, case_id: int) -> list[QuestionState]:
@@ -251,7 +253,7 @@ class ReviewSession:
                     records[question_id] = new
                     tx.audit(AuditEntry(at, reviewer, case_id, question_id, "svar", _text(old.answer), _text(answer)))
                 stored = {qid: r.answer for qid, r in records.items()}
-                self._update_status(tx, case, status_after_answer_change(case.status, checklist, stored), at)
+                self._update_status(tx, case, status_after_answer_change(case.status, checklist, stored), at, reviewer)
 
     def unused_reserves(self) -> list[Case]:
         return [c for c in self.cases() if c.is_reserve and c.replaces_case_id is None]
@@ -279,11 +281,14 @@ class ReviewSession:
             if state is not Applicability.APPLICABLE:
                 raise UserError(f"Frågan ”{question.text}” gäller inte: {condition_reason(question, checklist)}")
 
-    def _update_status(self, tx: ReviewTransaction, case: Case, status: CaseStatus, at: str) -> None:
+    def _update_status(
+        self, tx: ReviewTransaction, case: Case, status: CaseStatus, at: str, who: str | None = None
+    ) -> None:
         if status is case.status:
             return
-        tx.update_case(case.id, at, status=status.value, reviewer=self.reviewer)
-        tx.audit(AuditEntry(at, self.reviewer, case.id, None, "status", case.status.value, status.value))
+        who = who or self.reviewer
+        tx.update_case(case.id, at, status=status.value, reviewer=who)
+        tx.audit(AuditEntry(at, who, case.id, None, "status", case.status.value, status.value))
 
     @staticmethod
     def _already_replaced(tx: ReviewTransaction, case_id: int) -> bool:

@@ -151,6 +151,15 @@ class ReviewTransaction:
             result.setdefault(case_id, {})[question_id] = Answer(answer) if answer else None
         return result
 
+    def reviewers_by_case(self) -> dict[int, list[str]]:
+        """Who answered questions in each case, in order of first appearance."""
+        result: dict[int, list[str]] = {}
+        query = select(AnswerRow.case_id, AnswerRow.reviewer).where(AnswerRow.answer.is_not(None)).distinct()
+        for case_id, reviewer in self.session.execute(query.order_by(AnswerRow.case_id, AnswerRow.reviewer)):
+            if reviewer:
+                result.setdefault(case_id, []).append(reviewer)
+        return result
+
     def put_answer(self, case_id: int, record: AnswerRecord) -> None:
         row = self.session.get(AnswerRow, (case_id, record.question_id))
         if row is None:

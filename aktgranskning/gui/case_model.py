@@ -1,0 +1,134 @@
+"""The case list as a Qt table model: a thin adapter over the service's case summaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from aktgranskning.domain.case import Case, CaseStatus, Gender
+from aktgranskning.services.session import CaseSummary
+
+COLUMNS = ("Nr", "Ärendenummer", "Ärendetyp", "Kön", "Åldersgrupp", "Status", "Besvarade", "Granskare")
+STATUS_COLUMN = 5
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_GENDER_LABELS = {Gender.FEMALE: "Flicka/kvinna", Gender.MALE: "Pojke/man", Gender.OTHER: "Annat", Gender.UNKNOWN: "Okänt"}
+_STATUS_COLOURS = {
+    CaseStatus.DONE: QColor("#1b7a3a"),
+    CaseStatus.IN_PROGRESS: QColor("#8a5a00"),
+    CaseStatus.DROPOUT: QColor("#9b1c1c"),
+    CaseStatus.NOT_STARTED: QColor("#555555"),
+}
+
+# Filter choices for the status filter: label and the test a case must pass.
+FILTERS: tuple[tuple[str, Any], ...] = (
+    ("Alla akter", lambda c: True),
+    ("Ej påbörjade", lambda c: c.in_sample and c.status is CaseStatus.NOT_STARTED),
+    ("Pågående", lambda c: c.status is CaseStatus.IN_PROGRESS),
+    ("Klara", lambda c: c.status is CaseStatus.DONE),
+    ("Bortfall", lambda c: c.status is CaseStatus.DROPOUT),
+    ("Att göra (ej klara)", lambda c: c.in_sample and c.status in (CaseStatus.NOT_STARTED, CaseStatus.IN_PROGRESS)),
+    ("Oanvända reserver", lambda c: not c.in_sample),
+)
+
+
+def status_label(case: Case, sequences: dict[int, int]) -> str:
+    if not case.in_sample:
+        return "Reserv (oanvänd)"
+    label = case.status.label
+    if case.status is CaseStatus.DROPOUT and case.dropout_reason is not None:
+        label = f"Bortfall: {case.dropout_reason.label.lower()}"
+    if case.replaces_case_id is not None:
+        label += f" (ersätter nr {sequences.get(case.replaces_case_id, '?')})"
+    return label
+
+
+class CaseTableModel(QAbstractTableModel):
+    def __init__(self, summaries: list[CaseSummary] | None = None, checklist_titles: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self._rows: list[CaseSummary] = []
+        self._titles: dict[str, str] = {}
+        self._sequences: dict[int, int] = {}
+        self.set_summaries(summaries or [], checklist_titles or {})
+
+    def set_summaries(self, summaries: list[CaseSummary], checklist_titles: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._rows = summaries
+        self._titles = checklist_titles
+        self._sequences = {s.case.id: s.case.sequence for s in summaries}
+        self.endResetModel()
+
+    def summary(self, row: int) -> CaseSummary:
+        return self._rows[row]
+
+    def row_of_case(self, case_id: int) -> int | None:
+        return next((i for i, s in enumerate(self._rows) if s.case.id == case_id), None)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        summary = self._rows[index.row()]
+        case = summary.case
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(summary, column)
+        if role == SORT_ROLE:
+            return self._sort_key(summary, column)
+        if role == CASE_ID_ROLE:
+            return case.id
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
+            return QBrush(_STATUS_COLOURS[case.status] if case.in_sample else QColor("#777777"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 6):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _display(self, summary: CaseSummary, column: int) -> str:
+        case = summary.case
+        values = (
+            str(case.sequence),
+            case.case_number,
+            self._titles.get(case.case_type, case.case_type),
+            _GENDER_LABELS[case.gender],
+            case.age_group,
+            status_label(case, self._sequences),
+            summary.label if case.in_sample and case.status is not CaseStatus.DROPOUT else "–",
+            ", ".join(summary.reviewers),
+        )
+        return values[column]
+
+    def _sort_key(self, summary: CaseSummary, column: int) -> Any:
+        if column == 0:
+            return summary.case.sequence
+        if column == 6:
+            return summary.answered / summary.applicable if summary.applicable else 0.0
+        return self._display(summary, column).casefold()
+
+
+class CaseFilterModel(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._test = FILTERS[0][1]
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, index: int) -> None:
+        self._test = FILTERS[index][1]
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, CaseTableModel)
+        return bool(self._test(model.summary(source_row).case))

@@ -1,0 +1,90 @@
+"""Starting the window: Swedish Qt texts, the style, the arguments (FIL or --demo)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from aktgranskning import __version__, cli_text
+from aktgranskning.logging_setup import configure_logging, log_unexpected
+from aktgranskning.paths import resources_dir, user_config_dir, user_data_dir
+from aktgranskning.services.settings import Settings
+from aktgranskning.services.workspace import Workspace
+
+
+def parse_gui_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    cli_text.install()
+    parser = argparse.ArgumentParser(prog="aktgranskning", description="Startar Aktgranskning.")
+    parser.add_argument("fil", nargs="?", type=Path, metavar="FIL", help="granskningsfil att öppna")
+    parser.add_argument("--demo", action="store_true", help="skapa en ny demofil och öppna den")
+    parser.add_argument("--skrivskyddad", action="store_true", help="öppna filen utan att kunna ändra den")
+    return parser.parse_args(list(argv))
+
+
+def install_swedish(app: QApplication) -> list[QTranslator]:
+    """Qt's own texts (Avbryt, Öppna …) in Swedish, from the translations shipped with PySide6."""
+    QLocale.setDefault(QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden))
+    translators = []
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_sv", "qt_sv"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            translators.append(translator)
+    return translators
+
+
+def apply_style(app: QApplication) -> None:
+    style = resources_dir() / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+
+
+def create_application(argv: Sequence[str] = ()) -> QApplication:
+    app = QApplication.instance() or QApplication(["aktgranskning", *argv])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Aktgranskning")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Aktgranskning")
+    install_swedish(app)
+    apply_style(app)
+    return app
+
+
+def build_main_window():  # type: ignore[no-untyped-def]
+    from aktgranskning.gui.main_window import MainWindow
+
+    settings = Settings(user_config_dir() / "installningar.json")
+    return MainWindow(Workspace(user_data_dir()), settings)
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = parse_gui_arguments(argv)
+    configure_logging()
+    app = create_application()
+    sys.excepthook = _show_unexpected_error
+    window = build_main_window()
+    window.show()
+    if args.demo:
+        window.open_demo()
+    elif args.fil is not None:
+        window.open_file(args.fil, read_only=args.skrivskyddad)
+    return app.exec()
+
+
+def _show_unexpected_error(kind, error, trace) -> None:  # type: ignore[no-untyped-def]
+    """A bug must not close the window silently or show a traceback: say it in Swedish, log it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    log_path = log_unexpected(error.with_traceback(trace))
+    QMessageBox.critical(
+        None,
+        "Ett oväntat fel inträffade",
+        f"Ett oväntat fel inträffade ({kind.__name__}). Alla svar som visats som sparade finns i filen.\n"
+        f"Detaljer finns i loggen: {log_path}",
+    )

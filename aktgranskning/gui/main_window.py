@@ -1,0 +1,307 @@
+"""The main window: a start page, the case list and the review view, wired in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget
+
+from aktgranskning.domain.case import CaseStatus
+from aktgranskning.domain.errors import UserError
+from aktgranskning.gui.case_list_page import CaseListPage
+from aktgranskning.gui.dialogs import DropoutDialog, HistoryDialog, NewFileDialog, ReviewerDialog
+from aktgranskning.gui.review_page import ReviewPage
+from aktgranskning.gui.start_page import StartPage
+from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.settings import REVIEWER_NAME, Settings, default_reviewer
+from aktgranskning.services.workspace import Workspace
+
+FILE_FILTER = "Granskningsfiler (*.granskning);;Alla filer (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace, settings: Settings) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.settings = settings
+        self.session: ReviewSession | None = None
+        self.setAcceptDrops(True)
+        self.resize(1280, 720)
+
+        self.start_page = StartPage()
+        self.case_list = CaseListPage()
+        self.review = ReviewPage()
+        self.pages = QStackedWidget()
+        for page in (self.start_page, self.case_list, self.review):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+
+        self.saved_label = QLabel("")
+        self.saved_label.setObjectName("savedLabel")
+        self.saved_label.setAccessibleName("Senast sparat")
+        self.reviewer_label = QLabel()
+        self.statusBar().addPermanentWidget(self.reviewer_label)
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self._build_menus()
+        self._connect()
+        self._show_reviewer()
+        self.start_page.set_recent(self.settings.recent_files())
+        self._update_title()
+
+    # --- wiring -------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Arkiv")
+        self._action(file_menu, "&Öppna granskningsfil…", QKeySequence.StandardKey.Open, self.choose_file)
+        self.recent_menu = file_menu.addMenu("&Senaste filer")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._action(file_menu, "&Ny granskningsfil från urvalslista…", QKeySequence.StandardKey.New, self.new_from_sample_list)
+        self._action(file_menu, "Öppna &demo", None, self.open_demo)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Avsluta", "Ctrl+Q", self.close)
+        view_menu = self.menuBar().addMenu("&Visa")
+        self.list_action = self._action(view_menu, "Ä&rendelistan", None, self.show_case_list)
+        settings_menu = self.menuBar().addMenu("&Inställningar")
+        self._action(settings_menu, "&Granskarens namn…", None, self.change_reviewer)
+        help_menu = self.menuBar().addMenu("&Hjälp")
+        self._action(help_menu, "&Kortkommandon", None, self.show_shortcuts)
+        self._action(help_menu, "&Om Aktgranskning", None, self.show_about)
+
+    def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        self.start_page.open_requested.connect(self.choose_file)
+        self.start_page.new_requested.connect(self.new_from_sample_list)
+        self.start_page.demo_requested.connect(self.open_demo)
+        self.start_page.recent_chosen.connect(self.open_file)
+        self.case_list.open_case.connect(self.open_case)
+        self.review.back_requested.connect(self.show_case_list)
+        self.review.case_finished.connect(self._case_finished)
+        self.review.navigate_requested.connect(self._navigate)
+        self.review.dropout_requested.connect(self.record_dropout)
+        self.review.history_requested.connect(self.show_history)
+        self.review.saved.connect(self._show_saved)
+        self.review.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    # --- files --------------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Öppna granskningsfil", "", FILE_FILTER)
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path, read_only: bool = False) -> bool:
+        try:
+            session = self.workspace.open(path, self.settings.reviewer(), read_only=read_only)
+        except UserError as error:
+            QMessageBox.warning(self, "Filen kunde inte öppnas", error.message)
+            return False
+        self._close_session()
+        self.session = session
+        self.settings.add_recent_file(path)
+        self.start_page.set_recent(self.settings.recent_files())
+        self.case_list.show_session(session)
+        self._update_title()
+        self.show_case_list()
+        first = session.first_unfinished_case()
+        if first is not None:
+            self.case_list.select_case(first.id)
+        return True
+
+    def open_demo(self) -> None:
+        try:
+            path = self.workspace.fresh_demo()
+        except UserError as error:
+            QMessageBox.warning(self, "Demon kunde inte skapas", error.message)
+            return
+        self.open_file(path)
+
+    def new_from_sample_list(self) -> None:
+        dialog = NewFileDialog(self)
+        if not dialog.exec():
+            return
+        sample_list, administration, area, unit, year = dialog.values()
+        suggested = str(sample_list.with_name(f"{unit} {year}.granskning"))
+        target, _ = QFileDialog.getSaveFileName(self, "Spara granskningsfilen som", suggested, FILE_FILTER)
+        if not target:
+            return
+        try:
+            report = self.workspace.create_from_sample_list(Path(target), sample_list, administration, area, unit, year)
+        except UserError as error:
+            QMessageBox.warning(self, "Granskningsfilen kunde inte skapas", error.message)
+            return
+        self.statusBar().showMessage(f"Skapade {report.path.name} med {report.cases} akter och {report.reserves} reserver.", 10000)
+        self.open_file(report.path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files():
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("(inga)").setEnabled(False)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.open_file(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
+    # --- pages --------------------------------------------------------------------------------
+    def show_case_list(self) -> None:
+        if self.session is None:
+            self.pages.setCurrentWidget(self.start_page)
+            return
+        current = self.review.case.id if self.pages.currentWidget() is self.review and self.review.case else None
+        self.case_list.reload()
+        if current is not None:
+            self.case_list.select_case(current)
+        self.pages.setCurrentWidget(self.case_list)
+        self.case_list.focus_table()
+
+    def open_case(self, case_id: int) -> None:
+        if self.session is None:
+            return
+        self.review.show_case(self.session, case_id)
+        self.pages.setCurrentWidget(self.review)
+        self.review.focus_first_gap()
+
+    def _navigate(self, delta: int) -> None:
+        if self.session is None or self.review.case is None:
+            return
+        cases = self.session.cases()
+        ids = [c.id for c in cases]
+        index = ids.index(self.review.case.id) + delta
+        if 0 <= index < len(ids):
+            self.open_case(ids[index])
+        else:
+            self.statusBar().showMessage("Det finns ingen fler akt åt det hållet.", 5000)
+
+    def _case_finished(self, case_id: int) -> None:
+        assert self.session is not None
+        case = self.session.case(case_id)
+        following = self.session.first_unfinished_case()
+        if following is None:
+            self.statusBar().showMessage(f"Akt {case.sequence} är klar. Alla akter i urvalet är klara!", 10000)
+            self.show_case_list()
+            return
+        self.statusBar().showMessage(f"Akt {case.sequence} är klar. Nu visas akt {following.sequence}.", 8000)
+        self.open_case(following.id)
+
+    def record_dropout(self, case_id: int) -> None:
+        if self.session is None:
+            return
+        case = self.session.case(case_id)
+        reserves = self.session.unused_reserves()
+        dialog = DropoutDialog(case, reserves[0] if reserves else None, self)
+        if not dialog.exec():
+            return
+        reason, text, use_reserve = dialog.chosen()
+        try:
+            replacement = self.session.mark_dropout(case_id, reason, text, use_reserve)
+        except UserError as error:
+            QMessageBox.warning(self, "Bortfallet kunde inte sparas", error.message)
+            return
+        self._show_saved(self.session.last_saved_at or "")
+        if replacement is not None:
+            self.statusBar().showMessage(
+                f"Akt {case.sequence} är bortfall. Reserv nr {replacement.sequence} ersätter den.", 10000
+            )
+            self.open_case(replacement.id)
+        else:
+            self.statusBar().showMessage(f"Akt {case.sequence} är bortfall.", 10000)
+            self.review.refresh()
+
+    def show_history(self, case_id: int) -> None:
+        if self.session is None:
+            return
+        case = self.session.case(case_id)
+        texts = {q.id: q.text for q in self.session.checklist_for(case).questions()}
+        HistoryDialog(f"akt {case.sequence}", self.session.audit_entries(case_id), texts, self).exec()
+
+    # --- settings and status ------------------------------------------------------------------
+    def change_reviewer(self) -> None:
+        dialog = ReviewerDialog(self.settings.get(REVIEWER_NAME), default_reviewer(), self)
+        if dialog.exec():
+            self.settings.set(REVIEWER_NAME, dialog.chosen())
+            if self.session is not None:
+                self.session.reviewer = self.settings.reviewer()
+            self._show_reviewer()
+
+    def _show_reviewer(self) -> None:
+        self.reviewer_label.setText(f"Granskare: {self.settings.reviewer()}")
+
+    def _show_saved(self, at: str) -> None:
+        if not at:
+            return
+        clock = datetime.fromisoformat(at).strftime("%H:%M:%S")
+        self.saved_label.setText(f"Sparat {clock}")
+
+    def _update_title(self) -> None:
+        if self.session is None:
+            self.setWindowTitle("Aktgranskning")
+            return
+        meta = self.session.meta
+        suffix = " (skrivskyddad)" if self.session.read_only else ""
+        self.setWindowTitle(f"{meta.unit} {meta.year} – {self.session.path.name}{suffix} – Aktgranskning")
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Kortkommandon", SHORTCUTS_TEXT)
+
+    def show_about(self) -> None:
+        from aktgranskning import __version__
+
+        QMessageBox.about(
+            self,
+            "Om Aktgranskning",
+            f"Aktgranskning {__version__}\n\nEgenkontroll av socialtjänstens akter. Programmet arbetar helt "
+            "utan nätverk och sparar inga personnummer eller namn.",
+        )
+
+    # --- closing ------------------------------------------------------------------------------
+    def _close_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Every answer is already in the file: nothing to ask, nothing to save.
+        focus = self.focusWidget()
+        if focus is not None:
+            focus.clearFocus()  # lets an open comment field finish (and save) first
+        self._close_session()
+        event.accept()
+
+
+SHORTCUTS_TEXT = """I ärendelistan
+  Enter – granska vald akt
+  ↑ / ↓ – välj akt
+
+När du granskar en akt
+  J eller 1 – Ja
+  N eller 2 – Nej
+  X eller 3 – X (ej aktuellt)
+  Delete – ta bort svaret
+  ↑ / ↓ – föregående / nästa fråga
+  F1 eller H – hjälptext och lagrum
+  K – kommentar
+  Ctrl+Z – ångra senaste svaret
+  Ctrl+Enter – markera akten som klar
+  Ctrl+→ / Ctrl+← – nästa / föregående akt
+  Esc – tillbaka till ärendelistan
+
+Överallt
+  Ctrl+O – öppna fil
+  Ctrl+Q – avsluta (allt är redan sparat)"""

@@ -1,0 +1,206 @@
+"""One control question in the review view: answered with J/N/X (or 1/2/3) from the keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.checklist import Applicability, Question
+from aktgranskning.services.session import QuestionState
+
+ANSWER_KEYS: dict[int, Answer] = {
+    Qt.Key.Key_J: Answer.YES,
+    Qt.Key.Key_1: Answer.YES,
+    Qt.Key.Key_N: Answer.NO,
+    Qt.Key.Key_2: Answer.NO,
+    Qt.Key.Key_X: Answer.NOT_APPLICABLE,
+    Qt.Key.Key_3: Answer.NOT_APPLICABLE,
+}
+_BUTTON_KEYS = {Answer.YES: "J", Answer.NO: "N", Answer.NOT_APPLICABLE: "X"}
+
+
+class QuestionRow(QFrame):
+    answered = Signal(str, object)  # question id, Answer or None
+    move_requested = Signal(int)  # -1 up, +1 down
+    comment_edited = Signal(str, str)
+    focused = Signal(str)
+
+    def __init__(self, number: int, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question = question
+        self.state: QuestionState | None = None
+        self.setObjectName("questionRow")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setProperty("current", False)
+        self.setProperty("inactive", False)
+
+        self.number_label = QLabel(f"{number}.")
+        self.number_label.setObjectName("questionNumber")
+        self.text_label = QLabel(question.text)
+        self.text_label.setWordWrap(True)
+        self.text_label.setObjectName("questionText")
+        self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+        self.buttons: dict[Answer, QPushButton] = {}
+        button_box = QHBoxLayout()
+        button_box.setSpacing(4)
+        for answer in question.allowed:
+            button = QPushButton(answer.value)
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setObjectName(f"answer{answer.name}")
+            button.setToolTip(f"Svara {answer.value} (tangent {_BUTTON_KEYS[answer]})")
+            button.setAccessibleName(f"Svara {answer.value} på fråga {number}")
+            button.clicked.connect(lambda _checked=False, a=answer: self._choose(a))
+            button_box.addWidget(button)
+            self.buttons[answer] = button
+        self.help_button = QPushButton("?")
+        self.help_button.setObjectName("helpButton")
+        self.help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.help_button.setToolTip("Visa hjälptext och lagrum (F1)")
+        self.help_button.setAccessibleName(f"Hjälp för fråga {number}")
+        self.help_button.clicked.connect(self.toggle_help)
+        self.comment_button = QPushButton("Kommentar")
+        self.comment_button.setObjectName("commentButton")
+        self.comment_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.comment_button.setToolTip("Skriv en kommentar till frågan (K)")
+        self.comment_button.setAccessibleName(f"Kommentar till fråga {number}")
+        self.comment_button.clicked.connect(self.edit_comment)
+        button_box.addSpacing(8)
+        button_box.addWidget(self.help_button)
+        button_box.addWidget(self.comment_button)
+
+        self.note_label = QLabel()
+        self.note_label.setObjectName("questionNote")
+        self.note_label.setWordWrap(True)
+        self.note_label.hide()
+        self.help_label = QLabel(self._help_text())
+        self.help_label.setObjectName("helpText")
+        self.help_label.setWordWrap(True)
+        self.help_label.setTextFormat(Qt.TextFormat.RichText)
+        self.help_label.hide()
+        self.comment_edit = QLineEdit()
+        self.comment_edit.setPlaceholderText("Kommentar (skriv inga namn eller personnummer)")
+        self.comment_edit.setAccessibleName(f"Kommentar till fråga {number}")
+        self.comment_edit.setMaxLength(2000)
+        self.comment_edit.editingFinished.connect(self._comment_finished)
+        self.comment_edit.hide()
+
+        layout = QGridLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setHorizontalSpacing(10)
+        layout.setVerticalSpacing(2)
+        layout.addWidget(self.number_label, 0, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text_label, 0, 1)
+        layout.addLayout(button_box, 0, 2, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.note_label, 1, 1, 1, 2)
+        layout.addWidget(self.help_label, 2, 1, 1, 2)
+        layout.addWidget(self.comment_edit, 3, 1, 1, 2)
+        layout.setColumnStretch(1, 1)
+        self.setAccessibleName(f"Fråga {number}: {question.text}")
+
+    # --- state --------------------------------------------------------------------------------
+    @property
+    def is_applicable(self) -> bool:
+        return self.state is not None and self.state.applicability is Applicability.APPLICABLE
+
+    def set_state(self, state: QuestionState, unsaved: Answer | None | bool = False) -> None:
+        """Show the answer that counts; `unsaved` is an answer kept on screen after a failed save."""
+        self.state = state
+        shown = state.answer if unsaved is False else unsaved
+        for answer, button in self.buttons.items():
+            button.setChecked(shown is answer)
+            button.setEnabled(state.applicability is Applicability.APPLICABLE)
+        inactive = state.applicability is not Applicability.APPLICABLE
+        self._set_property("inactive", inactive)
+        if unsaved is not False:
+            self.note_label.setText("Ej sparat – svaret finns kvar här tills det har sparats.")
+            self.note_label.setProperty("error", True)
+            self.note_label.show()
+        elif inactive:
+            prefix = "X – gäller inte. " if state.applicability is Applicability.NOT_APPLICABLE else "Väntar: "
+            self.note_label.setText(prefix + state.reason)
+            self.note_label.setProperty("error", False)
+            self.note_label.show()
+        else:
+            self.note_label.hide()
+        self.note_label.style().polish(self.note_label)
+        if state.comment and not self.comment_edit.hasFocus():
+            self.comment_edit.setText(state.comment)
+            self.comment_edit.show()
+        self.comment_button.setText("Kommentar ✓" if state.comment else "Kommentar")
+        answer_text = shown.value if isinstance(shown, Answer) else "obesvarad"
+        self.setAccessibleDescription(f"Svar: {answer_text}" + (". Gäller inte." if inactive else ""))
+
+    def _set_property(self, name: str, value: bool) -> None:
+        if self.property(name) != value:
+            self.setProperty(name, value)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def _help_text(self) -> str:
+        parts = []
+        if self.question.help_text:
+            parts.append(self.question.help_text)
+        if self.question.legal_basis:
+            parts.append(f"<b>Lagrum:</b> {self.question.legal_basis}")
+        return "<br>".join(parts) or "Ingen hjälptext finns för frågan."
+
+    # --- interaction --------------------------------------------------------------------------
+    def _choose(self, answer: Answer | None) -> None:
+        if not self.is_applicable:
+            return
+        if answer is not None and answer not in self.question.allowed:
+            return
+        self.answered.emit(self.question.id, answer)
+
+    def toggle_help(self) -> None:
+        self.help_label.setVisible(not self.help_label.isVisible())
+
+    def edit_comment(self) -> None:
+        self.comment_edit.show()
+        self.comment_edit.setFocus()
+
+    def _comment_finished(self) -> None:
+        text = self.comment_edit.text().strip()
+        if self.state is not None and text != self.state.comment:
+            self.comment_edited.emit(self.question.id, text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier))
+        if plain and key in ANSWER_KEYS:
+            self._choose(ANSWER_KEYS[key])
+        elif plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self._choose(None)
+        elif plain and key == Qt.Key.Key_Up:
+            self.move_requested.emit(-1)
+        elif plain and key == Qt.Key.Key_Down:
+            self.move_requested.emit(1)
+        elif key == Qt.Key.Key_F1 or (plain and key == Qt.Key.Key_H):
+            self.toggle_help()
+        elif plain and key == Qt.Key.Key_K:
+            self.edit_comment()
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._set_property("current", True)
+        self.focused.emit(self.question.id)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._set_property("current", False)
+        super().focusOutEvent(event)

@@ -1,0 +1,355 @@
+"""The review view for one case: its checklist's questions in order, answered from the keyboard.
+
+Every answer goes straight to the service, which commits it before returning. When a write fails
+the answer stays on screen, marked unsaved, and the reviewer can try again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.case import Case, CaseStatus
+from aktgranskning.domain.errors import UserError
+from aktgranskning.gui.case_model import status_label
+from aktgranskning.gui.question_row import QuestionRow
+from aktgranskning.services.session import Change, ReviewSession, SaveFailed
+
+_GENDER_TEXT = {"kvinna": "flicka/kvinna", "man": "pojke/man", "annat": "annat kön", "okänt": "kön okänt"}
+
+
+class ReviewPage(QWidget):
+    back_requested = Signal()
+    case_finished = Signal(int)
+    navigate_requested = Signal(int)  # -1 previous case, +1 next case
+    dropout_requested = Signal(int)
+    history_requested = Signal(int)
+    saved = Signal(str)  # the time of the last successful save
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: ReviewSession | None = None
+        self.case: Case | None = None
+        self.rows: list[QuestionRow] = []
+        self._unsaved: dict[str, Answer | None] = {}
+        self._undo: list[Change] = []
+
+        self.title = QLabel()
+        self.title.setObjectName("caseTitle")
+        self.details = QLabel()
+        self.details.setObjectName("caseDetails")
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.case_progress = QProgressBar()
+        self.case_progress.setObjectName("caseProgress")
+        self.case_progress.setFormat("%v av %m frågor besvarade")
+        self.case_progress.setAccessibleName("Frågor besvarade i akten")
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.retry_button = QPushButton("Försök spara igen")
+        self.retry_button.clicked.connect(self.retry_unsaved)
+        self.retry_button.hide()
+        self.reopen_button = QPushButton("Ta tillbaka akten till granskning")
+        self.reopen_button.clicked.connect(self._reopen)
+        self.reopen_button.hide()
+
+        self.questions_box = QWidget()
+        self.questions_layout = QVBoxLayout(self.questions_box)
+        self.questions_layout.setContentsMargins(0, 0, 8, 0)
+        self.questions_layout.setSpacing(4)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.questions_box)
+
+        self.previous_button = self._button("← Föregående akt", "Föregående akt (Ctrl+←)", lambda: self.navigate_requested.emit(-1))
+        self.back_button = self._button("Ärendelistan", "Tillbaka till ärendelistan (Esc)", self.back_requested.emit)
+        self.history_button = self._button("Historik", "Visa alla ändringar i akten", self._history)
+        self.dropout_button = self._button("Bortfall…", "Markera akten som bortfall med orsak", self._dropout)
+        self.done_button = self._button("Markera som klar", "Markera akten som klar (Ctrl+Enter)", self.mark_done)
+        self.done_button.setObjectName("doneButton")
+        self.done_button.setDefault(True)
+        self.next_button = self._button("Nästa akt →", "Nästa akt (Ctrl+→)", lambda: self.navigate_requested.emit(1))
+
+        header = QVBoxLayout()
+        header.addWidget(self.title)
+        header.addWidget(self.details)
+        header.addWidget(self.case_progress)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.retry_button)
+        banner_row.addWidget(self.reopen_button)
+        footer = QHBoxLayout()
+        footer.addWidget(self.previous_button)
+        footer.addWidget(self.back_button)
+        footer.addStretch(1)
+        footer.addWidget(self.history_button)
+        footer.addWidget(self.dropout_button)
+        footer.addWidget(self.done_button)
+        footer.addStretch(1)
+        footer.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(banner_row)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(footer)
+
+        self._shortcut("Esc", self.back_requested.emit)
+        self._shortcut("Ctrl+Z", self.undo)
+        self._shortcut("Ctrl+Right", lambda: self.navigate_requested.emit(1))
+        self._shortcut("Ctrl+Left", lambda: self.navigate_requested.emit(-1))
+        self._shortcut("Ctrl+Return", self.mark_done)
+        self._shortcut("Ctrl+Enter", self.mark_done)
+
+    def _button(self, text: str, tip: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        button.clicked.connect(slot)
+        return button
+
+    def _shortcut(self, keys: str, slot: object) -> None:
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    # --- showing a case -----------------------------------------------------------------------
+    def show_case(self, session: ReviewSession, case_id: int) -> None:
+        self.session = session
+        self.case = session.case(case_id)
+        self._unsaved.clear()
+        checklist = session.checklist_for(self.case)
+        self._build_rows(checklist)
+        self.refresh()
+        self.focus_first_gap()
+
+    def _build_rows(self, checklist) -> None:  # type: ignore[no-untyped-def]
+        while self.questions_layout.count():
+            item = self.questions_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.rows = []
+        number = 0
+        for section in checklist.sections:
+            heading = QLabel(section.title)
+            heading.setObjectName("sectionTitle")
+            self.questions_layout.addWidget(heading)
+            for question in section.questions:
+                number += 1
+                row = QuestionRow(number, question)
+                row.answered.connect(self._answer)
+                row.move_requested.connect(self._move)
+                row.comment_edited.connect(self._comment)
+                row.focused.connect(lambda _qid, r=row: self.scroll.ensureWidgetVisible(r, 0, 40))
+                self.questions_layout.addWidget(row)
+                self.rows.append(row)
+        self.questions_layout.addStretch(1)
+        previous: QWidget = self.case_progress
+        for row in self.rows:
+            QWidget.setTabOrder(previous, row)
+            previous = row
+        for button in (self.done_button, self.dropout_button, self.history_button, self.next_button,
+                       self.previous_button, self.back_button):
+            QWidget.setTabOrder(previous, button)
+            previous = button
+
+    def refresh(self) -> None:
+        """Re-read the case from the file and show it (answers, conditions, status)."""
+        assert self.session is not None and self.case is not None
+        self.case = self.session.case(self.case.id)
+        states = {s.question_id: s for s in self.session.question_states(self.case.id)}
+        for row in self.rows:
+            qid = row.question.id
+            row.set_state(states[qid], self._unsaved[qid] if qid in self._unsaved else False)
+        applicable = [r for r in self.rows if r.is_applicable]
+        answered = sum(1 for r in applicable if r.state and r.state.stored is not None)
+        self.case_progress.setMaximum(max(len(applicable), 1))
+        self.case_progress.setValue(answered)
+        self._show_header()
+
+    def _show_header(self) -> None:
+        assert self.session is not None and self.case is not None
+        case = self.case
+        checklist = self.session.checklist_for(case)
+        all_cases = self.session.cases()
+        sample_size = sum(1 for c in all_cases if not c.is_reserve)
+        kind = "Reserv " if case.is_reserve else "Akt "
+        self.title.setText(f"{kind}{case.sequence} av {sample_size} · {checklist.title}")
+        parts = [
+            f"Ärendenummer {case.case_number}",
+            _GENDER_TEXT.get(case.gender.value, case.gender.value),
+            case.age_group,
+            f"handläggare {case.caseworker_code or '–'}",
+            f"status: {status_label(case, {c.id: c.sequence for c in all_cases}).lower()}",
+        ]
+        self.details.setText(" · ".join(parts))
+        dropout = case.status is CaseStatus.DROPOUT
+        unused_reserve = not case.in_sample
+        if dropout:
+            text = case.dropout_text and f" – {case.dropout_text}"
+            self._show_banner(f"Akten är bortfall: {case.dropout_reason.label if case.dropout_reason else ''}{text}", error=False)
+        elif unused_reserve:
+            self._show_banner("Det här är en oanvänd reserv. Den granskas bara om den ersätter ett bortfall.", error=False)
+        elif not self._unsaved:
+            self.banner.hide()
+        self.reopen_button.setVisible(dropout)
+        for row in self.rows:
+            row.setEnabled(not dropout and not unused_reserve)
+        self.done_button.setEnabled(not dropout and not unused_reserve and not self.session.read_only)
+        self.dropout_button.setEnabled(case.in_sample and not dropout and not self.session.read_only)
+        self.done_button.setText("Klar ✓" if case.status is CaseStatus.DONE else "Markera som klar")
+
+    def _show_banner(self, text: str, error: bool) -> None:
+        self.banner.setText(text)
+        self.banner.setProperty("error", error)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner.show()
+
+    # --- focus --------------------------------------------------------------------------------
+    def current_row_index(self) -> int:
+        for index, row in enumerate(self.rows):
+            if row.hasFocus():
+                return index
+        return -1
+
+    def focus_first_gap(self) -> None:
+        for row in self.rows:
+            if row.is_applicable and row.state is not None and row.state.stored is None:
+                row.setFocus()
+                return
+        if self.case and self.case.status is CaseStatus.DONE:
+            self.next_button.setFocus()
+        else:
+            self.done_button.setFocus()
+
+    def _focus_next_applicable(self, after: int) -> None:
+        for row in self.rows[after + 1 :]:
+            if row.is_applicable:
+                row.setFocus()
+                return
+        self.done_button.setFocus()
+
+    def _move(self, delta: int) -> None:
+        index = self.current_row_index()
+        target = index + delta
+        while 0 <= target < len(self.rows):
+            if self.rows[target].isEnabled():
+                self.rows[target].setFocus()
+                return
+            target += delta
+
+    # --- changes ------------------------------------------------------------------------------
+    def _answer(self, question_id: str, answer: Answer | None) -> None:
+        if self._save_answer(question_id, answer):
+            index = next(i for i, r in enumerate(self.rows) if r.question.id == question_id)
+            if answer is not None:
+                self._focus_next_applicable(index)
+
+    def _save_answer(self, question_id: str, answer: Answer | None) -> bool:
+        assert self.session is not None and self.case is not None
+        try:
+            change = self.session.set_answer(self.case.id, question_id, answer)
+        except SaveFailed as failure:
+            self._unsaved[question_id] = answer
+            self.refresh()
+            self._show_banner(failure.message, error=True)
+            self.retry_button.show()
+            return False
+        except UserError as error:
+            self.message.emit(error.message)
+            return False
+        self._unsaved.pop(question_id, None)
+        self._undo.append(change)
+        self._after_save()
+        return True
+
+    def _after_save(self) -> None:
+        assert self.session is not None
+        if not self._unsaved:
+            self.retry_button.hide()
+        self.refresh()
+        if self.session.last_saved_at:
+            self.saved.emit(self.session.last_saved_at)
+
+    def retry_unsaved(self) -> None:
+        for question_id, answer in list(self._unsaved.items()):
+            if not self._save_answer(question_id, answer):
+                return
+        self.message.emit("Alla svar är sparade.")
+
+    def _comment(self, question_id: str, text: str) -> None:
+        assert self.session is not None and self.case is not None
+        try:
+            self.session.set_comment(self.case.id, question_id, text)
+        except UserError as error:
+            self._show_banner(error.message, error=True)
+            return
+        self._after_save()
+
+    def undo(self) -> None:
+        if not self._undo or self.session is None:
+            self.message.emit("Det finns inget svar att ångra.")
+            return
+        change = self._undo.pop()
+        try:
+            self.session.undo(change)
+        except UserError as error:
+            self._undo.append(change)
+            self._show_banner(error.message, error=True)
+            return
+        if self.case is None or change.case_id != self.case.id:
+            self.show_case(self.session, change.case_id)
+        else:
+            self._after_save()
+        row = next(r for r in self.rows if r.question.id == change.question_id)
+        row.setFocus()
+        before = change.before.value if change.before else "obesvarad"
+        self.message.emit(f"Ångrade: frågan är nu {before}.")
+
+    def mark_done(self) -> None:
+        assert self.session is not None and self.case is not None
+        gap = self.session.first_gap(self.case.id)
+        if gap is not None:
+            row = next(r for r in self.rows if r.question.id == gap)
+            row.setFocus()
+            self.message.emit("Alla frågor som gäller måste besvaras innan akten är klar. Första obesvarade fråga är markerad.")
+            return
+        try:
+            self.session.mark_done(self.case.id)
+        except UserError as error:
+            self._show_banner(error.message, error=True)
+            return
+        self._after_save()
+        self.case_finished.emit(self.case.id)
+
+    def _reopen(self) -> None:
+        assert self.session is not None and self.case is not None
+        try:
+            self.session.reopen(self.case.id)
+        except UserError as error:
+            self._show_banner(error.message, error=True)
+            return
+        self._after_save()
+        self.focus_first_gap()
+
+    def _dropout(self) -> None:
+        if self.case is not None:
+            self.dropout_requested.emit(self.case.id)
+
+    def _history(self) -> None:
+        if self.case is not None:
+            self.history_requested.emit(self.case.id)
