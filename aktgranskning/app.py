@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from collections.abc import Sequence
 
 from aktgranskning.cli import SUBCOMMANDS, run_cli
 
 
 def wants_cli(argv: Sequence[str]) -> bool:
-    return bool(argv) and (argv[0] in SUBCOMMANDS or argv[0] in ("-h", "--help", "--version"))
+    """Subcommands and --help/--version go to the CLI. A first word that is neither a file nor
+    looks like one is a mistyped command: the CLI says so instead of opening a window."""
+    if not argv:
+        return False
+    first = argv[0]
+    if first in SUBCOMMANDS or first in ("-h", "--help", "--version"):
+        return True
+    return not first.startswith("-") and not _looks_like_a_path(first)
+
+
+def _looks_like_a_path(text: str) -> bool:
+    return Path(text).exists() or "." in text or "/" in text or "\\" in text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -59,7 +59,7 @@ class DropoutDialog(QDialog):
         layout.addWidget(buttons)
 
     def chosen(self) -> tuple[DropoutReason, str, bool]:
-        return self.reason.currentData(), self.text.text().strip(), self.use_reserve.isChecked()
+        return DropoutReason(self.reason.currentData()), self.text.text().strip(), self.use_reserve.isChecked()
 
 
 _FIELD_LABELS = {"svar": "Svar", "kommentar": "Kommentar", "status": "Status", "reserv": "Reserv"}

@@ -1,0 +1,214 @@
+"""The reviewer's window driven from the keyboard, checked against the file on disk."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.case import CaseStatus
+from aktgranskning.gui.dialogs import DropoutDialog
+from aktgranskning.gui.question_row import QuestionRow
+from aktgranskning.services.session import SaveFailed
+from tests.gui.conftest import press
+
+K = Qt.Key
+
+
+def stored_answers(path, case_id):
+    with sqlite3.connect(path) as connection:
+        return dict(connection.execute(
+            "SELECT question_id, answer FROM answers WHERE case_id = ? AND answer IS NOT NULL", (case_id,)
+        ).fetchall())
+
+
+def case_status(path, case_id):
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+
+
+def focused_row() -> QuestionRow:
+    widget = QApplication.focusWidget()
+    assert isinstance(widget, QuestionRow), f"focus is on {widget!r}"
+    return widget
+
+
+def test_opening_shows_the_case_list_with_the_first_unfinished_case_focused(window, review_file):
+    assert window.pages.currentWidget() is window.case_list
+    assert QApplication.focusWidget() is window.case_list.table
+    first = window.session.first_unfinished_case()
+    assert window.case_list.selected_case_id() == first.id
+    assert "Testenheten 2026" in window.windowTitle() and review_file.name in window.windowTitle()
+
+
+def test_a_whole_case_by_keyboard_only(window, review_file, qtbot):
+    case = window.session.first_unfinished_case()
+    press(qtbot, K.Key_Return)
+    assert window.pages.currentWidget() is window.review
+    keystrokes = 1
+    seen = []
+    while isinstance(QApplication.focusWidget(), QuestionRow):
+        row = focused_row()
+        seen.append(row.question.id)
+        press(qtbot, K.Key_N if row.question.id == "fb.anmalare" else K.Key_J)
+        keystrokes += 1
+    assert QApplication.focusWidget() is window.review.done_button
+    press(qtbot, K.Key_Return)  # "Markera som klar"
+    keystrokes += 1
+    checklist = window.session.checklist_for(case)
+    assert seen == checklist.question_ids()  # no conditions in förhandsbedömning: all 14 apply
+    assert keystrokes == len(seen) + 2  # Enter to open, one per question, one to finish
+    answers = stored_answers(review_file, case.id)
+    assert answers["fb.anmalare"] == "Nej"
+    assert all(answers[q] == "Ja" for q in seen[1:])
+    assert case_status(review_file, case.id) == "klar"
+    # finishing moves on to the next case that is not finished
+    assert window.review.case.id != case.id and window.review.case.status is not CaseStatus.DONE
+
+
+def _open_first_case_of_type(window, qtbot, case_type):
+    case = next(c for c in window.session.cases() if c.case_type == case_type and c.in_sample)
+    window.open_case(case.id)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QuestionRow))
+    return case
+
+
+def _focus_question(window, question_id):
+    row = next(r for r in window.review.rows if r.question.id == question_id)
+    row.setFocus()
+    return row
+
+
+def test_conditional_question_becomes_x_and_cannot_be_answered(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "utredning")
+    _focus_question(window, "ut.barnet_till_tals")
+    press(qtbot, K.Key_J)
+    child = next(r for r in window.review.rows if r.question.id == "ut.barnet_till_tals_orsak")
+    assert not child.is_applicable and child.state.answer is Answer.NOT_APPLICABLE
+    assert not any(button.isEnabled() for button in child.buttons.values())
+    assert child.note_label.isVisible() and "Gäller bara när" in child.note_label.text()
+    # focus skipped the child and went to the next applicable question
+    assert focused_row().question.id == "ut.barnets_installning"
+    child.setFocus()
+    press(qtbot, K.Key_N)
+    assert "ut.barnet_till_tals_orsak" not in stored_answers(review_file, case.id)
+    # answering the parent Nej makes the child applicable and focus goes to it
+    _focus_question(window, "ut.barnet_till_tals")
+    press(qtbot, K.Key_N)
+    assert focused_row().question.id == "ut.barnet_till_tals_orsak"
+    press(qtbot, K.Key_3)
+    assert stored_answers(review_file, case.id)["ut.barnet_till_tals_orsak"] == "X"
+
+
+def test_undo_restores_the_previous_answer_in_the_file(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    press(qtbot, K.Key_J)  # question 1: Ja
+    press(qtbot, K.Key_Up)
+    press(qtbot, K.Key_2)  # question 1: Nej
+    assert stored_answers(review_file, case.id)["fb.anmalare"] == "Nej"
+    press(qtbot, K.Key_Z, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert stored_answers(review_file, case.id)["fb.anmalare"] == "Ja"
+    press(qtbot, K.Key_Z, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert "fb.anmalare" not in stored_answers(review_file, case.id)
+    assert focused_row().question.id == "fb.anmalare"
+
+
+def test_dropout_with_a_reserve(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    reserve = window.session.unused_reserves()[0]
+
+    def fill_in_dialog():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, DropoutDialog)
+        assert dialog.use_reserve.isChecked() and f"nr {reserve.sequence}" in dialog.use_reserve.text()
+        dialog.reason.setCurrentIndex(1)  # Akten saknas
+        dialog.text.setText("Akten hittades inte")
+        dialog.accept()
+
+    QTimer.singleShot(0, fill_in_dialog)
+    window.review.dropout_button.click()
+    with sqlite3.connect(review_file) as connection:
+        rows = dict((r[0], r[1:]) for r in connection.execute(
+            "SELECT id, status, dropout_reason, dropout_text, replaces_case_id FROM cases"))
+    assert rows[case.id] == ("bortfall", "akten_saknas", "Akten hittades inte", None)
+    assert rows[reserve.id][3] == case.id
+    # the replacement opens for review; both are visible in the list
+    assert window.review.case.id == reserve.id
+    window.show_case_list()
+    statuses = {s.case.id: s for s in window.case_list.model._rows}
+    assert statuses[case.id].case.status is CaseStatus.DROPOUT
+    assert statuses[reserve.id].case.in_sample
+
+
+def test_a_failed_save_keeps_the_answer_on_screen(window, review_file, qtbot, monkeypatch):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    real_set_answer = window.session.set_answer
+
+    def disk_full(*args, **kwargs):
+        raise SaveFailed(f"{review_file}: svaret kunde inte sparas (database or disk is full).")
+
+    monkeypatch.setattr(window.session, "set_answer", disk_full)
+    press(qtbot, K.Key_J)
+    row = focused_row()  # focus stays on the question that was not saved
+    assert row.question.id == "fb.anmalare"
+    assert row.buttons[Answer.YES].isChecked()
+    assert "Ej sparat" in row.note_label.text()
+    assert window.review.banner.isVisible() and "kunde inte sparas" in window.review.banner.text()
+    assert "fb.anmalare" not in stored_answers(review_file, case.id)
+    monkeypatch.setattr(window.session, "set_answer", real_set_answer)
+    window.review.retry_button.click()
+    assert stored_answers(review_file, case.id)["fb.anmalare"] == "Ja"
+    assert not window.review.retry_button.isVisible()
+
+
+def test_esc_goes_back_and_ctrl_arrows_change_case(window, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    press(qtbot, K.Key_Right, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert window.review.case.sequence == case.sequence + 1
+    press(qtbot, K.Key_Left, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert window.review.case.id == case.id
+    press(qtbot, K.Key_Escape)
+    assert window.pages.currentWidget() is window.case_list
+    assert window.case_list.selected_case_id() == case.id
+
+
+def test_mark_done_with_gaps_jumps_to_the_first_gap(window, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    press(qtbot, K.Key_J, K.Key_J)
+    window.review.done_button.click()
+    assert focused_row().question.id == window.session.checklist_for(case).question_ids()[2]
+    assert window.session.case(case.id).status is CaseStatus.IN_PROGRESS
+
+
+def test_comment_is_saved(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    row = focused_row()
+    press(qtbot, K.Key_K)
+    assert QApplication.focusWidget() is row.comment_edit
+    qtbot.keyClicks(row.comment_edit, "Oklart vem som ")  # QTest types ASCII only
+    row.comment_edit.insert("anmält")
+    press(qtbot, K.Key_Return)
+    with sqlite3.connect(review_file) as connection:
+        comment = connection.execute(
+            "SELECT comment FROM answers WHERE case_id = ? AND question_id = 'fb.anmalare'", (case.id,)).fetchone()
+    assert comment == ("Oklart vem som anmält",)
+
+
+def test_qt_dialog_buttons_are_swedish(window, qtbot):
+    def check_and_close():
+        dialog = QApplication.activeModalWidget()
+        texts = [b.text() for b in dialog.findChildren(type(window.review.done_button))]
+        assert any("Avbryt" in t for t in texts), texts
+        dialog.reject()
+
+    case = window.session.first_unfinished_case()
+    QTimer.singleShot(0, check_and_close)
+    window.record_dropout(case.id)
+
+
+def test_ctrl_q_quits_without_asking(window, qtbot):
+    press(qtbot, K.Key_Q, modifier=Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert window.session is None
