@@ -102,7 +102,7 @@ class QuestionRow(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setHorizontalSpacing(10)
         layout.setVerticalSpacing(2)
-        layout.addWidget(self.number_label, 0, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.number_label, 0, 0)
         layout.addWidget(self.text_label, 0, 1)
         layout.addLayout(button_box, 0, 2, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.note_label, 1, 1, 1, 2)
@@ -143,6 +143,15 @@ class QuestionRow(QFrame):
         self.comment_button.setText("Kommentar ✓" if state.comment else "Kommentar")
         answer_text = shown.value if isinstance(shown, Answer) else "obesvarad"
         self.setAccessibleDescription(f"Svar: {answer_text}" + (". Gäller inte." if inactive else ""))
+
+    def clear_for_next_case(self) -> None:
+        """The row is reused for another case of the same checklist: forget this case's extras."""
+        self.state = None
+        self.comment_edit.blockSignals(True)
+        self.comment_edit.clear()
+        self.comment_edit.blockSignals(False)
+        self.comment_edit.hide()
+        self.help_label.hide()
 
     def _set_property(self, name: str, value: bool) -> None:
         if self.property(name) != value:

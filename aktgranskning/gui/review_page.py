@@ -45,6 +45,7 @@ class ReviewPage(QWidget):
         self.rows: list[QuestionRow] = []
         self._unsaved: dict[str, Answer | None] = {}
         self._undo: list[Change] = []
+        self._built_for: object = None
 
         self.title = QLabel()
         self.title.setObjectName("caseTitle")
@@ -128,19 +129,31 @@ class ReviewPage(QWidget):
 
     # --- showing a case -----------------------------------------------------------------------
     def show_case(self, session: ReviewSession, case_id: int) -> None:
+        if session is not self.session:
+            self._built_for = None
+            self._undo.clear()
         self.session = session
         self.case = session.case(case_id)
         self._unsaved.clear()
         checklist = session.checklist_for(self.case)
-        self._build_rows(checklist)
+        if checklist is not self._built_for:
+            self._build_rows(checklist)
+            self._built_for = checklist
+        else:
+            for row in self.rows:
+                row.clear_for_next_case()
+        self.scroll.verticalScrollBar().setValue(0)
         self.refresh()
         self.focus_first_gap()
 
     def _build_rows(self, checklist) -> None:  # type: ignore[no-untyped-def]
         while self.questions_layout.count():
             item = self.questions_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
         self.rows = []
         number = 0
         for section in checklist.sections:

@@ -51,6 +51,7 @@ class StartPage(QWidget):
         box = QWidget()
         box.setLayout(column)
         box.setMaximumWidth(640)
+        box.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         layout.addWidget(box, 1, Qt.AlignmentFlag.AlignHCenter)
 

@@ -1,0 +1,129 @@
+"""Benchmark of the reviewer window: keystrokes per case, and key press → answer durable on disk.
+
+    python benchmarks/review_keyboard.py [--svar 400]
+
+(a) Keystrokes to finish a case from the keyboard (goal: one per applicable question plus one).
+(b) Time from a key press in the review view until the answer is committed to the file (the
+    service commits before the key handler returns), median and 99th percentile, next to a bare
+    sqlite3 insert+commit with the same durability settings (WAL, synchronous=FULL) on the same
+    disk in the same run. Goal: within 2× of the bare commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def bare_sqlite_commits(folder: Path, count: int) -> list[float]:
+    path = folder / "bare.sqlite"
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("CREATE TABLE answers (case_id INTEGER, question_id TEXT, answer TEXT, "
+                       "PRIMARY KEY (case_id, question_id))")
+    times = []
+    for index in range(count):
+        start = time.perf_counter()
+        connection.execute("BEGIN")
+        connection.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", (index % 25, f"q{index % 22}", "Ja"))
+        connection.execute("COMMIT")
+        times.append(time.perf_counter() - start)
+    connection.close()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--svar", type=int, default=400, help="antal tangenttryck att mäta")
+    args = parser.parse_args()
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from aktgranskning.domain.case import CaseStatus
+    from aktgranskning.gui.launch import create_application
+    from aktgranskning.gui.question_row import QuestionRow
+    from aktgranskning.gui.review_page import ReviewPage
+    from aktgranskning.services.checklists import installed_checklists
+    from aktgranskning.services.demo import write_demo
+    from aktgranskning.services.opening import open_review_file
+
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder_name:
+        folder = Path(folder_name)
+        os.environ["AKTGRANSKNING_DATAMAPP"] = str(folder / "anvandare")
+        app = create_application()
+        path = write_demo(folder / "demo", installed_checklists(), year=2026)[0]
+        session = open_review_file(path, reviewer="benchmark")
+        page = ReviewPage()
+        page.resize(1366, 768)
+        page.show()
+        page.activateWindow()
+        app.processEvents()
+
+        # (a) keystrokes to finish each not-started case type from the keyboard
+        print("(a) Tangenttryck för att göra klart en akt")
+        done_types: set[str] = set()
+        for case in session.cases():
+            if case.status is not CaseStatus.NOT_STARTED or not case.in_sample or case.case_type in done_types:
+                continue
+            page.show_case(session, case.id)
+            app.processEvents()
+            keys = 0
+            while isinstance(QApplication.focusWidget(), QuestionRow):
+                QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
+                keys += 1
+            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+            keys += 1
+            finished = session.case(case.id).status is CaseStatus.DONE
+            applicable = sum(1 for s in session.question_states(case.id) if s.applicability.value == "applicable")
+            print(f"    {session.checklist_for(case).title}: {keys} tangenttryck, {applicable} frågor som gäller "
+                  f"(mål {applicable + 1}); klar: {'ja' if finished else 'NEJ'}")
+            done_types.add(case.case_type)
+
+        # (b) key press → durable answer
+        target = next(c for c in session.cases() if c.in_sample and c.status is not CaseStatus.DROPOUT
+                      and c.status is not CaseStatus.DONE)
+        page.show_case(session, target.id)
+        app.processEvents()
+        row = page.rows[0]
+        keys = (Qt.Key.Key_J, Qt.Key.Key_N)
+        latencies = []
+        for index in range(args.svar):
+            row.setFocus()
+            start = time.perf_counter()
+            QTest.keyClick(row, keys[index % 2])
+            latencies.append(time.perf_counter() - start)
+        with sqlite3.connect(path) as check:
+            last = check.execute("SELECT answer FROM answers WHERE case_id = ? AND question_id = ?",
+                                 (target.id, row.question.id)).fetchone()[0]
+        assert last == ("Nej" if args.svar % 2 == 0 else "Ja"), last
+        bare = bare_sqlite_commits(folder, args.svar)
+        session.close()
+
+    app_median, app_p99 = statistics.median(latencies) * 1000, percentile(latencies, 0.99) * 1000
+    bare_median, bare_p99 = statistics.median(bare) * 1000, percentile(bare, 0.99) * 1000
+    print(f"(b) Från tangenttryck till sparat svar på disk ({args.svar} svar)")
+    print(f"    Aktgranskning:           median {app_median:.2f} ms, 99:e percentilen {app_p99:.2f} ms")
+    print(f"    sqlite3 insert+commit:   median {bare_median:.2f} ms, 99:e percentilen {bare_p99:.2f} ms")
+    print(f"    Kvot (median):           {app_median / bare_median:.2f}× (mål: högst 2×)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
