@@ -15,6 +15,7 @@ from aktgranskning.gui.case_list_page import CaseListPage
 from aktgranskning.gui.dialogs import DropoutDialog, HistoryDialog, NewFileDialog, ReviewerDialog
 from aktgranskning.gui.review_page import ReviewPage
 from aktgranskning.gui.start_page import StartPage
+from aktgranskning.services.file_lock import FileInUse
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.settings import REVIEWER_NAME, Settings, default_reviewer
 from aktgranskning.services.workspace import Workspace
@@ -100,6 +101,12 @@ class MainWindow(QMainWindow):
     def open_file(self, path: Path, read_only: bool = False) -> bool:
         try:
             session = self.workspace.open(path, self.settings.reviewer(), read_only=read_only)
+        except FileInUse as busy:
+            answer = QMessageBox.question(
+                self, "Filen används redan", f"{busy.message}\n\nVill du öppna filen skrivskyddad?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            return answer == QMessageBox.StandardButton.Yes and self.open_file(path, read_only=True)
         except UserError as error:
             QMessageBox.warning(self, "Filen kunde inte öppnas", error.message)
             return False

@@ -216,11 +216,15 @@ class ReviewPage(QWidget):
             self._show_banner(f"Akten är bortfall: {case.dropout_reason.label if case.dropout_reason else ''}{text}", error=False)
         elif unused_reserve:
             self._show_banner("Det här är en oanvänd reserv. Den granskas bara om den ersätter ett bortfall.", error=False)
+        elif self.session.read_only:
+            self._show_banner("Filen är öppnad skrivskyddad: du kan läsa svaren men inte ändra dem.", error=False)
         elif not self._unsaved:
             self.banner.hide()
         self.reopen_button.setVisible(dropout)
         for row in self.rows:
             row.setEnabled(not dropout and not unused_reserve)
+            for button in row.buttons.values():
+                button.setEnabled(button.isEnabled() and not self.session.read_only)
         self.done_button.setEnabled(not dropout and not unused_reserve and not self.session.read_only)
         self.dropout_button.setEnabled(case.in_sample and not dropout and not self.session.read_only)
         self.done_button.setText("Klar ✓" if case.status is CaseStatus.DONE else "Markera som klar")

@@ -14,6 +14,7 @@ from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review_file import FileMeta, now_iso
+from aktgranskning.services.file_lock import FileLock
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage.engine import SQLITE_MAGIC
 from aktgranskning.storage.migrate import current_revision, head_revision, known_revisions, upgrade_to_head
@@ -89,6 +90,9 @@ def open_review_file(path: Path, reviewer: str, read_only: bool = False, upgrade
     written next to the file; files from a newer version or that are not granskningsfiler
     are refused with a message that says what is wrong."""
     _ensure_looks_like_review_file(path)
+    lock = FileLock(path)
+    if not read_only:
+        lock.acquire(reviewer)
     store = ReviewStore.open(path, read_only=read_only)
     try:
         revision = _checked_revision(path, store)
@@ -101,12 +105,14 @@ def open_review_file(path: Path, reviewer: str, read_only: bool = False, upgrade
                 )
             backup_before_upgrade(path, revision)
             upgrade_to_head(store.engine)
-        return ReviewSession(store, reviewer)
+        return ReviewSession(store, reviewer, on_close=lock.release)
     except FileProblem:
         store.close()
+        lock.release()
         raise
     except Exception as exc:  # any database failure becomes a message, never a traceback
         store.close()
+        lock.release()
         raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({exc}).") from exc
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -64,8 +65,9 @@ class Change:
 
 
 class ReviewSession:
-    def __init__(self, store: ReviewStore, reviewer: str) -> None:
+    def __init__(self, store: ReviewStore, reviewer: str, on_close: Callable[[], None] | None = None) -> None:
         self.store = store
+        self._on_close = on_close
         self.reviewer = reviewer or "okänd"
         with self._reading() as tx:
             self.meta: FileMeta = replace(tx.read_meta(), schema_version=store.schema_revision() or "")
@@ -82,6 +84,9 @@ class ReviewSession:
 
     def close(self) -> None:
         self.store.close()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
 
     # --- reading ------------------------------------------------------------------------------
     def cases(self) -> list[Case]:

@@ -212,3 +212,27 @@ def test_ctrl_q_quits_without_asking(window, qtbot):
     press(qtbot, K.Key_Q, modifier=Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible())
     assert window.session is None
+
+
+def test_a_file_open_elsewhere_can_be_opened_read_only(window, review_file, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from aktgranskning.services.opening import open_review_file
+
+    window._close_session()
+    other = open_review_file(review_file, reviewer="kollega")
+    try:
+        def answer_yes():
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox) and "kollega" in box.text()
+            box.button(QMessageBox.StandardButton.Yes).click()
+
+        QTimer.singleShot(0, answer_yes)
+        assert window.open_file(review_file)
+        assert window.session.read_only and "skrivskyddad" in window.windowTitle()
+        case = window.session.first_unfinished_case()
+        window.open_case(case.id)
+        assert "skrivskyddad" in window.review.banner.text()
+        assert not any(b.isEnabled() for r in window.review.rows for b in r.buttons.values())
+    finally:
+        other.close()
