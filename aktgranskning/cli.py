@@ -12,7 +12,7 @@ from aktgranskning import __version__, cli_text
 from aktgranskning.domain.errors import UserError
 from aktgranskning.logging_setup import log_unexpected
 
-SUBCOMMANDS = ("demo", "ny", "status", "kontrollera")
+SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -57,7 +57,26 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("kontrollera", help="kontrollera att en granskningsfil är hel och konsekvent")
     check.add_argument("fil", metavar="FIL", type=Path, help="granskningsfilen")
 
-    for sub in (demo, new, status, check):
+    sample = commands.add_parser(
+        "urval", help="dra ett stratifierat urval per enhet ur ärendelistan från verksamhetssystemet"
+    )
+    sample.add_argument("arendelista", metavar="ÄRENDELISTA", type=Path, help="exporten (xlsx eller csv)")
+    sample.add_argument("-o", "--utfil", required=True, type=Path, metavar="URVAL.xlsx", help="urvalsboken som skrivs")
+    sample.add_argument("--per-enhet", type=int, default=20, metavar="N", help="akter per enhet (standard 20)")
+    sample.add_argument("--reserver", type=int, default=5, metavar="N", help="reserver per enhet (standard 5)")
+    sample.add_argument("--seed", type=int, metavar="N", help="slumpfrö; samma frö ger samma urval")
+    sample.add_argument("--aldersgrupper", default=None, metavar="GRUPPER",
+                        help='åldersgrupper, t.ex. "0-5,6-12,13-17" (standard 0-5,6-12,13-17,18-25,26-64,65-)')
+    sample.add_argument("--arendetyp", metavar="T", help="ta bara med ärenden av denna typ")
+    sample.add_argument("--fran", metavar="DATUM", help="ta bara med ärenden från detta datum (ÅÅÅÅ-MM-DD)")
+    sample.add_argument("--till", metavar="DATUM", help="ta bara med ärenden till och med detta datum")
+    sample.add_argument("--kolumn", action="append", default=[], metavar="FÄLT=RUBRIK",
+                        help="ange en kolumn själv, t.ex. --kolumn arendenummer=\"Akt nr\"")
+    sample.add_argument("--granskningsfiler", type=Path, metavar="MAPP", help="skapa en granskningsfil per enhet här")
+    sample.add_argument("--forvaltning", metavar="F", help="förvaltningens namn (för granskningsfilerna)")
+    sample.add_argument("--ar", type=int, metavar="ÅR", help="granskningsåret (för granskningsfilerna)")
+
+    for sub in (demo, new, status, check, sample):
         sub._positionals.title = "argument"
         sub._optionals.title = "flaggor"
     parser._optionals.title = "flaggor"
@@ -146,7 +165,55 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_ERROR
 
 
+def _sample(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from aktgranskning.domain.people import DEFAULT_AGE_BANDS
+    from aktgranskning.excel.case_list import parse_mapping
+    from aktgranskning.excel.sample_workbook import write_sample_workbook
+    from aktgranskning.services.checklists import installed_checklists
+    from aktgranskning.services.sampling import SamplingOptions, draw_round, review_files_for_round
+
+    if args.granskningsfiler and not (args.forvaltning and args.ar):
+        raise UserError("--granskningsfiler kräver också --forvaltning och --ar.")
+    if args.per_enhet < 1 or args.reserver < 0:
+        raise UserError("--per-enhet måste vara minst 1 och --reserver minst 0.")
+    try:
+        mapping = parse_mapping(args.kolumn)
+        date_from = date.fromisoformat(args.fran) if args.fran else None
+        date_to = date.fromisoformat(args.till) if args.till else None
+    except ValueError as error:
+        raise UserError(str(error) if "Kolumn" in str(error) or "fält" in str(error) else
+                        f"Datumet kunde inte tolkas ({error}); skriv ÅÅÅÅ-MM-DD.") from error
+    options = SamplingOptions(args.per_enhet, args.reserver, args.seed, args.aldersgrupper or DEFAULT_AGE_BANDS,
+                              args.arendetyp, date_from, date_to)
+    sampling = draw_round(args.arendelista, options, mapping)
+    write_sample_workbook(sampling, args.utfil)
+    source = sampling.source
+    print(f"Läste {len(source.cases)} ärenden ur {source.path.name}; {sampling.filtered_out} föll bort i filtren.")
+    print("Kolumner: " + ", ".join(f"{header}" for header in source.used_columns.values()))
+    if source.derived_from_personnummer:
+        print("Kön och ålder räknades fram ur personnummer i minnet; personnumren sparades inte.")
+    if source.ignored_columns:
+        print("Lästes inte (namn): " + ", ".join(source.ignored_columns))
+    if source.unknown_columns:
+        print("Okända kolumner som inte användes: " + ", ".join(source.unknown_columns))
+    print(f"Slumpfrö: {sampling.seed} (ange --seed {sampling.seed} för att få samma urval igen)")
+    for unit in sampling.units:
+        result = unit.result
+        print(f"  {unit.unit}: {len(result.chosen)} av {sum(result.population_per_stratum.values())} ärenden, "
+              f"{len(result.reserves)} reserver, {result.distinct_caseworkers} olika handläggare")
+    for warning in sampling.warnings:
+        print(f"Obs: {warning}")
+    print(f"Urvalet är sparat i {args.utfil}")
+    if args.granskningsfiler:
+        written = review_files_for_round(sampling, args.granskningsfiler, args.forvaltning, args.ar, installed_checklists())
+        print(f"Skapade {len(written)} granskningsfiler i {args.granskningsfiler}")
+    return EXIT_OK
+
+
 _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    "urval": _sample,
     "demo": _demo,
     "ny": _new,
     "status": _status,

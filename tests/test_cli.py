@@ -161,3 +161,43 @@ def test_status_of_a_file_that_is_not_a_review_file(tmp_path):
     result = run("status", str(path))
     assert result.returncode == 1
     assert f"Fel: {path}: filen är ingen granskningsfil" in result.stderr
+
+
+def _export(tmp_path: Path) -> Path:
+    lines = ["Ärendenummer;Kön;Ålder;Handläggare;Ärendetyp;Enhet;Område"]
+    for i in range(90):
+        lines.append(f"U-{i};{'K' if i % 2 else 'M'};{i % 18};Handläggare {i % 7};"
+                     f"{'Utredning' if i % 3 else 'Förhandsbedömning'};{'Enhet A' if i < 60 else 'Enhet B'};Norr")
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_urval_writes_a_reproducible_workbook_and_review_files(tmp_path):
+    export = _export(tmp_path)
+    first = run("urval", str(export), "-o", str(tmp_path / "a.xlsx"), "--seed", "11",
+                "--granskningsfiler", str(tmp_path / "filer"), "--forvaltning", "F", "--ar", "2026")
+    assert first.returncode == 0, first.stderr
+    assert "Enhet A: 20 av 60 ärenden, 5 reserver, 7 olika handläggare" in first.stdout
+    assert "Enhet B: 20 av 30 ärenden" in first.stdout
+    second = run("urval", str(export), "-o", str(tmp_path / "b.xlsx"), "--seed", "11")
+    from python_calamine import CalamineWorkbook
+
+    def cases(path):
+        book = CalamineWorkbook.from_path(str(path))
+        return {name: [row[1] for row in book.get_sheet_by_name(name).to_python()[1:26]] for name in book.sheet_names}
+
+    assert cases(tmp_path / "a.xlsx") == cases(tmp_path / "b.xlsx")
+    data = json.loads(run("status", str(tmp_path / "filer" / "Enhet A 2026.granskning"), "--json").stdout)
+    assert data["akter"]["totalt"] == 20 and sum(a["reserv"] for a in data["arenden"]) == 5
+    assert data["omrade"] == "Norr"
+    assert {a["handlaggare"] for a in data["arenden"]} <= {f"H{n:02d}" for n in range(1, 8)}
+    assert second.returncode == 0
+
+
+def test_urval_with_an_unknown_column_mapping_is_a_swedish_error(tmp_path):
+    export = _export(tmp_path)
+    result = run("urval", str(export), "-o", str(tmp_path / "u.xlsx"), "--kolumn", "arendenummer=Finns inte")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert str(export) in result.stderr and "”Finns inte”" in result.stderr
+    assert not (tmp_path / "u.xlsx").exists()

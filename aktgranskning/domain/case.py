@@ -60,7 +60,8 @@ class Gender(str, Enum):
 
 _GENDER_WORDS = {
     "k": Gender.FEMALE, "kvinna": Gender.FEMALE, "flicka": Gender.FEMALE, "f": Gender.FEMALE,
-    "kv": Gender.FEMALE, "tjej": Gender.FEMALE,
+    "kv": Gender.FEMALE, "tjej": Gender.FEMALE, "kvinna/flicka": Gender.FEMALE, "flicka/kvinna": Gender.FEMALE,
+    "man/pojke": Gender.MALE, "pojke/man": Gender.MALE,
     "m": Gender.MALE, "man": Gender.MALE, "pojke": Gender.MALE, "p": Gender.MALE, "kille": Gender.MALE,
     "annat": Gender.OTHER, "annan": Gender.OTHER, "ickebinär": Gender.OTHER,
     "okänt": Gender.UNKNOWN, "okänd": Gender.UNKNOWN, "": Gender.UNKNOWN,

@@ -48,7 +48,16 @@ def age_group_of(age: int | None, bands: tuple[AgeBand, ...]) -> str:
     for band in bands:
         if band.contains(age):
             return band.label
+    last = bands[-1] if bands else None
+    if last is not None and last.high is not None and age > last.high:
+        return f"{last.high + 1}+ år"
     return UNKNOWN_AGE_GROUP
+
+
+def age_group_order(label: str) -> tuple[int, str]:
+    """Sort key that puts '6–12 år' before '13–17 år' and 'okänd' last."""
+    digits = re.match(r"\d+", label)
+    return (int(digits.group()) if digits else 10**6, label)
 
 
 def age_on(birth: date, on: date) -> int:

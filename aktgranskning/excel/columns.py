@@ -20,6 +20,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "area": ("område", "avdelning"),
     "reserve": ("reserv",),
     "sequence": ("löpnummer", "nr"),
+    "date": ("datum", "inkom", "inkomstdatum", "registreringsdatum", "beslutsdatum", "avslutsdatum"),
 }
 
 # Columns whose content must never be read into the product (names of clients).

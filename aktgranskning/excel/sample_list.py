@@ -32,8 +32,8 @@ class SampleList:
     unknown_columns: list[str]
 
 
-def read_sample_list(path: Path) -> SampleList:
-    table = read_table(path)
+def read_sample_list(path: Path, sheet: str | None = None) -> SampleList:
+    table = read_table(path, sheet=sheet, stop_at_blank=True)
     columns, unknown = map_columns(table.header)
     require_columns(path, columns, ("case_number", "case_type"), table.header_row)
 
@@ -61,7 +61,7 @@ def read_sample_list(path: Path) -> SampleList:
                 birth_date=cell(cells, "birth_date"),
                 personnummer=cell(cells, "personnummer"),
                 caseworker=cell(cells, "caseworker"),
-                reserve=cell(cells, "reserve").casefold() in ("ja", "j", "x", "1", "true", "reserv"),
+                reserve=_is_reserve(cell(cells, "reserve")),
             )
         )
     if not rows:
@@ -80,3 +80,8 @@ def _ensure_unique_case_numbers(path: Path, rows: list[SampleListRow]) -> None:
                 f"rad {row.row_number}",
             )
         seen[row.case_number] = row.row_number
+
+
+def _is_reserve(text: str) -> bool:
+    word = text.strip().casefold().split(" ")[0] if text.strip() else ""
+    return word in ("ja", "j", "x", "1", "true", "reserv")

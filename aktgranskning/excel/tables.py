@@ -28,29 +28,36 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cell texts)
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, sheet: str | None = None, stop_at_blank: bool = False) -> Table:
+    """Rows of the first sheet (or the named one). With `stop_at_blank` the table ends at the first
+    empty row after the header, so notes below a table are not read as data."""
     if not path.exists():
         raise FileProblem(path, "filen finns inte.")
     suffix = path.suffix.casefold()
     if suffix in (".xlsx", ".xlsm"):
-        rows = list(_xlsx_rows(path))
+        rows = list(_xlsx_rows(path, sheet))
     elif suffix in (".csv", ".txt"):
         rows = list(_csv_rows(path))
     else:
         raise FileProblem(path, "filtypen stöds inte; använd en Excelfil (.xlsx) eller en csv-fil.")
-    return _with_header(path, rows)
+    return _with_header(path, rows, stop_at_blank)
 
 
-def _with_header(path: Path, rows: list[tuple[int, list[str]]]) -> Table:
+def _with_header(path: Path, rows: list[tuple[int, list[str]]], stop_at_blank: bool) -> Table:
     for index, (number, cells) in enumerate(rows):
         if any(cell.strip() for cell in cells):
             header = [cell.strip() for cell in cells]
-            body = [(n, c) for n, c in rows[index + 1 :] if any(x.strip() for x in c)]
+            body: list[tuple[int, list[str]]] = []
+            for row_number, row_cells in rows[index + 1 :]:
+                if any(x.strip() for x in row_cells):
+                    body.append((row_number, row_cells))
+                elif stop_at_blank and body:
+                    break
             return Table(path, header, number, body)
     raise FileProblem(path, "filen innehåller inga rader.")
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_rows(path: Path, sheet_name: str | None = None) -> Iterator[tuple[int, list[str]]]:
     _ensure_safe_zip(path)
     from openpyxl import load_workbook
 
@@ -59,7 +66,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     except Exception as exc:  # openpyxl raises many kinds for broken files
         raise FileProblem(path, f"filen kunde inte läsas som Excelfil ({type(exc).__name__}).") from exc
     try:
-        sheet = workbook.worksheets[0]
+        if sheet_name is not None and sheet_name not in workbook.sheetnames:
+            raise FileProblem(path, f"bladet ”{sheet_name}” finns inte (blad: {', '.join(workbook.sheetnames)}).")
+        sheet = workbook[sheet_name] if sheet_name is not None else workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, [cell_text(value) for value in values]
     finally:

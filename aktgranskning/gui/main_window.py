@@ -55,11 +55,13 @@ class MainWindow(QMainWindow):
     # --- wiring -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Arkiv")
-        self._action(file_menu, "&Öppna granskningsfil…", QKeySequence.StandardKey.Open, self.choose_file)
+        self._action(file_menu, "Ö&ppna granskningsfil…", QKeySequence.StandardKey.Open, self.choose_file)
         self.recent_menu = file_menu.addMenu("&Senaste filer")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._action(file_menu, "&Ny granskningsfil från urvalslista…", QKeySequence.StandardKey.New, self.new_from_sample_list)
         self._action(file_menu, "Öppna &demo", None, self.open_demo)
+        file_menu.addSeparator()
+        self._action(file_menu, "Dra &urval ur ärendelista…", None, self.draw_sample)
         file_menu.addSeparator()
         self._action(file_menu, "&Avsluta", "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu("&Visa")
@@ -146,6 +148,11 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Skapade {report.path.name} med {report.cases} akter och {report.reserves} reserver.", 10000)
         self.open_file(report.path)
+
+    def draw_sample(self) -> None:
+        from aktgranskning.gui.sampling_dialog import SamplingDialog
+
+        SamplingDialog(self.workspace, self).exec()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

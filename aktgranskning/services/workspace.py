@@ -9,6 +9,7 @@ from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import DEMO_UNITS, demo_file_name, write_demo
 from aktgranskning.services.new_file import NewFileReport, create_from_sample_list
 from aktgranskning.services.opening import NewFileInfo, open_review_file
+from aktgranskning.services.sampling import SamplingOptions, SamplingRound, draw_round, review_files_for_round
 from aktgranskning.services.session import ReviewSession
 
 
@@ -35,3 +36,14 @@ class Workspace:
     ) -> NewFileReport:
         info = NewFileInfo(administration, area, unit, year)
         return create_from_sample_list(target, sample_list, info, installed_checklists())
+
+    def draw_sample(self, case_list: Path, options: SamplingOptions) -> SamplingRound:
+        return draw_round(case_list, options)
+
+    def save_sample(self, sampling: SamplingRound, target: Path) -> Path:
+        from aktgranskning.excel.sample_workbook import write_sample_workbook
+
+        return write_sample_workbook(sampling, target)
+
+    def create_review_files(self, sampling: SamplingRound, folder: Path, administration: str, year: int) -> list[Path]:
+        return review_files_for_round(sampling, folder, administration, year, installed_checklists())

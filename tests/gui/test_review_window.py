@@ -236,3 +236,23 @@ def test_a_file_open_elsewhere_can_be_opened_read_only(window, review_file, qtbo
         assert not any(b.isEnabled() for r in window.review.rows for b in r.buttons.values())
     finally:
         other.close()
+
+
+def test_sampling_dialog_previews_the_spread(qtbot, tmp_path):
+    from aktgranskning.gui.sampling_dialog import SamplingDialog
+    from aktgranskning.services.workspace import Workspace
+
+    export = tmp_path / "export.csv"
+    rows = ["Ärendenummer;Kön;Ålder;Handläggare;Enhet"] + [
+        f"K-{i};{'K' if i % 2 else 'M'};{i % 17};S{i % 6};{'Norr' if i < 40 else 'Söder'}" for i in range(70)]
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    dialog = SamplingDialog(Workspace(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.source.setText(str(export))
+    dialog.seed.setText("5")
+    dialog.preview_button.click()
+    assert dialog.units.rowCount() == 2
+    assert [dialog.units.item(r, 2).text() for r in range(2)] == ["20", "20"]
+    assert dialog.strata.rowCount() > 0 and dialog.save_button.isEnabled()
+    dialog.workspace.save_sample(dialog.sampling, tmp_path / "u.xlsx")
+    assert (tmp_path / "u.xlsx").exists()

@@ -1,0 +1,165 @@
+"""Reads the case system's export (Viva, Lifecare, Treserva …): one row per case.
+
+Columns are recognised by their headers (see excel/columns.py) or given explicitly. A
+personnummer column is read only to derive gender and age, in memory; client names are never
+read. Every problem names the file, the row and the column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from aktgranskning.domain.case import Gender
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.domain.people import age_on, parse_personnummer
+from aktgranskning.excel.columns import COLUMN_NAMES, IGNORED_NAMES, map_columns, normalise_header, require_columns
+from aktgranskning.excel.tables import read_table
+
+
+@dataclass(frozen=True)
+class ImportedCase:
+    row_number: int
+    case_number: str
+    case_type: str
+    unit: str
+    area: str
+    gender: Gender
+    age: int | None
+    caseworker: str  # as in the export (a name or a signature); coded before it is stored
+    case_date: date | None
+
+
+@dataclass(frozen=True)
+class CaseListImport:
+    path: Path
+    cases: list[ImportedCase]
+    used_columns: dict[str, str]  # field → header
+    unknown_columns: list[str]
+    ignored_columns: list[str]  # recognised as names and never read
+    derived_from_personnummer: bool
+
+
+FIELD_ALIASES = {
+    "arendenummer": "case_number", "arendetyp": "case_type", "kon": "gender", "alder": "age",
+    "fodelsear": "birth_year", "fodelsedatum": "birth_date", "personnummer": "personnummer",
+    "handlaggare": "caseworker", "enhet": "unit", "omrade": "area", "datum": "date",
+}
+
+
+def parse_mapping(items: list[str]) -> dict[str, str]:
+    """'--kolumn arendenummer="Akt nr"' → {"case_number": "Akt nr"}."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise ValueError(f"Kolumnvalet ”{item}” ska skrivas som fält=Rubrik, t.ex. arendenummer=Aktnr.")
+        name, header = item.split("=", 1)
+        field = FIELD_ALIASES.get(name.strip().casefold())
+        if field is None:
+            raise ValueError(f"Okänt fält ”{name}” (kända fält: {', '.join(sorted(FIELD_ALIASES))}).")
+        mapping[field] = header.strip()
+    return mapping
+
+
+def read_case_list(path: Path, mapping: dict[str, str] | None = None, today: date | None = None) -> CaseListImport:
+    today = today or date.today()
+    table = read_table(path)
+    columns, unknown = map_columns(table.header)
+    for field, header in (mapping or {}).items():
+        wanted = normalise_header(header)
+        index = next((i for i, h in enumerate(table.header) if normalise_header(h) == wanted), None)
+        if index is None:
+            raise FileProblem(path, f"kolumnen ”{header}” som angavs för {field} finns inte.", f"rubrikraden, rad {table.header_row}")
+        columns[field] = index
+        unknown = [u for u in unknown if normalise_header(u) != wanted]
+    ignored = [u for u in unknown if normalise_header(u) in {normalise_header(n) for n in IGNORED_NAMES}]
+    unknown = [u for u in unknown if u not in ignored]
+    require_columns(path, columns, ("case_number",), table.header_row)
+
+    def cell(cells: list[str], field: str) -> str:
+        index = columns.get(field)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    cases: list[ImportedCase] = []
+    used_pnr = False
+    for number, cells in table.rows:
+        place = _Place(path, number, table.header, columns)
+        case_number = cell(cells, "case_number")
+        if not case_number:
+            raise FileProblem(path, "ärendenummer saknas.", place.of("case_number"))
+        gender, age, from_pnr = _gender_and_age(cells, cell, place, today)
+        used_pnr = used_pnr or from_pnr
+        cases.append(
+            ImportedCase(
+                row_number=number,
+                case_number=case_number,
+                case_type=cell(cells, "case_type"),
+                unit=cell(cells, "unit"),
+                area=cell(cells, "area"),
+                gender=gender,
+                age=age,
+                caseworker=cell(cells, "caseworker"),
+                case_date=_date(cell(cells, "date"), place),
+            )
+        )
+    if not cases:
+        raise FileProblem(path, "listan innehåller inga ärenden under rubrikraden.", f"rad {table.header_row}")
+    used = {field: table.header[index] for field, index in columns.items() if field != "personnummer"}
+    return CaseListImport(path, cases, used, unknown, ignored, used_pnr)
+
+
+@dataclass(frozen=True)
+class _Place:
+    path: Path
+    row: int
+    header: list[str]
+    columns: dict[str, int]
+
+    def of(self, field: str) -> str:
+        index = self.columns.get(field)
+        column = f", kolumn {self.header[index]}" if index is not None else ""
+        return f"rad {self.row}{column}"
+
+
+def _gender_and_age(cells, cell, place: _Place, today: date) -> tuple[Gender, int | None, bool]:  # type: ignore[no-untyped-def]
+    facts = None
+    pnr = cell(cells, "personnummer")
+    if pnr:
+        facts = parse_personnummer(pnr, today)
+        if facts is None:
+            raise FileProblem(place.path, "personnumret är inte giltigt (fel format eller kontrollsiffra).", place.of("personnummer"))
+    gender_text = cell(cells, "gender")
+    gender = Gender.parse(gender_text) if gender_text else (facts.gender if facts else Gender.UNKNOWN)
+    age: int | None = None
+    age_text, birth_year, birth_date = cell(cells, "age"), cell(cells, "birth_year"), cell(cells, "birth_date")
+    if age_text:
+        if not re.fullmatch(r"\d{1,3}", age_text):
+            raise FileProblem(place.path, f"åldern ”{age_text}” är inget heltal.", place.of("age"))
+        age = int(age_text)
+    elif birth_year:
+        if not re.fullmatch(r"(19|20)\d\d", birth_year):
+            raise FileProblem(place.path, f"födelseåret ”{birth_year}” är inte ett år.", place.of("birth_year"))
+        age = today.year - int(birth_year)
+    elif birth_date:
+        parsed = _date(birth_date, place, field="birth_date")
+        age = age_on(parsed, today) if parsed else None
+    elif facts is not None:
+        age = age_on(facts.birth_date, today)
+    return gender, age, facts is not None
+
+
+def _date(text: str, place: _Place, field: str = "date") -> date | None:
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})(?:[ T].*)?", text)
+    if match:
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            pass
+    raise FileProblem(place.path, f"datumet ”{text}” kunde inte tolkas (skriv ÅÅÅÅ-MM-DD).", place.of(field))
+
+
+__all__ = ["COLUMN_NAMES", "CaseListImport", "ImportedCase", "parse_mapping", "read_case_list"]

@@ -1,0 +1,47 @@
+"""Shared rules for every workbook the product writes: text never becomes a formula, and a file
+appears only when it is complete (written beside the target, then renamed into place)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from aktgranskning.domain.errors import FileProblem
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(sheet: Any, row: int, column: int, value: object) -> Any:
+    """Write a value; text that a spreadsheet would run as a formula is stored as plain text."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+    return cell
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A legal, unique sheet name (31 characters, none of []:*?/\\)."""
+    cleaned = "".join("_" if ch in '[]:*?/\\' else ch for ch in name).strip() or "Blad"
+    title = cleaned[:31]
+    counter = 2
+    while title.casefold() in {t.casefold() for t in taken}:
+        suffix = f" ({counter})"
+        title = cleaned[: 31 - len(suffix)] + suffix
+        counter += 1
+    taken.add(title)
+    return title
+
+
+def save_atomically(workbook: Any, target: Path) -> Path:
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        workbook.save(temporary)
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise FileProblem(target, f"filen kunde inte skrivas ({exc.strerror}).") from exc
+    return target

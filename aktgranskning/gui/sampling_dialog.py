@@ -1,0 +1,202 @@
+"""The urval as a guided dialog: choose the export, set the options, preview the spread, save."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_order
+from aktgranskning.services.sampling import SamplingOptions, SamplingRound
+from aktgranskning.services.workspace import Workspace
+
+_GENDER = {"kvinna": "Kvinna/flicka", "man": "Man/pojke", "annat": "Annat", "okänt": "Okänt"}
+
+
+class SamplingDialog(QDialog):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.sampling: SamplingRound | None = None
+        self.setWindowTitle("Dra urval ur ärendelista")
+        self.resize(1000, 640)
+
+        self.source = QLineEdit()
+        self.source.setAccessibleName("Ärendelista")
+        browse = QPushButton("Välj…")
+        browse.clicked.connect(self._browse)
+        source_row = QHBoxLayout()
+        source_row.addWidget(self.source, 1)
+        source_row.addWidget(browse)
+        self.per_unit = self._spin(1, 500, 20, "Akter per enhet")
+        self.reserves = self._spin(0, 100, 5, "Reserver per enhet")
+        self.seed = QLineEdit()
+        self.seed.setPlaceholderText("tomt = slumpas och sparas i urvalet")
+        self.seed.setAccessibleName("Slumpfrö")
+        self.age_bands = QLineEdit(DEFAULT_AGE_BANDS)
+        self.age_bands.setAccessibleName("Åldersgrupper")
+        self.case_type = QLineEdit()
+        self.case_type.setPlaceholderText("alla ärendetyper")
+        self.case_type.setAccessibleName("Ärendetyp")
+        form = QFormLayout()
+        form.addRow("Ä&rendelista (xlsx/csv):", source_row)
+        form.addRow("Akter &per enhet:", self.per_unit)
+        form.addRow("&Reserver per enhet:", self.reserves)
+        form.addRow("Å&ldersgrupper:", self.age_bands)
+        form.addRow("Ärende&typ:", self.case_type)
+        form.addRow("&Slumpfrö:", self.seed)
+
+        self.preview_button = QPushButton("Förhandsgranska fördelningen")
+        self.preview_button.clicked.connect(self.preview)
+        self.units = QTableWidget(0, 5)
+        self.units.setHorizontalHeaderLabels(["Enhet", "Ärenden", "Urval", "Reserver", "Olika handläggare"])
+        self.units.setAccessibleName("Urval per enhet")
+        self.units.currentCellChanged.connect(lambda row, *_: self._show_strata(row))
+        self.strata = QTableWidget(0, 4)
+        self.strata.setHorizontalHeaderLabels(["Kön", "Åldersgrupp", "I populationen", "I urvalet"])
+        self.strata.setAccessibleName("Fördelning per stratum")
+        tables = QSplitter()
+        tables.addWidget(self.units)
+        tables.addWidget(self.strata)
+        self.report = QLabel()
+        self.report.setWordWrap(True)
+
+        self.make_files = QCheckBox("Skapa också en granskningsfil per enhet")
+        self.administration = QLineEdit()
+        self.administration.setPlaceholderText("Förvaltning")
+        self.administration.setAccessibleName("Förvaltning")
+        self.year = self._spin(2000, 2100, date.today().year, "År")
+        files_row = QHBoxLayout()
+        files_row.addWidget(self.make_files)
+        files_row.addWidget(self.administration, 1)
+        files_row.addWidget(self.year)
+        self.save_button = QPushButton("Spara urvalet…")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save)
+        close = QPushButton("Stäng")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.preview_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(tables, 1)
+        layout.addWidget(self.report)
+        layout.addLayout(files_row)
+        layout.addLayout(buttons)
+
+    def _spin(self, low: int, high: int, value: int, name: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setValue(value)
+        spin.setAccessibleName(name)
+        return spin
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Välj ärendelista", "", "Ärendelistor (*.xlsx *.csv);;Alla filer (*)")
+        if path:
+            self.source.setText(path)
+
+    def options(self) -> SamplingOptions:
+        seed_text = self.seed.text().strip()
+        if seed_text and not seed_text.isdigit():
+            raise UserError("Slumpfröet ska vara ett heltal.")
+        return SamplingOptions(
+            per_unit=self.per_unit.value(),
+            reserves=self.reserves.value(),
+            seed=int(seed_text) if seed_text else None,
+            age_bands=self.age_bands.text().strip() or DEFAULT_AGE_BANDS,
+            case_type=self.case_type.text().strip() or None,
+        )
+
+    def preview(self) -> None:
+        if not self.source.text().strip():
+            QMessageBox.information(self, "Ärendelista saknas", "Välj först ärendelistan från verksamhetssystemet.")
+            return
+        try:
+            self.sampling = self.workspace.draw_sample(Path(self.source.text().strip()), self.options())
+        except UserError as error:
+            QMessageBox.warning(self, "Urvalet kunde inte dras", error.message)
+            return
+        self.seed.setText(str(self.sampling.seed))  # the drawn seed is shown, so saving keeps this draw
+        self._show_units()
+        self.save_button.setEnabled(True)
+
+    def _show_units(self) -> None:
+        assert self.sampling is not None
+        self.units.setRowCount(len(self.sampling.units))
+        for row, unit in enumerate(self.sampling.units):
+            result = unit.result
+            values = (unit.unit, sum(result.population_per_stratum.values()), len(result.chosen),
+                      len(result.reserves), result.distinct_caseworkers)
+            for column, value in enumerate(values):
+                self.units.setItem(row, column, QTableWidgetItem(str(value)))
+        self.units.resizeColumnsToContents()
+        self.units.setCurrentCell(0, 0)
+        self._show_strata(0)
+        source = self.sampling.source
+        notes = [f"{len(source.cases)} ärenden lästes; {self.sampling.filtered_out} föll bort i filtren. "
+                 f"Slumpfrö {self.sampling.seed}."]
+        if source.derived_from_personnummer:
+            notes.append("Kön och ålder räknades fram ur personnummer i minnet; personnumren sparas inte.")
+        if source.ignored_columns:
+            notes.append("Lästes inte (namn): " + ", ".join(source.ignored_columns) + ".")
+        if source.unknown_columns:
+            notes.append("Okända kolumner som inte används: " + ", ".join(source.unknown_columns) + ".")
+        notes += self.sampling.warnings
+        self.report.setText("\n".join(notes))
+
+    def _show_strata(self, row: int) -> None:
+        if self.sampling is None or not 0 <= row < len(self.sampling.units):
+            return
+        result = self.sampling.units[row].result
+        strata = sorted(result.population_per_stratum, key=lambda s: (s[0], age_group_order(s[1])))
+        self.strata.setRowCount(len(strata))
+        for index, stratum in enumerate(strata):
+            values = (_GENDER.get(stratum[0], stratum[0]), stratum[1], result.population_per_stratum[stratum],
+                      result.allocation.get(stratum, 0))
+            for column, value in enumerate(values):
+                self.strata.setItem(index, column, QTableWidgetItem(str(value)))
+        self.strata.resizeColumnsToContents()
+
+    def save(self) -> None:
+        assert self.sampling is not None
+        target, _ = QFileDialog.getSaveFileName(self, "Spara urvalet", "Urval.xlsx", "Excelfiler (*.xlsx)")
+        if not target:
+            return
+        try:
+            self.workspace.save_sample(self.sampling, Path(target))
+            message = f"Urvalet är sparat i {target}."
+            if self.make_files.isChecked():
+                if not self.administration.text().strip():
+                    raise UserError("Skriv förvaltningens namn för granskningsfilerna.")
+                folder = QFileDialog.getExistingDirectory(self, "Mapp för granskningsfilerna")
+                if folder:
+                    written = self.workspace.create_review_files(
+                        self.sampling, Path(folder), self.administration.text().strip(), self.year.value())
+                    message += f"\n{len(written)} granskningsfiler skapades i {folder}."
+        except UserError as error:
+            QMessageBox.warning(self, "Urvalet kunde inte sparas", error.message)
+            return
+        QMessageBox.information(self, "Urvalet är sparat", message)

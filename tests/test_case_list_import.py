@@ -1,0 +1,143 @@
+"""Reading case-system exports: encodings, delimiters, headers, personnummer, bad files."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from aktgranskning.domain.case import Gender
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.excel.case_list import read_case_list
+from aktgranskning.excel.sample_workbook import write_sample_workbook
+from aktgranskning.services.sampling import SamplingOptions, draw_round, review_files_for_round
+
+TODAY = date(2026, 11, 22)
+
+
+def luhn_pnr(birth: str, serial: str) -> str:
+    digits = birth[2:] + serial
+    total = 0
+    for index, char in enumerate(digits):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return f"{birth}-{serial}{(10 - total % 10) % 10}"
+
+
+PNR_GIRL = luhn_pnr("20150304", "128")  # third serial digit even: female
+PNR_BOY = luhn_pnr("20090611", "237")  # odd: male
+
+
+def write(path: Path, text: str, encoding: str) -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), [("utf-8", ";"), ("utf-8-sig", ","), ("cp1252", ";")])
+def test_encodings_and_delimiters(tmp_path, encoding, delimiter):
+    d = delimiter
+    text = f"Ärendenummer{d}Kön{d}Ålder{d}Handläggare{d}Enhet\nÄ-1{d}Flicka{d}7{d}Åsa Öberg{d}Mottagningen\n"
+    result = read_case_list(write(tmp_path / "lista.csv", text, encoding), today=TODAY)
+    [case] = result.cases
+    assert (case.case_number, case.gender, case.age, case.caseworker, case.unit) == (
+        "Ä-1", Gender.FEMALE, 7, "Åsa Öberg", "Mottagningen")
+
+
+@pytest.mark.parametrize("header", ["Ärendenummer", "Ärende-ID", "Aktnummer", "Akt", "ärende id"])
+def test_case_number_header_variants(tmp_path, header):
+    result = read_case_list(write(tmp_path / "l.csv", f"{header};Kön\nX-9;M\n", "utf-8"), today=TODAY)
+    assert result.cases[0].case_number == "X-9" and result.cases[0].gender is Gender.MALE
+
+
+def test_personnummer_gives_gender_and_age_and_is_never_written(tmp_path, checklists):
+    text = (
+        "Ärende-ID;Personnummer;Namn;Handläggare;Ärendetyp;Enhet\n"
+        f"A-1;{PNR_GIRL};Klient Ett;Anna Berg;Förhandsbedömning;Mottagningen\n"
+        f"A-2;{PNR_BOY.replace('-', '')};Klient Två;Bo Ek;Utredning;Mottagningen\n"
+    )
+    source = write(tmp_path / "export.csv", text, "utf-8")
+    result = read_case_list(source, today=TODAY)
+    assert [(c.gender, c.age) for c in result.cases] == [(Gender.FEMALE, 11), (Gender.MALE, 17)]
+    assert result.derived_from_personnummer and result.ignored_columns == ["Namn"]
+
+    sampling = draw_round(source, SamplingOptions(seed=3), today=TODAY)
+    out = tmp_path / "ut"
+    write_sample_workbook(sampling, out / "URVAL.xlsx")
+    review_files_for_round(sampling, out, "F", 2026, checklists)
+    forbidden = [PNR_GIRL, PNR_GIRL.replace("-", ""), PNR_GIRL[2:], PNR_BOY, PNR_BOY.replace("-", ""), PNR_BOY[2:],
+                 "Klient Ett", "Klient Två", "Anna Berg", "Bo Ek"]
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len(written) == 2
+    for path in written:
+        for text_found in _texts_in(path):
+            for secret in forbidden:
+                assert secret not in text_found, (path, secret)
+            assert not re.search(r"\b(19|20)?\d{6}[-+]?\d{4}\b", text_found), path
+
+
+def _texts_in(path: Path) -> list[str]:
+    data = path.read_bytes()
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            return [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+    return [data.decode("utf-8", "replace"), data.decode("utf-16-le", "replace")]
+
+
+def test_missing_values_form_their_own_unknown_stratum(tmp_path):
+    text = "Ärendenummer;Kön;Ålder;Enhet\nA-1;;;E\nA-2;K;;E\nA-3;;4;E\n"
+    source = write(tmp_path / "l.csv", text, "utf-8")
+    sampling = draw_round(source, SamplingOptions(seed=1, age_bands="0-5,6-12,13-17"), today=TODAY)
+    strata = set(sampling.units[0].result.population_per_stratum)
+    assert strata == {("okänt", "okänd"), ("kvinna", "okänd"), ("okänt", "0–5 år")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kön;Ålder\nK;4\n", "ingen kolumn för ärendenummer"),
+        ("Ärendenummer;Ålder\nA-1;fyra\n", "rad 2, kolumn Ålder"),
+        ("Ärendenummer;Personnummer\nA-1;20150304-1234\n", "rad 2, kolumn Personnummer"),
+        ("Ärendenummer;Inkom\nA-1;igår\n", "rad 2, kolumn Inkom"),
+        ("Ärendenummer;Kön\n;K\n", "rad 2, kolumn Ärendenummer"),
+        ("", "inga rader"),
+    ],
+)
+def test_malformed_lists_name_file_row_and_column(tmp_path, text, expected):
+    source = write(tmp_path / "trasig.csv", text, "utf-8")
+    with pytest.raises(FileProblem) as caught:
+        read_case_list(source, today=TODAY)
+    assert str(source) in caught.value.message and expected in caught.value.message
+
+
+def test_xlsx_that_is_not_a_zip_is_refused(tmp_path):
+    source = write(tmp_path / "lista.xlsx", "Ärendenummer;Kön\n", "utf-8")
+    with pytest.raises(FileProblem, match="ingen giltig Excelfil"):
+        read_case_list(source, today=TODAY)
+
+
+def test_xlsx_export_with_explicit_mapping_and_filters(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Akt nr", "Typ", "Kön", "Födelseår", "Sign", "Enhet", "Inkom"])
+    for i in range(30):
+        sheet.append([f"B-{i}", "Utredning" if i % 3 else "Förhandsbedömning", "K" if i % 2 else "M",
+                      2010 + i % 10, f"S{i % 5}", "Enhet A" if i < 20 else "Enhet B", date(2026, 1 + i % 9, 1)])
+    source = tmp_path / "export.xlsx"
+    workbook.save(source)
+    sampling = draw_round(
+        source,
+        SamplingOptions(per_unit=5, reserves=2, seed=9, case_type="Utredning", date_from=date(2026, 3, 1)),
+        mapping={"case_number": "Akt nr", "caseworker": "Sign"},
+        today=TODAY,
+    )
+    assert [u.unit for u in sampling.units] == ["Enhet A", "Enhet B"]
+    for unit in sampling.units:
+        for candidate in unit.result.chosen + unit.result.reserves:
+            imported = unit.case_of(candidate)
+            assert imported.case_type == "Utredning" and imported.case_date >= date(2026, 3, 1)
+    assert sampling.filtered_out > 0
