@@ -86,6 +86,15 @@ class Case:
     dropout_text: str = ""
     reviewer: str = ""
 
+    @classmethod
+    def drawn(
+        cls, sequence: int, case_number: str, case_type: str, gender: Gender, age_group: str,
+        caseworker_code: str, is_reserve: bool = False,
+    ) -> Case:
+        """A case as it enters a new granskningsfil: not started, id given by the file."""
+        return cls(0, sequence, case_number, case_type, gender, age_group, caseworker_code,
+                   CaseStatus.NOT_STARTED, is_reserve=is_reserve)
+
     @property
     def in_sample(self) -> bool:
         """True for the original sample and for reserves that replaced a dropout."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -72,6 +72,11 @@ class Checklist:
         wanted = text.strip().casefold()
         names = (self.id, self.case_type, self.title, *self.aliases)
         return any(wanted == name.casefold() for name in names)
+
+
+def find_checklist(case_type: str, checklists: Iterable[Checklist]) -> Checklist | None:
+    """The checklist whose id, case type, title or alias matches a case type as people write it."""
+    return next((c for c in checklists if case_type and c.matches_case_type(case_type)), None)
 
 
 class Applicability(Enum):

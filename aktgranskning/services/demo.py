@@ -85,19 +85,10 @@ def _demo_cases(unit: DemoUnit, year: int, rng: random.Random) -> list[Case]:
         gender = Gender.FEMALE if sequence % 2 else Gender.MALE
         if sequence % 11 == 0:
             gender = Gender.UNKNOWN
-        cases.append(
-            Case(
-                id=0,
-                sequence=sequence,
-                case_number=f"DEMO-{year}-{unit.code}-{rng.randint(1000, 9999)}{sequence:02d}",
-                case_type=case_type,
-                gender=gender,
-                age_group=age_group_of(rng.randint(0, 17), bands),
-                caseworker_code=caseworkers[sequence % len(caseworkers)],
-                status=CaseStatus.NOT_STARTED,
-                is_reserve=is_reserve,
-            )
-        )
+        case_number = f"DEMO-{year}-{unit.code}-{rng.randint(1000, 9999)}{sequence:02d}"
+        age_group = age_group_of(rng.randint(0, 17), bands)
+        caseworker = caseworkers[sequence % len(caseworkers)]
+        cases.append(Case.drawn(sequence, case_number, case_type, gender, age_group, caseworker, is_reserve))
     return cases
 
 

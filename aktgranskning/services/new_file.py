@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from aktgranskning.domain.case import Case, CaseStatus, Gender
-from aktgranskning.domain.checklist import Checklist
+from aktgranskning.domain.case import Case, Gender
+from aktgranskning.domain.checklist import Checklist, find_checklist
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.people import (
     DEFAULT_AGE_BANDS,
@@ -49,26 +49,16 @@ def create_from_sample_list(
         checklist = _checklist_for(row, checklists, sample_list)
         gender, age_group = _gender_and_age_group(row, today, bands)
         cases.append(
-            Case(
-                id=0,
-                sequence=sequence,
-                case_number=row.case_number,
-                case_type=checklist.id,
-                gender=gender,
-                age_group=age_group,
-                caseworker_code=coder.code(row.caseworker),
-                status=CaseStatus.NOT_STARTED,
-                is_reserve=row.reserve,
-            )
+            Case.drawn(sequence, row.case_number, checklist.id, gender, age_group, coder.code(row.caseworker), row.reserve)
         )
     create_review_file(target, info, checklists, cases)
     return NewFileReport(target, len(sample_rows), len(reserve_rows), listing.unknown_columns)
 
 
 def _checklist_for(row: SampleListRow, checklists: Sequence[Checklist], path: Path) -> Checklist:
-    for checklist in checklists:
-        if checklist.matches_case_type(row.case_type):
-            return checklist
+    checklist = find_checklist(row.case_type, checklists)
+    if checklist is not None:
+        return checklist
     known = ", ".join(c.case_type for c in checklists)
     raise FileProblem(
         path,

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from aktgranskning.domain.case import Case, CaseStatus
-from aktgranskning.domain.checklist import Checklist
+from aktgranskning.domain.case import Case
+from aktgranskning.domain.checklist import Checklist, find_checklist
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_of, parse_age_bands
 from aktgranskning.domain.sampling import Candidate, SampleResult, draw_sample
@@ -114,17 +114,8 @@ def review_files_for_round(
             imported = unit.case_of(candidate)
             checklist = _checklist_for(imported, checklists, sampling)
             cases.append(
-                Case(
-                    id=0,
-                    sequence=sequence,
-                    case_number=imported.case_number,
-                    case_type=checklist.id,
-                    gender=imported.gender,
-                    age_group=candidate.stratum[1],
-                    caseworker_code=candidate.caseworker,
-                    status=CaseStatus.NOT_STARTED,
-                    is_reserve=is_reserve,
-                )
+                Case.drawn(sequence, imported.case_number, checklist.id, imported.gender, candidate.stratum[1],
+                           candidate.caseworker, is_reserve)
             )
         path = folder / f"{unit.unit} {year}.granskning"
         create_review_file(path, NewFileInfo(administration, unit.area, unit.unit, year), checklists, cases)
@@ -134,9 +125,9 @@ def review_files_for_round(
 
 def _checklist_for(case: ImportedCase, checklists: Sequence[Checklist], sampling: SamplingRound) -> Checklist:
     wanted = case.case_type or sampling.options.case_type or ""
-    for checklist in checklists:
-        if wanted and checklist.matches_case_type(wanted):
-            return checklist
+    checklist = find_checklist(wanted, checklists)
+    if checklist is not None:
+        return checklist
     known = ", ".join(c.case_type for c in checklists)
     raise UserError(
         f"{sampling.source.path} (rad {case.row_number}): ärendetypen ”{wanted or '(tom)'}” har ingen checklista "
