@@ -65,12 +65,19 @@ def _xlsx_rows(path: Path, sheet_name: str | None = None) -> Iterator[tuple[int,
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
         raise FileProblem(path, f"filen kunde inte läsas som Excelfil ({type(exc).__name__}).") from exc
+    number = 0
     try:
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
             raise FileProblem(path, f"bladet ”{sheet_name}” finns inte (blad: {', '.join(workbook.sheetnames)}).")
+        if not workbook.worksheets:
+            raise FileProblem(path, "arbetsboken har inga blad.")
         sheet = workbook[sheet_name] if sheet_name is not None else workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, [cell_text(value) for value in values]
+    except FileProblem:
+        raise
+    except Exception as exc:  # broken or hostile XML inside the archive (defusedxml refuses entities)
+        raise FileProblem(path, f"bladet kunde inte läsas ({type(exc).__name__}).", f"efter rad {number}") from exc
     finally:
         workbook.close()
 

@@ -1,0 +1,132 @@
+"""Broken and hostile imports: never an unhandled exception, always a message naming the file.
+
+The fuzz tests count the inputs they tried; `AKTGRANSKNING_FUZZ` raises the count (default 150
+per reader in CI)."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.excel import tables
+from aktgranskning.excel.case_list import read_case_list
+from aktgranskning.excel.sample_list import read_sample_list
+
+EXAMPLES = int(os.environ.get("AKTGRANSKNING_FUZZ", "150"))
+HEADERS = ["Ärendenummer", "Kön", "Ålder", "Personnummer", "Handläggare", "Ärendetyp", "Enhet", "Inkom", "Födelseår",
+           "Reserv", "Namn", "", "x"]
+CELLS = st.one_of(st.sampled_from(["", "K", "M", "7", "abc", "20150304-1234", "2026-02-30", "=1+1", "\"", ";", ","]),
+                  st.text(max_size=12))
+
+
+@st.composite
+def csv_files(draw):
+    delimiter = draw(st.sampled_from([";", ",", "\t"]))
+    header = draw(st.lists(st.sampled_from(HEADERS), min_size=0, max_size=6))
+    rows = draw(st.lists(st.lists(CELLS, max_size=7), max_size=6))
+    text = "\n".join(delimiter.join(r) for r in [header, *rows])
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+    return text.encode(encoding, errors="replace")
+
+
+def _never_crashes(read, path: Path) -> None:
+    try:
+        read(path)
+    except FileProblem as problem:
+        assert str(path) in problem.message
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=csv_files())
+def test_fuzz_case_list_csv(tmp_path, data):
+    path = tmp_path / "lista.csv"
+    path.write_bytes(data)
+    _never_crashes(read_case_list, path)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=csv_files())
+def test_fuzz_sample_list_csv(tmp_path, data):
+    path = tmp_path / "urval.csv"
+    path.write_bytes(data)
+    _never_crashes(read_sample_list, path)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400), suffix=st.sampled_from([".xlsx", ".csv"]))
+def test_fuzz_random_bytes(tmp_path, data, suffix):
+    path = tmp_path / f"fil{suffix}"
+    path.write_bytes(data)
+    _never_crashes(read_case_list, path)
+
+
+def _xlsx_with_sheet_xml(path: Path, sheet_xml: str) -> Path:
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml.encode("utf-8")
+            target.writestr(item, data)
+    return path
+
+
+def test_external_entity_is_refused(tmp_path):
+    secret = tmp_path / "hemlig.txt"
+    secret.write_text("HEMLIGT", encoding="utf-8")
+    xml = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file://{secret}">]>'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+           '<row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row></sheetData></worksheet>')
+    path = _xlsx_with_sheet_xml(tmp_path / "xxe.xlsx", xml)
+    with pytest.raises(FileProblem) as caught:
+        read_case_list(path)
+    assert str(path) in caught.value.message and "HEMLIGT" not in caught.value.message
+
+
+def test_entity_expansion_is_refused(tmp_path):
+    xml = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+           '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+           '<row r="1"><c r="A1" t="inlineStr"><is><t>&c;</t></is></c></row></sheetData></worksheet>')
+    path = _xlsx_with_sheet_xml(tmp_path / "bomb.xlsx", xml)
+    with pytest.raises(FileProblem, match="kunde inte läsas"):
+        read_case_list(path)
+
+
+def test_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
+    monkeypatch.setattr(tables, "MAX_UNPACKED_BYTES", 20 * 1024 * 1024)
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 * 1024 * 1024))
+    assert path.stat().st_size < 200_000
+    with pytest.raises(FileProblem, match="packas upp till 40 MB"):
+        read_case_list(path)
+
+
+def test_formulas_are_never_evaluated(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Ärendenummer", "Kön"])
+    workbook.active.append(["=HYPERLINK(\"http://example.invalid\")", "K"])
+    path = tmp_path / "formel.xlsx"
+    workbook.save(path)
+    with pytest.raises(FileProblem, match="rad 2, kolumn Ärendenummer"):
+        read_case_list(path)  # no cached value: the cell is empty, not the formula's result
+
+
+def test_ragged_rows_are_read(tmp_path):
+    path = tmp_path / "ojamn.csv"
+    path.write_text("Ärendenummer;Kön;Ålder\nA-1\nA-2;K;5;extra;fler\n", encoding="utf-8")
+    result = read_case_list(path)
+    assert [c.case_number for c in result.cases] == ["A-1", "A-2"]
