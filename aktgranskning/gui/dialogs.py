@@ -123,12 +123,7 @@ class NewFileDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Ny granskningsfil från urvalslista")
         self.sample_list = QLineEdit()
-        self.sample_list.setAccessibleName("Urvalslista")
-        browse = QPushButton("Välj…")
-        browse.clicked.connect(self._browse)
-        list_row = QHBoxLayout()
-        list_row.addWidget(self.sample_list, 1)
-        list_row.addWidget(browse)
+        list_row = file_chooser_row(self, self.sample_list, "Urvalslista", "Urvalslistor (*.xlsx *.csv)")
         self.administration = QLineEdit()
         self.area = QLineEdit()
         self.unit = QLineEdit()
@@ -155,11 +150,6 @@ class NewFileDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
 
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Välj urvalslista", "", "Urvalslistor (*.xlsx *.csv);;Alla filer (*)")
-        if path:
-            self.sample_list.setText(path)
-
     def _accept_if_complete(self) -> None:
         missing = [name for widget, name in ((self.sample_list, "urvalslista"), (self.administration, "förvaltning"),
                                              (self.area, "område"), (self.unit, "enhet")) if not widget.text().strip()]
@@ -171,3 +161,21 @@ class NewFileDialog(QDialog):
     def values(self) -> tuple[Path, str, str, str, int]:
         return (Path(self.sample_list.text().strip()), self.administration.text().strip(), self.area.text().strip(),
                 self.unit.text().strip(), self.year.value())
+
+
+def file_chooser_row(parent: QWidget, edit: QLineEdit, name: str, file_filter: str) -> QHBoxLayout:
+    """A path field with a "Välj…" button that fills it from an open-file dialog."""
+    edit.setAccessibleName(name)
+    browse = QPushButton("Välj…")
+    browse.setAccessibleName(f"Välj {name.lower()}")
+
+    def choose() -> None:
+        path, _ = QFileDialog.getOpenFileName(parent, f"Välj {name.lower()}", "", f"{file_filter};;Alla filer (*)")
+        if path:
+            edit.setText(path)
+
+    browse.clicked.connect(choose)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    return row

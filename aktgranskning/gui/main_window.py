@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget
 
-from aktgranskning.domain.case import CaseStatus
 from aktgranskning.domain.errors import UserError
 from aktgranskning.gui.case_list_page import CaseListPage
 from aktgranskning.gui.dialogs import DropoutDialog, HistoryDialog, NewFileDialog, ReviewerDialog

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.errors import UserError
+from aktgranskning.gui.dialogs import file_chooser_row
 from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_order
 from aktgranskning.services.sampling import SamplingOptions, SamplingRound
 from aktgranskning.services.workspace import Workspace
@@ -40,12 +41,7 @@ class SamplingDialog(QDialog):
         self.resize(1000, 640)
 
         self.source = QLineEdit()
-        self.source.setAccessibleName("Ärendelista")
-        browse = QPushButton("Välj…")
-        browse.clicked.connect(self._browse)
-        source_row = QHBoxLayout()
-        source_row.addWidget(self.source, 1)
-        source_row.addWidget(browse)
+        source_row = file_chooser_row(self, self.source, "Ärendelista", "Ärendelistor (*.xlsx *.csv)")
         self.per_unit = self._spin(1, 500, 20, "Akter per enhet")
         self.reserves = self._spin(0, 100, 5, "Reserver per enhet")
         self.seed = QLineEdit()
@@ -112,11 +108,6 @@ class SamplingDialog(QDialog):
         spin.setValue(value)
         spin.setAccessibleName(name)
         return spin
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Välj ärendelista", "", "Ärendelistor (*.xlsx *.csv);;Alla filer (*)")
-        if path:
-            self.source.setText(path)
 
     def options(self) -> SamplingOptions:
         seed_text = self.seed.text().strip()

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from aktgranskning.domain.answers import Answer
-from aktgranskning.domain.case import Case, CaseStatus, DropoutReason, Gender
+from aktgranskning.domain.case import Case, DropoutReason, Gender
 from aktgranskning.domain.checklist import Applicability, Checklist, applicability, effective_answers
 from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_of, parse_age_bands
 from aktgranskning.services.opening import NewFileInfo, create_review_file, open_review_file

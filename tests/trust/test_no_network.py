@@ -73,7 +73,7 @@ def test_cli_commands_work_with_the_network_blocked(tmp_path):
 
 
 def test_a_gui_session_works_with_the_network_blocked(tmp_path):
-    code = f'''
+    code = '''
 from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
