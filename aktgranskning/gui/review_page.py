@@ -134,6 +134,10 @@ class ReviewPage(QWidget):
             self._undo.clear()
         self.session = session
         self.case = session.case(case_id)
+        # Read once per case shown, not on every key press: the sample's size and löpnummer do not
+        # change while a case is answered.
+        all_cases = session.cases()
+        self._sample_facts = (sum(1 for c in all_cases if not c.is_reserve), {c.id: c.sequence for c in all_cases})
         self._unsaved.clear()
         checklist = session.checklist_for(self.case)
         if checklist is not self._built_for:
@@ -197,8 +201,7 @@ class ReviewPage(QWidget):
         assert self.session is not None and self.case is not None
         case = self.case
         checklist = self.session.checklist_for(case)
-        all_cases = self.session.cases()
-        sample_size = sum(1 for c in all_cases if not c.is_reserve)
+        sample_size, sequences = self._sample_facts
         kind = "Reserv " if case.is_reserve else "Akt "
         self.title.setText(f"{kind}{case.sequence} av {sample_size} · {checklist.title}")
         parts = [
@@ -206,7 +209,7 @@ class ReviewPage(QWidget):
             _GENDER_TEXT.get(case.gender.value, case.gender.value),
             case.age_group,
             f"handläggare {case.caseworker_code or '–'}",
-            f"status: {status_label(case, {c.id: c.sequence for c in all_cases}).lower()}",
+            f"status: {status_label(case, sequences).lower()}",
         ]
         self.details.setText(" · ".join(parts))
         dropout = case.status is CaseStatus.DROPOUT
