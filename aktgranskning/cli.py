@@ -76,7 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--forvaltning", metavar="F", help="förvaltningens namn (för granskningsfilerna)")
     sample.add_argument("--ar", type=int, metavar="ÅR", help="granskningsåret (för granskningsfilerna)")
 
-    for sub in (demo, new, status, check, sample):
+    report = commands.add_parser(
+        "rapport", help="skriv enhetens resultat som Excelfil (och pdf) för APT och sammanställning"
+    )
+    report.add_argument("fil", metavar="FIL", type=Path, help="granskningsfilen")
+    report.add_argument("-o", "--utfil", required=True, type=Path, metavar="ENHET.xlsx", help="Excelfilen som skrivs")
+    report.add_argument("--pdf", type=Path, metavar="ENHET.pdf", help="skriv också en pdf-rapport")
+    report.add_argument("--jamfor", type=Path, metavar="FJOLÅRETS_FIL",
+                        help="jämför med ett tidigare år (granskningsfil eller enhetens Excelfil)")
+
+    for sub in (demo, new, status, check, sample, report):
         sub._positionals.title = "argument"
         sub._optionals.title = "flaggor"
     parser._optionals.title = "flaggor"
@@ -143,10 +152,10 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from aktgranskning.services.opening import open_review_file
+    from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.status import status_data, status_text
 
-    session = open_review_file(args.fil, reviewer=_reviewer(), read_only=True, upgrade=False)
+    session = open_for_reading(args.fil)
     try:
         if args.json:
             print(json.dumps(status_data(session), ensure_ascii=False, indent=2))
@@ -154,6 +163,24 @@ def _status(args: argparse.Namespace) -> int:
             print(status_text(session))
     finally:
         session.close()
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from aktgranskning.services.opening import open_for_reading
+    from aktgranskning.services.report import export_unit_report, unit_report
+
+    session = open_for_reading(args.fil)
+    try:
+        report = unit_report(session, args.jamfor)
+    finally:
+        session.close()
+    for path in export_unit_report(report, args.utfil, args.pdf):
+        print(f"Skrev {path}")
+    data = report.data
+    print(f"{data.identity.display_name}: {data.describe_cases()}.")
+    if report.previous is not None:
+        print(f"Jämfört med {report.previous.identity.display_name}.")
     return EXIT_OK
 
 
@@ -218,4 +245,5 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "ny": _new,
     "status": _status,
     "kontrollera": _check,
+    "rapport": _report,
 }

@@ -82,6 +82,29 @@ def _xlsx_rows(path: Path, sheet_name: str | None = None) -> Iterator[tuple[int,
         workbook.close()
 
 
+def read_sheets(path: Path, names: list[str]) -> dict[str, list[list[str]]]:
+    """The cell texts of the named sheets that exist, read in one pass over the workbook."""
+    if not path.exists():
+        raise FileProblem(path, "filen finns inte.")
+    _ensure_safe_zip(path)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise FileProblem(path, f"filen kunde inte läsas som Excelfil ({type(exc).__name__}).") from exc
+    sheets: dict[str, list[list[str]]] = {}
+    try:
+        for name in names:
+            if name in workbook.sheetnames:
+                sheets[name] = [[cell_text(v) for v in values] for values in workbook[name].iter_rows(values_only=True)]
+    except Exception as exc:  # broken or hostile XML inside the archive
+        raise FileProblem(path, f"bladet kunde inte läsas ({type(exc).__name__}).", f"blad {name}") from exc
+    finally:
+        workbook.close()
+    return sheets
+
+
 def cell_text(value: object) -> str:
     if value is None:
         return ""

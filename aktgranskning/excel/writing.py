@@ -3,12 +3,10 @@ appears only when it is complete (written beside the target, then renamed into p
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 from typing import Any
 
-from aktgranskning.domain.errors import FileProblem
+from aktgranskning.atomic_file import build_atomically
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,12 +34,4 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def save_atomically(workbook: Any, target: Path) -> Path:
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        workbook.save(temporary)
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise FileProblem(target, f"filen kunde inte skrivas ({exc.strerror}).") from exc
-    return target
+    return build_atomically(workbook.save, target)

@@ -84,7 +84,15 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
-def open_review_file(path: Path, reviewer: str, read_only: bool = False, upgrade: bool = True) -> ReviewSession:
+def open_for_reading(path: Path) -> ReviewSession:
+    """Open a granskningsfil only to read it (last year's file, a file to summarise): no lock,
+    no upgrade, and older schema versions are accepted as they are."""
+    return open_review_file(path, reviewer="", read_only=True, accept_older=True)
+
+
+def open_review_file(
+    path: Path, reviewer: str, read_only: bool = False, upgrade: bool = True, accept_older: bool = False
+) -> ReviewSession:
     """Open a granskningsfil for review. Older schemas are upgraded after a backup copy is
     written next to the file; files from a newer version or that are not granskningsfiler
     are refused with a message that says what is wrong."""
@@ -95,7 +103,7 @@ def open_review_file(path: Path, reviewer: str, read_only: bool = False, upgrade
     store = ReviewStore.open(path, read_only=read_only)
     try:
         revision = _checked_revision(path, store)
-        if revision != head_revision():
+        if revision != head_revision() and not (read_only and accept_older):
             if read_only or not upgrade:
                 raise FileProblem(
                     path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -69,7 +70,7 @@ class ReviewSession:
         self.store = store
         self._on_close = on_close
         self.reviewer = reviewer or "okänd"
-        with self._reading() as tx:
+        with self.reading() as tx:
             self.meta: FileMeta = replace(tx.read_meta(), schema_version=store.schema_revision() or "")
             self.checklists: dict[str, Checklist] = tx.checklists()
         self.last_saved_at: str | None = None
@@ -90,18 +91,18 @@ class ReviewSession:
 
     # --- reading ------------------------------------------------------------------------------
     def cases(self) -> list[Case]:
-        with self._reading() as tx:
+        with self.reading() as tx:
             return tx.cases()
 
     def case(self, case_id: int) -> Case:
-        with self._reading() as tx:
+        with self.reading() as tx:
             return tx.case(case_id)
 
     def checklist_for(self, case: Case) -> Checklist:
         return self.checklists[case.case_type]
 
     def case_summaries(self) -> list[CaseSummary]:
-        with self._reading() as tx:
+        with self.reading() as tx:
             cases = tx.cases()
             answers = tx.all_answers()
             reviewers = tx.reviewers_by_case()
@@ -114,7 +115,7 @@ class ReviewSession:
         return summaries
 
     def question_states(self, case_id: int) -> list[QuestionState]:
-        with self._reading() as tx:
+        with self.reading() as tx:
             case = tx.case(case_id)
             records = tx.answer_records(case_id)
         checklist = self.checklist_for(case)
@@ -143,7 +144,7 @@ class ReviewSession:
         return progress(self.cases())
 
     def results(self) -> list[ChecklistResult]:
-        with self._reading() as tx:
+        with self.reading() as tx:
             cases = tx.cases()
             answers = tx.all_answers()
         return [checklist_result(checklist, cases, answers) for checklist in self.checklists.values()]
@@ -155,13 +156,13 @@ class ReviewSession:
         return None
 
     def audit_entries(self, case_id: int | None = None) -> list[AuditEntry]:
-        with self._reading() as tx:
+        with self.reading() as tx:
             return tx.audit_entries(case_id)
 
     # --- writing ------------------------------------------------------------------------------
     def set_answer(self, case_id: int, question_id: str, answer: Answer | None) -> Change:
         """Record an answer (None clears it). Committed before this returns."""
-        with self._writing() as tx:
+        with self.writing() as tx:
             case = tx.case(case_id)
             checklist = self.checklist_for(case)
             question = checklist.question(question_id)
@@ -176,7 +177,7 @@ class ReviewSession:
         return Change(case_id, question_id, old.answer, answer)
 
     def set_comment(self, case_id: int, question_id: str, comment: str) -> None:
-        with self._writing() as tx:
+        with self.writing() as tx:
             case = tx.case(case_id)
             self.checklist_for(case).question(question_id)
             old = tx.answer_records(case_id).get(question_id, AnswerRecord(question_id, None))
@@ -192,14 +193,14 @@ class ReviewSession:
 
     def first_gap(self, case_id: int) -> str | None:
         """The first applicable question without an answer, or None when the case is complete."""
-        with self._reading() as tx:
+        with self.reading() as tx:
             case = tx.case(case_id)
             stored = {qid: r.answer for qid, r in tx.answer_records(case_id).items()}
         gaps = unanswered_question_ids(self.checklist_for(case), stored)
         return gaps[0] if gaps else None
 
     def mark_done(self, case_id: int) -> None:
-        with self._writing() as tx:
+        with self.writing() as tx:
             case = tx.case(case_id)
             stored = {qid: r.answer for qid, r in tx.answer_records(case_id).items()}
             if case.status is CaseStatus.DROPOUT:
@@ -210,7 +211,7 @@ class ReviewSession:
 
     def reopen(self, case_id: int) -> None:
         """Take a finished case or a dropout back into review."""
-        with self._writing() as tx:
+        with self.writing() as tx:
             case = tx.case(case_id)
             stored = {qid: r.answer for qid, r in tx.answer_records(case_id).items()}
             status = CaseStatus.IN_PROGRESS if any(stored.values()) else CaseStatus.NOT_STARTED
@@ -226,7 +227,7 @@ class ReviewSession:
         returned; both stay visible."""
         if reason is DropoutReason.OTHER and not text.strip():
             raise UserError("Skriv en förklaring när orsaken till bortfallet är ”Annat”.")
-        with self._writing() as tx:
+        with self.writing() as tx:
             case = tx.case(case_id)
             if not case.in_sample:
                 raise UserError(f"Akt {case.sequence} är en oanvänd reserv och kan inte bli bortfall.")
@@ -245,7 +246,7 @@ class ReviewSession:
     def apply_answers(self, answers: dict[int, dict[str, Answer]], reviewer: str, at: str) -> None:
         """Record many answers in one transaction (imports and the demo), with audit rows,
         and bring each case's status up to date."""
-        with self._writing() as tx:
+        with self.writing() as tx:
             for case_id, by_question in answers.items():
                 case = tx.case(case_id)
                 checklist = self.checklist_for(case)
@@ -299,10 +300,11 @@ class ReviewSession:
     def _already_replaced(tx: ReviewTransaction, case_id: int) -> bool:
         return any(c.replaces_case_id == case_id for c in tx.cases())
 
-    def _reading(self):  # type: ignore[no-untyped-def]
+    def reading(self) -> AbstractContextManager[ReviewTransaction]:
         return self.store.transaction()
 
-    def _writing(self):  # type: ignore[no-untyped-def]
+    def writing(self) -> AbstractContextManager[ReviewTransaction]:
+        """One durable write; database failures become SaveFailed with a Swedish message."""
         if self.read_only:
             raise UserError(f"{self.path} är öppnad skrivskyddad; ändringar kan inte sparas.")
         return _GuardedWrite(self)

@@ -11,22 +11,35 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, inspect, select, update
 
 from aktgranskning.checklist_files import checklist_data, checklist_from_json, checklist_to_json
+from aktgranskning.domain.analysis import ANALYSIS_FIELDS, Activity, ActivityStatus, Analysis
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case, CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta
+from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.storage.engine import open_engine
 from aktgranskning.storage.migrate import current_revision
-from aktgranskning.storage.tables import AnswerRow, AuditRow, Base, CaseRow, ChecklistRow, MetaRow
+from aktgranskning.storage.tables import (
+    ActivityRow,
+    AnalysisRow,
+    AnswerRow,
+    AuditRow,
+    Base,
+    CaseRow,
+    ChecklistRow,
+    MetaRow,
+)
 
 META = MetaRow.__table__
 CHECKLISTS = ChecklistRow.__table__
 CASES = CaseRow.__table__
 ANSWERS = AnswerRow.__table__
 AUDIT = AuditRow.__table__
+ANALYSIS = AnalysisRow.__table__
+ACTIVITIES = ActivityRow.__table__
 
 # Statements on the answer path, built once: building them costs more than running them.
 _CASE_BY_ID = select(CASES).where(CASES.c.id == bindparam("wanted_id"))
@@ -53,6 +66,9 @@ _META_KEYS = {
     "app_version": "app_version",
     "created_at": "skapad",
 }
+
+_GOOD_KEY = "troskel_gron"
+_FAIR_KEY = "troskel_gul"
 
 
 class ReviewStore:
@@ -110,6 +126,21 @@ class ReviewTransaction:
             app_version=values.get("app_version", ""),
             created_at=values.get("skapad", ""),
         )
+
+    def set_meta_value(self, key: str, value: str) -> None:
+        if self.connection.execute(update(META).where(META.c.key == key).values(value=value)).rowcount == 0:
+            self.connection.execute(insert(META).values(key=key, value=value))
+
+    def thresholds(self) -> Thresholds:
+        values = self.meta_values()
+        defaults = Thresholds()
+        return Thresholds(
+            good=int(values.get(_GOOD_KEY, defaults.good)), fair=int(values.get(_FAIR_KEY, defaults.fair))
+        )
+
+    def write_thresholds(self, thresholds: Thresholds) -> None:
+        self.set_meta_value(_GOOD_KEY, str(thresholds.good))
+        self.set_meta_value(_FAIR_KEY, str(thresholds.fair))
 
     def add_checklist(self, checklist: Checklist) -> None:
         self.connection.execute(
@@ -212,6 +243,55 @@ class ReviewTransaction:
                 ANSWERS.c.case_id == case_id, ANSWERS.c.answer.is_(None), ANSWERS.c.comment == ""
             )
         )
+
+    # --- analysis -----------------------------------------------------------------------------
+    def analysis(self) -> Analysis:
+        if not inspect(self.connection).has_table(ANALYSIS.name):  # a file from schema 0001
+            return Analysis()
+        rows = {row.field: row for row in self._rows(select(ANALYSIS))}
+        texts = {name: rows[name].value for name in ANALYSIS_FIELDS if name in rows}
+        latest = max(rows.values(), key=lambda row: row.updated_at, default=None)
+        activities = tuple(
+            Activity(
+                activity=row.activity,
+                linked=row.linked,
+                responsible=row.responsible,
+                due=row.due,
+                follow_up=row.follow_up,
+                status=ActivityStatus(row.status),
+                from_year=row.from_year,
+            )
+            for row in self._rows(select(ACTIVITIES).order_by(ACTIVITIES.c.position))
+        )
+        return Analysis(
+            **texts,
+            filled_by=latest.updated_by if latest else "",
+            filled_at=latest.updated_at if latest else "",
+            activities=activities,
+        )
+
+    def put_analysis_text(self, name: str, value: str, who: str, at: str) -> None:
+        if name not in ANALYSIS_FIELDS:
+            raise KeyError(name)
+        values = {"value": value, "updated_by": who, "updated_at": at}
+        if self.connection.execute(update(ANALYSIS).where(ANALYSIS.c.field == name).values(**values)).rowcount == 0:
+            self.connection.execute(insert(ANALYSIS).values(field=name, **values))
+
+    def replace_activities(self, activities: list[Activity]) -> None:
+        self.connection.execute(delete(ACTIVITIES))
+        for position, item in enumerate(activities):
+            self.connection.execute(
+                insert(ACTIVITIES).values(
+                    position=position,
+                    activity=item.activity,
+                    linked=item.linked,
+                    responsible=item.responsible,
+                    due=item.due,
+                    follow_up=item.follow_up,
+                    status=item.status.value,
+                    from_year=item.from_year,
+                )
+            )
 
     # --- audit --------------------------------------------------------------------------------
     def audit(self, entry: AuditEntry) -> None:

@@ -71,3 +71,31 @@ class AuditRow(Base):
     old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (Index("ix_audit_case", "case_id"),)
+
+
+class AnalysisRow(Base):
+    """The enhet's analysis texts, one row per field (see domain.analysis.ANALYSIS_FIELDS)."""
+
+    __tablename__ = "analysis"
+    field: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String, default="")
+    updated_at: Mapped[str] = mapped_column(String, default="")
+
+
+class ActivityRow(Base):
+    __tablename__ = "activities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(Text, default="")
+    linked: Mapped[str] = mapped_column(Text, default="")
+    responsible: Mapped[str] = mapped_column(String, default="")
+    due: Mapped[str] = mapped_column(String, default="")
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String)
+    from_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('planerad', 'pagaende', 'genomford', 'ej_genomford')", name="ck_activities_status"
+        ),
+    )

@@ -4,6 +4,7 @@ import pytest
 
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.services.opening import create_review_file, open_review_file, NewFileInfo
+from aktgranskning.storage.migrate import head_revision
 
 
 def _open_fails(path, expected):
@@ -71,5 +72,5 @@ def test_metadata_is_recorded(session, checklists):
     meta = session.meta
     assert (meta.administration, meta.area, meta.unit, meta.year) == ("Testförvaltningen", "Testområdet", "Testenheten", 2026)
     assert len(meta.file_uuid) == 36
-    assert meta.schema_version == "0001"
+    assert meta.schema_version == head_revision()
     assert {c.id: c.content_hash for c in session.checklists.values()} == {c.id: c.content_hash for c in checklists}

@@ -1,0 +1,99 @@
+"""The enhet's analysis: what is good, what must improve, and the improvement activities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+from aktgranskning.domain.errors import UserError
+
+
+class ActivityStatus(str, Enum):
+    PLANNED = "planerad"
+    ONGOING = "pagaende"
+    DONE = "genomford"
+    NOT_DONE = "ej_genomford"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> ActivityStatus:
+        cleaned = text.strip().casefold()
+        for status in cls:
+            if cleaned in (status.value, status.label.casefold()):
+                return status
+        raise UserError(
+            f"Okänd status ”{text}”. Välj planerad, pågående, genomförd eller ej genomförd."
+        )
+
+
+_STATUS_LABELS = {
+    ActivityStatus.PLANNED: "Planerad",
+    ActivityStatus.ONGOING: "Pågående",
+    ActivityStatus.DONE: "Genomförd",
+    ActivityStatus.NOT_DONE: "Ej genomförd",
+}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One improvement activity. `linked` names the question(s) or area it answers."""
+
+    activity: str
+    linked: str = ""
+    responsible: str = ""  # a role, not a name
+    due: str = ""  # ISO date or empty
+    follow_up: str = ""  # how and when it is followed up
+    status: ActivityStatus = ActivityStatus.PLANNED
+    from_year: int | None = None  # set when carried over from an earlier year's analysis
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.activity.strip(), self.linked.strip(), self.responsible.strip(),
+                        self.due.strip(), self.follow_up.strip()))
+
+
+def parse_due_date(text: str) -> str:
+    """'' or an ISO date (ÅÅÅÅ-MM-DD); anything else is refused with a Swedish message."""
+    cleaned = text.strip()
+    if not cleaned:
+        return ""
+    try:
+        return date.fromisoformat(cleaned).isoformat()
+    except ValueError:
+        raise UserError(f"”{text}” är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2027-03-31.") from None
+
+
+ANALYSIS_FIELDS: dict[str, str] = {
+    "strengths": "Vad fungerar bra?",
+    "development_areas": "Vad behöver utvecklas?",
+    "keep_good": "Hur behåller vi goda resultat?",
+    "improvements": "Vilka förbättringsaktiviteter behöver vi vidta?",
+    "dropout_comment": "Kommentar till bortfallet",
+    "comparison_comment": "Jämförelse med föregående år",
+}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    strengths: str = ""
+    development_areas: str = ""
+    keep_good: str = ""
+    improvements: str = ""
+    dropout_comment: str = ""
+    comparison_comment: str = ""
+    filled_by: str = ""
+    filled_at: str = ""
+    activities: tuple[Activity, ...] = field(default_factory=tuple)
+
+    def text(self, name: str) -> str:
+        if name not in ANALYSIS_FIELDS:
+            raise KeyError(name)
+        return str(getattr(self, name))
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.text(name).strip() for name in ANALYSIS_FIELDS) and not self.activities

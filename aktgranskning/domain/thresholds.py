@@ -1,0 +1,57 @@
+"""Colour levels for a compliance share: good, fair, poor. The limits are set per round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from aktgranskning.domain.errors import UserError
+
+
+class Level(str, Enum):
+    GOOD = "god"
+    FAIR = "godtagbar"
+    POOR = "bristande"
+    NONE = "ingen"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Level.GOOD: "Bra",
+    Level.FAIR: "Behöver bevakas",
+    Level.POOR: "Behöver förbättras",
+    Level.NONE: "Ingen Ja/Nej-bedömning",
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A share at or above `good` is good, at or above `fair` is fair, below is poor (percent)."""
+
+    good: int = 90
+    fair: int = 75
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.fair <= self.good <= 100:
+            raise UserError(
+                f"Gränserna för färgerna stämmer inte: grön från {self.good} %, gul från {self.fair} %. "
+                "Gul måste ligga mellan 0 och grön, och grön högst 100 %."
+            )
+
+    def level(self, share: float | None) -> Level:
+        if share is None:
+            return Level.NONE
+        percent = share * 100
+        # Compare on the rounded percent the user sees, so 89.5 % shown as "90 %" is green.
+        shown = round(percent)
+        if shown >= self.good:
+            return Level.GOOD
+        if shown >= self.fair:
+            return Level.FAIR
+        return Level.POOR
+
+    def describe(self) -> str:
+        return f"grön ≥ {self.good} %, gul {self.fair}–{self.good - 1} %, röd < {self.fair} %"

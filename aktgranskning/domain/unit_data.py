@@ -1,0 +1,207 @@
+"""An enhet's result as data that identifies no case: what the workbook's Data sheet holds,
+what the results view, the reports and the summaries are computed from.
+
+Each case is known only by its löpnummer, type, gender and age group; answers are the effective
+ones (a question whose condition is not met counts as X).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from aktgranskning.domain.analysis import Analysis
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
+from aktgranskning.domain.results import Tally
+from aktgranskning.domain.thresholds import Level, Thresholds
+
+
+@dataclass(frozen=True)
+class ChecklistRef:
+    id: str
+    version: str
+    content_hash: str
+    title: str
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    checklist_id: str
+    section_id: str
+    section_title: str
+    question_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CaseData:
+    sequence: int  # löpnummer
+    case_type: str
+    gender: Gender
+    age_group: str
+    status: CaseStatus
+    dropout_reason: DropoutReason | None = None
+    answers: Mapping[str, Answer | None] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> bool:
+        return self.status is not CaseStatus.DROPOUT
+
+
+@dataclass(frozen=True)
+class UnitIdentity:
+    administration: str  # förvaltning
+    area: str  # område
+    unit: str  # enhet
+    year: int
+    file_uuid: str
+    app_version: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.unit} {self.year}"
+
+
+@dataclass(frozen=True)
+class UnitData:
+    identity: UnitIdentity
+    checklists: tuple[ChecklistRef, ...]
+    questions: tuple[QuestionRef, ...]
+    cases: tuple[CaseData, ...]
+    analysis: Analysis = field(default_factory=Analysis)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def checklist_title(self, checklist_id: str) -> str:
+        return next((c.title for c in self.checklists if c.id == checklist_id), checklist_id)
+
+    @property
+    def counted(self) -> int:
+        """Cases that count in the results: in the sample and not dropouts."""
+        return sum(1 for case in self.cases if case.counts)
+
+    @property
+    def reviewed(self) -> int:
+        """Cases whose review is finished (klar)."""
+        return sum(1 for case in self.cases if case.status is CaseStatus.DONE)
+
+    def describe_cases(self) -> str:
+        """'20 akter granskade, 1 bortfall' or, during the review, '8 av 20 akter klara (…), 1 bortfall'."""
+        dropouts = len(self.dropouts)
+        tail = f"{dropouts} bortfall"
+        if self.reviewed == self.counted:
+            return f"{self.reviewed} akter granskade, {tail}"
+        ongoing = sum(1 for c in self.cases if c.status is CaseStatus.IN_PROGRESS)
+        waiting = sum(1 for c in self.cases if c.status is CaseStatus.NOT_STARTED)
+        return (f"{self.reviewed} av {self.counted} akter klara ({ongoing} pågående, {waiting} ej påbörjade), "
+                f"{tail}")
+
+    @property
+    def dropouts(self) -> tuple[CaseData, ...]:
+        return tuple(case for case in self.cases if not case.counts)
+
+    def dropout_reasons(self) -> list[tuple[DropoutReason | None, int]]:
+        counter = Counter(case.dropout_reason for case in self.dropouts)
+        return sorted(counter.items(), key=lambda item: -item[1])
+
+    def genders(self) -> list[Gender]:
+        present = {case.gender for case in self.cases}
+        return [g for g in Gender if g in present]
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    case_type: str | None = None
+    gender: Gender | None = None
+
+    def admits(self, case: CaseData) -> bool:
+        return (self.case_type is None or case.case_type == self.case_type) and (
+            self.gender is None or case.gender is self.gender
+        )
+
+
+@dataclass(frozen=True)
+class QuestionTally:
+    question: QuestionRef
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class SectionTally:
+    checklist_id: str
+    section_id: str
+    title: str
+    tally: Tally
+    questions: tuple[QuestionTally, ...]
+
+
+def question_tallies(data: UnitData, case_filter: CaseFilter = CaseFilter()) -> list[QuestionTally]:
+    """Per question, the answers of the cases that count and pass the filter. Questions of a
+    checklist none of whose cases pass the filter are left out."""
+    counted = [case for case in data.cases if case.counts and case_filter.admits(case)]
+    by_type: dict[str, list[CaseData]] = {}
+    for case in counted:
+        by_type.setdefault(case.case_type, []).append(case)
+    return [
+        QuestionTally(q, Tally.of(case.answers.get(q.question_id) for case in by_type[q.checklist_id]))
+        for q in data.questions
+        if q.checklist_id in by_type
+    ]
+
+
+def section_tallies(rows: Iterable[QuestionTally]) -> list[SectionTally]:
+    sections: dict[tuple[str, str], list[QuestionTally]] = {}
+    for row in rows:
+        sections.setdefault((row.question.checklist_id, row.question.section_id), []).append(row)
+    result = []
+    for (checklist_id, section_id), members in sections.items():
+        total = Tally()
+        for member in members:
+            total = total + member.tally
+        result.append(SectionTally(checklist_id, section_id, members[0].question.section_title, total, tuple(members)))
+    return result
+
+
+def ranked(rows: Iterable[QuestionTally], minimum_assessed: int = 1) -> list[QuestionTally]:
+    """Questions with a share, best first; ties broken by more cases assessed, then order."""
+    usable = [r for r in rows if r.tally.assessed >= minimum_assessed]
+    return sorted(usable, key=lambda r: (-(r.tally.share or 0.0), -r.tally.assessed))
+
+
+def suggest_strengths(rows: Iterable[QuestionTally], thresholds: Thresholds) -> str:
+    good = [r for r in rows if thresholds.level(r.tally.share) is Level.GOOD]
+    return _bullets(good, "Inga frågor nådde den gröna nivån.")
+
+
+def suggest_development_areas(rows: Iterable[QuestionTally], thresholds: Thresholds) -> str:
+    poor = [r for r in rows if thresholds.level(r.tally.share) is Level.POOR]
+    fair = [r for r in rows if thresholds.level(r.tally.share) is Level.FAIR]
+    ordered = sorted(poor, key=lambda r: r.tally.share or 0.0) + sorted(fair, key=lambda r: r.tally.share or 0.0)
+    return _bullets(ordered, "Inga frågor låg under den gröna nivån.")
+
+
+def _bullets(rows: list[QuestionTally], when_none: str) -> str:
+    if not rows:
+        return when_none
+    return "\n".join(f"• {r.question.text} – {r.tally.describe()}" for r in rows)
+
+
+def question_numbers(questions: Iterable[QuestionRef], titles: Mapping[str, str]) -> dict[str, str]:
+    """Short labels 'F1', 'F2', … 'U1', … for tables and chart axes: the checklist's initial and
+    the question's place in it. Two checklists with the same initial get two letters."""
+    by_checklist: dict[str, list[QuestionRef]] = {}
+    for question in questions:
+        by_checklist.setdefault(question.checklist_id, []).append(question)
+    prefixes: dict[str, str] = {}
+    for checklist_id in by_checklist:
+        title = titles.get(checklist_id, checklist_id) or checklist_id
+        prefix = title[:1].upper()
+        if prefix in prefixes.values():
+            prefix = title[:2].capitalize()
+        prefixes[checklist_id] = prefix
+    return {
+        q.question_id: f"{prefixes[checklist_id]}{number}"
+        for checklist_id, members in by_checklist.items()
+        for number, q in enumerate(members, start=1)
+    }

@@ -1,0 +1,317 @@
+"""The enhet workbook `<Enhet> <år>.xlsx`: Resultat, Analys, Förbättringsaktiviteter, Bortfall and
+the machine-readable Data sheet. No case number, caseworker code or comment is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from aktgranskning.domain.analysis import ANALYSIS_FIELDS
+from aktgranskning.domain.case import DropoutReason
+from aktgranskning.domain.unit_report import UnitReport
+from aktgranskning.excel import data_sheet
+from aktgranskning.excel.writing import put, save_atomically
+
+GREEN = "C6EFCE"
+YELLOW = "FFEB9C"
+RED = "FFC7CE"
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+THIN = Side(style="thin", color="A0A0A0")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def write_unit_workbook(report: UnitReport, target: Path, exported_at: str, app_version: str) -> Path:
+    workbook = Workbook()
+    _results_sheet(workbook.active, report, exported_at)
+    _analysis_sheet(workbook.create_sheet("Analys"), report)
+    _activities_sheet(workbook.create_sheet("Förbättringsaktiviteter"), report)
+    _dropout_sheet(workbook.create_sheet("Bortfall"), report)
+    _data_sheet(workbook.create_sheet(data_sheet.SHEET_NAME), report, exported_at, app_version)
+    workbook.properties.title = f"Aktgranskning {report.data.identity.display_name}"
+    workbook.properties.creator = "Aktgranskning"
+    return save_atomically(workbook, target)
+
+
+# --- Resultat ------------------------------------------------------------------------------------
+RESULT_HEADERS = ["Nr", "Avsnitt", "Fråga", "Ja", "Nej", "X", "Obesvarad", "Andel Ja", "Resultat"]
+COMPARE_HEADERS = ["Föregående år", "Förändring"]
+SHARE_COLUMN = 8
+
+
+def _results_sheet(sheet: Worksheet, report: UnitReport, exported_at: str) -> None:
+    sheet.title = "Resultat"
+    identity = report.data.identity
+    put(sheet, 1, 1, f"{identity.unit} {identity.year} – resultat av aktgranskningen").font = TITLE_FONT
+    put(sheet, 2, 1, f"{identity.administration} · {identity.area} · {report.data.describe_cases()} · "
+        f"exporterad {exported_at[:10]}")
+    put(sheet, 3, 1, "Andel Ja = Ja / (Ja + Nej); X (ej tillämplig) och obesvarade räknas inte. "
+        f"Färger: {report.data.thresholds.describe()}.")
+    comparing = report.previous is not None
+    headers = RESULT_HEADERS + (COMPARE_HEADERS if comparing else [])
+    header_row = 5
+    _header(sheet, header_row, headers)
+    row = header_row + 1
+    share_ranges: list[str] = []
+    chart_blocks: list[tuple[str, int, int]] = []
+    for block in report.blocks:
+        put(sheet, row, 1, f"{block.checklist.title} – {block.cases} akter").font = BOLD
+        row += 1
+        first = row
+        for item in block.rows:
+            values: list[Any] = [item.number, item.question.section_title, item.question.text,
+                                 item.tally.yes, item.tally.no, item.tally.not_applicable,
+                                 item.tally.unanswered, item.tally.share, item.tally.describe()]
+            if comparing:
+                values += [item.previous.describe() if item.previous else "–",
+                           item.change.describe() if item.change else "–"]
+            for column, value in enumerate(values, start=1):
+                cell = put(sheet, row, column, value)
+                cell.border = GRID
+                cell.alignment = WRAP_TOP
+            sheet.cell(row=row, column=SHARE_COLUMN).number_format = "0 %"
+            sheet.row_dimensions[row].height = max(
+                _text_height(item.question.text, 62), _text_height(item.question.section_title, 22)
+            )
+            row += 1
+        share_ranges.append(f"{_col(SHARE_COLUMN)}{first}:{_col(SHARE_COLUMN)}{row - 1}")
+        chart_blocks.append((block.checklist.title, first, row - 1))
+        row += 1
+    _colour_shares(sheet, share_ranges, report)
+    row = _section_table(sheet, row + 1, report)
+    _charts(sheet, chart_blocks, row + 1)
+    widths = [6, 22, 60, 6, 6, 6, 10, 9, 16] + ([18, 30] if comparing else [])
+    _widths(sheet, widths)
+    _print_setup(sheet, landscape=True, title_rows=f"{header_row}:{header_row}")
+
+
+def _section_table(sheet: Worksheet, row: int, report: UnitReport) -> int:
+    put(sheet, row, 1, "Per avsnitt").font = BOLD
+    row += 1
+    _header(sheet, row, ["", "Avsnitt", "Checklista", "Ja", "Nej", "X", "Obesvarad", "Andel Ja", "Resultat"])
+    row += 1
+    first = row
+    for section in report.sections:
+        values: list[Any] = ["", section.title, report.data.checklist_title(section.checklist_id),
+                             section.tally.yes, section.tally.no, section.tally.not_applicable,
+                             section.tally.unanswered, section.tally.share, section.tally.describe()]
+        for column, value in enumerate(values, start=1):
+            cell = put(sheet, row, column, value)
+            cell.border = GRID
+            cell.alignment = WRAP_TOP
+        sheet.cell(row=row, column=SHARE_COLUMN).number_format = "0 %"
+        row += 1
+    _colour_shares(sheet, [f"{_col(SHARE_COLUMN)}{first}:{_col(SHARE_COLUMN)}{row - 1}"], report)
+    return row
+
+
+def _colour_shares(sheet: Worksheet, ranges: list[str], report: UnitReport) -> None:
+    """Conditional colours, so the sheet keeps them when a user edits a number."""
+    good = report.data.thresholds.good / 100
+    fair = report.data.thresholds.fair / 100
+    for cells in ranges:
+        top_left = cells.split(":")[0]
+        # Compare rounded percent, as the thresholds do: 89.5 % shows as 90 % and is green.
+        shown = f"ROUND({top_left}*100,0)"
+        rules = [
+            (f"AND(ISNUMBER({top_left}),{shown}>={good * 100:g})", GREEN),
+            (f"AND(ISNUMBER({top_left}),{shown}>={fair * 100:g},{shown}<{good * 100:g})", YELLOW),
+            (f"AND(ISNUMBER({top_left}),{shown}<{fair * 100:g})", RED),
+        ]
+        for formula, colour in rules:
+            sheet.conditional_formatting.add(
+                cells, FormulaRule(formula=[formula], fill=PatternFill("solid", bgColor=colour), stopIfTrue=True)
+            )
+
+
+def _charts(sheet: Worksheet, blocks: list[tuple[str, int, int]], anchor_row: int) -> None:
+    for title, first, last in blocks:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.style = 10
+        chart.title = f"{title}: andel Ja"
+        chart.y_axis.title = "Andel Ja"
+        chart.y_axis.number_format = "0 %"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        chart.x_axis.scaling.orientation = "maxMin"  # first question at the top, as in the table
+        chart.legend = None
+        chart.gapWidth = 40
+        chart.add_data(Reference(sheet, min_col=SHARE_COLUMN, min_row=first, max_row=last), titles_from_data=False)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
+        chart.height = max(6.0, 0.7 * (last - first + 1) + 3)
+        chart.width = 22
+        sheet.add_chart(chart, f"C{anchor_row}")
+        anchor_row += int(chart.height * 2) + 2
+
+
+# --- Analys and Förbättringsaktiviteter --------------------------------------------------------
+ACTIVITY_HEADERS = ["Aktivitet", "Kopplad till fråga/område", "Ansvarig (roll)", "Klart senast",
+                    "Uppföljning (hur och när)", "Status", "Från år"]
+
+
+def _analysis_sheet(sheet: Worksheet, report: UnitReport) -> None:
+    analysis = report.data.analysis
+    identity = report.data.identity
+    put(sheet, 1, 1, f"Analys – {identity.unit} {identity.year}").font = TITLE_FONT
+    rows: list[tuple[str, str]] = [
+        ("Ifylld av", analysis.filled_by or "–"),
+        ("Senast ändrad", analysis.filled_at[:16].replace("T", " ") if analysis.filled_at else "–"),
+    ]
+    rows += [(label, analysis.text(name)) for name, label in ANALYSIS_FIELDS.items()]
+    for offset, (label, text) in enumerate(rows):
+        row = 3 + offset
+        put(sheet, row, 1, label).font = BOLD
+        sheet.cell(row=row, column=1).alignment = WRAP_TOP
+        put(sheet, row, 2, text).alignment = WRAP_TOP
+        sheet.row_dimensions[row].height = _text_height(text, 95)
+    _widths(sheet, [30, 100])
+    _print_setup(sheet, landscape=False)
+
+
+def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
+    _header(sheet, 1, ACTIVITY_HEADERS)
+    for row, activity in enumerate(report.data.analysis.activities, start=2):
+        values = [activity.activity, activity.linked, activity.responsible, activity.due,
+                  activity.follow_up, activity.status.label, activity.from_year]
+        for column, value in enumerate(values, start=1):
+            cell = put(sheet, row, column, value)
+            cell.alignment = WRAP_TOP
+            cell.border = GRID
+        sheet.row_dimensions[row].height = max(_text_height(activity.activity, 40),
+                                               _text_height(activity.follow_up, 30))
+    _widths(sheet, [40, 24, 18, 12, 30, 13, 8])
+    sheet.freeze_panes = "A2"
+    _print_setup(sheet, landscape=True, title_rows="1:1")
+
+
+# --- Bortfall --------------------------------------------------------------------------------------
+def _dropout_sheet(sheet: Worksheet, report: UnitReport) -> None:
+    data = report.data
+    put(sheet, 1, 1, f"Bortfall – {data.identity.unit} {data.identity.year}").font = TITLE_FONT
+    put(sheet, 3, 1, "Akter i resultatet")
+    put(sheet, 3, 2, data.counted)
+    put(sheet, 4, 1, "Bortfall")
+    put(sheet, 4, 2, len(data.dropouts))
+    _header(sheet, 6, ["Orsak", "Antal"])
+    row = 7
+    for reason, count in data.dropout_reasons():
+        put(sheet, row, 1, _reason_label(reason))
+        put(sheet, row, 2, count)
+        row += 1
+    row += 1
+    _header(sheet, row, ["Löpnummer", "Ärendetyp", "Orsak"])
+    for case in data.dropouts:
+        row += 1
+        put(sheet, row, 1, case.sequence)
+        put(sheet, row, 2, data.checklist_title(case.case_type))
+        put(sheet, row, 3, _reason_label(case.dropout_reason))
+    row += 2
+    put(sheet, row, 1, "Kommentar").font = BOLD
+    put(sheet, row, 2, data.analysis.dropout_comment).alignment = WRAP_TOP
+    _widths(sheet, [34, 50, 34])
+    _print_setup(sheet, landscape=False)
+
+
+def _reason_label(reason: DropoutReason | None) -> str:
+    return reason.label if reason else "Orsak ej angiven"
+
+
+# --- Data ------------------------------------------------------------------------------------------
+def data_sheet_rows(report: UnitReport, exported_at: str, app_version: str) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The metadata rows (checksum excluded) and the data rows of the Data sheet."""
+    data = report.data
+    identity = data.identity
+    meta: list[list[Any]] = [
+        ["format", data_sheet.FORMAT_VERSION],
+        ["forvaltning", identity.administration],
+        ["omrade", identity.area],
+        ["enhet", identity.unit],
+        ["ar", identity.year],
+        ["fil_uuid", identity.file_uuid],
+        ["appversion", app_version],
+        ["exporterad", exported_at],
+        ["troskel_gron", data.thresholds.good],
+        ["troskel_gul", data.thresholds.fair],
+    ]
+    meta += [[data_sheet.CHECKLIST_KEY, c.id, c.version, c.content_hash, c.title] for c in data.checklists]
+    questions_by_type: dict[str, list[Any]] = {}
+    for q in data.questions:
+        questions_by_type.setdefault(q.checklist_id, []).append(q)
+    rows: list[list[Any]] = []
+    for case in sorted(data.cases, key=lambda c: c.sequence):
+        head = [case.sequence, case.case_type, case.gender.value, case.age_group, case.status.value,
+                case.dropout_reason.value if case.dropout_reason else ""]
+        if not case.counts:
+            rows.append(head + ["", "", "", "", ""])
+            continue
+        for q in questions_by_type.get(case.case_type, []):
+            answer = case.answers.get(q.question_id)
+            rows.append(head + [q.section_id, q.section_title, q.question_id, q.text, answer.value if answer else ""])
+    return meta, rows
+
+
+def _data_sheet(sheet: Worksheet, report: UnitReport, exported_at: str, app_version: str) -> None:
+    meta, rows = data_sheet_rows(report, exported_at, app_version)
+    meta.append([data_sheet.CHECKSUM_KEY, data_sheet.checksum(meta, rows)])
+    put(sheet, 1, 1, data_sheet.TITLE).font = BOLD
+    row = 3
+    for values in meta:
+        for column, value in enumerate(values, start=1):
+            put(sheet, row, column, value)
+        row += 1
+    row += 1
+    _header(sheet, row, list(data_sheet.COLUMNS))
+    for values in rows:
+        row += 1
+        for column, value in enumerate(values, start=1):
+            if value != "":
+                put(sheet, row, column, value)
+    _widths(sheet, [14, 18, 10, 12, 12, 16, 14, 28, 28, 60, 6])
+    sheet.protection.sheet = True  # a nudge, not a lock: the checksum is what detects edits
+
+
+# --- shared ----------------------------------------------------------------------------------------
+def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
+    for column, title in enumerate(titles, start=1):
+        cell = put(sheet, row, column, title)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.border = GRID
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _widths(sheet: Worksheet, widths: list[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _print_setup(sheet: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = False
+    sheet.oddFooter.center.text = "Sida &P av &N"
+    sheet.oddFooter.left.text = "&A"
+    if title_rows:
+        sheet.print_title_rows = title_rows
+
+
+def _text_height(text: str, characters_per_line: int) -> float:
+    lines = sum(max(1, -(-len(line) // characters_per_line)) for line in (text or "").split("\n"))
+    return max(15.0, 15.0 * lines)
+
+
+def _col(index: int) -> str:
+    return get_column_letter(index)

@@ -1,0 +1,199 @@
+"""Reads an enhet workbook back: the Data sheet into UnitData, the analysis and the activities,
+and whether the Data sheet still matches its checksum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aktgranskning.domain.analysis import ANALYSIS_FIELDS, Activity, ActivityStatus, Analysis
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
+from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.thresholds import Thresholds
+from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
+from aktgranskning.excel import data_sheet
+from aktgranskning.excel.tables import read_sheets
+from aktgranskning.excel.unit_workbook import ACTIVITY_HEADERS
+
+ANALYSIS_SHEET = "Analys"
+ACTIVITIES_SHEET = "Förbättringsaktiviteter"
+
+
+@dataclass(frozen=True)
+class UnitWorkbook:
+    path: Path
+    data: UnitData
+    exported_at: str
+    checksum_matches: bool
+
+
+def read_unit_workbook(path: Path) -> UnitWorkbook:
+    sheets = read_sheets(path, [data_sheet.SHEET_NAME, ANALYSIS_SHEET, ACTIVITIES_SHEET])
+    if data_sheet.SHEET_NAME not in sheets:
+        raise FileProblem(
+            path, "arbetsboken har inget blad ”Data” och är ingen enhetsrapport från Aktgranskning."
+        )
+    reader = _DataSheetReader(path, sheets[data_sheet.SHEET_NAME])
+    data = reader.unit_data()
+    analysis = _analysis(sheets.get(ANALYSIS_SHEET, []))
+    activities = _activities(path, sheets.get(ACTIVITIES_SHEET, []))
+    data = UnitData(
+        data.identity, data.checklists, data.questions, data.cases,
+        Analysis(**{**analysis.__dict__, "activities": activities}), data.thresholds,
+    )
+    return UnitWorkbook(path, data, reader.meta.get("exporterad", ""), reader.checksum_matches)
+
+
+class _DataSheetReader:
+    def __init__(self, path: Path, rows: list[list[str]]) -> None:
+        self.path = path
+        self.rows = rows
+        self.meta: dict[str, str] = {}
+        self.meta_rows: list[list[str]] = []
+        self.checklist_rows: list[list[str]] = []
+        self.stored_checksum = ""
+        self.header_index = self._read_meta()
+        self.columns = self._columns()
+        self.data_rows = [row for row in rows[self.header_index + 1 :] if any(cell.strip() for cell in row)]
+
+    def _place(self, index: int) -> str:
+        return f"bladet Data, rad {index + 1}"
+
+    def _read_meta(self) -> int:
+        for index, row in enumerate(self.rows[2:], start=2):
+            key = row[0].strip() if row else ""
+            if not key:
+                if self.meta_rows:
+                    return self._find_header(index)
+                continue
+            if key == data_sheet.CHECKSUM_KEY:
+                self.stored_checksum = row[1].strip() if len(row) > 1 else ""
+                continue
+            self.meta_rows.append(row)
+            if key == data_sheet.CHECKLIST_KEY:
+                self.checklist_rows.append(row)
+            else:
+                self.meta[key] = row[1].strip() if len(row) > 1 else ""
+        raise FileProblem(self.path, "bladet Data saknar rubrikraden för data.", "bladet Data")
+
+    def _find_header(self, start: int) -> int:
+        for index in range(start, len(self.rows)):
+            if any(cell.strip() for cell in self.rows[index]):
+                return index
+        raise FileProblem(self.path, "bladet Data saknar rubrikraden för data.", "bladet Data")
+
+    def _columns(self) -> dict[str, int]:
+        header = [cell.strip() for cell in self.rows[self.header_index]]
+        missing = [name for name in data_sheet.COLUMNS if name not in header]
+        if missing:
+            raise FileProblem(
+                self.path, f"kolumnerna {', '.join(missing)} saknas.", self._place(self.header_index)
+            )
+        if self.meta.get("format") != data_sheet.FORMAT_VERSION:
+            raise FileProblem(
+                self.path,
+                f"dataformat ”{self.meta.get('format', '')}” känns inte igen (programmet läser format "
+                f"{data_sheet.FORMAT_VERSION}).",
+                "bladet Data",
+            )
+        return {name: header.index(name) for name in data_sheet.COLUMNS}
+
+    @property
+    def checksum_matches(self) -> bool:
+        canonical_rows = [self._cells(row) for row in self.data_rows]
+        return bool(self.stored_checksum) and data_sheet.checksum(self.meta_rows, canonical_rows) == self.stored_checksum
+
+    def _cells(self, row: list[str]) -> list[str]:
+        return [row[self.columns[name]] if self.columns[name] < len(row) else "" for name in data_sheet.COLUMNS]
+
+    def unit_data(self) -> UnitData:
+        identity = UnitIdentity(
+            administration=self.meta.get("forvaltning", ""),
+            area=self.meta.get("omrade", ""),
+            unit=self.meta.get("enhet", ""),
+            year=self._int(self.meta.get("ar", ""), "året (ar)"),
+            file_uuid=self.meta.get("fil_uuid", ""),
+            app_version=self.meta.get("appversion", ""),
+        )
+        checklists = tuple(
+            ChecklistRef(*(list(row[1:5]) + [""] * 4)[:4]) for row in self.checklist_rows
+        )
+        questions: dict[str, QuestionRef] = {}
+        cases: dict[int, dict] = {}  # type: ignore[type-arg]
+        for offset, row in enumerate(self.data_rows):
+            self._add_row(self._cells(row), self.header_index + 2 + offset, questions, cases)
+        return UnitData(
+            identity=identity,
+            checklists=checklists,
+            questions=tuple(questions.values()),
+            cases=tuple(CaseData(**fields) for _, fields in sorted(cases.items())),
+            thresholds=self._thresholds(),
+        )
+
+    def _add_row(self, cells: list[str], number: int, questions: dict, cases: dict) -> None:  # type: ignore[type-arg]
+        value = dict(zip(data_sheet.COLUMNS, cells, strict=True))
+        place = f"bladet Data, rad {number}"
+        sequence = self._int(value["lopnummer"], "löpnumret", place)
+        try:
+            status = CaseStatus(value["status"])
+            reason = DropoutReason(value["bortfallsorsak"]) if value["bortfallsorsak"] else None
+            answer = Answer(value["svar"]) if value["svar"] else None
+        except ValueError as exc:
+            raise FileProblem(self.path, f"värdet känns inte igen ({exc}).", place) from None
+        case = cases.setdefault(sequence, {
+            "sequence": sequence, "case_type": value["arendetyp"], "gender": Gender.parse(value["kon"]),
+            "age_group": value["aldersgrupp"], "status": status, "dropout_reason": reason, "answers": {},
+        })
+        if not value["fraga_id"]:
+            return
+        question_id = value["fraga_id"]
+        questions.setdefault(question_id, QuestionRef(
+            value["arendetyp"], value["avsnitt"], value["avsnittsrubrik"], question_id, value["fraga"]
+        ))
+        case["answers"][question_id] = answer
+
+    def _thresholds(self) -> Thresholds:
+        defaults = Thresholds()
+        try:
+            return Thresholds(
+                good=int(self.meta.get("troskel_gron") or defaults.good),
+                fair=int(self.meta.get("troskel_gul") or defaults.fair),
+            )
+        except (ValueError, UserError):
+            return defaults
+
+    def _int(self, text: str, what: str, place: str = "bladet Data") -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise FileProblem(self.path, f"{what} ”{text}” är inget heltal.", place) from None
+
+
+def _analysis(rows: list[list[str]]) -> Analysis:
+    by_label = {row[0].strip(): (row[1] if len(row) > 1 else "") for row in rows if row and row[0].strip()}
+    texts = {name: by_label.get(label, "") for name, label in ANALYSIS_FIELDS.items()}
+    filled_by = by_label.get("Ifylld av", "")
+    return Analysis(**texts, filled_by="" if filled_by == "–" else filled_by)
+
+
+def _activities(path: Path, rows: list[list[str]]) -> tuple[Activity, ...]:
+    if not rows:
+        return ()
+    header = [cell.strip() for cell in rows[0]]
+    if header[: len(ACTIVITY_HEADERS)] != ACTIVITY_HEADERS:
+        raise FileProblem(path, "rubrikerna i bladet Förbättringsaktiviteter har ändrats.", "rad 1")
+    activities = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = (row + [""] * len(ACTIVITY_HEADERS))[: len(ACTIVITY_HEADERS)]
+        if not any(cell.strip() for cell in cells):
+            continue
+        try:
+            status = ActivityStatus.parse(cells[5]) if cells[5].strip() else ActivityStatus.PLANNED
+        except UserError as exc:
+            raise FileProblem(path, str(exc), f"bladet Förbättringsaktiviteter, rad {number}") from None
+        activities.append(Activity(
+            activity=cells[0], linked=cells[1], responsible=cells[2], due=cells[3], follow_up=cells[4],
+            status=status, from_year=int(cells[6]) if cells[6].strip().isdigit() else None,
+        ))
+    return tuple(activities)

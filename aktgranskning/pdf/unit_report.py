@@ -1,0 +1,234 @@
+"""The enhet's PDF for the staff meeting (APT): a summary page, the results with colours and
+charts, the analysis, the improvement activities and the dropouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from aktgranskning.domain.analysis import ANALYSIS_FIELDS
+from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
+from aktgranskning.pdf.fonts import BOLD, REGULAR, register_fonts
+from aktgranskning.pdf.layout import (
+    BAR_COLOURS,
+    HEADER_BACKGROUND,
+    LEVEL_COLOURS,
+    MARGIN,
+    PAGE,
+    numbered_canvas,
+    styles,
+)
+from aktgranskning.atomic_file import build_atomically
+
+CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
+
+
+def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir: Path) -> Path:
+    register_fonts(font_dir)
+    identity = report.data.identity
+    story = _summary_page(report, exported_at) + _results(report) + _analysis(report) + _dropouts(report)
+
+    def build(path: Path) -> None:
+        document = SimpleDocTemplate(
+            str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=MARGIN + 4 * mm, title=f"Aktgranskning {identity.display_name}",
+            author="Aktgranskning", lang="sv-SE",
+        )
+        document.build(story, canvasmaker=numbered_canvas(f"Aktgranskning · {identity.display_name}"))
+
+    return build_atomically(build, target)
+
+
+def _p(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text: markup characters are escaped, line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
+
+
+# --- the summary page ------------------------------------------------------------------------------
+def _summary_page(report: UnitReport, exported_at: str) -> list[Any]:
+    data = report.data
+    identity = data.identity
+    story: list[Any] = [
+        _p(f"{identity.unit} {identity.year}", "title"),
+        _p(f"Aktgranskning – egenkontroll · {identity.area} · {identity.administration}", "subtitle"),
+        _p(f"{_capitalised(data.describe_cases())}. Utskrivet {exported_at[:10]}."),
+    ]
+    reasons = ", ".join(f"{r.label.lower() if r else 'orsak ej angiven'} {n}" for r, n in data.dropout_reasons())
+    if reasons:
+        story.append(_p(f"Bortfall: {reasons}."))
+    story.append(_p(f"Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}.", "small"))
+    for block in report.blocks:
+        total = _block_total(block)
+        story.append(_p(f"{block.checklist.title}: {block.cases} akter, sammanlagt {total}.", "body"))
+    story.append(_p("Starkaste resultat", "h2"))
+    story += _bullet_rows(report.strongest(5), "Ingen fråga nådde den gröna nivån med minst tre bedömda akter.")
+    story.append(_p("Svagaste resultat", "h2"))
+    story += _bullet_rows(report.weakest(5), "Ingen fråga låg under den gröna nivån.")
+    if report.previous is not None:
+        story.append(_p(f"Jämfört med {report.previous.identity.year}", "h2"))
+        story.append(_p(_comparison_summary(report)))
+    story.append(PageBreak())
+    return story
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _block_total(block: ChecklistBlock) -> str:
+    yes = sum(r.tally.yes for r in block.rows)
+    assessed = sum(r.tally.assessed for r in block.rows)
+    if not assessed:
+        return "inga Ja/Nej-svar"
+    return f"{yes} Ja av {assessed} bedömda svar ({round(100 * yes / assessed)} %)"
+
+
+def _bullet_rows(rows: list[ReportRow], when_none: str) -> list[Any]:
+    if not rows:
+        return [_p(when_none)]
+    return [_p(f"• {row.number} {row.question.text} – {row.tally.describe()}") for row in rows]
+
+
+def _comparison_summary(report: UnitReport) -> str:
+    changes = [row.change for row in report.rows if row.change is not None and row.change.difference is not None]
+    better = sum(1 for c in changes if (c.difference or 0) > 0.5)
+    worse = sum(1 for c in changes if (c.difference or 0) < -0.5)
+    certain = [c for c in changes if not c.within_chance]
+    text = (f"{better} frågor har högre andel Ja och {worse} lägre än föregående år. "
+            f"{len(certain)} av förändringarna är större än vad slumpen kan förklara med så här små urval "
+            "(Fishers exakta test, 5 %); övriga kan bero på enstaka akter.")
+    return text
+
+
+# --- results ------------------------------------------------------------------------------------------
+def _results(report: UnitReport) -> list[Any]:
+    story: list[Any] = [_p("Resultat per fråga", "h1")]
+    comparing = report.previous is not None
+    for block in report.blocks:
+        story.append(_p(f"{block.checklist.title} – {block.cases} akter", "h2"))
+        story.append(_results_table(block, comparing))
+        story.append(Spacer(1, 4 * mm))
+        story.append(KeepTogether([_chart(block)]))
+    story.append(PageBreak())
+    return story
+
+
+def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
+    header = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Resultat"] + (["Föreg. år", "Förändring"] if comparing else [])
+    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in header]]
+    for row in block.rows:
+        cells: list[Any] = [row.number, _p(row.question.text, "cell"), row.tally.yes, row.tally.no,
+                            row.tally.not_applicable, row.tally.unanswered, _p(row.tally.describe(), "cell")]
+        if comparing:
+            cells += [_p(row.previous.describe() if row.previous else "–", "cell"),
+                      _p(row.change.describe() if row.change else "–", "cell")]
+        rows.append(cells)
+    if comparing:
+        widths = [9 * mm, 53 * mm, 8 * mm, 10 * mm, 7 * mm, 13 * mm, 26 * mm, 26 * mm, 26 * mm]
+    else:
+        widths = [10 * mm, 100 * mm, 10 * mm, 10 * mm, 8 * mm, 13 * mm, 27 * mm]
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    style = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#A0A0A0")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (2, 1), (5, -1), "RIGHT"),
+    ]
+    for index, row in enumerate(block.rows, start=1):
+        style.append(("BACKGROUND", (6, index), (6, index), LEVEL_COLOURS[row.level]))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _chart(block: ChecklistBlock) -> Drawing:
+    count = len(block.rows)
+    bar_space = 5.2 * mm
+    height = count * bar_space + 18 * mm
+    drawing = Drawing(CONTENT_WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x = 14 * mm
+    chart.y = 10 * mm
+    chart.width = CONTENT_WIDTH - 24 * mm
+    chart.height = count * bar_space
+    # reportlab draws the first category at the bottom; reverse so F1 is on top, as in the table.
+    rows = list(reversed(block.rows))
+    chart.data = [[round(100 * (row.tally.share or 0.0)) for row in rows]]
+    chart.categoryAxis.categoryNames = [row.number for row in rows]
+    chart.categoryAxis.labels.fontName = REGULAR
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = 100
+    chart.valueAxis.valueStep = 10
+    chart.valueAxis.labels.fontName = REGULAR
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = "%d %%"
+    chart.barWidth = bar_space * 0.7
+    chart.groupSpacing = bar_space * 0.3
+    chart.bars.strokeWidth = 0
+    for index, row in enumerate(rows):
+        chart.bars[(0, index)].fillColor = BAR_COLOURS[row.level]
+    drawing.add(chart)
+    drawing.add(String(chart.x, height - 5 * mm, f"{block.checklist.title}: andel Ja per fråga (grå = ingen Ja/Nej)",
+                       fontName=BOLD, fontSize=8.5))
+    return drawing
+
+
+# --- analysis, activities, dropouts ---------------------------------------------------------------------
+def _analysis(report: UnitReport) -> list[Any]:
+    analysis = report.data.analysis
+    story: list[Any] = [_p("Analys", "h1")]
+    if analysis.filled_by or analysis.filled_at:
+        when = analysis.filled_at[:16].replace("T", " ")
+        story.append(_p(f"Ifylld av {analysis.filled_by or 'okänd'}, senast ändrad {when}.", "small"))
+    for name, label in ANALYSIS_FIELDS.items():
+        if name == "dropout_comment":
+            continue
+        story.append(_p(label, "h2"))
+        story.append(_p(analysis.text(name).strip() or "–"))
+    story.append(_p("Förbättringsaktiviteter", "h2"))
+    if not analysis.activities:
+        story.append(_p("Inga förbättringsaktiviteter är inlagda."))
+        return story
+    header = ["Aktivitet", "Kopplad till", "Ansvarig", "Klart senast", "Uppföljning", "Status"]
+    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in header]]
+    for activity in analysis.activities:
+        name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
+        rows.append([_p(name, "cell"), _p(activity.linked, "cell"), _p(activity.responsible, "cell"),
+                     _p(activity.due or "–", "cell"), _p(activity.follow_up, "cell"), _p(activity.status.label, "cell")])
+    widths = [50 * mm, 24 * mm, 24 * mm, 19 * mm, 40 * mm, 21 * mm]
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#A0A0A0")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    story.append(table)
+    return story
+
+
+def _dropouts(report: UnitReport) -> list[Any]:
+    data = report.data
+    story: list[Any] = [_p("Bortfall", "h2")]
+    if not data.dropouts:
+        story.append(_p("Inget bortfall."))
+    for reason, count in data.dropout_reasons():
+        story.append(_p(f"• {reason.label if reason else 'Orsak ej angiven'}: {count}"))
+    if data.analysis.dropout_comment.strip():
+        story.append(_p(data.analysis.dropout_comment))
+    return story

@@ -1,0 +1,60 @@
+"""The enhet's report: the results (optionally against an earlier year) as workbook and PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aktgranskning import __version__
+from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.review_file import now_iso
+from aktgranskning.domain.unit_data import CaseFilter, UnitData
+from aktgranskning.domain.unit_report import UnitReport, build_report
+from aktgranskning.excel.unit_workbook import write_unit_workbook
+from aktgranskning.paths import resources_dir
+from aktgranskning.pdf.unit_report import write_unit_pdf
+from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.unit_data import load_unit_data, unit_data_of
+
+
+def comparable_previous(current: UnitData, path: Path) -> UnitData:
+    """Read an earlier year's result for the same enhet, or say why it cannot be compared."""
+    previous = load_unit_data(path)
+    if previous.identity.unit.casefold() != current.identity.unit.casefold():
+        raise FileProblem(
+            path, f"filen gäller enheten {previous.identity.unit}, inte {current.identity.unit}."
+        )
+    if previous.identity.year >= current.identity.year:
+        raise FileProblem(
+            path, f"filen gäller {previous.identity.year}; jämförelsen kräver ett tidigare år än {current.identity.year}."
+        )
+    return previous
+
+
+def unit_report(
+    session: ReviewSession, previous_path: Path | None = None, case_filter: CaseFilter = CaseFilter()
+) -> UnitReport:
+    data = unit_data_of(session)
+    previous = comparable_previous(data, previous_path) if previous_path else None
+    return build_report(data, previous, case_filter)
+
+
+def export_unit_report(report: UnitReport, workbook: Path | None, pdf: Path | None) -> list[Path]:
+    """Write the workbook and/or the PDF; each appears whole or not at all."""
+    if workbook is None and pdf is None:
+        raise UserError("Ange minst en fil att skriva: en Excelfil (.xlsx) eller en pdf.")
+    for target, suffix in ((workbook, ".xlsx"), (pdf, ".pdf")):
+        if target is not None and target.suffix.lower() != suffix:
+            raise FileProblem(target, f"filnamnet ska sluta på {suffix}.")
+    exported_at = now_iso()
+    written = []
+    if workbook is not None:
+        written.append(write_unit_workbook(report, workbook, exported_at, __version__))
+    if pdf is not None:
+        written.append(write_unit_pdf(report, pdf, exported_at, resources_dir() / "fonts"))
+    return written
+
+
+def default_report_name(data: UnitData) -> str:
+    """'<Enhet> <år>' with characters that file systems refuse replaced."""
+    name = f"{data.identity.unit} {data.identity.year}"
+    return "".join("_" if ch in '<>:"/\\|?*' else ch for ch in name).strip() or "Enhetsrapport"

@@ -1,0 +1,83 @@
+"""An enhet's anonymous result data, from an open granskningsfil or from a file on disk
+(a granskningsfil or an enhet workbook), and where last year's file is likely to be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aktgranskning.domain.case import Case
+from aktgranskning.domain.checklist import Checklist, effective_answers
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
+from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+from aktgranskning.services.opening import open_for_reading
+from aktgranskning.services.session import ReviewSession
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def unit_data_of(session: ReviewSession) -> UnitData:
+    with session.reading() as tx:
+        cases = tx.cases()
+        answers = tx.all_answers()
+        analysis = tx.analysis()
+        thresholds = tx.thresholds()
+    meta = session.meta
+    checklists = list(session.checklists.values())
+    return UnitData(
+        identity=UnitIdentity(
+            meta.administration, meta.area, meta.unit, meta.year, meta.file_uuid, meta.app_version
+        ),
+        checklists=tuple(ChecklistRef(c.id, c.version, c.content_hash, c.title) for c in checklists),
+        questions=tuple(question_refs(checklists)),
+        cases=tuple(
+            _case_data(case, session.checklists[case.case_type], answers.get(case.id, {}))
+            for case in cases
+            if case.in_sample
+        ),
+        analysis=analysis,
+        thresholds=thresholds,
+    )
+
+
+def question_refs(checklists: list[Checklist]) -> list[QuestionRef]:
+    return [
+        QuestionRef(checklist.id, section.id, section.title, question.id, question.text)
+        for checklist in checklists
+        for section in checklist.sections
+        for question in section.questions
+    ]
+
+
+def _case_data(case: Case, checklist: Checklist, stored: dict) -> CaseData:  # type: ignore[type-arg]
+    counted = case.counts_in_results
+    return CaseData(
+        sequence=case.sequence,
+        case_type=case.case_type,
+        gender=case.gender,
+        age_group=case.age_group,
+        status=case.status,
+        dropout_reason=case.dropout_reason,
+        answers=effective_answers(checklist, stored) if counted else {},
+    )
+
+
+def load_unit_data(path: Path) -> UnitData:
+    """Read an enhet's result from a granskningsfil or an enhet workbook."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return read_unit_workbook(path).data
+    session = open_for_reading(path)
+    try:
+        return unit_data_of(session)
+    finally:
+        session.close()
+
+
+def find_previous_year(path: Path, unit: str, year: int) -> Path | None:
+    """Last year's file for the same enhet beside this one: the granskningsfil, else the workbook."""
+    for suffix in (path.suffix, ".xlsx"):
+        candidate = path.with_name(f"{unit} {year - 1}{suffix}")
+        if candidate.is_file():
+            return candidate
+    return None
+
