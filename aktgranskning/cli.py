@@ -199,7 +199,11 @@ def _sample(args: argparse.Namespace) -> int:
     from aktgranskning.excel.case_list import parse_mapping
     from aktgranskning.excel.sample_workbook import write_sample_workbook
     from aktgranskning.services.checklists import installed_checklists
-    from aktgranskning.services.sampling import SamplingOptions, draw_round, review_files_for_round
+    from aktgranskning.services.sampling import (
+        SamplingOptions,
+        draw_round,
+        review_files_for_round,
+    )
 
     if args.granskningsfiler and not (args.forvaltning and args.ar):
         raise UserError("--granskningsfiler kräver också --forvaltning och --ar.")

@@ -15,7 +15,7 @@ from aktgranskning.domain.analysis import Analysis
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.results import Tally
-from aktgranskning.domain.thresholds import Level, Thresholds
+from aktgranskning.domain.thresholds import Thresholds
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,9 @@ class CaseFilter:
         )
 
 
+ALL_CASES = CaseFilter()
+
+
 @dataclass(frozen=True)
 class QuestionTally:
     question: QuestionRef
@@ -136,7 +139,7 @@ class SectionTally:
     questions: tuple[QuestionTally, ...]
 
 
-def question_tallies(data: UnitData, case_filter: CaseFilter = CaseFilter()) -> list[QuestionTally]:
+def question_tallies(data: UnitData, case_filter: CaseFilter = ALL_CASES) -> list[QuestionTally]:
     """Per question, the answers of the cases that count and pass the filter. Questions of a
     checklist none of whose cases pass the filter are left out."""
     counted = [case for case in data.cases if case.counts and case_filter.admits(case)]
@@ -167,24 +170,6 @@ def ranked(rows: Iterable[QuestionTally], minimum_assessed: int = 1) -> list[Que
     """Questions with a share, best first; ties broken by more cases assessed, then order."""
     usable = [r for r in rows if r.tally.assessed >= minimum_assessed]
     return sorted(usable, key=lambda r: (-(r.tally.share or 0.0), -r.tally.assessed))
-
-
-def suggest_strengths(rows: Iterable[QuestionTally], thresholds: Thresholds) -> str:
-    good = [r for r in rows if thresholds.level(r.tally.share) is Level.GOOD]
-    return _bullets(good, "Inga frågor nådde den gröna nivån.")
-
-
-def suggest_development_areas(rows: Iterable[QuestionTally], thresholds: Thresholds) -> str:
-    poor = [r for r in rows if thresholds.level(r.tally.share) is Level.POOR]
-    fair = [r for r in rows if thresholds.level(r.tally.share) is Level.FAIR]
-    ordered = sorted(poor, key=lambda r: r.tally.share or 0.0) + sorted(fair, key=lambda r: r.tally.share or 0.0)
-    return _bullets(ordered, "Inga frågor låg under den gröna nivån.")
-
-
-def _bullets(rows: list[QuestionTally], when_none: str) -> str:
-    if not rows:
-        return when_none
-    return "\n".join(f"• {r.question.text} – {r.tally.describe()}" for r in rows)
 
 
 def question_numbers(questions: Iterable[QuestionRef], titles: Mapping[str, str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from aktgranskning.domain.comparison import YearChange, compare
 from aktgranskning.domain.results import Tally
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import (
+    ALL_CASES,
     CaseFilter,
     ChecklistRef,
     QuestionRef,
@@ -53,6 +54,9 @@ class UnitReport:
     def rows(self) -> list[ReportRow]:
         return [row for block in self.blocks for row in block.rows]
 
+    def question_tallies(self) -> list[QuestionTally]:
+        return [QuestionTally(row.question, row.tally) for row in self.rows]
+
     def strongest(self, count: int = 3) -> list[ReportRow]:
         """The best results at the green level, best first."""
         return [row for row in self._ranked() if row.level is Level.GOOD][:count]
@@ -64,13 +68,13 @@ class UnitReport:
     def _ranked(self) -> list[ReportRow]:
         by_id = {row.question.question_id: row for row in self.rows}
         order = ranked(
-            [QuestionTally(row.question, row.tally) for row in self.rows],
+            self.question_tallies(),
             minimum_assessed=MIN_ASSESSED_FOR_RANKING,
         )
         return [by_id[item.question.question_id] for item in order]
 
 
-def build_report(data: UnitData, previous: UnitData | None = None, case_filter: CaseFilter = CaseFilter()) -> UnitReport:
+def build_report(data: UnitData, previous: UnitData | None = None, case_filter: CaseFilter = ALL_CASES) -> UnitReport:
     tallies = question_tallies(data, case_filter)
     previous_tallies = (
         {t.question.question_id: t.tally for t in question_tallies(previous, case_filter)} if previous else {}
@@ -97,3 +101,23 @@ def build_report(data: UnitData, previous: UnitData | None = None, case_filter: 
             cases = sum(1 for c in data.cases if c.counts and c.case_type == checklist.id and case_filter.admits(c))
             blocks.append(ChecklistBlock(checklist, cases, tuple(rows)))
     return UnitReport(data, previous, tuple(blocks), tuple(section_tallies(tallies)), case_filter)
+
+
+SUGGESTED_QUESTIONS = 6
+
+
+def suggest_strengths(report: UnitReport) -> str:
+    """A starting point for 'Vad fungerar bra?': the strongest green results."""
+    return _bullets(report.strongest(SUGGESTED_QUESTIONS), "Ingen fråga nådde den gröna nivån med minst "
+                    f"{MIN_ASSESSED_FOR_RANKING} bedömda akter.")
+
+
+def suggest_development_areas(report: UnitReport) -> str:
+    """A starting point for 'Vad behöver utvecklas?': the weakest results below green."""
+    return _bullets(report.weakest(SUGGESTED_QUESTIONS), "Ingen fråga låg under den gröna nivån.")
+
+
+def _bullets(rows: list[ReportRow], when_none: str) -> str:
+    if not rows:
+        return when_none
+    return "\n".join(f"• {row.number} {row.question.text} – {row.tally.describe()}" for row in rows)

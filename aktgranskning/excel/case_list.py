@@ -15,7 +15,13 @@ from pathlib import Path
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.people import age_on, parse_personnummer
-from aktgranskning.excel.columns import COLUMN_NAMES, IGNORED_NAMES, map_columns, normalise_header, require_columns
+from aktgranskning.excel.columns import (
+    COLUMN_NAMES,
+    IGNORED_NAMES,
+    map_columns,
+    normalise_header,
+    require_columns,
+)
 from aktgranskning.excel.tables import read_table
 
 

@@ -6,12 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aktgranskning.domain.analysis import ANALYSIS_FIELDS, Activity, ActivityStatus, Analysis
+from aktgranskning.domain.analysis import (
+    ANALYSIS_FIELDS,
+    Activity,
+    ActivityStatus,
+    Analysis,
+)
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.thresholds import Thresholds
-from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
+from aktgranskning.domain.unit_data import (
+    CaseData,
+    ChecklistRef,
+    QuestionRef,
+    UnitData,
+    UnitIdentity,
+)
 from aktgranskning.excel import data_sheet
 from aktgranskning.excel.tables import read_sheets
 from aktgranskning.excel.unit_workbook import ACTIVITY_HEADERS

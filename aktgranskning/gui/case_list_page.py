@@ -17,7 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aktgranskning.gui.case_model import CASE_ID_ROLE, FILTERS, CaseFilterModel, CaseTableModel
+from aktgranskning.gui.case_model import (
+    CASE_ID_ROLE,
+    FILTERS,
+    CaseFilterModel,
+    CaseTableModel,
+)
 from aktgranskning.services.session import ReviewSession
 
 

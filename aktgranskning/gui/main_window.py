@@ -5,12 +5,31 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+)
 
 from aktgranskning.domain.errors import UserError
 from aktgranskning.gui.case_list_page import CaseListPage
-from aktgranskning.gui.dialogs import DropoutDialog, HistoryDialog, NewFileDialog, ReviewerDialog
+from aktgranskning.gui.dialogs import (
+    DropoutDialog,
+    HistoryDialog,
+    NewFileDialog,
+    ReviewerDialog,
+)
+from aktgranskning.gui.analysis_page import AnalysisPage
+from aktgranskning.gui.results_page import ResultsPage
 from aktgranskning.gui.review_page import ReviewPage
 from aktgranskning.gui.start_page import StartPage
 from aktgranskning.services.file_lock import FileInUse
@@ -33,8 +52,10 @@ class MainWindow(QMainWindow):
         self.start_page = StartPage()
         self.case_list = CaseListPage()
         self.review = ReviewPage()
+        self.results = ResultsPage()
+        self.analysis = AnalysisPage()
         self.pages = QStackedWidget()
-        for page in (self.start_page, self.case_list, self.review):
+        for page in (self.start_page, self.case_list, self.review, self.results, self.analysis):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
@@ -58,12 +79,17 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._action(file_menu, "&Ny granskningsfil från urvalslista…", QKeySequence.StandardKey.New, self.new_from_sample_list)
         self._action(file_menu, "Öppna &demo", None, self.open_demo)
+        self.export_action = self._action(
+            file_menu, "&Exportera enhetsrapport (Excel och pdf)…", "Ctrl+E", self.export_report
+        )
         file_menu.addSeparator()
         self._action(file_menu, "Dra &urval ur ärendelista…", None, self.draw_sample)
         file_menu.addSeparator()
         self._action(file_menu, "&Avsluta", "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu("&Visa")
-        self.list_action = self._action(view_menu, "Ä&rendelistan", None, self.show_case_list)
+        self.list_action = self._action(view_menu, "Ä&rendelistan", "Ctrl+1", self.show_case_list)
+        self._action(view_menu, "&Resultat", "Ctrl+2", self.show_results)
+        self._action(view_menu, "&Analys och förbättringsaktiviteter", "Ctrl+3", self.show_analysis)
         settings_menu = self.menuBar().addMenu("&Inställningar")
         self._action(settings_menu, "&Granskarens namn…", None, self.change_reviewer)
         help_menu = self.menuBar().addMenu("&Hjälp")
@@ -91,6 +117,13 @@ class MainWindow(QMainWindow):
         self.review.history_requested.connect(self.show_history)
         self.review.saved.connect(self._show_saved)
         self.review.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.results.back_requested.connect(self.show_case_list)
+        self.results.analysis_requested.connect(self.show_analysis)
+        self.results.export_requested.connect(self.export_report)
+        self.results.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.analysis.back_requested.connect(self.show_results)
+        self.analysis.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.analysis.saved.connect(self._show_saved)
 
     # --- files --------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -115,6 +148,7 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_file(path)
         self.start_page.set_recent(self.settings.recent_files())
         self.case_list.show_session(session)
+        self.results.show_session(session)
         self._update_title()
         self.show_case_list()
         first = session.first_unfinished_case()
@@ -172,7 +206,48 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     # --- pages --------------------------------------------------------------------------------
+    def show_results(self) -> None:
+        if self.session is None:
+            self.pages.setCurrentWidget(self.start_page)
+            return
+        self.analysis.flush()
+        self.results.refresh()
+        self.pages.setCurrentWidget(self.results)
+        self.results.focus_table()
+
+    def show_analysis(self) -> None:
+        if self.session is None:
+            self.pages.setCurrentWidget(self.start_page)
+            return
+        self.analysis.show_session(self.session, self.results.previous)
+        self.pages.setCurrentWidget(self.analysis)
+
+    def export_report(self) -> None:
+        if self.session is None:
+            QMessageBox.information(self, "Ingen fil öppen", "Öppna en granskningsfil först.")
+            return
+        from aktgranskning.services.report import default_report_name, export_unit_report
+
+        self.analysis.flush()
+        report = self.results.report_for_export()
+        suggested = str(self.session.path.with_name(f"{default_report_name(report.data)}.xlsx"))
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Exportera enhetsrapport (en pdf skrivs bredvid)", suggested, "Excelfil (*.xlsx)"
+        )
+        if not target:
+            return
+        workbook = Path(target) if target.lower().endswith(".xlsx") else Path(target + ".xlsx")
+        try:
+            written = export_unit_report(report, workbook, workbook.with_suffix(".pdf"))
+        except UserError as error:
+            QMessageBox.warning(self, "Rapporten kunde inte skrivas", error.message)
+            return
+        names = "\n".join(str(path) for path in written)
+        self.statusBar().showMessage(f"Rapporten är skriven: {', '.join(p.name for p in written)}", 10000)
+        QMessageBox.information(self, "Rapporten är skriven", f"Skrev:\n{names}")
+
     def show_case_list(self) -> None:
+        self.analysis.flush()
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
@@ -293,6 +368,7 @@ class MainWindow(QMainWindow):
         focus = self.focusWidget()
         if focus is not None:
             focus.clearFocus()  # lets an open comment field finish (and save) first
+        self.analysis.flush()
         self._close_session()
         event.accept()
 
@@ -315,5 +391,9 @@ När du granskar en akt
   Esc – tillbaka till ärendelistan
 
 Överallt
+  Ctrl+1 – ärendelistan
+  Ctrl+2 – resultat
+  Ctrl+3 – analys och förbättringsaktiviteter
+  Ctrl+E – exportera enhetsrapport (Excel och pdf)
   Ctrl+O – öppna fil
   Ctrl+Q – avsluta (allt är redan sparat)"""

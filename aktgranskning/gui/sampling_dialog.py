@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.errors import UserError
-from aktgranskning.gui.dialogs import file_chooser_row
 from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_order
+from aktgranskning.gui.dialogs import file_chooser_row
 from aktgranskning.services.sampling import SamplingOptions, SamplingRound
 from aktgranskning.services.workspace import Workspace
 

@@ -54,7 +54,7 @@ def numbered_canvas(footer_left: str) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        def showPage(self) -> None:
             self._saved_pages.append(dict(self.__dict__))
             self._startPage()
 

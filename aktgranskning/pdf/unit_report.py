@@ -21,6 +21,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
 from aktgranskning.pdf.fonts import BOLD, REGULAR, register_fonts
@@ -33,7 +34,6 @@ from aktgranskning.pdf.layout import (
     numbered_canvas,
     styles,
 )
-from aktgranskning.atomic_file import build_atomically
 
 CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from aktgranskning.domain.analysis import ANALYSIS_FIELDS, Activity, Analysis, parse_due_date
+from aktgranskning.domain.analysis import (
+    ANALYSIS_FIELDS,
+    Activity,
+    Analysis,
+    parse_due_date,
+)
 from aktgranskning.domain.review_file import now_iso
 from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.services.session import ReviewSession

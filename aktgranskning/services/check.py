@@ -9,7 +9,11 @@ from pathlib import Path
 
 from aktgranskning.checklist_files import checklist_from_json, content_hash
 from aktgranskning.domain.case import CaseStatus
-from aktgranskning.domain.checklist import Applicability, applicability, effective_answers
+from aktgranskning.domain.checklist import (
+    Applicability,
+    applicability,
+    effective_answers,
+)
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review import is_complete
 from aktgranskning.services.opening import open_review_file

@@ -8,11 +8,23 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from aktgranskning.domain.analysis import Activity, ActivityStatus
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case, DropoutReason, Gender
-from aktgranskning.domain.checklist import Applicability, Checklist, applicability, effective_answers
+from aktgranskning.domain.checklist import (
+    Applicability,
+    Checklist,
+    applicability,
+    effective_answers,
+)
 from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_of, parse_age_bands
-from aktgranskning.services.opening import NewFileInfo, create_review_file, open_review_file
+from aktgranskning.services.analysis import save_activities, save_analysis_text
+from aktgranskning.services.opening import (
+    NewFileInfo,
+    create_review_file,
+    open_review_file,
+)
+from aktgranskning.services.session import ReviewSession
 
 DEMO_ADMINISTRATION = "Socialförvaltningen Demokommun"
 DEMO_SUFFIX = ".granskning"
@@ -113,8 +125,32 @@ def _answer_demo_cases(
         for case_id in answers:
             if session.first_gap(case_id) is None:
                 session.mark_done(case_id)
+        if finished:
+            _write_demo_analysis(session)
     finally:
         session.close()
+
+
+def _write_demo_analysis(session: ReviewSession) -> None:
+    """Last year's analysis, so this year's has activities to follow up."""
+    texts = {
+        "strengths": "Anmälningar och anledningen till dem dokumenteras nästan alltid.",
+        "development_areas": "Skyndsamheten i förhandsbedömningarna och kommuniceringen i utredningarna.",
+        "keep_good": "Fortsätt med mallen för förhandsbedömning och gemensam genomgång på APT.",
+        "improvements": "Se tabellen nedan.",
+        "dropout_comment": "En akt gick inte att hitta; rutinen för arkivering ses över.",
+    }
+    for name, text in texts.items():
+        save_analysis_text(session, name, text)
+    year = session.meta.year
+    save_activities(session, [
+        Activity("Checklista för skyndsam förhandsbedömning på varje ärendedragning", "F7",
+                 "Enhetschef", f"{year + 1}-02-28", "Stickprov 5 akter i mars", ActivityStatus.DONE),
+        Activity("Utbildning i kommunicering enligt FL 25 §", "U16", "Metodstöd", f"{year + 1}-04-30",
+                 "Genomgång på APT i maj", ActivityStatus.ONGOING),
+        Activity("Mall för ställningstagande om polisanmälan", "U20", "Gruppledare", f"{year + 1}-06-30",
+                 "Nästa års aktgranskning", ActivityStatus.PLANNED),
+    ])
 
 
 def _synthetic_answers(checklist: Checklist, rng: random.Random, quality: float, complete: bool) -> dict[str, Answer]:

@@ -16,7 +16,12 @@ from aktgranskning.domain.review_file import FileMeta, now_iso
 from aktgranskning.services.file_lock import FileLock
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage.engine import SQLITE_MAGIC
-from aktgranskning.storage.migrate import current_revision, head_revision, known_revisions, upgrade_to_head
+from aktgranskning.storage.migrate import (
+    current_revision,
+    head_revision,
+    known_revisions,
+    upgrade_to_head,
+)
 from aktgranskning.storage.store import ReviewStore
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from aktgranskning import __version__
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.review_file import now_iso
-from aktgranskning.domain.unit_data import CaseFilter, UnitData
+from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import UnitReport, build_report
 from aktgranskning.excel.unit_workbook import write_unit_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.unit_report import write_unit_pdf
 from aktgranskning.services.session import ReviewSession
-from aktgranskning.services.unit_data import load_unit_data, unit_data_of
+from aktgranskning.services.unit_data import find_previous_year, load_unit_data, unit_data_of
 
 
 def comparable_previous(current: UnitData, path: Path) -> UnitData:
@@ -31,11 +31,31 @@ def comparable_previous(current: UnitData, path: Path) -> UnitData:
 
 
 def unit_report(
-    session: ReviewSession, previous_path: Path | None = None, case_filter: CaseFilter = CaseFilter()
+    session: ReviewSession, previous_path: Path | None = None, case_filter: CaseFilter = ALL_CASES
 ) -> UnitReport:
     data = unit_data_of(session)
     previous = comparable_previous(data, previous_path) if previous_path else None
     return build_report(data, previous, case_filter)
+
+
+def current_report(
+    session: ReviewSession, previous: UnitData | None, case_filter: CaseFilter = ALL_CASES
+) -> UnitReport:
+    """The report on the file as it is now, against an earlier year already read."""
+    return build_report(unit_data_of(session), previous, case_filter)
+
+
+def previous_year_for(session: ReviewSession) -> tuple[Path | None, UnitData | None, str]:
+    """Last year's result found beside the file: (path, data, problem). The problem is a Swedish
+    message when a file was found but could not be used; then data is None."""
+    meta = session.meta
+    path = find_previous_year(session.path, meta.unit, meta.year)
+    if path is None:
+        return None, None, ""
+    try:
+        return path, comparable_previous(unit_data_of(session), path), ""
+    except UserError as error:
+        return path, None, error.message
 
 
 def export_unit_report(report: UnitReport, workbook: Path | None, pdf: Path | None) -> list[Path]:

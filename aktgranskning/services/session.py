@@ -20,8 +20,17 @@ from aktgranskning.domain.checklist import (
     unanswered_question_ids,
 )
 from aktgranskning.domain.errors import FileProblem, UserError
-from aktgranskning.domain.results import ChecklistResult, Progress, checklist_result, progress
-from aktgranskning.domain.review import answered_of_applicable, is_complete, status_after_answer_change
+from aktgranskning.domain.results import (
+    ChecklistResult,
+    Progress,
+    checklist_result,
+    progress,
+)
+from aktgranskning.domain.review import (
+    answered_of_applicable,
+    is_complete,
+    status_after_answer_change,
+)
 from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta, now_iso
 from aktgranskning.storage.store import ReviewStore, ReviewTransaction
 

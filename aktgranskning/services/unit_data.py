@@ -7,8 +7,13 @@ from pathlib import Path
 
 from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist, effective_answers
-from aktgranskning.domain.errors import FileProblem
-from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
+from aktgranskning.domain.unit_data import (
+    CaseData,
+    ChecklistRef,
+    QuestionRef,
+    UnitData,
+    UnitIdentity,
+)
 from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.session import ReviewSession

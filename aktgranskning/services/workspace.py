@@ -9,7 +9,12 @@ from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import DEMO_UNITS, demo_file_name, write_demo
 from aktgranskning.services.new_file import NewFileReport, create_from_sample_list
 from aktgranskning.services.opening import NewFileInfo, open_review_file
-from aktgranskning.services.sampling import SamplingOptions, SamplingRound, draw_round, review_files_for_round
+from aktgranskning.services.sampling import (
+    SamplingOptions,
+    SamplingRound,
+    draw_round,
+    review_files_for_round,
+)
 from aktgranskning.services.session import ReviewSession
 
 

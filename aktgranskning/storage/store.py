@@ -11,10 +11,29 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 
-from aktgranskning.checklist_files import checklist_data, checklist_from_json, checklist_to_json
-from aktgranskning.domain.analysis import ANALYSIS_FIELDS, Activity, ActivityStatus, Analysis
+from aktgranskning.checklist_files import (
+    checklist_data,
+    checklist_from_json,
+    checklist_to_json,
+)
+from aktgranskning.domain.analysis import (
+    ANALYSIS_FIELDS,
+    Activity,
+    ActivityStatus,
+    Analysis,
+)
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case, CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.checklist import Checklist

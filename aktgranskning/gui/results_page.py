@@ -1,0 +1,325 @@
+"""The enhet's results: per section and question the counts and the share with its colour,
+filters by case type and gender, the dropouts, and the change from an earlier year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aktgranskning.domain.case import Gender
+from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.thresholds import Thresholds
+from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
+from aktgranskning.domain.unit_report import ReportRow, UnitReport
+from aktgranskning.gui.share_bar import LEVEL_ROLE, SHARE_ROLE, ShareBarDelegate
+from aktgranskning.services.analysis import read_thresholds, save_thresholds
+from aktgranskning.services.report import comparable_previous, current_report, previous_year_for
+from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.unit_data import unit_data_of
+
+COLUMNS = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Andel Ja", "Föregående år", "Förändring"]
+SHARE_COLUMN = 6
+CHECKLIST_BACKGROUND = QColor("#dde4ee")
+SECTION_BACKGROUND = QColor("#f0f3f7")
+CHANCE_COLOUR = QColor("#777777")
+
+COMPARISON_FILTER = "Granskningsfil eller enhetens Excelfil (*.granskning *.xlsx);;Alla filer (*)"
+
+
+class ResultsPage(QWidget):
+    back_requested = Signal()
+    analysis_requested = Signal()
+    export_requested = Signal()
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: ReviewSession | None = None
+        self.previous: UnitData | None = None
+        self.previous_path: Path | None = None
+        self.report: UnitReport | None = None
+
+        self.heading = QLabel()
+        self.heading.setObjectName("pageTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName("caseDetails")
+        self.summary.setWordWrap(True)
+        self.comparison_label = QLabel()
+        self.comparison_label.setWordWrap(True)
+
+        self.case_type = QComboBox()
+        self.case_type.setAccessibleName("Ärendetyp")
+        self.gender = QComboBox()
+        self.gender.setAccessibleName("Kön")
+        self.good = _percent_box("Grön från", 90)
+        self.fair = _percent_box("Gul från", 75)
+        self.case_type.currentIndexChanged.connect(self.refresh)
+        self.gender.currentIndexChanged.connect(self.refresh)
+        self.good.editingFinished.connect(self._thresholds_changed)
+        self.fair.editingFinished.connect(self._thresholds_changed)
+
+        choose = QPushButton("Jämför med &fil…")
+        choose.clicked.connect(self.choose_comparison)
+        self.clear_comparison = QPushButton("&Ingen jämförelse")
+        self.clear_comparison.clicked.connect(lambda: self.set_comparison(None))
+        to_analysis = QPushButton("&Analys och åtgärder →")
+        to_analysis.clicked.connect(self.analysis_requested)
+        export = QPushButton("&Exportera Excel och pdf…")
+        export.clicked.connect(self.export_requested)
+        back = QPushButton("← Ä&rendelistan")
+        back.clicked.connect(self.back_requested)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Resultat per fråga")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.table.setItemDelegateForColumn(SHARE_COLUMN, ShareBarDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 46), (2, 44), (3, 44), (4, 44), (5, 60), (6, 190), (7, 130), (8, 200)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(column, width)
+
+        top = QHBoxLayout()
+        top.addWidget(back)
+        top.addWidget(self.heading, 1)
+        top.addWidget(export)
+        top.addWidget(to_analysis)
+        filters = QHBoxLayout()
+        for label, widget in (("Ärendetyp:", self.case_type), ("Kön:", self.gender)):
+            filters.addWidget(_buddy(label, widget))
+            filters.addWidget(widget)
+        filters.addSpacing(16)
+        filters.addWidget(_buddy("Grön från:", self.good))
+        filters.addWidget(self.good)
+        filters.addWidget(_buddy("Gul från:", self.fair))
+        filters.addWidget(self.fair)
+        filters.addStretch(1)
+        filters.addWidget(choose)
+        filters.addWidget(self.clear_comparison)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addLayout(filters)
+        layout.addWidget(self.comparison_label)
+        layout.addWidget(self.table, 1)
+
+    # --- session and comparison ------------------------------------------------------------------
+    def show_session(self, session: ReviewSession) -> None:
+        self.session = session
+        self.previous_path, self.previous, problem = previous_year_for(session)
+        self._fill_filters()
+        thresholds = read_thresholds(session)
+        self.good.setValue(thresholds.good)
+        self.fair.setValue(thresholds.fair)
+        for box in (self.good, self.fair):
+            box.setEnabled(not session.read_only)
+        if problem:
+            self.message.emit(problem)
+        self.refresh()
+
+    def choose_comparison(self) -> None:
+        if self.session is None:
+            return
+        start = str(self.session.path.parent)
+        path, _ = QFileDialog.getOpenFileName(self, "Jämför med ett tidigare år", start, COMPARISON_FILTER)
+        if path:
+            self.set_comparison(Path(path))
+
+    def set_comparison(self, path: Path | None) -> bool:
+        if self.session is None:
+            return False
+        if path is None:
+            self.previous_path, self.previous = None, None
+            self.refresh()
+            return True
+        try:
+            previous = comparable_previous(unit_data_of(self.session), path)
+        except UserError as error:
+            self.message.emit(error.message)
+            self.comparison_label.setText(f"Jämförelsen kunde inte göras: {error.message}")
+            return False
+        self.previous_path, self.previous = path, previous
+        self.refresh()
+        return True
+
+    # --- showing ---------------------------------------------------------------------------------
+    def current_filter(self) -> CaseFilter:
+        return CaseFilter(self.case_type.currentData(), _gender(self.gender.currentData()))
+
+    def refresh(self) -> None:
+        if self.session is None:
+            return
+        self.report = current_report(self.session, self.previous, self.current_filter())
+        data = self.report.data
+        self.heading.setText(f"Resultat – {data.identity.display_name}")
+        self.summary.setText(self._summary_text(self.report))
+        self.comparison_label.setText(self._comparison_text())
+        self.clear_comparison.setEnabled(self.previous is not None)
+        self._fill_table(self.report)
+
+    def _summary_text(self, report: UnitReport) -> str:
+        data = report.data
+        text = data.describe_cases()
+        reasons = ", ".join(f"{r.label.lower() if r else 'orsak ej angiven'} {n}" for r, n in data.dropout_reasons())
+        if reasons:
+            text += f" (bortfall: {reasons})"
+        if report.case_filter != ALL_CASES:
+            shown = sum(block.cases for block in report.blocks)
+            text += f". Filtret visar {shown} akter."
+        return text + f". Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}."
+
+    def _comparison_text(self) -> str:
+        if self.previous is None:
+            return "Ingen jämförelse med tidigare år (välj fjolårets granskningsfil eller Excelfil)."
+        name = self.previous_path.name if self.previous_path else self.previous.identity.display_name
+        return (f"Jämförs med {self.previous.identity.year} ({name}). Förändringar som slumpen kan förklara "
+                "med så här små urval visas i grått; säkerställda förändringar i fetstil (Fishers exakta test, 5 %).")
+
+    def _fill_table(self, report: UnitReport) -> None:
+        self.table.setRowCount(0)
+        sections = {(s.checklist_id, s.section_id): s for s in report.sections}
+        for block in report.blocks:
+            self._add_heading_row(f"{block.checklist.title} – {block.cases} akter", CHECKLIST_BACKGROUND)
+            current_section = None
+            for row in block.rows:
+                key = (row.question.checklist_id, row.question.section_id)
+                if key != current_section:
+                    current_section = key
+                    section = sections[key]
+                    self._add_section_row(section.title, section.tally, report.data.thresholds)
+                self._add_question_row(row)
+
+    def _add_heading_row(self, text: str, background: QColor) -> None:
+        index = self.table.rowCount()
+        self.table.insertRow(index)
+        item = QTableWidgetItem(text)
+        font = QFont(item.font())
+        font.setBold(True)
+        item.setFont(font)
+        item.setBackground(QBrush(background))
+        self.table.setItem(index, 0, item)
+        self.table.setSpan(index, 0, 1, len(COLUMNS))
+
+    def _add_section_row(self, title: str, tally, thresholds: Thresholds) -> None:  # type: ignore[no-untyped-def]
+        index = self.table.rowCount()
+        self.table.insertRow(index)
+        values = ["", title, tally.yes, tally.no, tally.not_applicable, tally.unanswered, tally.describe(), "", ""]
+        for column, value in enumerate(values):
+            item = _item(value)
+            font = QFont(item.font())
+            font.setBold(True)
+            item.setFont(font)
+            item.setBackground(QBrush(SECTION_BACKGROUND))
+            self.table.setItem(index, column, item)
+        share_item = self.table.item(index, SHARE_COLUMN)
+        share_item.setData(SHARE_ROLE, tally.share)
+        share_item.setData(LEVEL_ROLE, thresholds.level(tally.share).value)
+
+    def _add_question_row(self, row: ReportRow) -> None:
+        index = self.table.rowCount()
+        self.table.insertRow(index)
+        tally = row.tally
+        values = [row.number, row.question.text, tally.yes, tally.no, tally.not_applicable, tally.unanswered,
+                  tally.describe(), row.previous.describe() if row.previous else "–",
+                  row.change.describe() if row.change else "–"]
+        for column, value in enumerate(values):
+            self.table.setItem(index, column, _item(value))
+        self.table.item(index, 1).setToolTip(row.question.text)
+        share_item = self.table.item(index, SHARE_COLUMN)
+        share_item.setData(SHARE_ROLE, tally.share)
+        share_item.setData(LEVEL_ROLE, row.level.value)
+        share_item.setToolTip(row.level.label)
+        change_item = self.table.item(index, 8)
+        if row.change is not None and row.change.difference:
+            if row.change.within_chance:
+                change_item.setForeground(QBrush(CHANCE_COLOUR))
+                change_item.setToolTip("Förändringen kan förklaras av slumpen med så här få akter.")
+            else:
+                font = QFont(change_item.font())
+                font.setBold(True)
+                change_item.setFont(font)
+                change_item.setToolTip("Förändringen är större än vad slumpen förklarar (p < 0,05).")
+
+    def _fill_filters(self) -> None:
+        assert self.session is not None
+        data = unit_data_of(self.session)
+        for combo in (self.case_type, self.gender):
+            combo.blockSignals(True)
+            combo.clear()
+        self.case_type.addItem("Alla", None)
+        for checklist in data.checklists:
+            self.case_type.addItem(checklist.title, checklist.id)
+        self.gender.addItem("Alla", None)
+        for gender in data.genders():
+            self.gender.addItem(gender.value.capitalize(), gender.value)
+        for combo in (self.case_type, self.gender):
+            combo.blockSignals(False)
+
+    def _thresholds_changed(self) -> None:
+        if self.session is None or self.session.read_only:
+            return
+        try:
+            thresholds = Thresholds(self.good.value(), self.fair.value())
+            save_thresholds(self.session, thresholds)
+        except UserError as error:
+            self.message.emit(error.message)
+            current = read_thresholds(self.session)
+            self.good.setValue(current.good)
+            self.fair.setValue(current.fair)
+            return
+        self.refresh()
+
+    def report_for_export(self) -> UnitReport:
+        """The whole enhet (no filter) against the chosen earlier year, as it is in the file now."""
+        assert self.session is not None
+        return current_report(self.session, self.previous)
+
+    def focus_table(self) -> None:
+        self.table.setFocus()
+
+
+def _gender(value: object) -> Gender | None:
+    return Gender(str(value)) if value else None
+
+
+def _item(value: object) -> QTableWidgetItem:
+    item = QTableWidgetItem(str(value))
+    if isinstance(value, int):
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _percent_box(name: str, value: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(0, 100)
+    box.setSuffix(" %")
+    box.setValue(value)
+    box.setAccessibleName(name)
+    return box
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
