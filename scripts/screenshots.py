@@ -58,10 +58,33 @@ def main() -> int:
         window.analysis.scroll.verticalScrollBar().setValue(window.analysis.scroll.verticalScrollBar().maximum())
         app.processEvents()
         window.grab().save(str(DOCS / "analys.png"))
+        _report_pages(window.session.path)
         window.close()
         QApplication.processEvents()
     print(f"Skärmbilder sparade i {DOCS}")
     return 0
+
+
+def _report_pages(review_file: Path) -> None:
+    """The enhet PDF against last year, its first two pages as PNG (needs pdftoppm)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm saknas; sidbilderna av pdf-rapporten hoppades över.")
+        return
+    from aktgranskning.services.opening import open_for_reading
+    from aktgranskning.services.report import export_unit_report, unit_report
+
+    previous = review_file.with_name(review_file.name.replace(review_file.stem[-4:], str(int(review_file.stem[-4:]) - 1)))
+    session = open_for_reading(review_file)
+    try:
+        report = unit_report(session, previous)
+    finally:
+        session.close()
+    pdf = review_file.with_name("rapport.pdf")
+    export_unit_report(report, None, pdf)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(DOCS / "rapport-sida")], check=True)
 
 
 if __name__ == "__main__":

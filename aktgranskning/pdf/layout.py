@@ -51,6 +51,8 @@ def numbered_canvas(footer_left: str) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Without this reportlab starts every page in Helvetica, which is not embedded.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict[str, Any]] = []
 

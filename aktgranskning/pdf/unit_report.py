@@ -47,7 +47,7 @@ def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir:
         document = SimpleDocTemplate(
             str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
             bottomMargin=MARGIN + 4 * mm, title=f"Aktgranskning {identity.display_name}",
-            author="Aktgranskning", lang="sv-SE",
+            author="Aktgranskning", lang="sv-SE", initialFontName=REGULAR,
         )
         document.build(story, canvasmaker=numbered_canvas(f"Aktgranskning · {identity.display_name}"))
 
@@ -75,6 +75,8 @@ def _summary_page(report: UnitReport, exported_at: str) -> list[Any]:
     for block in report.blocks:
         total = _block_total(block)
         story.append(_p(f"{block.checklist.title}: {block.cases} akter, sammanlagt {total}.", "body"))
+    story.append(_p("Per avsnitt", "h2"))
+    story.append(_section_table(report))
     story.append(_p("Starkaste resultat", "h2"))
     story += _bullet_rows(report.strongest(5), "Ingen fråga nådde den gröna nivån med minst tre bedömda akter.")
     story.append(_p("Svagaste resultat", "h2"))
@@ -84,6 +86,28 @@ def _summary_page(report: UnitReport, exported_at: str) -> list[Any]:
         story.append(_p(_comparison_summary(report)))
     story.append(PageBreak())
     return story
+
+
+def _section_table(report: UnitReport) -> Table:
+    thresholds = report.data.thresholds
+    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in ("Checklista", "Avsnitt", "Ja", "Nej", "X", "Resultat")]]
+    levels = []
+    for section in report.sections:
+        tally = section.tally
+        rows.append([_p(report.data.checklist_title(section.checklist_id), "cell"), _p(section.title, "cell"),
+                     tally.yes, tally.no, tally.not_applicable, _p(tally.describe(), "cell")])
+        levels.append(thresholds.level(tally.share))
+    table = Table(rows, colWidths=[62 * mm, 50 * mm, 10 * mm, 10 * mm, 10 * mm, 36 * mm], repeatRows=1)
+    style = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#A0A0A0")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (2, 1), (4, -1), "RIGHT"),
+    ]
+    style += [("BACKGROUND", (5, i), (5, i), LEVEL_COLOURS[level]) for i, level in enumerate(levels, start=1)]
+    table.setStyle(TableStyle(style))
+    return table
 
 
 def _capitalised(text: str) -> str:
@@ -160,7 +184,7 @@ def _chart(block: ChecklistBlock) -> Drawing:
     count = len(block.rows)
     bar_space = 5.2 * mm
     height = count * bar_space + 18 * mm
-    drawing = Drawing(CONTENT_WIDTH, height)
+    drawing = Drawing(CONTENT_WIDTH, height, initialFontName=REGULAR)
     chart = HorizontalBarChart()
     chart.x = 14 * mm
     chart.y = 10 * mm
@@ -211,7 +235,7 @@ def _analysis(report: UnitReport) -> list[Any]:
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
         rows.append([_p(name, "cell"), _p(activity.linked, "cell"), _p(activity.responsible, "cell"),
                      _p(activity.due or "–", "cell"), _p(activity.follow_up, "cell"), _p(activity.status.label, "cell")])
-    widths = [50 * mm, 24 * mm, 24 * mm, 19 * mm, 40 * mm, 21 * mm]
+    widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),

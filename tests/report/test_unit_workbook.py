@@ -12,8 +12,6 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from aktgranskning.domain.answers import Answer
-from aktgranskning.domain.review_file import now_iso
 from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
 from aktgranskning.services.analysis import save_analysis_text
 from aktgranskning.services.opening import open_review_file
@@ -76,6 +74,7 @@ def test_our_reader_gives_back_the_same_results_and_a_matching_checksum(exported
     assert {c.id for c in book.data.checklists} == {"forhandsbedomning", "utredning"}
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils saknas (apt-get install poppler-utils)")
 def test_no_case_number_caseworker_code_or_comment_appears_in_workbook_or_pdf(exported, tmp_path):
     secrets = {a["arendenummer"] for a in exported["status"]["arenden"]}
     secrets |= {a["handlaggare"] for a in exported["status"]["arenden"]}
