@@ -85,7 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--jamfor", type=Path, metavar="FJOLÅRETS_FIL",
                         help="jämför med ett tidigare år (granskningsfil eller enhetens Excelfil)")
 
-    for sub in (demo, new, status, check, sample, report):
+    summary = commands.add_parser(
+        "sammanstall", help="sammanställ enheternas filer till område och förvaltning"
+    )
+    summary.add_argument("filer", metavar="FILER", type=Path, nargs="+",
+                         help="enheternas Excelfiler eller granskningsfiler, eller mappar med dem")
+    summary.add_argument("-o", "--utfil", type=Path, metavar="SAMMANSTÄLLNING.xlsx", help="Excelfilen som skrivs")
+    summary.add_argument("--json", type=Path, metavar="FIL.json", help="skriv siffrorna som JSON (för BI-verktyg)")
+    summary.add_argument("--jamfor", type=Path, nargs="+", metavar="TIDIGARE",
+                         help="ett tidigare års enhetsfiler (eller mapp) att jämföra med")
+    summary.add_argument("--ersatt", type=Path, action="append", default=[], metavar="FIL",
+                         help="när samma enhet och år finns i två filer: den fil som ska gälla")
+
+    for sub in (demo, new, status, check, sample, report, summary):
         sub._positionals.title = "argument"
         sub._optionals.title = "flaggor"
     parser._optionals.title = "flaggor"
@@ -184,6 +196,30 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _summary(args: argparse.Namespace) -> int:
+    from aktgranskning.services.summary import build_summary, export_summary
+
+    if args.utfil is None and args.json is None:
+        raise UserError("Ange var sammanställningen ska skrivas: -o FIL.xlsx och/eller --json FIL.json.")
+    summary = build_summary(args.filer, args.ersatt)
+    earlier = build_summary(args.jamfor) if args.jamfor else None
+    for item in summary.inputs:
+        identity = item.data.identity
+        print(f"Läste {item.source}: {identity.unit} {identity.year} ({identity.area}), "
+              f"{item.data.counted} akter, {len(item.data.dropouts)} bortfall")
+    for source in summary.edited:
+        print(f"Varning: {source}: Data-bladet stämmer inte med sin kontrollsumma – det har ändrats för hand.",
+              file=sys.stderr)
+    for source, question_id, text in summary.unmatched:
+        print(f"Varning: {source}: frågan {question_id} ”{text}” saknas i filen.", file=sys.stderr)
+    for question_id, used, other in summary.renamed:
+        print(f"Obs: frågan {question_id} har olika formulering: ”{used}” / ”{other}” (matchad på id).",
+              file=sys.stderr)
+    for path in export_summary(summary, args.utfil, args.json, earlier):
+        print(f"Skrev {path}")
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace) -> int:
     from aktgranskning.services.check import check_review_file
 
@@ -250,4 +286,5 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "status": _status,
     "kontrollera": _check,
     "rapport": _report,
+    "sammanstall": _summary,
 }

@@ -1,0 +1,264 @@
+"""Merging enheter into område and förvaltning results.
+
+Totals are pooled: Tally objects are added, so the share of a level is (sum of Ja) / (sum of
+Ja + Nej) over its enheter — not the mean of their shares. Questions are matched by their stable
+ids. The result does not depend on the order the files were given in, and giving the very same
+enhet file twice changes nothing; two different files for the same enhet and year are refused
+unless the user says which one replaces the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from aktgranskning.domain.analysis import Activity
+from aktgranskning.domain.case import Gender
+from aktgranskning.domain.comparison import YearChange, compare
+from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.results import Tally
+from aktgranskning.domain.thresholds import Level, Thresholds
+from aktgranskning.domain.unit_data import (
+    CaseFilter,
+    QuestionRef,
+    UnitData,
+    question_tallies,
+)
+
+# Cells with fewer assessed cases than this are not shown in breakdowns, so nobody is recognised.
+SUPPRESS_BELOW = 5
+
+
+@dataclass(frozen=True)
+class SummaryInput:
+    """One enhet's result as read from a file."""
+
+    source: str  # the file name, for messages
+    data: UnitData
+    checksum_matches: bool | None = None  # None for a granskningsfil (no checksum)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.data.identity.unit.casefold(), self.data.identity.year)
+
+
+class DuplicateUnit(UserError):
+    def __init__(self, first: SummaryInput, second: SummaryInput) -> None:
+        identity = first.data.identity
+        super().__init__(
+            f"{identity.unit} {identity.year} finns i två filer: {first.source} och {second.source}. "
+            "Ange vilken som ska gälla (--ersatt FIL) eller ta bort den ena."
+        )
+        self.first = first
+        self.second = second
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    """One row of the summary's levels: förvaltning, an område or an enhet."""
+
+    kind: str  # "forvaltning", "omrade" or "enhet"
+    name: str
+    area: str
+    tallies: Mapping[str, Tally]  # by question id
+    cases: int  # counted cases (sample without dropouts)
+    dropouts: int
+
+    def tally(self, question_id: str) -> Tally | None:
+        return self.tallies.get(question_id)
+
+
+@dataclass(frozen=True)
+class SharedArea:
+    question: QuestionRef
+    units: tuple[str, ...]  # enheter below the green level on this question
+
+
+@dataclass(frozen=True)
+class UnitActivity:
+    unit: str
+    area: str
+    activity: Activity
+
+
+@dataclass(frozen=True)
+class Summary:
+    administration: str
+    year: int
+    inputs: tuple[SummaryInput, ...]
+    questions: tuple[QuestionRef, ...]
+    levels: tuple[LevelResult, ...]  # förvaltning first, then each område followed by its enheter
+    thresholds: Thresholds
+    unmatched: tuple[tuple[str, str, str], ...]  # (file, question id, text) missing in some enheter
+    renamed: tuple[tuple[str, str, str], ...]  # (question id, text used, other wording seen)
+    edited: tuple[str, ...]  # files whose Data sheet no longer matches its checksum
+    shared_areas: tuple[SharedArea, ...]
+    activities: tuple[UnitActivity, ...]
+    gender: Mapping[str, Mapping[Gender, Tally]] = field(default_factory=dict)  # förvaltning level
+
+    @property
+    def administration_level(self) -> LevelResult:
+        return self.levels[0]
+
+    def units(self) -> list[LevelResult]:
+        return [level for level in self.levels if level.kind == "enhet"]
+
+    def areas(self) -> list[LevelResult]:
+        return [level for level in self.levels if level.kind == "omrade"]
+
+
+def deduplicated(inputs: Iterable[SummaryInput], replacements: Iterable[str] = ()) -> list[SummaryInput]:
+    """One input per enhet and year, in a fixed order. The very same file content twice is kept
+    once; two different ones are refused unless one of them is named in `replacements`."""
+    chosen: dict[tuple[str, int], SummaryInput] = {}
+    replacing = set(replacements)
+    for item in sorted(inputs, key=_order):
+        other = chosen.get(item.key)
+        if other is None or _same_content(other, item):
+            chosen.setdefault(item.key, item)
+            continue
+        if item.source in replacing and other.source not in replacing:
+            chosen[item.key] = item
+        elif other.source in replacing and item.source not in replacing:
+            continue
+        else:
+            raise DuplicateUnit(other, item)
+    return sorted(chosen.values(), key=_order)
+
+
+def _order(item: SummaryInput) -> tuple[str, str, int, str, str]:
+    identity = item.data.identity
+    return (identity.area.casefold(), identity.unit.casefold(), identity.year, identity.file_uuid, item.source)
+
+
+def _same_content(a: SummaryInput, b: SummaryInput) -> bool:
+    return a.data.identity.file_uuid == b.data.identity.file_uuid and a.data.cases == b.data.cases
+
+
+def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) -> Summary:
+    units = deduplicated(inputs, replacements)
+    if not units:
+        raise UserError("Inga enheter att sammanställa.")
+    years = sorted({u.data.identity.year for u in units})
+    if len(years) > 1:
+        raise UserError(
+            "Filerna gäller olika år (" + ", ".join(str(y) for y in years) + "). Sammanställ ett år i taget och "
+            "ange tidigare år med --jamfor."
+        )
+    questions, unmatched, renamed = _matched_questions(units)
+    per_unit = {id(u): _unit_tallies(u.data) for u in units}
+    levels: list[LevelResult] = []
+    areas: dict[str, list[SummaryInput]] = {}
+    for unit in units:
+        areas.setdefault(unit.data.identity.area, []).append(unit)
+    unit_levels = {
+        id(u): LevelResult("enhet", u.data.identity.unit, u.data.identity.area, per_unit[id(u)],
+                      u.data.counted, len(u.data.dropouts))
+        for u in units
+    }
+    area_levels = [
+        _pooled("omrade", area, area, [unit_levels[id(u)] for u in members]) for area, members in areas.items()
+    ]
+    total = _pooled("forvaltning", units[0].data.identity.administration, "", area_levels)
+    levels.append(total)
+    for area_level, (_, members) in zip(area_levels, areas.items(), strict=True):
+        levels.append(area_level)
+        levels += [unit_levels[id(u)] for u in members]
+    thresholds = units[0].data.thresholds
+    return Summary(
+        administration=total.name,
+        year=years[0],
+        inputs=tuple(units),
+        questions=tuple(questions),
+        levels=tuple(levels),
+        thresholds=thresholds,
+        unmatched=tuple(unmatched),
+        renamed=tuple(renamed),
+        edited=tuple(u.source for u in units if u.checksum_matches is False),
+        shared_areas=tuple(_shared_areas(questions, [unit_levels[id(u)] for u in units], thresholds)),
+        activities=tuple(
+            UnitActivity(u.data.identity.unit, u.data.identity.area, a) for u in units for a in u.data.analysis.activities
+        ),
+        gender=_gender_breakdown(units, questions),
+    )
+
+
+def _unit_tallies(data: UnitData) -> dict[str, Tally]:
+    return {t.question.question_id: t.tally for t in question_tallies(data)}
+
+
+def _pooled(kind: str, name: str, area: str, parts: Sequence[LevelResult]) -> LevelResult:
+    tallies: dict[str, Tally] = {}
+    for part in parts:
+        for question_id, tally in part.tallies.items():
+            tallies[question_id] = tallies.get(question_id, Tally()) + tally
+    return LevelResult(kind, name, area, tallies, sum(p.cases for p in parts), sum(p.dropouts for p in parts))
+
+
+def _matched_questions(
+    units: Sequence[SummaryInput],
+) -> tuple[list[QuestionRef], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """The union of the questions by id, in the order first seen; questions some enheter lack,
+    and ids whose wording differs between files."""
+    by_id: dict[str, QuestionRef] = {}
+    wordings: dict[str, set[str]] = {}
+    for unit in units:
+        for question in unit.data.questions:
+            by_id.setdefault(question.question_id, question)
+            wordings.setdefault(question.question_id, set()).add(question.text)
+    unmatched = []
+    for unit in units:
+        present = {q.question_id for q in unit.data.questions}
+        reviewed = {q.checklist_id for q in unit.data.questions}
+        for question_id, question in by_id.items():
+            if question.checklist_id in reviewed and question_id not in present:
+                unmatched.append((unit.source, question_id, question.text))
+    renamed = [
+        (qid, by_id[qid].text, other)
+        for qid, texts in wordings.items()
+        for other in sorted(texts - {by_id[qid].text})
+    ]
+    return list(by_id.values()), unmatched, renamed
+
+
+def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult], thresholds: Thresholds) -> list[SharedArea]:
+    shared = []
+    for question in questions:
+        below = tuple(
+            unit.name for unit in units
+            if (tally := unit.tally(question.question_id)) is not None
+            and thresholds.level(tally.share) in (Level.POOR, Level.FAIR)
+        )
+        if len(below) >= 2:
+            shared.append(SharedArea(question, below))
+    return sorted(shared, key=lambda s: -len(s.units))
+
+
+def _gender_breakdown(units: Sequence[SummaryInput], questions: Sequence[QuestionRef]) -> dict[str, dict[Gender, Tally]]:
+    result: dict[str, dict[Gender, Tally]] = {}
+    for gender in (Gender.FEMALE, Gender.MALE):
+        for unit in units:
+            for t in question_tallies(unit.data, CaseFilter(gender=gender)):
+                by_gender = result.setdefault(t.question.question_id, {})
+                by_gender[gender] = by_gender.get(gender, Tally()) + t.tally
+    return result
+
+
+def suppressed(tally: Tally | None) -> bool:
+    """True when a breakdown cell rests on so few cases that it must not be shown."""
+    return tally is None or tally.assessed < SUPPRESS_BELOW
+
+
+def changes(current: Summary, earlier: Summary) -> dict[tuple[str, str, str], YearChange]:
+    """Per (level kind, level name, question id) the change from an earlier year's summary."""
+    before = {(level.kind, level.name): level for level in earlier.levels}
+    result = {}
+    for level in current.levels:
+        old = before.get((level.kind, level.name))
+        if old is None:
+            continue
+        for question_id, tally in level.tallies.items():
+            previous = old.tally(question_id)
+            if previous is not None:
+                result[(level.kind, level.name, question_id)] = compare(tally, previous)
+    return result

@@ -1,0 +1,247 @@
+"""The område and förvaltning summary as a workbook: a heatmap of every question × level, cases
+and dropouts, shared development areas, all improvement activities, gender, changes, warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from aktgranskning.domain.case import Gender
+from aktgranskning.domain.comparison import YearChange
+from aktgranskning.domain.results import Tally, format_percent
+from aktgranskning.domain.summary import (
+    SUPPRESS_BELOW,
+    LevelResult,
+    Summary,
+    suppressed,
+)
+from aktgranskning.domain.thresholds import Level
+from aktgranskning.domain.unit_data import question_numbers
+from aktgranskning.excel.unit_workbook import (
+    BOLD,
+    GRID,
+    HEADER_FILL,
+    TITLE_FONT,
+    WRAP_TOP,
+)
+from aktgranskning.excel.writing import put, save_atomically
+
+LEVEL_FILLS = {
+    Level.GOOD: PatternFill("solid", fgColor="C6EFCE"),
+    Level.FAIR: PatternFill("solid", fgColor="FFEB9C"),
+    Level.POOR: PatternFill("solid", fgColor="FFC7CE"),
+    Level.NONE: PatternFill(fill_type=None),
+}
+METHOD = ("Andel Ja = summan av Ja / summan av (Ja + Nej) över enheterna på nivån (poolad andel), inte "
+          "medelvärdet av enheternas andelar. X (ej tillämplig), obesvarade och bortfall räknas inte.")
+KIND_LABELS = {"forvaltning": "Förvaltning", "omrade": "Område", "enhet": "Enhet"}
+
+
+def cell_text(tally: Tally | None) -> str:
+    if tally is None:
+        return ""
+    if not tally.assessed:
+        return "–"
+    return f"{format_percent(tally.share)} ({tally.yes}/{tally.assessed})"
+
+
+def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[str, str, str], YearChange] | None,
+                           earlier_year: int | None) -> Path:
+    workbook = Workbook()
+    _heatmap(workbook.active, summary)
+    _cases(workbook.create_sheet("Akter och bortfall"), summary)
+    _shared(workbook.create_sheet("Gemensamma utvecklingsområden"), summary)
+    _activities(workbook.create_sheet("Förbättringsaktiviteter"), summary)
+    _gender(workbook.create_sheet("Kön"), summary)
+    if changes is not None and earlier_year is not None:
+        _changes(workbook.create_sheet("Jämförelse"), summary, changes, earlier_year)
+    _read_log(workbook.create_sheet("Inläsning"), summary)
+    workbook.properties.title = f"Aktgranskning {summary.administration} {summary.year}"
+    workbook.properties.creator = "Aktgranskning"
+    return save_atomically(workbook, target)
+
+
+def _numbers(summary: Summary) -> dict[str, str]:
+    titles = {c.id: c.title for i in summary.inputs for c in i.data.checklists}
+    return question_numbers(summary.questions, titles)
+
+
+def _checklist_titles(summary: Summary) -> dict[str, str]:
+    return {c.id: c.title for i in summary.inputs for c in i.data.checklists}
+
+
+def _heatmap(sheet: Worksheet, summary: Summary) -> None:
+    sheet.title = "Sammanställning"
+    put(sheet, 1, 1, f"{summary.administration} {summary.year} – sammanställning av aktgranskningen").font = TITLE_FONT
+    put(sheet, 2, 1, f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}")
+    put(sheet, 3, 1, f"Färger: {summary.thresholds.describe()}. Cellen visar andel (Ja/bedömda).")
+    header_row = 5
+    titles = ["Nr", "Fråga"] + [f"{KIND_LABELS[level.kind]}\n{level.name}" for level in summary.levels]
+    _header(sheet, header_row, titles)
+    sheet.row_dimensions[header_row].height = 45
+    numbers = _numbers(summary)
+    checklist_titles = _checklist_titles(summary)
+    row = header_row + 1
+    current = None
+    for question in summary.questions:
+        if question.checklist_id != current:
+            current = question.checklist_id
+            put(sheet, row, 1, checklist_titles.get(current, current)).font = BOLD
+            row += 1
+        put(sheet, row, 1, numbers[question.question_id]).border = GRID
+        text = put(sheet, row, 2, question.text)
+        text.border = GRID
+        text.alignment = WRAP_TOP
+        for column, level in enumerate(summary.levels, start=3):
+            tally = level.tally(question.question_id)
+            cell = put(sheet, row, column, cell_text(tally))
+            cell.border = GRID
+            cell.alignment = Alignment(horizontal="center", vertical="top")
+            cell.fill = LEVEL_FILLS[summary.thresholds.level(tally.share if tally else None)]
+            if level.kind != "enhet":
+                cell.font = BOLD
+        row += 1
+    _widths(sheet, [6, 50] + [14] * len(summary.levels))
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    _print_setup(sheet, f"{header_row}:{header_row}")
+
+
+def _cases(sheet: Worksheet, summary: Summary) -> None:
+    _header(sheet, 1, ["Nivå", "Namn", "Område", "Akter i resultatet", "Bortfall"])
+    for row, level in enumerate(summary.levels, start=2):
+        for column, value in enumerate([KIND_LABELS[level.kind], level.name, level.area, level.cases, level.dropouts], 1):
+            put(sheet, row, column, value).border = GRID
+    _widths(sheet, [12, 34, 24, 18, 10])
+    _print_setup(sheet, "1:1")
+
+
+def _shared(sheet: Worksheet, summary: Summary) -> None:
+    put(sheet, 1, 1, "Frågor där minst två enheter ligger under den gröna nivån").font = BOLD
+    _header(sheet, 3, ["Nr", "Fråga", "Antal enheter", "Enheter", "Förvaltningen"])
+    numbers = _numbers(summary)
+    total = summary.administration_level
+    for row, area in enumerate(summary.shared_areas, start=4):
+        values = [numbers[area.question.question_id], area.question.text, len(area.units), ", ".join(area.units),
+                  cell_text(total.tally(area.question.question_id))]
+        for column, value in enumerate(values, start=1):
+            cell = put(sheet, row, column, value)
+            cell.alignment = WRAP_TOP
+            cell.border = GRID
+    if not summary.shared_areas:
+        put(sheet, 4, 1, "Inga gemensamma utvecklingsområden.")
+    _widths(sheet, [6, 50, 14, 50, 16])
+    _print_setup(sheet, "3:3")
+
+
+def _activities(sheet: Worksheet, summary: Summary) -> None:
+    _header(sheet, 1, ["Område", "Enhet", "Aktivitet", "Kopplad till", "Ansvarig (roll)", "Klart senast",
+                       "Uppföljning", "Status"])
+    for row, item in enumerate(summary.activities, start=2):
+        a = item.activity
+        values = [item.area, item.unit, a.activity, a.linked, a.responsible, a.due, a.follow_up, a.status.label]
+        for column, value in enumerate(values, start=1):
+            cell = put(sheet, row, column, value)
+            cell.alignment = WRAP_TOP
+            cell.border = GRID
+    _widths(sheet, [18, 20, 40, 16, 16, 12, 28, 13])
+    sheet.freeze_panes = "A2"
+    _print_setup(sheet, "1:1")
+
+
+def _gender(sheet: Worksheet, summary: Summary) -> None:
+    put(sheet, 1, 1, f"Förvaltningen per kön. Celler med färre än {SUPPRESS_BELOW} bedömda akter visas inte, "
+        "så att ingen kan kännas igen.")
+    _header(sheet, 3, ["Nr", "Fråga", "Flickor/kvinnor", "Pojkar/män"])
+    numbers = _numbers(summary)
+    for row, question in enumerate(summary.questions, start=4):
+        by_gender = summary.gender.get(question.question_id, {})
+        values: list[Any] = [numbers[question.question_id], question.text]
+        for gender in (Gender.FEMALE, Gender.MALE):
+            tally = by_gender.get(gender)
+            values.append(f"färre än {SUPPRESS_BELOW}" if suppressed(tally) else cell_text(tally))
+        for column, value in enumerate(values, start=1):
+            put(sheet, row, column, value).border = GRID
+    _widths(sheet, [6, 50, 18, 18])
+    _print_setup(sheet, "3:3")
+
+
+def _changes(sheet: Worksheet, summary: Summary, changes: dict[tuple[str, str, str], YearChange], year: int) -> None:
+    put(sheet, 1, 1, f"Förändring från {year} i procentenheter. ”Kan vara slumpen” betyder att förändringen ryms "
+        "inom vad slumpen förklarar med så här små urval (Fishers exakta test, 5 %).")
+    _header(sheet, 3, ["Nr", "Fråga"] + [f"{KIND_LABELS[level.kind]}\n{level.name}" for level in summary.levels])
+    sheet.row_dimensions[3].height = 45
+    numbers = _numbers(summary)
+    for row, question in enumerate(summary.questions, start=4):
+        put(sheet, row, 1, numbers[question.question_id]).border = GRID
+        put(sheet, row, 2, question.text).border = GRID
+        for column, level in enumerate(summary.levels, start=3):
+            change = changes.get((level.kind, level.name, question.question_id))
+            cell = put(sheet, row, column, change.describe() if change else "")
+            cell.border = GRID
+            cell.alignment = WRAP_TOP
+            if change is not None and not change.within_chance:
+                cell.font = BOLD
+    _widths(sheet, [6, 50] + [16] * len(summary.levels))
+    _print_setup(sheet, "3:3")
+
+
+def _read_log(sheet: Worksheet, summary: Summary) -> None:
+    _header(sheet, 1, ["Fil", "Enhet", "Område", "År", "Kontroll"])
+    row = 2
+    for item in summary.inputs:
+        identity = item.data.identity
+        check = {True: "kontrollsumman stämmer", False: "DATA-BLADET ÄR ÄNDRAT FÖR HAND", None: "granskningsfil"}
+        values = [item.source, identity.unit, identity.area, identity.year, check[item.checksum_matches]]
+        for column, value in enumerate(values, start=1):
+            cell = put(sheet, row, column, value)
+            if item.checksum_matches is False:
+                cell.fill = LEVEL_FILLS[Level.POOR]
+        row += 1
+    row += 1
+    put(sheet, row, 1, "Frågor som saknas i någon enhets fil").font = BOLD
+    for source, question_id, text in summary.unmatched:
+        row += 1
+        put(sheet, row, 1, source)
+        put(sheet, row, 2, question_id)
+        put(sheet, row, 3, text)
+    row += 2
+    put(sheet, row, 1, "Frågor med samma id men olika formulering (matchade på id)").font = BOLD
+    for question_id, used, other in summary.renamed:
+        row += 1
+        put(sheet, row, 1, question_id)
+        put(sheet, row, 2, used)
+        put(sheet, row, 3, other)
+    _widths(sheet, [34, 30, 50, 8, 34])
+
+
+def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
+    for column, title in enumerate(titles, start=1):
+        cell = put(sheet, row, column, title)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.border = GRID
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def _widths(sheet: Worksheet, widths: list[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _print_setup(sheet: Worksheet, title_rows: str) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "Sida &P av &N"
+    sheet.print_title_rows = title_rows
+
+
+def level_label(level: LevelResult) -> str:
+    return f"{KIND_LABELS[level.kind]} {level.name}"

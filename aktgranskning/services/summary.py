@@ -1,0 +1,102 @@
+"""Summaries for the utvecklare: read every enhet's file, merge, and write workbook and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from aktgranskning.atomic_file import build_atomically
+from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.summary import Summary, SummaryInput, changes, summarise
+from aktgranskning.excel.summary_workbook import write_summary_workbook
+from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+from aktgranskning.services.opening import open_for_reading
+from aktgranskning.services.unit_data import WORKBOOK_SUFFIXES, unit_data_of
+
+REVIEW_SUFFIX = ".granskning"
+
+
+def input_files(paths: Iterable[Path]) -> list[Path]:
+    """The files to read: folders are searched (not recursively) for workbooks and granskningsfiler;
+    Excel's lock files (~$…) and our own temporary files are skipped."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.iterdir()
+                if p.suffix.lower() in (*WORKBOOK_SUFFIXES, REVIEW_SUFFIX) and not p.name.startswith(("~$", "."))
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def read_input(path: Path) -> SummaryInput:
+    if not path.exists():
+        raise FileProblem(path, "filen finns inte.")
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        book = read_unit_workbook(path)
+        return SummaryInput(path.name, book.data, book.checksum_matches)
+    session = open_for_reading(path)
+    try:
+        return SummaryInput(path.name, unit_data_of(session))  # case numbers never leave the session
+    finally:
+        session.close()
+
+
+def read_inputs(paths: Sequence[Path], progress: Callable[[int, int, str], None] | None = None) -> list[SummaryInput]:
+    files = input_files(paths)
+    if not files:
+        raise UserError("Inga enhetsfiler hittades (Excelfiler från Aktgranskning eller granskningsfiler).")
+    inputs = []
+    for number, path in enumerate(files, start=1):
+        if progress is not None:
+            progress(number, len(files), path.name)
+        inputs.append(read_input(path))
+    return inputs
+
+
+def build_summary(paths: Sequence[Path], replacements: Iterable[Path] = (),
+                  progress: Callable[[int, int, str], None] | None = None) -> Summary:
+    return summarise(read_inputs(paths, progress), [p.name for p in replacements])
+
+
+def summary_json(summary: Summary) -> dict[str, Any]:
+    """The numbers for BI tools. Keep the keys stable."""
+    return {
+        "forvaltning": summary.administration,
+        "ar": summary.year,
+        "metod": "andel = summa Ja / summa (Ja + Nej) per nivå (poolad)",
+        "nivaer": [
+            {
+                "niva": level.kind,
+                "namn": level.name,
+                "omrade": level.area,
+                "akter": level.cases,
+                "bortfall": level.dropouts,
+                "fragor": [
+                    {"id": q.question_id, "ja": t.yes, "nej": t.no, "x": t.not_applicable,
+                     "obesvarad": t.unanswered, "andel": t.share}
+                    for q in summary.questions
+                    if (t := level.tally(q.question_id)) is not None
+                ],
+            }
+            for level in summary.levels
+        ],
+    }
+
+
+def export_summary(summary: Summary, workbook: Path | None, json_path: Path | None,
+                   earlier: Summary | None = None) -> list[Path]:
+    written = []
+    if workbook is not None:
+        if workbook.suffix.lower() != ".xlsx":
+            raise FileProblem(workbook, "filnamnet ska sluta på .xlsx.")
+        delta = changes(summary, earlier) if earlier is not None else None
+        written.append(write_summary_workbook(summary, workbook, delta, earlier.year if earlier else None))
+    if json_path is not None:
+        text = json.dumps(summary_json(summary), ensure_ascii=False, indent=2)
+        written.append(build_atomically(lambda path: path.write_text(text, encoding="utf-8"), json_path))
+    return written
