@@ -9,7 +9,6 @@ every data row, so a reader can tell whether the sheet was edited by hand.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 
 FORMAT_VERSION = "1"
@@ -25,6 +24,8 @@ COLUMNS = ("lopnummer", "arendetyp", "kon", "aldersgrupp", "status", "bortfallso
 
 def canonical(value: object) -> str:
     """The text a cell's value stands for, the same whichever reader produced it."""
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -39,7 +40,7 @@ def checksum(meta_rows: Iterable[Sequence[object]], data_rows: Iterable[Sequence
             cells = [canonical(v) for v in row]
             while cells and cells[-1] == "":
                 cells.pop()
-            digest.update(json.dumps(cells, ensure_ascii=False).encode("utf-8"))
-            digest.update(b"\n")
+            # U+001F (unit separator) cannot be typed into a cell, so the join is unambiguous.
+            digest.update(("\x1f".join(cells) + "\n").encode("utf-8"))
         digest.update(b"--\n")
     return digest.hexdigest()

@@ -66,7 +66,7 @@ class _DataSheetReader:
         self.stored_checksum = ""
         self.header_index = self._read_meta()
         self.columns = self._columns()
-        self.data_rows = [row for row in rows[self.header_index + 1 :] if any(cell.strip() for cell in row)]
+        self.data_rows = [self._cells(row) for row in rows[self.header_index + 1 :] if any(row)]
 
     def _place(self, index: int) -> str:
         return f"bladet Data, rad {index + 1}"
@@ -112,8 +112,7 @@ class _DataSheetReader:
 
     @property
     def checksum_matches(self) -> bool:
-        canonical_rows = [self._cells(row) for row in self.data_rows]
-        return bool(self.stored_checksum) and data_sheet.checksum(self.meta_rows, canonical_rows) == self.stored_checksum
+        return bool(self.stored_checksum) and data_sheet.checksum(self.meta_rows, self.data_rows) == self.stored_checksum
 
     def _cells(self, row: list[str]) -> list[str]:
         return [row[self.columns[name]] if self.columns[name] < len(row) else "" for name in data_sheet.COLUMNS]
@@ -133,7 +132,7 @@ class _DataSheetReader:
         questions: dict[str, QuestionRef] = {}
         cases: dict[int, dict] = {}  # type: ignore[type-arg]
         for offset, row in enumerate(self.data_rows):
-            self._add_row(self._cells(row), self.header_index + 2 + offset, questions, cases)
+            self._add_row(row, self.header_index + 2 + offset, questions, cases)
         return UnitData(
             identity=identity,
             checklists=checklists,
