@@ -97,7 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--ersatt", type=Path, action="append", default=[], metavar="FIL",
                          help="när samma enhet och år finns i två filer: den fil som ska gälla")
 
-    for sub in (demo, new, status, check, sample, report, summary):
+    merge = commands.add_parser(
+        "sammanfoga", help="för in svaren från granskarnas kopior i enhetens granskningsfil"
+    )
+    merge.add_argument("enhetsfil", metavar="ENHETSFIL", type=Path, help="enhetens granskningsfil")
+    merge.add_argument("kopior", metavar="KOPIOR", type=Path, nargs="+", help="kopiorna som granskarna arbetat i")
+
+    for sub in (demo, new, status, check, sample, report, summary, merge):
         sub._positionals.title = "argument"
         sub._optionals.title = "flaggor"
     parser._optionals.title = "flaggor"
@@ -220,6 +226,26 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _merge(args: argparse.Namespace) -> int:
+    from aktgranskning.services.copy_merge import merge_copies
+
+    result = merge_copies(args.enhetsfil, args.kopior, _reviewer())
+    print(f"Förde in {result.applied} svar i {args.enhetsfil.name}.")
+    for conflict in result.plan.conflicts:
+        sides = " ≠ ".join(
+            f"{v.answer.value} ({v.reviewer or 'okänd'}, {v.at[:16].replace('T', ' ')}, {v.source})"
+            for v in conflict.versions
+        )
+        print(f"Konflikt: akt {conflict.sequence}, fråga {conflict.question_id}: {sides}", file=sys.stderr)
+    for (sequence, question_id), why in result.not_applied:
+        print(f"Fördes inte in: akt {sequence}, fråga {question_id}: {why}", file=sys.stderr)
+    if result.plan.conflicts or result.not_applied:
+        print(f"{len(result.plan.conflicts)} konflikter lämnades orörda i {args.enhetsfil.name}; avgör dem i "
+              "fönstret och kör sedan sammanfoga igen.", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace) -> int:
     from aktgranskning.services.check import check_review_file
 
@@ -287,4 +313,5 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "kontrollera": _check,
     "rapport": _report,
     "sammanstall": _summary,
+    "sammanfoga": _merge,
 }

@@ -1,0 +1,87 @@
+"""Merging reviewers' copies back into the enhet's file: properties of the plan, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.copy_merge import Version, plan_merge
+from aktgranskning.services.opening import open_review_file
+
+keys = st.tuples(st.integers(1, 4), st.sampled_from(["q1", "q2", "q3"]))
+versions = st.builds(Version, st.sampled_from(list(Answer)), st.sampled_from(["2026-10-01", "2026-10-02"]),
+                     st.sampled_from(["AB", "CD"]), st.just(""))
+
+
+def files(name: str):
+    return st.dictionaries(keys, versions, max_size=8).map(
+        lambda d: {k: Version(v.answer, v.at, v.reviewer, name) for k, v in d.items()}
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(files("enhet"), st.lists(st.sampled_from(["a", "b", "c"]), unique=True, max_size=3).flatmap(
+    lambda names: st.tuples(*[files(n) for n in names])), st.randoms(use_true_random=False))
+def test_conflicts_are_always_reported_and_the_plan_is_order_free_and_idempotent(target, copies, random):
+    plan = plan_merge(target, list(copies))
+    # every (case, question) with two different answers anywhere is a conflict, and nothing else is
+    answers: dict = {}
+    for source in (target, *copies):
+        for key, version in source.items():
+            answers.setdefault(key, set()).add(version.answer)
+    assert {(c.sequence, c.question_id) for c in plan.conflicts} == {k for k, a in answers.items() if len(a) > 1}
+    assert not set(plan.to_apply) & {(c.sequence, c.question_id) for c in plan.conflicts}
+    assert all(key not in target for key in plan.to_apply)
+    shuffled = list(copies)
+    random.shuffle(shuffled)
+    assert plan_merge(target, shuffled) == plan
+    merged = {**target, **plan.to_apply}
+    again = plan_merge(merged, list(copies))
+    assert again.to_apply == {} and again.conflicts == plan.conflicts
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "aktgranskning", *args], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+
+
+def test_copies_bring_their_answers_in_and_a_conflict_is_listed_not_resolved(review_file, tmp_path):
+    copy_a, copy_b = tmp_path / "kopia AB.granskning", tmp_path / "kopia CD.granskning"
+    shutil.copy(review_file, copy_a)
+    shutil.copy(review_file, copy_b)
+    for path, who, answers in ((copy_a, "AB", {1: Answer.YES, 2: Answer.NO}), (copy_b, "CD", {2: Answer.YES, 3: Answer.YES})):
+        session = open_review_file(path, reviewer=who)
+        try:
+            for sequence, answer in answers.items():
+                case = next(c for c in session.cases() if c.sequence == sequence)
+                question = next(session.checklist_for(case).questions())
+                session.set_answer(case.id, question.id, answer)
+        finally:
+            session.close()
+    result = run_cli("sammanfoga", str(review_file), str(copy_a), str(copy_b))
+    assert result.returncode == 1
+    assert "Förde in 2 svar" in result.stdout
+    assert "Konflikt: akt 2" in result.stderr and "Nej (AB" in result.stderr and "Ja (CD" in result.stderr
+    with sqlite3.connect(review_file) as connection:
+        rows = connection.execute(
+            "SELECT c.sequence, a.answer, a.reviewer FROM answers a JOIN cases c ON c.id = a.case_id "
+            "WHERE a.answer IS NOT NULL ORDER BY c.sequence").fetchall()
+    assert rows == [(1, "Ja", "AB"), (3, "Ja", "CD")]  # case 2 left for a person to decide
+    again = run_cli("sammanfoga", str(review_file), str(copy_b), str(copy_a))
+    assert "Förde in 0 svar" in again.stdout and again.stderr.count("Konflikt:") == 1
+
+
+def test_a_file_of_another_enhet_is_not_taken_for_a_copy(review_file, tmp_path, checklists):
+    from aktgranskning.services.opening import NewFileInfo, create_review_file
+    from tests.conftest import make_cases
+
+    other = tmp_path / "annan.granskning"
+    create_review_file(other, NewFileInfo("F", "O", "Annan", 2026), checklists, make_cases())
+    result = run_cli("sammanfoga", str(review_file), str(other))
+    assert result.returncode == 1 and "är inte en kopia av" in result.stderr and "Traceback" not in result.stderr
