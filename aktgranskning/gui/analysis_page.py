@@ -21,11 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aktgranskning.domain.analysis import ANALYSIS_FIELDS, Activity, ActivityStatus, Analysis, parse_due_date
+from aktgranskning.domain.analysis import (
+    ANALYSIS_FIELDS,
+    Activity,
+    ActivityStatus,
+    Analysis,
+    parse_due_date,
+)
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.unit_data import UnitData
-from aktgranskning.domain.unit_report import suggest_development_areas, suggest_strengths
-from aktgranskning.services.analysis import read_analysis, save_activities, save_analysis_text
+from aktgranskning.domain.unit_report import (
+    suggest_development_areas,
+    suggest_strengths,
+)
+from aktgranskning.services.analysis import (
+    read_analysis,
+    save_activities,
+    save_analysis_text,
+)
 from aktgranskning.services.report import current_report
 from aktgranskning.services.session import ReviewSession
 

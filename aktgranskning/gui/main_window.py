@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.errors import UserError
+from aktgranskning.gui.analysis_page import AnalysisPage
 from aktgranskning.gui.case_list_page import CaseListPage
 from aktgranskning.gui.dialogs import (
     DropoutDialog,
@@ -28,7 +29,6 @@ from aktgranskning.gui.dialogs import (
     NewFileDialog,
     ReviewerDialog,
 )
-from aktgranskning.gui.analysis_page import AnalysisPage
 from aktgranskning.gui.results_page import ResultsPage
 from aktgranskning.gui.review_page import ReviewPage
 from aktgranskning.gui.start_page import StartPage
@@ -226,7 +226,10 @@ class MainWindow(QMainWindow):
         if self.session is None:
             QMessageBox.information(self, "Ingen fil öppen", "Öppna en granskningsfil först.")
             return
-        from aktgranskning.services.report import default_report_name, export_unit_report
+        from aktgranskning.services.report import (
+            default_report_name,
+            export_unit_report,
+        )
 
         self.analysis.flush()
         report = self.results.report_for_export()

@@ -29,7 +29,11 @@ from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
 from aktgranskning.gui.share_bar import LEVEL_ROLE, SHARE_ROLE, ShareBarDelegate
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
-from aktgranskning.services.report import comparable_previous, current_report, previous_year_for
+from aktgranskning.services.report import (
+    comparable_previous,
+    current_report,
+    previous_year_for,
+)
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.unit_data import unit_data_of
 

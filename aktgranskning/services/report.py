@@ -13,7 +13,11 @@ from aktgranskning.excel.unit_workbook import write_unit_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.unit_report import write_unit_pdf
 from aktgranskning.services.session import ReviewSession
-from aktgranskning.services.unit_data import find_previous_year, load_unit_data, unit_data_of
+from aktgranskning.services.unit_data import (
+    find_previous_year,
+    load_unit_data,
+    unit_data_of,
+)
 
 
 def comparable_previous(current: UnitData, path: Path) -> UnitData:

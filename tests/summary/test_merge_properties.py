@@ -11,7 +11,13 @@ from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.results import Tally
 from aktgranskning.domain.summary import DuplicateUnit, SummaryInput, summarise
-from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
+from aktgranskning.domain.unit_data import (
+    CaseData,
+    ChecklistRef,
+    QuestionRef,
+    UnitData,
+    UnitIdentity,
+)
 
 QUESTIONS = tuple(
     QuestionRef("forhandsbedomning", "s1", "Avsnitt", f"fb.q{n}", f"Fråga {n}?") for n in range(1, 5)
