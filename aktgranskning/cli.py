@@ -103,7 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("enhetsfil", metavar="ENHETSFIL", type=Path, help="enhetens granskningsfil")
     merge.add_argument("kopior", metavar="KOPIOR", type=Path, nargs="+", help="kopiorna som granskarna arbetat i")
 
-    for sub in (demo, new, status, check, sample, report, summary, merge):
+    matrix = commands.add_parser(
+        "importera-resultat", help="läs ett tidigare års resultat ur en Excelmatris (frågor som rader, akter som kolumner)"
+    )
+    matrix.add_argument("matris", metavar="MATRIS.xlsx", type=Path, help="Excelfilen med matrisen")
+    matrix.add_argument("-o", "--utfil", required=True, type=Path, metavar="FIL.xlsx", help="enhetsfilen som skrivs")
+    matrix.add_argument("--forvaltning", required=True, metavar="F")
+    matrix.add_argument("--omrade", required=True, metavar="O")
+    matrix.add_argument("--enhet", required=True, metavar="E")
+    matrix.add_argument("--ar", required=True, type=int, metavar="ÅR")
+    matrix.add_argument("--blad", metavar="NAMN", help="bladet som ska läsas (standard: det första)")
+    matrix.add_argument("--markering", choices=["obesvarad", "x"], default="obesvarad",
+                        help="vad en ensam fotnotsmarkering (uppgift saknas) räknas som (standard: obesvarad)")
+
+    for sub in (demo, new, status, check, sample, report, summary, merge, matrix):
         sub._positionals.title = "argument"
         sub._optionals.title = "flaggor"
     parser._optionals.title = "flaggor"
@@ -246,6 +259,23 @@ def _merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_matrix(args: argparse.Namespace) -> int:
+    from aktgranskning.domain.matrix_import import MarkerMeaning
+    from aktgranskning.services.matrix_import import read_matrix, write_imported
+
+    result = read_matrix(args.matris, args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(), args.ar,
+                         MarkerMeaning(args.markering), args.blad)
+    for checklist_id, count in result.blocks:
+        print(f"Block: {result.data.checklist_title(checklist_id)}, {count} akter")
+    if result.notes:
+        print(f"{len(result.notes)} celler eller rader lästes inte som ett rent Ja/Nej/X:")
+        for note in result.notes:
+            print(f"  {args.matris.name}, {note.place}: {note.message}")
+    path = write_imported(result, args.utfil)
+    print(f"Skrev {path} ({result.data.counted} akter). Ärendenumren sparades inte.")
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace) -> int:
     from aktgranskning.services.check import check_review_file
 
@@ -314,4 +344,5 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "rapport": _report,
     "sammanstall": _summary,
     "sammanfoga": _merge,
+    "importera-resultat": _import_matrix,
 }

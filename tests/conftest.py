@@ -13,7 +13,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from aktgranskning.domain.case import Case, CaseStatus, Gender  # noqa: E402
 from aktgranskning.domain.checklist import Checklist  # noqa: E402
 from aktgranskning.services.checklists import installed_checklists  # noqa: E402
-from aktgranskning.services.opening import NewFileInfo, create_review_file, open_review_file  # noqa: E402
+from aktgranskning.services.opening import (  # noqa: E402
+    NewFileInfo,
+    create_review_file,
+    open_review_file,
+)
 from aktgranskning.services.session import ReviewSession  # noqa: E402
 
 

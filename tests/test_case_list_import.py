@@ -13,7 +13,11 @@ from aktgranskning.domain.case import Gender
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.excel.case_list import read_case_list
 from aktgranskning.excel.sample_workbook import write_sample_workbook
-from aktgranskning.services.sampling import SamplingOptions, draw_round, review_files_for_round
+from aktgranskning.services.sampling import (
+    SamplingOptions,
+    draw_round,
+    review_files_for_round,
+)
 
 TODAY = date(2026, 11, 22)
 

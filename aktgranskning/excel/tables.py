@@ -43,6 +43,18 @@ def read_table(path: Path, sheet: str | None = None, stop_at_blank: bool = False
     return _with_header(path, rows, stop_at_blank)
 
 
+def read_rows(path: Path, sheet: str | None = None) -> list[tuple[int, list[str]]]:
+    """Every row of the first sheet (or the named one) as cell texts, with its row number."""
+    if not path.exists():
+        raise FileProblem(path, "filen finns inte.")
+    suffix = path.suffix.casefold()
+    if suffix in (".xlsx", ".xlsm"):
+        return list(_xlsx_rows(path, sheet))
+    if suffix in (".csv", ".txt"):
+        return list(_csv_rows(path))
+    raise FileProblem(path, "filtypen stöds inte; använd en Excelfil (.xlsx) eller en csv-fil.")
+
+
 def _with_header(path: Path, rows: list[tuple[int, list[str]]], stop_at_blank: bool) -> Table:
     for index, (number, cells) in enumerate(rows):
         if any(cell.strip() for cell in cells):

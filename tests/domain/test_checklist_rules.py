@@ -8,7 +8,11 @@ from aktgranskning.domain.checklist import (
     applicable_question_ids,
     effective_answers,
 )
-from aktgranskning.domain.review import answered_of_applicable, is_complete, status_after_answer_change
+from aktgranskning.domain.review import (
+    answered_of_applicable,
+    is_complete,
+    status_after_answer_change,
+)
 
 Y, N, X = Answer.YES, Answer.NO, Answer.NOT_APPLICABLE
 

@@ -1,11 +1,11 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-import pytest
 
 from aktgranskning.domain.comparison import compare, fisher_exact
+from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.results import Tally
 from aktgranskning.domain.thresholds import Level, Thresholds
-from aktgranskning.domain.errors import UserError
 
 
 def test_fisher_exact_matches_published_values():

@@ -3,7 +3,11 @@ import sqlite3
 import pytest
 
 from aktgranskning.domain.errors import FileProblem
-from aktgranskning.services.opening import create_review_file, open_review_file, NewFileInfo
+from aktgranskning.services.opening import (
+    NewFileInfo,
+    create_review_file,
+    open_review_file,
+)
 from aktgranskning.storage.migrate import head_revision
 
 

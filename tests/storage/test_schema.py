@@ -4,7 +4,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from aktgranskning.storage.engine import open_engine
-from aktgranskning.storage.migrate import head_revision, known_revisions, upgrade_to_head
+from aktgranskning.storage.migrate import (
+    head_revision,
+    known_revisions,
+    upgrade_to_head,
+)
 from aktgranskning.storage.tables import Base
 
 
