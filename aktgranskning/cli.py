@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("filer", metavar="FILER", type=Path, nargs="+",
                          help="enheternas Excelfiler eller granskningsfiler, eller mappar med dem")
     summary.add_argument("-o", "--utfil", type=Path, metavar="SAMMANSTÄLLNING.xlsx", help="Excelfilen som skrivs")
+    summary.add_argument("--pdf", type=Path, metavar="FIL.pdf", help="skriv också en pdf-rapport")
     summary.add_argument("--json", type=Path, metavar="FIL.json", help="skriv siffrorna som JSON (för BI-verktyg)")
     summary.add_argument("--jamfor", type=Path, nargs="+", metavar="TIDIGARE",
                          help="ett tidigare års enhetsfiler (eller mapp) att jämföra med")
@@ -218,8 +219,8 @@ def _report(args: argparse.Namespace) -> int:
 def _summary(args: argparse.Namespace) -> int:
     from aktgranskning.services.summary import build_summary, export_summary
 
-    if args.utfil is None and args.json is None:
-        raise UserError("Ange var sammanställningen ska skrivas: -o FIL.xlsx och/eller --json FIL.json.")
+    if args.utfil is None and args.json is None and args.pdf is None:
+        raise UserError("Ange var sammanställningen ska skrivas: -o FIL.xlsx, --pdf FIL.pdf och/eller --json FIL.json.")
     summary = build_summary(args.filer, args.ersatt)
     earlier = build_summary(args.jamfor) if args.jamfor else None
     for item in summary.inputs:
@@ -234,7 +235,7 @@ def _summary(args: argparse.Namespace) -> int:
     for question_id, used, other in summary.renamed:
         print(f"Obs: frågan {question_id} har olika formulering: ”{used}” / ”{other}” (matchad på id).",
               file=sys.stderr)
-    for path in export_summary(summary, args.utfil, args.json, earlier):
+    for path in export_summary(summary, args.utfil, args.json, earlier, args.pdf):
         print(f"Skrev {path}")
     return EXIT_OK
 

@@ -11,6 +11,8 @@ from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.summary import Summary, SummaryInput, changes, summarise
 from aktgranskning.excel.summary_workbook import write_summary_workbook
+from aktgranskning.paths import resources_dir
+from aktgranskning.pdf.summary_report import write_summary_pdf
 from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.unit_data import WORKBOOK_SUFFIXES, unit_data_of
@@ -89,13 +91,17 @@ def summary_json(summary: Summary) -> dict[str, Any]:
 
 
 def export_summary(summary: Summary, workbook: Path | None, json_path: Path | None,
-                   earlier: Summary | None = None) -> list[Path]:
+                   earlier: Summary | None = None, pdf: Path | None = None) -> list[Path]:
     written = []
     if workbook is not None:
         if workbook.suffix.lower() != ".xlsx":
             raise FileProblem(workbook, "filnamnet ska sluta på .xlsx.")
         delta = changes(summary, earlier) if earlier is not None else None
         written.append(write_summary_workbook(summary, workbook, delta, earlier.year if earlier else None))
+    if pdf is not None:
+        if pdf.suffix.lower() != ".pdf":
+            raise FileProblem(pdf, "filnamnet ska sluta på .pdf.")
+        written.append(write_summary_pdf(summary, pdf, resources_dir() / "fonts"))
     if json_path is not None:
         text = json.dumps(summary_json(summary), ensure_ascii=False, indent=2)
         written.append(build_atomically(lambda path: path.write_text(text, encoding="utf-8"), json_path))

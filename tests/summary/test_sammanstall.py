@@ -57,7 +57,7 @@ def statuses(folder: Path) -> dict[str, dict]:
 def test_the_json_has_each_enhet_as_status_says_and_pooled_totals(round_folder, tmp_path):
     out = tmp_path / "summa.json"
     result = run_cli("sammanstall", str(round_folder / "2026"), "-o", str(tmp_path / "summa.xlsx"),
-                     "--json", str(out), "--jamfor", str(round_folder / "2025"))
+                     "--json", str(out), "--jamfor", str(round_folder / "2025"), "--pdf", str(tmp_path / "s.pdf"))
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     levels = {(level["niva"], level["namn"]): level for level in data["nivaer"]}
@@ -72,6 +72,9 @@ def test_the_json_has_each_enhet_as_status_says_and_pooled_totals(round_folder, 
         assert (question["ja"], question["nej"]) == (yes, no)
         assert question["andel"] == (pytest.approx(yes / (yes + no)) if yes + no else None)
     assert {("omrade", "Barn och familj"), ("omrade", "Ungdom och vuxna")} <= set(levels)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True).stdout
+        assert "Resultat per fråga och nivå" in text and "Enhet Utredning ungdom" in text
     book = openpyxl.load_workbook(tmp_path / "summa.xlsx")
     assert "Jämförelse" in book.sheetnames and "poolad" in book["Sammanställning"]["A2"].value
 

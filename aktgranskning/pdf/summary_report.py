@@ -1,0 +1,122 @@
+"""The område and förvaltning summary as a PDF for management and the nämnd (A4 landscape)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from aktgranskning.atomic_file import build_atomically
+from aktgranskning.domain.comparison import YearChange
+from aktgranskning.domain.summary import Summary
+from aktgranskning.domain.unit_data import question_numbers
+from aktgranskning.excel.summary_workbook import KIND_LABELS, METHOD, cell_text
+from aktgranskning.pdf.fonts import REGULAR, register_fonts
+from aktgranskning.pdf.layout import HEADER_BACKGROUND, LEVEL_COLOURS, MARGIN, PAGE, numbered_canvas, styles
+
+PAGE_LANDSCAPE = landscape(PAGE)
+WIDTH = PAGE_LANDSCAPE[0] - 2 * MARGIN
+LEVELS_PER_TABLE = 8  # more columns than this do not fit the page; the heatmap continues below
+
+
+def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
+                      changes: dict[tuple[str, str, str], YearChange] | None = None) -> Path:
+    register_fonts(font_dir)
+    story = _front(summary) + _heatmaps(summary) + _shared(summary) + _activities(summary)
+    title = f"{summary.administration} {summary.year}"
+
+    def build(path: Path) -> None:
+        document = SimpleDocTemplate(
+            str(path), pagesize=PAGE_LANDSCAPE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=MARGIN + 4 * mm, title=f"Aktgranskning {title}", author="Aktgranskning", lang="sv-SE",
+            initialFontName=REGULAR,
+        )
+        document.build(story, canvasmaker=numbered_canvas(f"Aktgranskning · sammanställning {title}"))
+
+    return build_atomically(build, target)
+
+
+def _p(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
+
+
+def _front(summary: Summary) -> list[Any]:
+    story: list[Any] = [
+        _p(f"{summary.administration} {summary.year}", "title"),
+        _p("Aktgranskning – sammanställning för förvaltningen", "subtitle"),
+        _p(f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}"),
+        _p(f"Färger: {summary.thresholds.describe()}.", "small"),
+        _p("Akter och bortfall", "h2"),
+    ]
+    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in ("Nivå", "Namn", "Akter i resultatet", "Bortfall")]]
+    for level in summary.levels:
+        rows.append([KIND_LABELS[level.kind], _p(level.name, "cell"), level.cases, level.dropouts])
+    story.append(_table(rows, [30 * mm, 90 * mm, 35 * mm, 25 * mm]))
+    if summary.edited:
+        story.append(_p("Varning: Data-bladet är ändrat för hand i " + ", ".join(summary.edited) + ".", "h2"))
+    story.append(PageBreak())
+    return story
+
+
+def _heatmaps(summary: Summary) -> list[Any]:
+    numbers = question_numbers(summary.questions, {c.id: c.title for i in summary.inputs for c in i.data.checklists})
+    story: list[Any] = [_p("Resultat per fråga och nivå", "h1")]
+    levels = list(summary.levels)
+    for start in range(0, len(levels), LEVELS_PER_TABLE):
+        part = levels[start:start + LEVELS_PER_TABLE]
+        header = ["Nr", "Fråga"] + [f"{KIND_LABELS[lv.kind]} {lv.name}" for lv in part]
+        rows: list[list[Any]] = [[_p(h, "cell_bold") for h in header]]
+        style: list[Any] = []
+        for r, question in enumerate(summary.questions, start=1):
+            row: list[Any] = [numbers[question.question_id], _p(question.text, "cell")]
+            for c, level in enumerate(part, start=2):
+                tally = level.tally(question.question_id)
+                row.append(cell_text(tally))
+                colour = LEVEL_COLOURS[summary.thresholds.level(tally.share if tally else None)]
+                style.append(("BACKGROUND", (c, r), (c, r), colour))
+            rows.append(row)
+        level_width = (WIDTH - 12 * mm - 80 * mm) / len(part)
+        story.append(_table(rows, [12 * mm, 80 * mm] + [level_width] * len(part), style))
+        story.append(PageBreak())
+    return story
+
+
+def _shared(summary: Summary) -> list[Any]:
+    story: list[Any] = [_p("Gemensamma utvecklingsområden", "h1")]
+    if not summary.shared_areas:
+        return story + [_p("Ingen fråga ligger under den gröna nivån i mer än en enhet.")]
+    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in ("Fråga", "Antal enheter", "Enheter", "Förvaltningen")]]
+    for area in summary.shared_areas:
+        rows.append([_p(area.question.text, "cell"), len(area.units), _p(", ".join(area.units), "cell"),
+                     cell_text(summary.administration_level.tally(area.question.question_id))])
+    return story + [_table(rows, [100 * mm, 25 * mm, 100 * mm, 35 * mm])]
+
+
+def _activities(summary: Summary) -> list[Any]:
+    story: list[Any] = [_p("Förbättringsaktiviteter", "h1")]
+    if not summary.activities:
+        return story + [_p("Inga enheter har lagt in förbättringsaktiviteter.")]
+    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in ("Enhet", "Aktivitet", "Kopplad till", "Ansvarig",
+                                                            "Klart senast", "Status")]]
+    for item in summary.activities:
+        a = item.activity
+        rows.append([_p(item.unit, "cell"), _p(a.activity, "cell"), _p(a.linked, "cell"), _p(a.responsible, "cell"),
+                     a.due or "–", a.status.label])
+    return story + [_table(rows, [40 * mm, 100 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm])]
+
+
+def _table(rows: list[list[Any]], widths: list[float], extra: list[Any] | None = None) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#A0A0A0")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *(extra or []),
+    ]))
+    return table
