@@ -59,10 +59,27 @@ def main() -> int:
         app.processEvents()
         window.grab().save(str(DOCS / "analys.png"))
         _report_pages(window.session.path)
+        _summary_window(window, app)
         window.close()
         QApplication.processEvents()
     print(f"Skärmbilder sparade i {DOCS}")
     return 0
+
+
+def _summary_window(window, app) -> None:  # type: ignore[no-untyped-def]
+    """The summary window over this demo's three enheter."""
+    from aktgranskning.gui.summary_dialog import SummaryDialog
+
+    folder = window.session.path.parent
+    year = window.session.meta.year
+    dialog = SummaryDialog(window)
+    dialog.resize(1366, 768)
+    dialog.add_paths(sorted(folder.glob(f"* {year}.granskning")))
+    dialog.show()
+    dialog.run()
+    app.processEvents()
+    dialog.grab().save(str(DOCS / "sammanstallning.png"))
+    dialog.close()
 
 
 def _report_pages(review_file: Path) -> None:

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         )
         file_menu.addSeparator()
         self._action(file_menu, "Dra &urval ur ärendelista…", None, self.draw_sample)
+        self._action(file_menu, "Sa&mmanställ enheter…", "Ctrl+Shift+S", self.open_summary)
         file_menu.addSeparator()
         self._action(file_menu, "&Avsluta", "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu("&Visa")
@@ -185,6 +186,12 @@ class MainWindow(QMainWindow):
         from aktgranskning.gui.sampling_dialog import SamplingDialog
 
         SamplingDialog(self.workspace, self).exec()
+
+    def open_summary(self) -> None:
+        from aktgranskning.gui.summary_dialog import SummaryDialog
+
+        self.summary_dialog = SummaryDialog(self)
+        self.summary_dialog.show()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -1,0 +1,265 @@
+"""The utvecklare's summary: gather every enhet's file (drop a whole folder), see what was read
+and every warning, and the heatmap of question × level; save workbook, PDF and JSON."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.summary import DuplicateUnit, Summary
+from aktgranskning.domain.thresholds import Level
+from aktgranskning.excel.summary_workbook import KIND_LABELS, cell_text
+from aktgranskning.services.summary import build_summary, export_summary, input_files
+
+HEAT = {Level.GOOD: "#c6efce", Level.FAIR: "#ffeb9c", Level.POOR: "#ffc7ce", Level.NONE: "#ffffff"}
+INPUT_FILTER = "Enhetsfiler (*.xlsx *.granskning);;Alla filer (*)"
+
+
+class SummaryDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sammanställ enheter")
+        self.setAcceptDrops(True)
+        self.resize(1200, 760)
+        self.summary: Summary | None = None
+        self.earlier: Summary | None = None
+        self.earlier_folder: Path | None = None
+        self.replacements: list[Path] = []
+
+        self.files = QListWidget()
+        self.files.setAccessibleName("Filer att sammanställa")
+        self.files.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        add_files = QPushButton("Lägg till &filer…")
+        add_files.clicked.connect(self.choose_files)
+        add_folder = QPushButton("Lägg till &mapp…")
+        add_folder.clicked.connect(self.choose_folder)
+        remove = QPushButton("Ta &bort markerade")
+        remove.clicked.connect(self.remove_selected)
+        earlier = QPushButton("&Jämför med tidigare år…")
+        earlier.clicked.connect(self.choose_earlier)
+        self.earlier_label = QLabel("Ingen jämförelse.")
+        self.run_button = QPushButton("&Sammanställ")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Inläsning")
+        self.progress.hide()
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setAccessibleName("Inlästa filer och varningar")
+        self.heatmap = QTableWidget(0, 0)
+        self.heatmap.setAccessibleName("Resultat per fråga och nivå")
+        self.heatmap.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.save_buttons = []
+        for text, slot in (("Spara &Excel…", self.save_workbook), ("Spara &pdf…", self.save_pdf),
+                           ("Spara &JSON…", self.save_json)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            button.setEnabled(False)
+            self.save_buttons.append(button)
+        close = QPushButton("Stäng")
+        close.clicked.connect(self.accept)
+
+        hint = QLabel("Dra enheternas Excelfiler eller granskningsfiler – eller en hel mapp – hit.")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(hint)
+        left_layout.addWidget(self.files, 1)
+        for button in (add_files, add_folder, remove, earlier):
+            left_layout.addWidget(button)
+        left_layout.addWidget(self.earlier_label)
+        left_layout.addWidget(self.run_button)
+        left_layout.addWidget(self.progress)
+        left_layout.addWidget(QLabel("Inläst och varningar:"))
+        left_layout.addWidget(self.log, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.heatmap)
+        splitter.setSizes([300, 900])
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (*self.save_buttons, close):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+    # --- choosing files --------------------------------------------------------------------------
+    def add_paths(self, paths: list[Path]) -> None:
+        present = {self.files.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.files.count())}
+        for path in input_files(paths):
+            if str(path) not in present:
+                self.files.addItem(path.name)
+                item = self.files.item(self.files.count() - 1)
+                item.setData(Qt.ItemDataRole.UserRole, str(path))
+                item.setToolTip(str(path))
+                present.add(str(path))
+
+    def paths(self) -> list[Path]:
+        return [Path(self.files.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.files.count())]
+
+    def choose_files(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileNames(self, "Välj enhetsfiler", "", INPUT_FILTER)
+        self.add_paths([Path(p) for p in chosen])
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Välj en mapp med enhetsfiler")
+        if folder:
+            self.add_paths([Path(folder)])
+
+    def choose_earlier(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Välj mappen med ett tidigare års enhetsfiler")
+        if folder:
+            self.earlier_folder = Path(folder)
+            self.earlier_label.setText(f"Jämförs med: {self.earlier_folder.name}")
+
+    def remove_selected(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.add_paths([Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()])
+        event.acceptProposedAction()
+
+    # --- running -----------------------------------------------------------------------------------
+    def run(self) -> bool:
+        paths = self.paths()
+        if not paths:
+            QMessageBox.information(self, "Inga filer", "Lägg till enheternas filer först.")
+            return False
+        self.progress.setRange(0, len(paths))
+        self.progress.show()
+        while True:
+            try:
+                self.summary = build_summary(paths, self.replacements, self._progress)
+                self.earlier = build_summary([self.earlier_folder]) if self.earlier_folder else None
+                break
+            except DuplicateUnit as duplicate:
+                if not self._choose_between(duplicate):
+                    self._failed(duplicate.message)
+                    return False
+            except UserError as error:
+                self._failed(error.message)
+                return False
+        self.progress.hide()
+        self._show_log(self.summary)
+        self._show_heatmap(self.summary)
+        for button in self.save_buttons:
+            button.setEnabled(True)
+        return True
+
+    def _progress(self, number: int, total: int, name: str) -> None:
+        self.progress.setValue(number)
+        self.progress.setFormat(f"{number} av {total}: {name}")
+        QApplication.processEvents()
+
+    def _choose_between(self, duplicate: DuplicateUnit) -> bool:
+        box = QMessageBox(self)
+        box.setWindowTitle("Samma enhet två gånger")
+        box.setText(f"{duplicate.message}\n\nVilken fil ska gälla?")
+        first = box.addButton(duplicate.first.source, QMessageBox.ButtonRole.AcceptRole)
+        second = box.addButton(duplicate.second.source, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Avbryt", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        chosen = {first: duplicate.first.source, second: duplicate.second.source}.get(box.clickedButton())
+        if chosen is None:
+            return False
+        self.replacements += [p for p in self.paths() if p.name == chosen]
+        return True
+
+    def _failed(self, message: str) -> None:
+        self.progress.hide()
+        self.log.setPlainText(f"Sammanställningen kunde inte göras:\n{message}")
+
+    def _show_log(self, summary: Summary) -> None:
+        lines = []
+        for item in summary.inputs:
+            identity = item.data.identity
+            lines.append(f"✓ {item.source}: {identity.unit} {identity.year} ({identity.area}), "
+                         f"{item.data.counted} akter, {len(item.data.dropouts)} bortfall")
+        lines += [f"⚠ {source}: Data-bladet är ändrat för hand (kontrollsumman stämmer inte)." for source in summary.edited]
+        lines += [f"⚠ {source}: frågan {qid} ”{text}” saknas." for source, qid, text in summary.unmatched]
+        lines += [f"ℹ Frågan {qid} har olika formulering: ”{a}” / ”{b}”." for qid, a, b in summary.renamed]
+        if self.replacements:
+            lines.append("Gäller vid dubbletter: " + ", ".join(p.name for p in self.replacements))
+        self.log.setPlainText("\n".join(lines))
+
+    def _show_heatmap(self, summary: Summary) -> None:
+        levels = summary.levels
+        self.heatmap.clear()
+        self.heatmap.setRowCount(len(summary.questions))
+        self.heatmap.setColumnCount(len(levels))
+        self.heatmap.setHorizontalHeaderLabels(
+            [KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, 16)) for lv in levels]
+        )
+        self.heatmap.setVerticalHeaderLabels([q.text for q in summary.questions])
+        for row, question in enumerate(summary.questions):
+            for column, level in enumerate(levels):
+                tally = level.tally(question.question_id)
+                item = QTableWidgetItem(cell_text(tally))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                colour = HEAT[summary.thresholds.level(tally.share if tally else None)]
+                item.setBackground(QBrush(QColor(colour)))
+                item.setToolTip(f"{level.name}: {tally.describe() if tally else 'inga akter av den här typen'}")
+                self.heatmap.setItem(row, column, item)
+        self.heatmap.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.heatmap.horizontalHeader().setDefaultSectionSize(118)
+        lines = max(header.count("\n") + 1 for header in (self.heatmap.horizontalHeaderItem(c).text()
+                                                            for c in range(len(levels))))
+        self.heatmap.horizontalHeader().setFixedHeight(self.fontMetrics().height() * lines + 12)
+        self.heatmap.verticalHeader().setMaximumWidth(360)
+
+    # --- saving ------------------------------------------------------------------------------------
+    def _save(self, title: str, suffix: str, filter_text: str, kind: str) -> Path | None:
+        if self.summary is None:
+            return None
+        suggested = f"Sammanställning {self.summary.year}{suffix}"
+        target, _ = QFileDialog.getSaveFileName(self, title, suggested, filter_text)
+        if not target:
+            return None
+        path = Path(target if target.lower().endswith(suffix) else target + suffix)
+        arguments = {"workbook": None, "json_path": None, "pdf": None}
+        arguments[kind] = path
+        try:
+            export_summary(self.summary, arguments["workbook"], arguments["json_path"], self.earlier, arguments["pdf"])
+        except UserError as error:
+            QMessageBox.warning(self, "Filen kunde inte skrivas", error.message)
+            return None
+        self.log.appendPlainText(f"Sparade {path}")
+        return path
+
+    def save_workbook(self) -> None:
+        self._save("Spara sammanställningen", ".xlsx", "Excelfil (*.xlsx)", "workbook")
+
+    def save_pdf(self) -> None:
+        self._save("Spara sammanställningen som pdf", ".pdf", "Pdf (*.pdf)", "pdf")
+
+    def save_json(self) -> None:
+        self._save("Spara siffrorna som JSON", ".json", "JSON (*.json)", "json_path")

@@ -1,0 +1,57 @@
+"""The utvecklare's summary window: a dropped folder is read with progress, warnings are shown by
+file name, the heatmap has every question × level, and the summary is saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from aktgranskning.gui.summary_dialog import SummaryDialog
+from aktgranskning.services.checklists import installed_checklists
+from aktgranskning.services.demo import DEMO_UNITS, write_demo
+from aktgranskning.services.opening import open_for_reading
+from aktgranskning.services.report import export_unit_report, unit_report
+from aktgranskning.services.summary import build_summary
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("sammanstallning")
+    write_demo(base / "demo", installed_checklists(), year=2026)
+    out = base / "enheter"
+    for unit in DEMO_UNITS:
+        session = open_for_reading(base / "demo" / f"{unit.unit} 2026.granskning")
+        try:
+            export_unit_report(unit_report(session), out / f"{unit.unit} 2026.xlsx", None)
+        finally:
+            session.close()
+    book = openpyxl.load_workbook(out / "Utredning barn 2026.xlsx")
+    for row in book["Data"].iter_rows():
+        if row[10].value == "Nej":
+            row[10].value = "Ja"
+            break
+    book.save(out / "Utredning barn 2026.xlsx")
+    return out
+
+
+def test_a_folder_is_read_with_warnings_and_the_heatmap_has_every_level(qtbot, workbooks, tmp_path, monkeypatch):
+    dialog = SummaryDialog()
+    qtbot.addWidget(dialog)
+    dialog.add_paths([workbooks])
+    assert dialog.files.count() == 3
+    assert dialog.run()
+    assert dialog.heatmap.rowCount() == 36 and dialog.heatmap.columnCount() == 6  # förvaltning, 2 områden, 3 enheter
+    expected = build_summary([workbooks])
+    first = expected.questions[0].question_id
+    assert dialog.heatmap.item(0, 0).text().endswith(
+        f"({expected.levels[0].tally(first).yes}/{expected.levels[0].tally(first).assessed})")
+    log = dialog.log.toPlainText()
+    assert "Utredning barn 2026.xlsx: Data-bladet är ändrat för hand" in log
+    assert log.count("✓") == 3
+    target = tmp_path / "Sammanställning.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.save_workbook()
+    assert openpyxl.load_workbook(target).sheetnames[0] == "Sammanställning"
