@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     merge.add_argument("enhetsfil", metavar="ENHETSFIL", type=Path, help="enhetens granskningsfil")
     merge.add_argument("kopior", metavar="KOPIOR", type=Path, nargs="+", help="kopiorna som granskarna arbetat i")
+    merge.add_argument("--enhetsfilen-galler", action="store_true",
+                       help="konflikterna är avgjorda: svaren i enhetsfilen gäller och kopiornas avvikande svar "
+                            "läggs åt sidan (antecknas i ändringsloggen)")
 
     matrix = commands.add_parser(
         "importera-resultat", help="läs ett tidigare års resultat ur en Excelmatris (frågor som rader, akter som kolumner)"
@@ -243,7 +246,7 @@ def _summary(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from aktgranskning.services.copy_merge import merge_copies
 
-    result = merge_copies(args.enhetsfil, args.kopior, _reviewer())
+    result = merge_copies(args.enhetsfil, args.kopior, _reviewer(), keep_target=args.enhetsfilen_galler)
     print(f"Förde in {result.applied} svar i {args.enhetsfil.name}.")
     for conflict in result.plan.conflicts:
         sides = " ≠ ".join(
@@ -254,8 +257,9 @@ def _merge(args: argparse.Namespace) -> int:
     for (sequence, question_id), why in result.not_applied:
         print(f"Fördes inte in: akt {sequence}, fråga {question_id}: {why}", file=sys.stderr)
     if result.plan.conflicts or result.not_applied:
-        print(f"{len(result.plan.conflicts)} konflikter lämnades orörda i {args.enhetsfil.name}; avgör dem i "
-              "fönstret och kör sedan sammanfoga igen.", file=sys.stderr)
+        print(f"{len(result.plan.conflicts)} konflikter lämnades orörda i {args.enhetsfil.name}. Avgör dem: "
+              "sätt rätt svar i enhetsfilen i fönstret och kör sedan sammanfoga igen med --enhetsfilen-galler.",
+              file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
 

@@ -62,7 +62,8 @@ class DropoutDialog(QDialog):
         return DropoutReason(self.reason.currentData()), self.text.text().strip(), self.use_reserve.isChecked()
 
 
-_FIELD_LABELS = {"svar": "Svar", "kommentar": "Kommentar", "status": "Status", "reserv": "Reserv"}
+_FIELD_LABELS = {"svar": "Svar", "kommentar": "Kommentar", "status": "Status", "reserv": "Reserv",
+                 "konflikt": "Konflikt avgjord"}
 
 
 class HistoryDialog(QDialog):

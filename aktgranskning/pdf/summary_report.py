@@ -9,7 +9,13 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.comparison import YearChange
@@ -17,7 +23,14 @@ from aktgranskning.domain.summary import Summary
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.excel.summary_workbook import KIND_LABELS, METHOD, cell_text
 from aktgranskning.pdf.fonts import REGULAR, register_fonts
-from aktgranskning.pdf.layout import HEADER_BACKGROUND, LEVEL_COLOURS, MARGIN, PAGE, numbered_canvas, styles
+from aktgranskning.pdf.layout import (
+    HEADER_BACKGROUND,
+    LEVEL_COLOURS,
+    MARGIN,
+    PAGE,
+    numbered_canvas,
+    styles,
+)
 
 PAGE_LANDSCAPE = landscape(PAGE)
 WIDTH = PAGE_LANDSCAPE[0] - 2 * MARGIN

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from aktgranskning.domain.copy_merge import Key, MergePlan, Version, plan_merge
 from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.review_file import AuditEntry, now_iso
 from aktgranskning.services.opening import open_for_reading, open_review_file
 from aktgranskning.services.session import ReviewSession
 
@@ -36,19 +38,58 @@ def _case_numbers(session: ReviewSession) -> dict[int, str]:
     return {case.sequence: case.case_number for case in session.cases()}
 
 
-def merge_copies(target_path: Path, copies: Sequence[Path], who: str) -> MergeResult:
+CONFLICT_FIELD = "konflikt"
+
+
+def merge_copies(target_path: Path, copies: Sequence[Path], who: str, keep_target: bool = False) -> MergeResult:
+    """Bring the copies' answers in. With `keep_target`, a person has decided: for every conflict
+    where the enhet's file has an answer, that answer stands, and the differing answers of the
+    copies are recorded in the audit log as set aside, so they are not reported again."""
     if not copies:
         raise UserError("Ange minst en kopia att föra in.")
     target = open_review_file(target_path, reviewer=who)
     try:
-        copy_versions = []
-        for path in copies:
-            copy_versions.append(_read_copy(path, target))
-        plan = plan_merge(answer_versions(target, target_path.name), copy_versions)
+        set_aside = _set_aside(target)
+        copy_versions = [
+            {k: v for k, v in _read_copy(path, target).items() if _fingerprint(k, v) not in set_aside}
+            for path in copies
+        ]
+        target_versions = answer_versions(target, target_path.name)
+        plan = plan_merge(target_versions, copy_versions)
+        if keep_target and plan.conflicts:
+            _record_decisions(target, plan, target_versions)
+            plan = plan_merge(target_versions, [
+                {k: v for k, v in versions.items() if _fingerprint(k, v) not in _set_aside(target)}
+                for versions in copy_versions
+            ])
         applied, not_applied = _apply(target, plan)
     finally:
         target.close()
     return MergeResult(plan, applied, tuple(not_applied))
+
+
+def _fingerprint(key: Key, version: Version) -> str:
+    return json.dumps([key[0], key[1], version.answer.value, version.reviewer, version.at, version.source],
+                      ensure_ascii=False)
+
+
+def _set_aside(target: ReviewSession) -> set[str]:
+    return {entry.old_value or "" for entry in target.audit_entries() if entry.field == CONFLICT_FIELD}
+
+
+def _record_decisions(target: ReviewSession, plan: MergePlan, target_versions: dict[Key, Version]) -> None:
+    ids = {case.sequence: case.id for case in target.cases()}
+    at = now_iso()
+    with target.writing() as tx:
+        for conflict in plan.conflicts:
+            key = (conflict.sequence, conflict.question_id)
+            kept = target_versions.get(key)
+            if kept is None:
+                continue  # nobody has answered in the enhet's file yet: a person must first
+            for version in conflict.versions:
+                if version.answer is not kept.answer:
+                    tx.audit(AuditEntry(at, target.reviewer, ids[conflict.sequence], conflict.question_id,
+                                        CONFLICT_FIELD, _fingerprint(key, version), f"behöll {kept.answer.value}"))
 
 
 def _read_copy(path: Path, target: ReviewSession) -> dict[Key, Version]:

@@ -11,9 +11,9 @@ from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.summary import Summary, SummaryInput, changes, summarise
 from aktgranskning.excel.summary_workbook import write_summary_workbook
+from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.summary_report import write_summary_pdf
-from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.unit_data import WORKBOOK_SUFFIXES, unit_data_of
 

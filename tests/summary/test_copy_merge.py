@@ -85,3 +85,23 @@ def test_a_file_of_another_enhet_is_not_taken_for_a_copy(review_file, tmp_path, 
     create_review_file(other, NewFileInfo("F", "O", "Annan", 2026), checklists, make_cases())
     result = run_cli("sammanfoga", str(review_file), str(other))
     assert result.returncode == 1 and "är inte en kopia av" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_decided_conflict_is_set_aside_in_the_log_and_not_reported_again(review_file, tmp_path):
+    copy = tmp_path / "kopia.granskning"
+    shutil.copy(review_file, copy)
+    for path, who, answer in ((review_file, "enhet", Answer.YES), (copy, "CD", Answer.NO)):
+        session = open_review_file(path, reviewer=who)
+        try:
+            case = next(c for c in session.cases() if c.sequence == 1)
+            session.set_answer(case.id, next(session.checklist_for(case).questions()).id, answer)
+        finally:
+            session.close()
+    assert run_cli("sammanfoga", str(review_file), str(copy)).returncode == 1
+    decided = run_cli("sammanfoga", str(review_file), str(copy), "--enhetsfilen-galler")
+    assert decided.returncode == 0, decided.stderr
+    assert run_cli("sammanfoga", str(review_file), str(copy)).returncode == 0
+    with sqlite3.connect(review_file) as connection:
+        log = connection.execute("SELECT new_value FROM audit_log WHERE field = 'konflikt'").fetchall()
+        kept = connection.execute("SELECT answer FROM answers WHERE answer IS NOT NULL").fetchall()
+    assert log == [("behöll Ja",)] and kept == [("Ja",)]
