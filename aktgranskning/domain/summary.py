@@ -16,7 +16,7 @@ from aktgranskning.domain.analysis import Activity
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange, compare
 from aktgranskning.domain.errors import UserError
-from aktgranskning.domain.results import Tally
+from aktgranskning.domain.results import Tally, format_percent
 from aktgranskning.domain.thresholds import Level, Thresholds
 from aktgranskning.domain.unit_data import (
     CaseFilter,
@@ -27,6 +27,18 @@ from aktgranskning.domain.unit_data import (
 
 # Cells with fewer assessed cases than this are not shown in breakdowns, so nobody is recognised.
 SUPPRESS_BELOW = 5
+KIND_LABELS = {"forvaltning": "Förvaltning", "omrade": "Område", "enhet": "Enhet"}
+METHOD = ("Andel Ja = summan av Ja / summan av (Ja + Nej) över enheterna på nivån (poolad andel), inte "
+          "medelvärdet av enheternas andelar. X (ej tillämplig), obesvarade och bortfall räknas inte.")
+
+
+def cell_text(tally: Tally | None) -> str:
+    """A summary cell: '89 % (17/19)', '–' without Ja/Nej, '' when the level has no such cases."""
+    if tally is None:
+        return ""
+    if not tally.assessed:
+        return "–"
+    return f"{format_percent(tally.share)} ({tally.yes}/{tally.assessed})"
 
 
 @dataclass(frozen=True)

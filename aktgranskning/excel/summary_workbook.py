@@ -13,11 +13,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange
-from aktgranskning.domain.results import Tally, format_percent
 from aktgranskning.domain.summary import (
+    KIND_LABELS,
+    METHOD,
     SUPPRESS_BELOW,
     LevelResult,
     Summary,
+    cell_text,
     suppressed,
 )
 from aktgranskning.domain.thresholds import Level
@@ -37,19 +39,6 @@ LEVEL_FILLS = {
     Level.POOR: PatternFill("solid", fgColor="FFC7CE"),
     Level.NONE: PatternFill(fill_type=None),
 }
-METHOD = ("Andel Ja = summan av Ja / summan av (Ja + Nej) över enheterna på nivån (poolad andel), inte "
-          "medelvärdet av enheternas andelar. X (ej tillämplig), obesvarade och bortfall räknas inte.")
-KIND_LABELS = {"forvaltning": "Förvaltning", "omrade": "Område", "enhet": "Enhet"}
-
-
-def cell_text(tally: Tally | None) -> str:
-    if tally is None:
-        return ""
-    if not tally.assessed:
-        return "–"
-    return f"{format_percent(tally.share)} ({tally.yes}/{tally.assessed})"
-
-
 def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[str, str, str], YearChange] | None,
                            earlier_year: int | None) -> Path:
     workbook = Workbook()

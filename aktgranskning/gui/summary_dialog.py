@@ -29,9 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.errors import UserError
-from aktgranskning.domain.summary import DuplicateUnit, Summary
+from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text
 from aktgranskning.domain.thresholds import Level
-from aktgranskning.excel.summary_workbook import KIND_LABELS, cell_text
 from aktgranskning.services.summary import build_summary, export_summary, input_files
 
 HEAT = {Level.GOOD: "#c6efce", Level.FAIR: "#ffeb9c", Level.POOR: "#ffc7ce", Level.NONE: "#ffffff"}

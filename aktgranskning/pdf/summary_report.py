@@ -19,9 +19,8 @@ from reportlab.platypus import (
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.comparison import YearChange
-from aktgranskning.domain.summary import Summary
+from aktgranskning.domain.summary import KIND_LABELS, METHOD, Summary, cell_text
 from aktgranskning.domain.unit_data import question_numbers
-from aktgranskning.excel.summary_workbook import KIND_LABELS, METHOD, cell_text
 from aktgranskning.pdf.fonts import REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
     HEADER_BACKGROUND,
