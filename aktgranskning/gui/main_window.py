@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         self.start_page.set_recent(self.settings.recent_files())
         self.case_list.show_session(session)
         self.results.show_session(session)
+        if session.read_only_reason:
+            QMessageBox.information(self, "Skrivskyddad fil", f"{path.name}: {session.read_only_reason}")
         self._update_title()
         self.show_case_list()
         first = session.first_unfinished_case()

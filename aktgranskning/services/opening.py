@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,10 +104,13 @@ def open_review_file(
     written next to the file; files from a newer version or that are not granskningsfiler
     are refused with a message that says what is wrong."""
     _ensure_looks_like_review_file(path)
+    protection = write_protection(path)
+    if protection and not read_only:
+        read_only = True
     lock = FileLock(path)
     if not read_only:
         lock.acquire(reviewer)
-    store = ReviewStore.open(path, read_only=read_only)
+    store = ReviewStore.open(path, read_only=read_only, immutable=bool(protection) and not os.access(path.parent, os.W_OK))
     try:
         revision = _checked_revision(path, store)
         if revision != head_revision() and not (read_only and accept_older):
@@ -117,7 +122,9 @@ def open_review_file(
                 )
             backup_before_upgrade(path, revision)
             upgrade_to_head(store.engine)
-        return ReviewSession(store, reviewer, on_close=lock.release)
+        session = ReviewSession(store, reviewer, on_close=lock.release)
+        session.read_only_reason = protection
+        return session
     except FileProblem:
         store.close()
         lock.release()
@@ -126,6 +133,17 @@ def open_review_file(
         store.close()
         lock.release()
         raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({exc}).") from exc
+
+
+def write_protection(path: Path) -> str:
+    """Why the file cannot be written, in Swedish, or '' when it can. The write bits are checked
+    as well as access(), so a file marked read-only stays read-only even for an administrator."""
+    if not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        return "Filen är skrivskyddad. Den öppnas bara för läsning; ta bort skrivskyddet för att kunna ändra."
+    if not os.access(path.parent, os.W_OK):
+        return ("Mappen som filen ligger i går inte att skriva i (t.ex. en cd-skiva eller en skrivskyddad "
+                "nätverksmapp). Filen öppnas bara för läsning.")
+    return ""
 
 
 def _ensure_looks_like_review_file(path: Path) -> None:

@@ -83,6 +83,7 @@ class ReviewSession:
             self.meta: FileMeta = replace(tx.read_meta(), schema_version=store.schema_revision() or "")
             self.checklists: dict[str, Checklist] = tx.checklists()
         self.last_saved_at: str | None = None
+        self.read_only_reason = ""  # set when the file itself cannot be written
 
     @property
     def path(self) -> Path:

@@ -10,10 +10,14 @@ from sqlalchemy import Engine, create_engine, event
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def open_engine(path: Path, read_only: bool = False) -> Engine:
+def open_engine(path: Path, read_only: bool = False, immutable: bool = False) -> Engine:
     """An engine for one file. WAL keeps readers and the writer apart; synchronous=FULL makes
-    a commit survive power loss, which is what "saved the moment it is given" means."""
-    if read_only:
+    a commit survive power loss, which is what "saved the moment it is given" means.
+    `immutable` is for a file in a folder nobody may write to (SQLite cannot even create its
+    shared-memory file there); it is only read."""
+    if immutable:
+        url = f"sqlite:///file:{path.resolve().as_posix()}?immutable=1&uri=true"
+    elif read_only:
         url = f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true"
     else:
         url = f"sqlite:///{path.resolve().as_posix()}"

@@ -99,8 +99,8 @@ class ReviewStore:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: Path, read_only: bool = False) -> ReviewStore:
-        return cls(path, open_engine(path, read_only=read_only), read_only)
+    def open(cls, path: Path, read_only: bool = False, immutable: bool = False) -> ReviewStore:
+        return cls(path, open_engine(path, read_only=read_only, immutable=immutable), read_only)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -78,3 +78,28 @@ def test_metadata_is_recorded(session, checklists):
     assert len(meta.file_uuid) == 36
     assert meta.schema_version == head_revision()
     assert {c.id: c.content_hash for c in session.checklists.values()} == {c.id: c.content_hash for c in checklists}
+
+
+def test_a_write_protected_file_opens_read_only_says_why_and_stays_unchanged(review_file):
+    import os
+    import stat as stat_module
+
+    from aktgranskning.domain.answers import Answer
+    from aktgranskning.domain.errors import UserError
+
+    os.chmod(review_file, stat_module.S_IRUSR | stat_module.S_IRGRP)
+    before = review_file.read_bytes()
+    try:
+        session = open_review_file(review_file, reviewer="test")
+        try:
+            assert session.read_only and "skrivskyddad" in session.read_only_reason
+            case = session.cases()[0]
+            with pytest.raises(UserError, match="skrivskyddad"):
+                session.set_answer(case.id, next(session.checklist_for(case).questions()).id, Answer.YES)
+            assert session.progress().total > 0  # and it can be read
+        finally:
+            session.close()
+        assert review_file.read_bytes() == before
+        assert not review_file.with_name(review_file.name + ".lås").exists()
+    finally:
+        os.chmod(review_file, stat_module.S_IRUSR | stat_module.S_IWUSR)
