@@ -106,6 +106,40 @@ def test_kontrollera_finds_an_answer_to_a_question_that_does_not_exist(demo_fold
     assert "fb.finns_inte" in result.stdout and "som inte finns i checklistan" in result.stdout
 
 
+def test_kontrollera_lists_every_inconsistency_in_plain_swedish(demo_folder, tmp_path):
+    path = tmp_path / "trasig.granskning"
+    path.write_bytes((demo_folder / "Utredning barn 2026.granskning").read_bytes())
+    with sqlite3.connect(path) as connection:
+        ids = dict(connection.execute("SELECT sequence, id FROM cases"))
+        types = dict(connection.execute("SELECT sequence, case_type FROM cases"))
+        utredning = next(seq for seq, kind in types.items() if kind == "utredning" and seq <= 20)
+        connection.execute("UPDATE cases SET status = 'klar' WHERE sequence = 20")  # not finished
+        connection.execute("UPDATE cases SET status = 'bortfall', dropout_reason = NULL WHERE sequence = 19")
+        connection.execute("UPDATE cases SET replaces_case_id = ? WHERE sequence IN (21, 22)", (ids[18],))
+        connection.execute("INSERT OR REPLACE INTO answers VALUES (?, 'ut.skyndsamt', 'Ja', '', 'x', '')",
+                           (ids[utredning],))
+        connection.execute("UPDATE cases SET status = 'ej_paborjad' WHERE id = ?", (ids[utredning],))
+    result = run("kontrollera", str(path))
+    assert result.returncode == 1
+    out = result.stdout
+    assert "akt 20 är markerad som klar men har obesvarade frågor" in out
+    assert "akt 19 är bortfall utan angiven orsak" in out
+    assert "akt 21 ersätter akt 18, som inte är bortfall" in out
+    assert "akt 18 ersätts av flera reserver (21 och 22)" in out
+    assert f"akt {utredning} är markerad som ej påbörjad men har svar" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_kontrollera_reads_a_file_from_an_older_schema_without_changing_it(tmp_path):
+    old = tmp_path / "gammal.granskning"
+    old.write_bytes((Path(__file__).parent / "data" / "schema_0001.granskning").read_bytes())
+    before = old.read_bytes()
+    result = run("kontrollera", str(old))
+    assert result.returncode == 0, result.stdout
+    assert "Schemaversion: 0001" in result.stdout
+    assert old.read_bytes() == before
+
+
 def test_ny_creates_a_file_from_a_csv_sample_list(tmp_path):
     sample = tmp_path / "urval.csv"
     sample.write_text(

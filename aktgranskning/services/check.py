@@ -48,7 +48,7 @@ def check_review_file(path: Path) -> CheckReport:
     _check_sqlite_integrity(path, report)
     if report.problems:
         return report
-    session = open_review_file(path, reviewer="kontroll", read_only=True, upgrade=False)
+    session = open_review_file(path, reviewer="kontroll", read_only=True, accept_older=True)
     try:
         meta = session.meta
         report.facts += [
@@ -124,7 +124,31 @@ def _check_cases(checklists, cases, all_answers, report: CheckReport) -> None:  
                 )
         if case.status is CaseStatus.DONE and not is_complete(checklist, stored):
             report.problems.append(f"{label} är markerad som klar men har obesvarade frågor.")
+        if case.status is CaseStatus.NOT_STARTED and any(a is not None for a in stored.values()):
+            report.problems.append(f"{label} är markerad som ej påbörjad men har svar.")
         if case.status is CaseStatus.DROPOUT and case.dropout_reason is None:
-            report.problems.append(f"{label} är bortfall men saknar orsak.")
+            report.problems.append(f"{label} är bortfall utan angiven orsak.")
         if case.is_reserve and case.replaces_case_id is None and stored:
             report.notes.append(f"{label} är en oanvänd reserv men har svar.")
+    _check_reserves(cases, report)
+
+
+def _check_reserves(cases, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+    by_id = {case.id: case for case in cases}
+    replaced: dict[int, list[int]] = {}
+    for case in cases:
+        if case.replaces_case_id is None:
+            continue
+        label = f"akt {case.sequence}"
+        if not case.is_reserve:
+            report.problems.append(f"{label} är ingen reserv men står som ersättare för en annan akt.")
+        original = by_id.get(case.replaces_case_id)
+        if original is None:
+            report.problems.append(f"{label} ersätter en akt som inte finns.")
+        elif original.status is not CaseStatus.DROPOUT:
+            report.problems.append(f"{label} ersätter akt {original.sequence}, som inte är bortfall.")
+        replaced.setdefault(case.replaces_case_id, []).append(case.sequence)
+    for original_id, reserves in replaced.items():
+        if len(reserves) > 1 and original_id in by_id:
+            numbers = " och ".join(str(n) for n in reserves)
+            report.problems.append(f"akt {by_id[original_id].sequence} ersätts av flera reserver ({numbers}).")
