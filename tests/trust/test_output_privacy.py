@@ -7,6 +7,7 @@ to the enhet; neither holds a personnummer (tests/test_case_list_import.py)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -65,3 +66,7 @@ def test_no_output_holds_a_case_number_caseworker_code_or_personnummer(tmp_path)
         leaked = sorted(secret for secret in secrets if secret in text)
         assert not leaked, f"{path.name}: {leaked[:5]}"
         assert not PERSONNUMMER.search(text), f"{path.name}: {PERSONNUMMER.search(text).group(0)}"
+    logs = Path(os.environ["AKTGRANSKNING_DATAMAPP"])  # the user folders these commands used
+    for log in logs.rglob("*.log*"):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        assert not [secret for secret in secrets if secret in text], log
