@@ -130,3 +130,92 @@ def test_ragged_rows_are_read(tmp_path):
     path.write_text("Ärendenummer;Kön;Ålder\nA-1\nA-2;K;5;extra;fler\n", encoding="utf-8")
     result = read_case_list(path)
     assert [c.case_number for c in result.cases] == ["A-1", "A-2"]
+
+
+MATRIX_CELLS = st.one_of(
+    st.sampled_from(["", "Ja", "nej", "X", "x", "Nej*", "Ja**", "*", "(1)", "?", "Förhandsbedömningar 2023",
+                     "Utredningar", "Har anmälare dokumenterats?", "1. Framgår anledning till anmälan",
+                     "2023-0101", "=1+1", "* Uppgift saknas"]),
+    st.text(max_size=10),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(MATRIX_CELLS, max_size=6), max_size=12))
+def test_fuzz_result_matrix(tmp_path, rows):
+    from aktgranskning.services.matrix_import import read_matrix
+
+    path = tmp_path / "matris.csv"
+    path.write_text("\n".join(";".join(cell.replace(";", ",").replace("\n", " ") for cell in row) for row in rows),
+                    encoding="utf-8")
+    _never_crashes(lambda p: read_matrix(p, "F", "O", "E", 2023), path)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400))
+def test_fuzz_result_matrix_and_enhet_workbook_random_bytes(tmp_path, data):
+    from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+    from aktgranskning.services.matrix_import import read_matrix
+
+    path = tmp_path / "fil.xlsx"
+    path.write_bytes(data)
+    _never_crashes(lambda p: read_matrix(p, "F", "O", "E", 2023), path)
+    _never_crashes(read_unit_workbook, path)
+
+
+def test_a_workbook_that_is_no_enhet_report_is_refused_by_name(tmp_path):
+    from openpyxl import Workbook
+
+    from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+
+    path = tmp_path / "något annat.xlsx"
+    book = Workbook()
+    book.active.title = "Data"
+    book.active["A1"] = "inte vår data"
+    book.save(path)
+    with pytest.raises(FileProblem) as problem:
+        read_unit_workbook(path)
+    assert "något annat.xlsx" in problem.value.message
+
+
+@pytest.fixture(scope="module")
+def enhet_workbook(tmp_path_factory) -> Path:
+    from aktgranskning.services.checklists import installed_checklists
+    from aktgranskning.services.demo import write_demo
+    from aktgranskning.services.opening import open_for_reading
+    from aktgranskning.services.report import export_unit_report, unit_report
+
+    folder = tmp_path_factory.mktemp("hand")
+    write_demo(folder / "demo", installed_checklists(), year=2026)
+    session = open_for_reading(folder / "demo" / "Mottagningen 2025.granskning")
+    try:
+        path = export_unit_report(unit_report(session), folder / "M.xlsx", None)[0]
+    finally:
+        session.close()
+    return path
+
+
+# Text a person can type into a cell (control characters cannot be stored in xlsx at all).
+TYPED = st.one_of(MATRIX_CELLS.filter(lambda t: t.isprintable()),
+                  st.sampled_from(["Ja", "Nej", "X", "klar", "bortfall", "akten_saknas", "kvinna", "1", "2026"]))
+
+
+@settings(max_examples=max(20, EXAMPLES // 8), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(1, 60), st.integers(1, 12), TYPED), min_size=1, max_size=6))
+def test_fuzz_hand_edited_enhet_workbooks(tmp_path, enhet_workbook, edits):
+    """Cells of the Data sheet changed by hand, anywhere: read with a message or flagged, never a crash."""
+    from openpyxl import load_workbook
+
+    from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+
+    path = tmp_path / "handändrad.xlsx"
+    path.write_bytes(enhet_workbook.read_bytes())
+    book = load_workbook(path)
+    for row, column, value in edits:
+        book["Data"].cell(row=row, column=column).value = value or None
+    book.save(path)
+    try:
+        read_unit_workbook(path)
+    except FileProblem as problem:
+        assert "handändrad.xlsx" in problem.message
