@@ -112,3 +112,19 @@ def test_the_same_enhet_with_different_answers_is_never_merged_silently(inputs, 
         summarise([*inputs, other])
     replaced = summarise([*inputs, other], replacements=["kopia.xlsx"])
     assert "kopia.xlsx" in [i.source for i in replaced.inputs] and original.source not in [i.source for i in replaced.inputs]
+
+
+@settings(max_examples=40, deadline=None)
+@given(inputs=unit_inputs())
+def test_gender_cells_under_five_cases_are_never_shown(tmp_path_factory, inputs):
+    import openpyxl
+
+    from aktgranskning.excel.summary_workbook import write_summary_workbook
+
+    summary = summarise(inputs)
+    path = tmp_path_factory.mktemp("kon") / "s.xlsx"
+    write_summary_workbook(summary, path, None, None)
+    sheet = openpyxl.load_workbook(path)["Kön"]
+    for row in sheet.iter_rows(min_row=4, min_col=3, max_col=4, values_only=True):
+        for cell in row:
+            assert cell == "färre än 5" or int(str(cell).split("/")[1].rstrip(")")) >= 5, cell

@@ -59,6 +59,11 @@ def test_cli_commands_work_with_the_network_blocked(tmp_path):
         ("status", str(tmp_path / "demo" / "Mottagningen 2026.granskning"), "--json"),
         ("kontrollera", str(tmp_path / "demo" / "Utredning barn 2026.granskning")),
         ("--version",),
+        ("rapport", str(tmp_path / "demo" / "Mottagningen 2026.granskning"), "-o", str(tmp_path / "r" / "M.xlsx"),
+         "--pdf", str(tmp_path / "r" / "M.pdf"), "--jamfor", str(tmp_path / "demo" / "Mottagningen 2025.granskning")),
+        ("sammanstall", *(str(tmp_path / "demo" / f"{u} 2026.granskning") for u in
+                          ("Mottagningen", "Utredning barn", "Utredning ungdom")),
+         "-o", str(tmp_path / "s.xlsx"), "--pdf", str(tmp_path / "s.pdf"), "--json", str(tmp_path / "s.json")),
     ]
     export = tmp_path / "export.csv"
     export.write_text("Ärendenummer;Kön;Ålder;Ärendetyp;Enhet\n" + "".join(
@@ -88,6 +93,12 @@ row = next(r for r in window.review.rows if r.is_applicable and r.state.stored i
 QTest.keyClick(row, Qt.Key.Key_J)
 saved = window.session.question_states(window.review.case.id)
 assert any(s.question_id == row.question.id and s.stored is not None for s in saved)
+window.show_results()
+window.show_analysis()
+QTest.keyClicks(window.analysis.fields["keep_good"], "Fortsatt sa")
+window.analysis.flush()
+from aktgranskning.services.analysis import read_analysis
+assert read_analysis(window.session).keep_good == "Fortsatt sa"
 window.close()
 print("ok")
 '''
