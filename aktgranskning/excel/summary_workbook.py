@@ -8,7 +8,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.case import Gender
@@ -17,19 +16,20 @@ from aktgranskning.domain.summary import (
     KIND_LABELS,
     METHOD,
     SUPPRESS_BELOW,
-    LevelResult,
     Summary,
     cell_text,
     suppressed,
 )
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
-from aktgranskning.excel.unit_workbook import (
+from aktgranskning.excel.sheet_style import (
     BOLD,
     GRID,
-    HEADER_FILL,
     TITLE_FONT,
     WRAP_TOP,
+    column_widths,
+    header_row,
+    print_setup,
 )
 from aktgranskning.excel.writing import put, save_atomically
 
@@ -69,13 +69,13 @@ def _heatmap(sheet: Worksheet, summary: Summary) -> None:
     put(sheet, 1, 1, f"{summary.administration} {summary.year} – sammanställning av aktgranskningen").font = TITLE_FONT
     put(sheet, 2, 1, f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}")
     put(sheet, 3, 1, f"Färger: {summary.thresholds.describe()}. Cellen visar andel (Ja/bedömda).")
-    header_row = 5
+    first_row = 5
     titles = ["Nr", "Fråga"] + [f"{KIND_LABELS[level.kind]}\n{level.name}" for level in summary.levels]
-    _header(sheet, header_row, titles)
-    sheet.row_dimensions[header_row].height = 45
+    header_row(sheet, first_row, titles, centred=True)
+    sheet.row_dimensions[first_row].height = 45
     numbers = _numbers(summary)
     checklist_titles = _checklist_titles(summary)
-    row = header_row + 1
+    row = first_row + 1
     current = None
     for question in summary.questions:
         if question.checklist_id != current:
@@ -95,23 +95,23 @@ def _heatmap(sheet: Worksheet, summary: Summary) -> None:
             if level.kind != "enhet":
                 cell.font = BOLD
         row += 1
-    _widths(sheet, [6, 50] + [14] * len(summary.levels))
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
-    _print_setup(sheet, f"{header_row}:{header_row}")
+    column_widths(sheet, [6, 50] + [14] * len(summary.levels))
+    sheet.freeze_panes = sheet.cell(row=first_row + 1, column=3)
+    print_setup(sheet, True, f"{first_row}:{first_row}")
 
 
 def _cases(sheet: Worksheet, summary: Summary) -> None:
-    _header(sheet, 1, ["Nivå", "Namn", "Område", "Akter i resultatet", "Bortfall"])
+    header_row(sheet, 1, ["Nivå", "Namn", "Område", "Akter i resultatet", "Bortfall"], centred=True)
     for row, level in enumerate(summary.levels, start=2):
         for column, value in enumerate([KIND_LABELS[level.kind], level.name, level.area, level.cases, level.dropouts], 1):
             put(sheet, row, column, value).border = GRID
-    _widths(sheet, [12, 34, 24, 18, 10])
-    _print_setup(sheet, "1:1")
+    column_widths(sheet, [12, 34, 24, 18, 10])
+    print_setup(sheet, True, "1:1")
 
 
 def _shared(sheet: Worksheet, summary: Summary) -> None:
     put(sheet, 1, 1, "Frågor där minst två enheter ligger under den gröna nivån").font = BOLD
-    _header(sheet, 3, ["Nr", "Fråga", "Antal enheter", "Enheter", "Förvaltningen"])
+    header_row(sheet, 3, ["Nr", "Fråga", "Antal enheter", "Enheter", "Förvaltningen"], centred=True)
     numbers = _numbers(summary)
     total = summary.administration_level
     for row, area in enumerate(summary.shared_areas, start=4):
@@ -123,13 +123,13 @@ def _shared(sheet: Worksheet, summary: Summary) -> None:
             cell.border = GRID
     if not summary.shared_areas:
         put(sheet, 4, 1, "Inga gemensamma utvecklingsområden.")
-    _widths(sheet, [6, 50, 14, 50, 16])
-    _print_setup(sheet, "3:3")
+    column_widths(sheet, [6, 50, 14, 50, 16])
+    print_setup(sheet, True, "3:3")
 
 
 def _activities(sheet: Worksheet, summary: Summary) -> None:
-    _header(sheet, 1, ["Område", "Enhet", "Aktivitet", "Kopplad till", "Ansvarig (roll)", "Klart senast",
-                       "Uppföljning", "Status"])
+    header_row(sheet, 1, ["Område", "Enhet", "Aktivitet", "Kopplad till", "Ansvarig (roll)", "Klart senast",
+                          "Uppföljning", "Status"], centred=True)
     for row, item in enumerate(summary.activities, start=2):
         a = item.activity
         values = [item.area, item.unit, a.activity, a.linked, a.responsible, a.due, a.follow_up, a.status.label]
@@ -137,15 +137,15 @@ def _activities(sheet: Worksheet, summary: Summary) -> None:
             cell = put(sheet, row, column, value)
             cell.alignment = WRAP_TOP
             cell.border = GRID
-    _widths(sheet, [18, 20, 40, 16, 16, 12, 28, 13])
+    column_widths(sheet, [18, 20, 40, 16, 16, 12, 28, 13])
     sheet.freeze_panes = "A2"
-    _print_setup(sheet, "1:1")
+    print_setup(sheet, True, "1:1")
 
 
 def _gender(sheet: Worksheet, summary: Summary) -> None:
     put(sheet, 1, 1, f"Förvaltningen per kön. Celler med färre än {SUPPRESS_BELOW} bedömda akter visas inte, "
         "så att ingen kan kännas igen.")
-    _header(sheet, 3, ["Nr", "Fråga", "Flickor/kvinnor", "Pojkar/män"])
+    header_row(sheet, 3, ["Nr", "Fråga", "Flickor/kvinnor", "Pojkar/män"], centred=True)
     numbers = _numbers(summary)
     for row, question in enumerate(summary.questions, start=4):
         by_gender = summary.gender.get(question.question_id, {})
@@ -155,14 +155,15 @@ def _gender(sheet: Worksheet, summary: Summary) -> None:
             values.append(f"färre än {SUPPRESS_BELOW}" if suppressed(tally) else cell_text(tally))
         for column, value in enumerate(values, start=1):
             put(sheet, row, column, value).border = GRID
-    _widths(sheet, [6, 50, 18, 18])
-    _print_setup(sheet, "3:3")
+    column_widths(sheet, [6, 50, 18, 18])
+    print_setup(sheet, True, "3:3")
 
 
 def _changes(sheet: Worksheet, summary: Summary, changes: dict[tuple[str, str, str], YearChange], year: int) -> None:
     put(sheet, 1, 1, f"Förändring från {year} i procentenheter. ”Kan vara slumpen” betyder att förändringen ryms "
         "inom vad slumpen förklarar med så här små urval (Fishers exakta test, 5 %).")
-    _header(sheet, 3, ["Nr", "Fråga"] + [f"{KIND_LABELS[level.kind]}\n{level.name}" for level in summary.levels])
+    titles = ["Nr", "Fråga"] + [f"{KIND_LABELS[level.kind]}\n{level.name}" for level in summary.levels]
+    header_row(sheet, 3, titles, centred=True)
     sheet.row_dimensions[3].height = 45
     numbers = _numbers(summary)
     for row, question in enumerate(summary.questions, start=4):
@@ -175,12 +176,12 @@ def _changes(sheet: Worksheet, summary: Summary, changes: dict[tuple[str, str, s
             cell.alignment = WRAP_TOP
             if change is not None and not change.within_chance:
                 cell.font = BOLD
-    _widths(sheet, [6, 50] + [16] * len(summary.levels))
-    _print_setup(sheet, "3:3")
+    column_widths(sheet, [6, 50] + [16] * len(summary.levels))
+    print_setup(sheet, True, "3:3")
 
 
 def _read_log(sheet: Worksheet, summary: Summary) -> None:
-    _header(sheet, 1, ["Fil", "Enhet", "Område", "År", "Kontroll"])
+    header_row(sheet, 1, ["Fil", "Enhet", "Område", "År", "Kontroll"], centred=True)
     row = 2
     for item in summary.inputs:
         identity = item.data.identity
@@ -205,32 +206,5 @@ def _read_log(sheet: Worksheet, summary: Summary) -> None:
         put(sheet, row, 1, question_id)
         put(sheet, row, 2, used)
         put(sheet, row, 3, other)
-    _widths(sheet, [34, 30, 50, 8, 34])
+    column_widths(sheet, [34, 30, 50, 8, 34])
 
-
-def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
-    for column, title in enumerate(titles, start=1):
-        cell = put(sheet, row, column, title)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.border = GRID
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-
-def _widths(sheet: Worksheet, widths: list[float]) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _print_setup(sheet: Worksheet, title_rows: str) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddFooter.center.text = "Sida &P av &N"
-    sheet.print_title_rows = title_rows
-
-
-def level_label(level: LevelResult) -> str:
-    return f"{KIND_LABELS[level.kind]} {level.name}"

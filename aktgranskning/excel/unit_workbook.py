@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -17,17 +17,20 @@ from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 from aktgranskning.domain.case import DropoutReason
 from aktgranskning.domain.unit_report import UnitReport
 from aktgranskning.excel import data_sheet
+from aktgranskning.excel.sheet_style import (
+    BOLD,
+    GRID,
+    TITLE_FONT,
+    WRAP_TOP,
+    column_widths,
+    header_row,
+    print_setup,
+)
 from aktgranskning.excel.writing import put, save_atomically
 
 GREEN = "C6EFCE"
 YELLOW = "FFEB9C"
 RED = "FFC7CE"
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-THIN = Side(style="thin", color="A0A0A0")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def write_unit_workbook(report: UnitReport, target: Path, exported_at: str, app_version: str) -> Path:
@@ -58,9 +61,9 @@ def _results_sheet(sheet: Worksheet, report: UnitReport, exported_at: str) -> No
         f"Färger: {report.data.thresholds.describe()}.")
     comparing = report.previous is not None
     headers = RESULT_HEADERS + (COMPARE_HEADERS if comparing else [])
-    header_row = 5
-    _header(sheet, header_row, headers)
-    row = header_row + 1
+    first_row = 5
+    header_row(sheet, first_row, headers)
+    row = first_row + 1
     share_ranges: list[str] = []
     chart_blocks: list[tuple[str, int, int]] = []
     for block in report.blocks:
@@ -90,14 +93,14 @@ def _results_sheet(sheet: Worksheet, report: UnitReport, exported_at: str) -> No
     row = _section_table(sheet, row + 1, report)
     _charts(sheet, chart_blocks, row + 1)
     widths = [6, 22, 60, 6, 6, 6, 10, 9, 16] + ([18, 30] if comparing else [])
-    _widths(sheet, widths)
-    _print_setup(sheet, landscape=True, title_rows=f"{header_row}:{header_row}")
+    column_widths(sheet, widths)
+    print_setup(sheet, landscape=True, title_rows=f"{first_row}:{first_row}")
 
 
 def _section_table(sheet: Worksheet, row: int, report: UnitReport) -> int:
     put(sheet, row, 1, "Per avsnitt").font = BOLD
     row += 1
-    _header(sheet, row, ["", "Avsnitt", "Checklista", "Ja", "Nej", "X", "Obesvarad", "Andel Ja", "Resultat"])
+    header_row(sheet, row, ["", "Avsnitt", "Checklista", "Ja", "Nej", "X", "Obesvarad", "Andel Ja", "Resultat"])
     row += 1
     first = row
     for section in report.sections:
@@ -174,12 +177,12 @@ def _analysis_sheet(sheet: Worksheet, report: UnitReport) -> None:
         sheet.cell(row=row, column=1).alignment = WRAP_TOP
         put(sheet, row, 2, text).alignment = WRAP_TOP
         sheet.row_dimensions[row].height = _text_height(text, 95)
-    _widths(sheet, [30, 100])
-    _print_setup(sheet, landscape=False)
+    column_widths(sheet, [30, 100])
+    print_setup(sheet, landscape=False)
 
 
 def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
-    _header(sheet, 1, ACTIVITY_HEADERS)
+    header_row(sheet, 1, ACTIVITY_HEADERS)
     for row, activity in enumerate(report.data.analysis.activities, start=2):
         values = [activity.activity, activity.linked, activity.responsible, activity.due,
                   activity.follow_up, activity.status.label, activity.from_year]
@@ -189,9 +192,9 @@ def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
             cell.border = GRID
         sheet.row_dimensions[row].height = max(_text_height(activity.activity, 40),
                                                _text_height(activity.follow_up, 30))
-    _widths(sheet, [40, 24, 18, 12, 30, 13, 8])
+    column_widths(sheet, [40, 24, 18, 12, 30, 13, 8])
     sheet.freeze_panes = "A2"
-    _print_setup(sheet, landscape=True, title_rows="1:1")
+    print_setup(sheet, landscape=True, title_rows="1:1")
 
 
 # --- Bortfall --------------------------------------------------------------------------------------
@@ -202,14 +205,14 @@ def _dropout_sheet(sheet: Worksheet, report: UnitReport) -> None:
     put(sheet, 3, 2, data.counted)
     put(sheet, 4, 1, "Bortfall")
     put(sheet, 4, 2, len(data.dropouts))
-    _header(sheet, 6, ["Orsak", "Antal"])
+    header_row(sheet, 6, ["Orsak", "Antal"])
     row = 7
     for reason, count in data.dropout_reasons():
         put(sheet, row, 1, _reason_label(reason))
         put(sheet, row, 2, count)
         row += 1
     row += 1
-    _header(sheet, row, ["Löpnummer", "Ärendetyp", "Orsak"])
+    header_row(sheet, row, ["Löpnummer", "Ärendetyp", "Orsak"])
     for case in data.dropouts:
         row += 1
         put(sheet, row, 1, case.sequence)
@@ -218,8 +221,8 @@ def _dropout_sheet(sheet: Worksheet, report: UnitReport) -> None:
     row += 2
     put(sheet, row, 1, "Kommentar").font = BOLD
     put(sheet, row, 2, data.analysis.dropout_comment).alignment = WRAP_TOP
-    _widths(sheet, [34, 50, 34])
-    _print_setup(sheet, landscape=False)
+    column_widths(sheet, [34, 50, 34])
+    print_setup(sheet, landscape=False)
 
 
 def _reason_label(reason: DropoutReason | None) -> str:
@@ -270,44 +273,17 @@ def _data_sheet(sheet: Worksheet, report: UnitReport, exported_at: str, app_vers
             put(sheet, row, column, value)
         row += 1
     row += 1
-    _header(sheet, row, list(data_sheet.COLUMNS))
+    header_row(sheet, row, list(data_sheet.COLUMNS))
     for values in rows:
         row += 1
         for column, value in enumerate(values, start=1):
             if value != "":
                 put(sheet, row, column, value)
-    _widths(sheet, [14, 18, 10, 12, 12, 16, 14, 28, 28, 60, 6])
+    column_widths(sheet, [14, 18, 10, 12, 12, 16, 14, 28, 28, 60, 6])
     sheet.protection.sheet = True  # a nudge, not a lock: the checksum is what detects edits
 
 
-# --- shared ----------------------------------------------------------------------------------------
-def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
-    for column, title in enumerate(titles, start=1):
-        cell = put(sheet, row, column, title)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.border = GRID
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-
-
-def _widths(sheet: Worksheet, widths: list[float]) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _print_setup(sheet: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.gridLines = False
-    sheet.oddFooter.center.text = "Sida &P av &N"
-    sheet.oddFooter.left.text = "&A"
-    if title_rows:
-        sheet.print_title_rows = title_rows
-
-
+# --- shared ---------------------------------------------------------------------------------------
 def _text_height(text: str, characters_per_line: int) -> float:
     lines = sum(max(1, -(-len(line) // characters_per_line)) for line in (text or "").split("\n"))
     return max(15.0, 15.0 * lines)
