@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
+from aktgranskning.excel.tables import cell_text
+
 FORMAT_VERSION = "1"
 SHEET_NAME = "Data"
 TITLE = "Aktgranskning – data för sammanställning. Bladet läses av programmet; ändra inte i det."
@@ -22,22 +24,11 @@ COLUMNS = ("lopnummer", "arendetyp", "kon", "aldersgrupp", "status", "bortfallso
            "avsnitt", "avsnittsrubrik", "fraga_id", "fraga", "svar")
 
 
-def canonical(value: object) -> str:
-    """The text a cell's value stands for, the same whichever reader produced it."""
-    if type(value) is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def checksum(meta_rows: Iterable[Sequence[object]], data_rows: Iterable[Sequence[object]]) -> str:
     digest = hashlib.sha256()
     for block in (meta_rows, data_rows):
         for row in block:
-            cells = [canonical(v) for v in row]
+            cells = [cell_text(v) for v in row]  # the text any reader gives back
             while cells and cells[-1] == "":
                 cells.pop()
             # U+001F (unit separator) cannot be typed into a cell, so the join is unambiguous.

@@ -3,7 +3,9 @@ footer with 'Sida N av M' (drawn in a second pass, when the page count is known)
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -11,6 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.pdf.fonts import BOLD, REGULAR
@@ -32,6 +35,7 @@ BAR_COLOURS = {
 HEADER_BACKGROUND = colors.HexColor("#DDE4EE")
 
 
+@cache
 def styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("brödtext", fontName=REGULAR, fontSize=9.5, leading=12.5, alignment=TA_LEFT)
     return {
@@ -44,6 +48,11 @@ def styles() -> dict[str, ParagraphStyle]:
         "h1": ParagraphStyle("rubrik1", parent=base, fontName=BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6),
         "h2": ParagraphStyle("rubrik2", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
     }
+
+
+def paragraph(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text: markup characters are escaped, line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
 
 
 def numbered_canvas(footer_left: str) -> type[Canvas]:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Table,
     TableStyle,
@@ -28,7 +26,7 @@ from aktgranskning.pdf.layout import (
     MARGIN,
     PAGE,
     numbered_canvas,
-    styles,
+    paragraph,
 )
 
 PAGE_LANDSCAPE = landscape(PAGE)
@@ -53,39 +51,35 @@ def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
     return build_atomically(build, target)
 
 
-def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
-
-
 def _front(summary: Summary) -> list[Any]:
     story: list[Any] = [
-        _p(f"{summary.administration} {summary.year}", "title"),
-        _p("Aktgranskning – sammanställning för förvaltningen", "subtitle"),
-        _p(f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}"),
-        _p(f"Färger: {summary.thresholds.describe()}.", "small"),
-        _p("Akter och bortfall", "h2"),
+        paragraph(f"{summary.administration} {summary.year}", "title"),
+        paragraph("Aktgranskning – sammanställning för förvaltningen", "subtitle"),
+        paragraph(f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}"),
+        paragraph(f"Färger: {summary.thresholds.describe()}.", "small"),
+        paragraph("Akter och bortfall", "h2"),
     ]
-    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in ("Nivå", "Namn", "Akter i resultatet", "Bortfall")]]
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Nivå", "Namn", "Akter i resultatet", "Bortfall")]]
     for level in summary.levels:
-        rows.append([KIND_LABELS[level.kind], _p(level.name, "cell"), level.cases, level.dropouts])
+        rows.append([KIND_LABELS[level.kind], paragraph(level.name, "cell"), level.cases, level.dropouts])
     story.append(_table(rows, [30 * mm, 90 * mm, 35 * mm, 25 * mm]))
     if summary.edited:
-        story.append(_p("Varning: Data-bladet är ändrat för hand i " + ", ".join(summary.edited) + ".", "h2"))
+        story.append(paragraph("Varning: Data-bladet är ändrat för hand i " + ", ".join(summary.edited) + ".", "h2"))
     story.append(PageBreak())
     return story
 
 
 def _heatmaps(summary: Summary) -> list[Any]:
     numbers = question_numbers(summary.questions, {c.id: c.title for i in summary.inputs for c in i.data.checklists})
-    story: list[Any] = [_p("Resultat per fråga och nivå", "h1")]
+    story: list[Any] = [paragraph("Resultat per fråga och nivå", "h1")]
     levels = list(summary.levels)
     for start in range(0, len(levels), LEVELS_PER_TABLE):
         part = levels[start:start + LEVELS_PER_TABLE]
         header = ["Nr", "Fråga"] + [f"{KIND_LABELS[lv.kind]} {lv.name}" for lv in part]
-        rows: list[list[Any]] = [[_p(h, "cell_bold") for h in header]]
+        rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
         style: list[Any] = []
         for r, question in enumerate(summary.questions, start=1):
-            row: list[Any] = [numbers[question.question_id], _p(question.text, "cell")]
+            row: list[Any] = [numbers[question.question_id], paragraph(question.text, "cell")]
             for c, level in enumerate(part, start=2):
                 tally = level.tally(question.question_id)
                 row.append(cell_text(tally))
@@ -99,25 +93,25 @@ def _heatmaps(summary: Summary) -> list[Any]:
 
 
 def _shared(summary: Summary) -> list[Any]:
-    story: list[Any] = [_p("Gemensamma utvecklingsområden", "h1")]
+    story: list[Any] = [paragraph("Gemensamma utvecklingsområden", "h1")]
     if not summary.shared_areas:
-        return story + [_p("Ingen fråga ligger under den gröna nivån i mer än en enhet.")]
-    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in ("Fråga", "Antal enheter", "Enheter", "Förvaltningen")]]
+        return story + [paragraph("Ingen fråga ligger under den gröna nivån i mer än en enhet.")]
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Fråga", "Antal enheter", "Enheter", "Förvaltningen")]]
     for area in summary.shared_areas:
-        rows.append([_p(area.question.text, "cell"), len(area.units), _p(", ".join(area.units), "cell"),
+        rows.append([paragraph(area.question.text, "cell"), len(area.units), paragraph(", ".join(area.units), "cell"),
                      cell_text(summary.administration_level.tally(area.question.question_id))])
     return story + [_table(rows, [100 * mm, 25 * mm, 100 * mm, 35 * mm])]
 
 
 def _activities(summary: Summary) -> list[Any]:
-    story: list[Any] = [_p("Förbättringsaktiviteter", "h1")]
+    story: list[Any] = [paragraph("Förbättringsaktiviteter", "h1")]
     if not summary.activities:
-        return story + [_p("Inga enheter har lagt in förbättringsaktiviteter.")]
-    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in ("Enhet", "Aktivitet", "Kopplad till", "Ansvarig",
+        return story + [paragraph("Inga enheter har lagt in förbättringsaktiviteter.")]
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Enhet", "Aktivitet", "Kopplad till", "Ansvarig",
                                                             "Klart senast", "Status")]]
     for item in summary.activities:
         a = item.activity
-        rows.append([_p(item.unit, "cell"), _p(a.activity, "cell"), _p(a.linked, "cell"), _p(a.responsible, "cell"),
+        rows.append([paragraph(item.unit, "cell"), paragraph(a.activity, "cell"), paragraph(a.linked, "cell"), paragraph(a.responsible, "cell"),
                      a.due or "–", a.status.label])
     return story + [_table(rows, [40 * mm, 100 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm])]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -14,7 +13,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -32,7 +30,7 @@ from aktgranskning.pdf.layout import (
     MARGIN,
     PAGE,
     numbered_canvas,
-    styles,
+    paragraph,
 )
 
 CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
@@ -54,48 +52,43 @@ def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir:
     return build_atomically(build, target)
 
 
-def _p(text: str, style: str = "body") -> Paragraph:
-    """A paragraph of plain text: markup characters are escaped, line breaks kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
-
-
 # --- the summary page ------------------------------------------------------------------------------
 def _summary_page(report: UnitReport, exported_at: str) -> list[Any]:
     data = report.data
     identity = data.identity
     story: list[Any] = [
-        _p(f"{identity.unit} {identity.year}", "title"),
-        _p(f"Aktgranskning – egenkontroll · {identity.area} · {identity.administration}", "subtitle"),
-        _p(f"{_capitalised(data.describe_cases())}. Utskrivet {exported_at[:10]}."),
+        paragraph(f"{identity.unit} {identity.year}", "title"),
+        paragraph(f"Aktgranskning – egenkontroll · {identity.area} · {identity.administration}", "subtitle"),
+        paragraph(f"{_capitalised(data.describe_cases())}. Utskrivet {exported_at[:10]}."),
     ]
     reasons = ", ".join(f"{r.label.lower() if r else 'orsak ej angiven'} {n}" for r, n in data.dropout_reasons())
     if reasons:
-        story.append(_p(f"Bortfall: {reasons}."))
-    story.append(_p(f"Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}.", "small"))
+        story.append(paragraph(f"Bortfall: {reasons}."))
+    story.append(paragraph(f"Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}.", "small"))
     for block in report.blocks:
         total = _block_total(block)
-        story.append(_p(f"{block.checklist.title}: {block.cases} akter, sammanlagt {total}.", "body"))
-    story.append(_p("Per avsnitt", "h2"))
+        story.append(paragraph(f"{block.checklist.title}: {block.cases} akter, sammanlagt {total}.", "body"))
+    story.append(paragraph("Per avsnitt", "h2"))
     story.append(_section_table(report))
-    story.append(_p("Starkaste resultat", "h2"))
+    story.append(paragraph("Starkaste resultat", "h2"))
     story += _bullet_rows(report.strongest(5), "Ingen fråga nådde den gröna nivån med minst tre bedömda akter.")
-    story.append(_p("Svagaste resultat", "h2"))
+    story.append(paragraph("Svagaste resultat", "h2"))
     story += _bullet_rows(report.weakest(5), "Ingen fråga låg under den gröna nivån.")
     if report.previous is not None:
-        story.append(_p(f"Jämfört med {report.previous.identity.year}", "h2"))
-        story.append(_p(_comparison_summary(report)))
+        story.append(paragraph(f"Jämfört med {report.previous.identity.year}", "h2"))
+        story.append(paragraph(_comparison_summary(report)))
     story.append(PageBreak())
     return story
 
 
 def _section_table(report: UnitReport) -> Table:
     thresholds = report.data.thresholds
-    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in ("Checklista", "Avsnitt", "Ja", "Nej", "X", "Resultat")]]
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Checklista", "Avsnitt", "Ja", "Nej", "X", "Resultat")]]
     levels = []
     for section in report.sections:
         tally = section.tally
-        rows.append([_p(report.data.checklist_title(section.checklist_id), "cell"), _p(section.title, "cell"),
-                     tally.yes, tally.no, tally.not_applicable, _p(tally.describe(), "cell")])
+        rows.append([paragraph(report.data.checklist_title(section.checklist_id), "cell"), paragraph(section.title, "cell"),
+                     tally.yes, tally.no, tally.not_applicable, paragraph(tally.describe(), "cell")])
         levels.append(thresholds.level(tally.share))
     table = Table(rows, colWidths=[62 * mm, 50 * mm, 10 * mm, 10 * mm, 10 * mm, 36 * mm], repeatRows=1)
     style = [
@@ -124,8 +117,8 @@ def _block_total(block: ChecklistBlock) -> str:
 
 def _bullet_rows(rows: list[ReportRow], when_none: str) -> list[Any]:
     if not rows:
-        return [_p(when_none)]
-    return [_p(f"• {row.number} {row.question.text} – {row.tally.describe()}") for row in rows]
+        return [paragraph(when_none)]
+    return [paragraph(f"• {row.number} {row.question.text} – {row.tally.describe()}") for row in rows]
 
 
 def _comparison_summary(report: UnitReport) -> str:
@@ -141,10 +134,10 @@ def _comparison_summary(report: UnitReport) -> str:
 
 # --- results ------------------------------------------------------------------------------------------
 def _results(report: UnitReport) -> list[Any]:
-    story: list[Any] = [_p("Resultat per fråga", "h1")]
+    story: list[Any] = [paragraph("Resultat per fråga", "h1")]
     comparing = report.previous is not None
     for block in report.blocks:
-        story.append(_p(f"{block.checklist.title} – {block.cases} akter", "h2"))
+        story.append(paragraph(f"{block.checklist.title} – {block.cases} akter", "h2"))
         story.append(_results_table(block, comparing))
         story.append(Spacer(1, 4 * mm))
         story.append(KeepTogether([_chart(block)]))
@@ -154,13 +147,13 @@ def _results(report: UnitReport) -> list[Any]:
 
 def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
     header = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Resultat"] + (["Föreg. år", "Förändring"] if comparing else [])
-    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in header]]
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     for row in block.rows:
-        cells: list[Any] = [row.number, _p(row.question.text, "cell"), row.tally.yes, row.tally.no,
-                            row.tally.not_applicable, row.tally.unanswered, _p(row.tally.describe(), "cell")]
+        cells: list[Any] = [row.number, paragraph(row.question.text, "cell"), row.tally.yes, row.tally.no,
+                            row.tally.not_applicable, row.tally.unanswered, paragraph(row.tally.describe(), "cell")]
         if comparing:
-            cells += [_p(row.previous.describe() if row.previous else "–", "cell"),
-                      _p(row.change.describe() if row.change else "–", "cell")]
+            cells += [paragraph(row.previous.describe() if row.previous else "–", "cell"),
+                      paragraph(row.change.describe() if row.change else "–", "cell")]
         rows.append(cells)
     if comparing:
         widths = [9 * mm, 53 * mm, 8 * mm, 10 * mm, 7 * mm, 13 * mm, 26 * mm, 26 * mm, 26 * mm]
@@ -216,25 +209,25 @@ def _chart(block: ChecklistBlock) -> Drawing:
 # --- analysis, activities, dropouts ---------------------------------------------------------------------
 def _analysis(report: UnitReport) -> list[Any]:
     analysis = report.data.analysis
-    story: list[Any] = [_p("Analys", "h1")]
+    story: list[Any] = [paragraph("Analys", "h1")]
     if analysis.filled_by or analysis.filled_at:
         when = analysis.filled_at[:16].replace("T", " ")
-        story.append(_p(f"Ifylld av {analysis.filled_by or 'okänd'}, senast ändrad {when}.", "small"))
+        story.append(paragraph(f"Ifylld av {analysis.filled_by or 'okänd'}, senast ändrad {when}.", "small"))
     for name, label in ANALYSIS_FIELDS.items():
         if name == "dropout_comment":
             continue
-        story.append(_p(label, "h2"))
-        story.append(_p(analysis.text(name).strip() or "–"))
-    story.append(_p("Förbättringsaktiviteter", "h2"))
+        story.append(paragraph(label, "h2"))
+        story.append(paragraph(analysis.text(name).strip() or "–"))
+    story.append(paragraph("Förbättringsaktiviteter", "h2"))
     if not analysis.activities:
-        story.append(_p("Inga förbättringsaktiviteter är inlagda."))
+        story.append(paragraph("Inga förbättringsaktiviteter är inlagda."))
         return story
     header = ["Aktivitet", "Kopplad till", "Ansvarig", "Klart senast", "Uppföljning", "Status"]
-    rows: list[list[Any]] = [[_p(h, "cell_bold") for h in header]]
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     for activity in analysis.activities:
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
-        rows.append([_p(name, "cell"), _p(activity.linked, "cell"), _p(activity.responsible, "cell"),
-                     _p(activity.due or "–", "cell"), _p(activity.follow_up, "cell"), _p(activity.status.label, "cell")])
+        rows.append([paragraph(name, "cell"), paragraph(activity.linked, "cell"), paragraph(activity.responsible, "cell"),
+                     paragraph(activity.due or "–", "cell"), paragraph(activity.follow_up, "cell"), paragraph(activity.status.label, "cell")])
     widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
@@ -248,11 +241,11 @@ def _analysis(report: UnitReport) -> list[Any]:
 
 def _dropouts(report: UnitReport) -> list[Any]:
     data = report.data
-    story: list[Any] = [_p("Bortfall", "h2")]
+    story: list[Any] = [paragraph("Bortfall", "h2")]
     if not data.dropouts:
-        story.append(_p("Inget bortfall."))
+        story.append(paragraph("Inget bortfall."))
     for reason, count in data.dropout_reasons():
-        story.append(_p(f"• {reason.label if reason else 'Orsak ej angiven'}: {count}"))
+        story.append(paragraph(f"• {reason.label if reason else 'Orsak ej angiven'}: {count}"))
     if data.analysis.dropout_comment.strip():
-        story.append(_p(data.analysis.dropout_comment))
+        story.append(paragraph(data.analysis.dropout_comment))
     return story
