@@ -11,11 +11,9 @@ from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.summary import Summary, SummaryInput, changes, summarise
 from aktgranskning.excel.summary_workbook import write_summary_workbook
-from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.summary_report import write_summary_pdf
-from aktgranskning.services.opening import open_for_reading
-from aktgranskning.services.unit_data import WORKBOOK_SUFFIXES, unit_data_of
+from aktgranskning.services.unit_data import WORKBOOK_SUFFIXES, read_unit_file
 
 REVIEW_SUFFIX = ".granskning"
 
@@ -38,14 +36,8 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
 def read_input(path: Path) -> SummaryInput:
     if not path.exists():
         raise FileProblem(path, "filen finns inte.")
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        book = read_unit_workbook(path)
-        return SummaryInput(path.name, book.data, book.checksum_matches)
-    session = open_for_reading(path)
-    try:
-        return SummaryInput(path.name, unit_data_of(session))  # case numbers never leave the session
-    finally:
-        session.close()
+    data, checksum_matches = read_unit_file(path)
+    return SummaryInput(path.name, data, checksum_matches)
 
 
 def read_inputs(paths: Sequence[Path], progress: Callable[[int, int, str], None] | None = None) -> list[SummaryInput]:

@@ -67,15 +67,22 @@ def _case_data(case: Case, checklist: Checklist, stored: dict) -> CaseData:  # t
     )
 
 
-def load_unit_data(path: Path) -> UnitData:
-    """Read an enhet's result from a granskningsfil or an enhet workbook."""
+def read_unit_file(path: Path) -> tuple[UnitData, bool | None]:
+    """An enhet's result from a granskningsfil or an enhet workbook, and whether the workbook's
+    Data sheet matches its checksum (None for a granskningsfil, which has none). Case numbers
+    never leave the granskningsfil's session."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return read_unit_workbook(path).data
+        book = read_unit_workbook(path)
+        return book.data, book.checksum_matches
     session = open_for_reading(path)
     try:
-        return unit_data_of(session)
+        return unit_data_of(session), None
     finally:
         session.close()
+
+
+def load_unit_data(path: Path) -> UnitData:
+    return read_unit_file(path)[0]
 
 
 def find_previous_year(path: Path, unit: str, year: int) -> Path | None:
