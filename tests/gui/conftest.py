@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QApplication
 from aktgranskning.gui.launch import apply_style, build_main_window, install_swedish
 
 
-@pytest.fixture
-def window(qtbot, review_file):
+def opened_window(qtbot, path):
+    """The main window as a user starts it, shown and active, with `path` open."""
     app = QApplication.instance()
     install_swedish(app)
     apply_style(app)
@@ -18,7 +18,13 @@ def window(qtbot, review_file):
     qtbot.waitExposed(main)
     main.activateWindow()
     qtbot.waitUntil(lambda: main.isActiveWindow())
-    assert main.open_file(review_file)
+    assert main.open_file(path)
+    return main
+
+
+@pytest.fixture
+def window(qtbot, review_file):
+    main = opened_window(qtbot, review_file)
     yield main
     main.close()
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.unit_data import CaseFilter, question_tallies
-from aktgranskning.gui.launch import apply_style, build_main_window, install_swedish
 from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
 from aktgranskning.services.unit_data import unit_data_of
+from tests.gui.conftest import opened_window
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +37,7 @@ def unit_files(demo, tmp_path) -> Path:
 
 @pytest.fixture
 def main(qtbot, unit_files):
-    app = QApplication.instance()
-    install_swedish(app)
-    apply_style(app)
-    window = build_main_window()
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_file(unit_files)
+    window = opened_window(qtbot, unit_files)
     yield window
     window.close()
 
