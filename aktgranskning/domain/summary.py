@@ -153,9 +153,11 @@ def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) 
         raise UserError("Inga enheter att sammanställa.")
     years = sorted({u.data.identity.year for u in units})
     if len(years) > 1:
+        per_year = "; ".join(
+            f"{year}: " + ", ".join(u.source for u in units if u.data.identity.year == year) for year in years
+        )
         raise UserError(
-            "Filerna gäller olika år (" + ", ".join(str(y) for y in years) + "). Sammanställ ett år i taget och "
-            "ange tidigare år med --jamfor."
+            f"Filerna gäller olika år ({per_year}). Sammanställ ett år i taget och ange tidigare år med --jamfor."
         )
     questions, unmatched, renamed = _matched_questions(units)
     per_unit = {id(u): _unit_tallies(u.data) for u in units}

@@ -128,3 +128,14 @@ def test_gender_cells_under_five_cases_are_never_shown(tmp_path_factory, inputs)
     for row in sheet.iter_rows(min_row=4, min_col=3, max_col=4, values_only=True):
         for cell in row:
             assert cell == "färre än 5" or int(str(cell).split("/")[1].rstrip(")")) >= 5, cell
+
+
+def test_files_of_different_years_are_refused_with_each_file_named():
+    from aktgranskning.domain.errors import UserError
+
+    def unit(name: str, year: int) -> SummaryInput:
+        identity = UnitIdentity("F", "O", name, year, f"id-{name}")
+        return SummaryInput(f"{name} {year}.xlsx", UnitData(identity, CHECKLISTS, QUESTIONS, ()))
+
+    with pytest.raises(UserError, match=r"2025: A 2025\.xlsx; 2026: B 2026\.xlsx"):
+        summarise([unit("A", 2025), unit("B", 2026)])
