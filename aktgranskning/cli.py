@@ -271,14 +271,25 @@ def _import_matrix(args: argparse.Namespace) -> int:
     result = read_matrix(args.matris, args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(), args.ar,
                          MarkerMeaning(args.markering), args.blad)
     for checklist_id, count in result.blocks:
-        print(f"Block: {result.data.checklist_title(checklist_id)}, {count} akter")
-    if result.notes:
-        print(f"{len(result.notes)} celler eller rader lästes inte som ett rent Ja/Nej/X:")
-        for note in result.notes:
+        print(f"Block: {result.data.checklist_title(checklist_id)}, {_cases(count)}")
+    conditional = result.condition_notes
+    others = [note for note in result.notes if note not in conditional]
+    if others:
+        print(f"{len(others)} celler eller rader lästes inte som ett rent Ja/Nej/X:")
+        for note in others:
+            print(f"  {args.matris.name}, {note.place}: {note.message}")
+    if conditional:
+        print(f"{len(conditional)} svar på frågor som inte gällde (räknas som vid en granskning i programmet):")
+        for note in conditional:
             print(f"  {args.matris.name}, {note.place}: {note.message}")
     path = write_imported(result, args.utfil)
-    print(f"Skrev {path} ({result.data.counted} akter). Ärendenumren sparades inte.")
+    dropouts = len(result.data.dropouts)
+    print(f"Skrev {path} ({_cases(result.data.counted)}, {dropouts} bortfall). Ärendenumren sparades inte.")
     return EXIT_OK
+
+
+def _cases(count: int) -> str:
+    return f"{count} akt" if count == 1 else f"{count} akter"
 
 
 def _check(args: argparse.Namespace) -> int:

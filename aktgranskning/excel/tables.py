@@ -55,6 +55,22 @@ def read_rows(path: Path, sheet: str | None = None) -> list[tuple[int, list[str]
     raise FileProblem(path, "filtypen stöds inte; använd en Excelfil (.xlsx) eller en csv-fil.")
 
 
+def sheet_title(path: Path, sheet: str | None = None) -> str:
+    """The name of the sheet `read_rows` reads: the named one, the first one, or '' for csv."""
+    if sheet is not None or path.suffix.casefold() not in (".xlsx", ".xlsm"):
+        return sheet or ""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception:  # read_rows has already said what is wrong with the file
+        return ""
+    try:
+        return workbook.sheetnames[0] if workbook.sheetnames else ""
+    finally:
+        workbook.close()
+
+
 def _with_header(path: Path, rows: list[tuple[int, list[str]]], stop_at_blank: bool) -> Table:
     for index, (number, cells) in enumerate(rows):
         if any(cell.strip() for cell in cells):
