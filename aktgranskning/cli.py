@@ -333,6 +333,8 @@ def _sample(args: argparse.Namespace) -> int:
     print("Kolumner: " + ", ".join(f"{header}" for header in source.used_columns.values()))
     if source.derived_from_personnummer:
         print("Kön och ålder räknades fram ur personnummer i minnet; personnumren sparades inte.")
+    if source.age_basis is not None:
+        print(source.age_basis.text())
     if source.ignored_columns:
         print("Lästes inte (namn): " + ", ".join(source.ignored_columns))
     if source.unknown_columns:

@@ -20,8 +20,15 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "area": ("område", "avdelning"),
     "reserve": ("reserv",),
     "sequence": ("löpnummer", "nr"),
+    "start_date": ("inledningsdatum", "startdatum", "inledd", "inleddes", "inledddatum", "ärendestart",
+                   "ärendetstart", "påbörjad", "påbörjaddatum", "aktualiseringsdatum", "aktualiserad",
+                   "öppnad", "öppningsdatum", "öppnat"),
     "date": ("datum", "inkom", "inkomstdatum", "registreringsdatum", "beslutsdatum", "avslutsdatum"),
 }
+
+# A date column with one of these headers tells when the case came in, so it serves as the case's
+# start when the export has no start date column of its own.
+START_DATE_FALLBACKS: tuple[str, ...] = ("inkom", "inkomstdatum", "inkommet", "registreringsdatum")
 
 # Columns whose content must never be read into the product (names of clients).
 IGNORED_NAMES: tuple[str, ...] = ("namn", "klient", "klientnamn", "förnamn", "efternamn")
