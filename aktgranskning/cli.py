@@ -12,7 +12,8 @@ from aktgranskning import __version__, cli_text
 from aktgranskning.domain.errors import UserError
 from aktgranskning.logging_setup import log_unexpected
 
-SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval")
+SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval", "rapport", "sammanstall", "sammanfoga",
+               "importera-resultat")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -32,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog="Exempel: aktgranskning demo ~/demo   ·   aktgranskning status \"Mottagningen 2026.granskning\" --json",
     )
-    parser.add_argument("--version", action="version", version=f"Aktgranskning {__version__}")
+    parser.add_argument("--version", action="version", version=f"Aktgranskning {__version__}",
+                        help=cli_text.VERSION_HELP)
     commands = parser.add_subparsers(dest="kommando", title="kommandon", metavar="KOMMANDO", parser_class=SwedishParser)
 
     demo = commands.add_parser("demo", help="skriv en demo med påhittade granskningsfiler i en mapp")
@@ -112,18 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     matrix.add_argument("matris", metavar="MATRIS.xlsx", type=Path, help="Excelfilen med matrisen")
     matrix.add_argument("-o", "--utfil", required=True, type=Path, metavar="FIL.xlsx", help="enhetsfilen som skrivs")
-    matrix.add_argument("--forvaltning", required=True, metavar="F")
-    matrix.add_argument("--omrade", required=True, metavar="O")
-    matrix.add_argument("--enhet", required=True, metavar="E")
-    matrix.add_argument("--ar", required=True, type=int, metavar="ÅR")
+    matrix.add_argument("--forvaltning", required=True, metavar="F", help="förvaltningens namn")
+    matrix.add_argument("--omrade", required=True, metavar="O", help="områdets (avdelningens) namn")
+    matrix.add_argument("--enhet", required=True, metavar="E", help="enhetens namn")
+    matrix.add_argument("--ar", required=True, type=int, metavar="ÅR", help="året som matrisen gäller")
     matrix.add_argument("--blad", metavar="NAMN", help="bladet som ska läsas (standard: det första)")
     matrix.add_argument("--markering", choices=["obesvarad", "x"], default="obesvarad",
                         help="vad en ensam fotnotsmarkering (uppgift saknas) räknas som (standard: obesvarad)")
-
-    for sub in (demo, new, status, check, sample, report, summary, merge, matrix):
-        sub._positionals.title = "argument"
-        sub._optionals.title = "flaggor"
-    parser._optionals.title = "flaggor"
     return parser
 
 
