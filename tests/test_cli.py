@@ -234,6 +234,7 @@ def test_urval_with_an_unknown_column_mapping_is_a_swedish_error(tmp_path):
     result = run("urval", str(export), "-o", str(tmp_path / "u.xlsx"), "--kolumn", "arendenummer=Finns inte")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert str(export) in result.stderr and "”Finns inte”" in result.stderr
+    assert "som angavs för ärendenummer finns inte" in result.stderr and "case_number" not in result.stderr
     assert not (tmp_path / "u.xlsx").exists()
 
 

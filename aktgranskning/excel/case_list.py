@@ -19,6 +19,7 @@ from aktgranskning.excel.columns import (
     COLUMN_NAMES,
     IGNORED_NAMES,
     START_DATE_FALLBACKS,
+    field_label,
     map_columns,
     normalise_header,
     require_columns,
@@ -81,7 +82,8 @@ def read_case_list(path: Path, mapping: dict[str, str] | None = None, today: dat
         wanted = normalise_header(header)
         index = next((i for i, h in enumerate(table.header) if normalise_header(h) == wanted), None)
         if index is None:
-            raise FileProblem(path, f"kolumnen ”{header}” som angavs för {field} finns inte.", f"rubrikraden, rad {table.header_row}")
+            raise FileProblem(path, f"kolumnen ”{header}” som angavs för {field_label(field)} finns inte.",
+                              f"rubrikraden, rad {table.header_row}")
         columns[field] = index
         unknown = [u for u in unknown if normalise_header(u) != wanted]
     ignored = [u for u in unknown if normalise_header(u) in {normalise_header(n) for n in IGNORED_NAMES}]
