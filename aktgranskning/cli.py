@@ -250,15 +250,25 @@ def _merge(args: argparse.Namespace) -> int:
             f"{v.answer.value} ({v.reviewer or 'okänd'}, {v.at[:16].replace('T', ' ')}, {v.source})"
             for v in conflict.versions
         )
-        print(f"Konflikt: akt {conflict.sequence}, fråga {conflict.question_id}: {sides}", file=sys.stderr)
+        print(f"Konflikt: akt {conflict.sequence}, {_question(conflict.question_id)}: {sides}", file=sys.stderr)
     for (sequence, question_id), why in result.not_applied:
-        print(f"Fördes inte in: akt {sequence}, fråga {question_id}: {why}", file=sys.stderr)
+        print(f"Fördes inte in: akt {sequence}, {_question(question_id)}: {why}", file=sys.stderr)
     if result.plan.conflicts or result.not_applied:
         print(f"{len(result.plan.conflicts)} konflikter lämnades orörda i {args.enhetsfil.name}. Avgör dem: "
               "sätt rätt svar i enhetsfilen i fönstret och kör sedan sammanfoga igen med --enhetsfilen-galler.",
               file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _question(question_id: str) -> str:
+    """A question as a person knows it: its wording, not its id."""
+    from aktgranskning.services.checklists import installed_checklists
+
+    for checklist in installed_checklists():
+        if checklist.has_question(question_id):
+            return f"frågan ”{checklist.question(question_id).text}”"
+    return f"frågan {question_id}"
 
 
 def _import_matrix(args: argparse.Namespace) -> int:
