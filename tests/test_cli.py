@@ -278,6 +278,9 @@ def test_every_help_text_is_swedish():
         assert "flaggor:" in result.stdout and "visa den här hjälpen och avsluta" in result.stdout
         assert _english_in(result.stdout + result.stderr) == [], command
     assert "visa programmets version och avsluta" in run("--help").stdout
+    window = run("--demo", "--help")  # the window's own arguments
+    assert window.returncode == 0 and window.stdout.startswith("Användning: aktgranskning")
+    assert _english_in(window.stdout) == []
 
 
 @pytest.mark.parametrize(

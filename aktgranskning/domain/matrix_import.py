@@ -248,7 +248,7 @@ def _read_block(
                 break  # the next block begins
             if any(values):
                 notes.append(Note(number, "A", f"frågan känns inte igen och lästes inte: ”{label}”"))
-            else:
+            elif not _dropouts_named_in(_first(cells), number, columns):
                 notes.append(Note(number, "", f"fotnot eller kommentar, lästes inte: ”{_first(cells)}”"))
             index += 1
             continue
@@ -260,6 +260,21 @@ def _read_block(
                 columns[position] = replace(column, dropout=(reason, value, cell))
         index += 1
     return index, columns
+
+
+def _dropouts_named_in(text: str, number: int, columns: list[_Column]) -> bool:
+    """A note below the answers such as "Akt 2023-0105: felaktigt urval" makes that column a
+    bortfall. True when the note named one."""
+    reason = dropout_reason_in(text)
+    if reason is None:
+        return False
+    named = False
+    for position, column in enumerate(columns):
+        if len(column.header) >= 3 and re.search(rf"(?<![\w-]){re.escape(column.header)}(?![\w-])", text):
+            named = True
+            if column.dropout is None:
+                columns[position] = replace(column, dropout=(reason, text, _Cell(number, 0, text)))
+    return named
 
 
 def _read_dropout_row(number: int, kind: str, values: list[str], columns: list[_Column], notes: list[Note]) -> None:

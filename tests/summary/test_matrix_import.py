@@ -212,3 +212,18 @@ def test_the_cli_lists_answers_to_questions_that_did_not_apply_and_bortfall(tmp_
     assert "U 2023.xlsx, blad Resultat 2023, rad 4, kolumn B (akt 2023-0201): frågan gällde inte" in result.stdout
     assert "rad 5, kolumn C (akt 2023-0202): ”Felaktigt urval”: akten räknas som bortfall" in result.stdout
     assert "(1 akt, 1 bortfall)" in result.stdout
+
+
+def test_a_note_below_the_answers_naming_a_case_makes_it_a_bortfall(checklists):
+    rows = _rows(
+        ["Förhandsbedömningar 2023"],
+        ["Fråga", "2023-0101", "2023-0102", "2023-01021"],
+        ["Har anmälare dokumenterats?", "Ja", "Nej", "Ja"],
+        ["* Akt 2023-0102 var ej aktuellt ärende (fel ärendetyp)."],
+        ["** Uppgift saknas i akten."],
+    )
+    result = import_matrix(rows, checklists, IDENTITY)
+    assert [c.dropout_reason for c in result.data.cases] == [None, DropoutReason.WRONG_SAMPLE, None]
+    note = next(n for n in result.notes if n.case == "2023-0102")
+    assert note.place == "rad 4, kolumn A (akt 2023-0102)" and "akten räknas som bortfall (Felaktigt urval)" in note.message
+    assert any(n.row == 5 and "fotnot eller kommentar" in n.message for n in result.notes)
