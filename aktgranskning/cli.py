@@ -272,22 +272,25 @@ def _question(question_id: str) -> str:
 
 
 def _import_matrix(args: argparse.Namespace) -> int:
-    from aktgranskning.domain.matrix_import import MarkerMeaning
+    from aktgranskning.domain.matrix_import import MarkerMeaning, NoteKind
     from aktgranskning.services.matrix_import import read_matrix, write_imported
 
     result = read_matrix(args.matris, args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(), args.ar,
                          MarkerMeaning(args.markering), args.blad)
     for checklist_id, count in result.blocks:
         print(f"Block: {result.data.checklist_title(checklist_id)}, {_cases(count)}")
-    conditional = result.condition_notes
-    others = [note for note in result.notes if note not in conditional]
-    if others:
-        print(f"{len(others)} celler eller rader lästes inte som ett rent Ja/Nej/X:")
-        for note in others:
-            print(f"  {args.matris.name}, {note.place}: {note.message}")
-    if conditional:
-        print(f"{len(conditional)} svar på frågor som inte gällde (räknas som vid en granskning i programmet):")
-        for note in conditional:
+    headings = (
+        (NoteKind.READING, "cell eller rad lästes inte som ett rent Ja/Nej/X",
+         "celler eller rader lästes inte som ett rent Ja/Nej/X"),
+        (NoteKind.DROPOUT, "akt räknas som bortfall enligt matrisen", "akter räknas som bortfall enligt matrisen"),
+        (NoteKind.NOT_APPLICABLE, "svar på en fråga som inte gällde", "svar på frågor som inte gällde"),
+    )
+    for kind, one, many in headings:
+        notes = result.notes_of(kind)
+        if notes:
+            print(f"{len(notes)} {one if len(notes) == 1 else many} (räknas som vid en granskning i programmet):"
+                  if kind is NoteKind.NOT_APPLICABLE else f"{len(notes)} {one if len(notes) == 1 else many}:")
+        for note in notes:
             print(f"  {args.matris.name}, {note.place}: {note.message}")
     path = write_imported(result, args.utfil)
     dropouts = len(result.data.dropouts)

@@ -67,6 +67,12 @@ _COMMENT_ROW_LABELS = ("kommentar", "kommentarer", "anmärkning", "anmärkningar
 _NO_DROPOUT = ("", "nej", "-", "–", "0", "ingen", "inget")
 
 
+class NoteKind(Enum):
+    READING = "reading"  # a cell or row that was not a plain Ja/Nej/X or a known question
+    NOT_APPLICABLE = "not_applicable"  # an answer to a question that did not apply to the case
+    DROPOUT = "dropout"  # a column the source marks as not a valid case
+
+
 class MarkerMeaning(str, Enum):
     UNANSWERED = "obesvarad"
     NOT_APPLICABLE = "x"
@@ -79,6 +85,7 @@ class Note:
     message: str
     case: str = ""  # the column's case header as the source wrote it: shown to the user, never stored
     sheet: str = ""
+    kind: NoteKind = NoteKind.READING
 
     @property
     def place(self) -> str:
@@ -99,10 +106,10 @@ class MatrixImport:
     @property
     def condition_notes(self) -> tuple[Note, ...]:
         """The cells where the source answered a question that did not apply."""
-        return tuple(n for n in self.notes if n.message.startswith(_CONDITION_PREFIX))
+        return self.notes_of(NoteKind.NOT_APPLICABLE)
 
-
-_CONDITION_PREFIX = "frågan gällde inte"
+    def notes_of(self, kind: NoteKind) -> tuple[Note, ...]:
+        return tuple(n for n in self.notes if n.kind is kind)
 
 
 @dataclass(frozen=True)
@@ -315,9 +322,12 @@ def _case_of(column: _Column, checklist: Checklist, marker: MarkerMeaning, seque
         cell = column.cells.get(question.id)
         if cell is None:
             continue
-        remark = _condition_remark(question, checklist, parsed, effective) or pending.get(question.id)
+        place = (cell.row, column_letter(cell.column))
+        remark = _condition_remark(question, checklist, parsed, effective)
         if remark:
-            notes.append(Note(cell.row, column_letter(cell.column), remark, column.header))
+            notes.append(Note(*place, remark, column.header, kind=NoteKind.NOT_APPLICABLE))
+        elif question.id in pending:
+            notes.append(Note(*place, pending[question.id], column.header))
     return CaseData(
         sequence=sequence,
         case_type=checklist.id,
@@ -349,11 +359,11 @@ def _condition_remark(question: Question, checklist: Checklist, parsed: dict[str
             return ""
         parent_answer = effective[parent.id]
         assert parent_answer is not None
-        return (f"{_CONDITION_PREFIX}: den gäller bara när ”{parent.text}” besvarats {condition.answer.value}, "
+        return (f"frågan gällde inte – den gäller bara när ”{parent.text}” besvarats {condition.answer.value}, "
                 f"och där står {parent_answer.value}. Svaret {given.value} räknades som X")
     if state is Applicability.UNDETERMINED and given is not None:
-        return (f"{_CONDITION_PREFIX} ännu: den gäller bara när ”{parent.text}” besvarats {condition.answer.value}, "
-                f"och den frågan är obesvarad. Svaret {given.value} räknades som obesvarat")
+        return (f"frågan gällde inte – den gäller bara när ”{parent.text}” besvarats "
+                f"{condition.answer.value}, och den frågan är obesvarad. Svaret {given.value} räknades som obesvarat")
     return ""
 
 
@@ -363,7 +373,8 @@ def _dropout_case(column: _Column, checklist: Checklist, sequence: int, notes: l
     answered = sum(1 for c in column.cells.values() if c.text and c is not cell)
     ignored = f"; kolumnens {answered} svar räknades inte" if answered else ""
     notes.append(Note(cell.row, column_letter(cell.column),
-                      f"”{text}”: akten räknas som bortfall ({reason.label}){ignored}", column.header))
+                      f"”{text}”: akten räknas som bortfall ({reason.label}){ignored}", column.header,
+                      kind=NoteKind.DROPOUT))
     return CaseData(sequence=sequence, case_type=checklist.id, gender=Gender.UNKNOWN, age_group="",
                     status=CaseStatus.DROPOUT, dropout_reason=reason, answers={})
 

@@ -208,9 +208,10 @@ def test_the_cli_lists_answers_to_questions_that_did_not_apply_and_bortfall(tmp_
     result = run_cli("importera-resultat", str(path), "-o", str(tmp_path / "ut.xlsx"), "--forvaltning", "F",
                      "--omrade", "O", "--enhet", "U", "--ar", "2023")
     assert result.returncode == 0, result.stderr
-    assert "1 svar på frågor som inte gällde" in result.stdout
+    assert "1 svar på en fråga som inte gällde (räknas som vid en granskning i programmet):" in result.stdout
     assert "U 2023.xlsx, blad Resultat 2023, rad 4, kolumn B (akt 2023-0201): frågan gällde inte" in result.stdout
     assert "rad 5, kolumn C (akt 2023-0202): ”Felaktigt urval”: akten räknas som bortfall" in result.stdout
+    assert "1 akt räknas som bortfall enligt matrisen:" in result.stdout
     assert "(1 akt, 1 bortfall)" in result.stdout
 
 
