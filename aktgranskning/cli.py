@@ -279,17 +279,18 @@ def _import_matrix(args: argparse.Namespace) -> int:
                          MarkerMeaning(args.markering), args.blad)
     for checklist_id, count in result.blocks:
         print(f"Block: {result.data.checklist_title(checklist_id)}, {_cases(count)}")
+    as_in_review = " (räknas som vid en granskning i programmet)"
     headings = (
         (NoteKind.READING, "cell eller rad lästes inte som ett rent Ja/Nej/X",
          "celler eller rader lästes inte som ett rent Ja/Nej/X"),
         (NoteKind.DROPOUT, "akt räknas som bortfall enligt matrisen", "akter räknas som bortfall enligt matrisen"),
-        (NoteKind.NOT_APPLICABLE, "svar på en fråga som inte gällde", "svar på frågor som inte gällde"),
+        (NoteKind.NOT_APPLICABLE, "svar på en fråga som inte gällde" + as_in_review,
+         "svar på frågor som inte gällde" + as_in_review),
     )
     for kind, one, many in headings:
         notes = result.notes_of(kind)
         if notes:
-            print(f"{len(notes)} {one if len(notes) == 1 else many} (räknas som vid en granskning i programmet):"
-                  if kind is NoteKind.NOT_APPLICABLE else f"{len(notes)} {one if len(notes) == 1 else many}:")
+            print(f"{len(notes)} {one if len(notes) == 1 else many}:")
         for note in notes:
             print(f"  {args.matris.name}, {note.place}: {note.message}")
     path = write_imported(result, args.utfil)
