@@ -239,3 +239,14 @@ def test_a_sample_list_with_start_dates_gives_the_age_group_at_the_start(tmp_pat
         assert [c.age_group for c in session.cases()] == ["13–17 år", "18–25 år"]
     finally:
         session.close()
+
+
+def test_a_zip_that_is_no_workbook_is_refused_in_swedish_only(tmp_path):
+    path = tmp_path / "lista.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("något.txt", "inte en arbetsbok")
+    with pytest.raises(FileProblem) as caught:
+        read_case_list(path, today=TODAY)
+    message = caught.value.message
+    assert str(path) in message and "spara den som Excel-arbetsbok (.xlsx)" in message
+    assert not re.search(r"[A-Z][a-z]+(Error|Exception|File)\b", message), message

@@ -18,6 +18,8 @@ from aktgranskning.domain.errors import FileProblem
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_CSV_BYTES = 512 * 1024 * 1024
+UNREADABLE_WORKBOOK = ("filen kunde inte läsas som Excelfil; den är skadad eller sparad i ett annat format. "
+                       "Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx).")
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _xlsx_rows(path: Path, sheet_name: str | None = None) -> Iterator[tuple[int,
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise FileProblem(path, f"filen kunde inte läsas som Excelfil ({type(exc).__name__}).") from exc
+        raise FileProblem(path, UNREADABLE_WORKBOOK) from exc
     number = 0
     try:
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
@@ -105,7 +107,8 @@ def _xlsx_rows(path: Path, sheet_name: str | None = None) -> Iterator[tuple[int,
     except FileProblem:
         raise
     except Exception as exc:  # broken or hostile XML inside the archive (defusedxml refuses entities)
-        raise FileProblem(path, f"bladet kunde inte läsas ({type(exc).__name__}).", f"efter rad {number}") from exc
+        raise FileProblem(path, "bladet kunde inte läsas; filen är skadad eller innehåller något som inte hör "
+                                "hemma i en arbetsbok.", f"efter rad {number}") from exc
     finally:
         workbook.close()
 
@@ -130,7 +133,7 @@ def read_sheets(path: Path, names: list[str]) -> dict[str, list[list[str]]]:
                 sheets[name] = [[cell_text(v) for v in row] for row in rows]
     except Exception as exc:  # calamine raises its own kinds for broken or hostile files
         place = f"blad {name}" if name else ""
-        raise FileProblem(path, f"filen kunde inte läsas som Excelfil ({type(exc).__name__}).", place) from exc
+        raise FileProblem(path, UNREADABLE_WORKBOOK, place) from exc
     return sheets
 
 
