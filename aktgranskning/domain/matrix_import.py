@@ -32,9 +32,9 @@ from aktgranskning.domain.checklist import (
     applicability,
     effective_answers,
     find_checklist,
+    unanswered_question_ids,
 )
 from aktgranskning.domain.errors import UserError
-from aktgranskning.domain.review import is_complete
 from aktgranskning.domain.unit_data import (
     CaseData,
     ChecklistRef,
@@ -266,7 +266,19 @@ def _read_block(
             if reason is not None and column.dropout is None:
                 columns[position] = replace(column, dropout=(reason, value, cell))
         index += 1
+    _note_missing_questions(checklist, columns, header_number, notes)
     return index, columns
+
+
+def _note_missing_questions(checklist: Checklist, columns: list[_Column], header_row: int, notes: list[Note]) -> None:
+    """One note for the checklist's questions the block has no row for (an older year asked fewer)."""
+    present = set().union(*(column.cells for column in columns)) if columns else set()
+    missing = [f"”{q.text}”" for q in checklist.questions() if q.id not in present]
+    if len(missing) == 1:
+        notes.append(Note(header_row, "", f"frågan {missing[0]} finns inte i blocket och räknas som obesvarad"))
+    elif missing:
+        notes.append(Note(header_row, "", f"{len(missing)} av checklistans frågor finns inte i blocket och räknas "
+                                          f"som obesvarade: {', '.join(missing)}"))
 
 
 def _dropouts_named_in(text: str, number: int, columns: list[_Column]) -> bool:
@@ -333,14 +345,16 @@ def _case_of(column: _Column, checklist: Checklist, marker: MarkerMeaning, seque
         case_type=checklist.id,
         gender=Gender.UNKNOWN,
         age_group="",
-        status=_status(checklist, parsed),
+        status=_status(checklist, parsed, set(column.cells)),
         answers=effective,
     )
 
 
-def _status(checklist: Checklist, stored: dict[str, Answer | None]) -> CaseStatus:
-    """The status a review would have reached with these answers, the case marked klar when it could be."""
-    if is_complete(checklist, stored):
+def _status(checklist: Checklist, stored: dict[str, Answer | None], in_matrix: set[str]) -> CaseStatus:
+    """The status a review would have reached with these answers, the case marked klar when it could
+    be. A question the matrix has no row for was not asked that year, so it does not make the case
+    unfinished (it still counts as unanswered)."""
+    if not [qid for qid in unanswered_question_ids(checklist, stored) if qid in in_matrix]:
         return CaseStatus.DONE
     return CaseStatus.IN_PROGRESS if any(a is not None for a in stored.values()) else CaseStatus.NOT_STARTED
 

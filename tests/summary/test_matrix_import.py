@@ -170,7 +170,7 @@ def test_columns_the_source_marks_as_no_valid_case_become_bortfall_with_the_reas
     )
     result = import_matrix(rows, checklists, IDENTITY)
     cases = result.data.cases
-    assert [c.status for c in cases] == [CaseStatus.IN_PROGRESS, *[CaseStatus.DROPOUT] * 4]
+    assert [c.status for c in cases] == [CaseStatus.DONE, *[CaseStatus.DROPOUT] * 4]
     assert [c.dropout_reason for c in cases[1:]] == [
         DropoutReason.WRONG_SAMPLE, DropoutReason.WRONG_SAMPLE, DropoutReason.FILE_MISSING, DropoutReason.OTHER_UNIT,
     ]
@@ -228,3 +228,14 @@ def test_a_note_below_the_answers_naming_a_case_makes_it_a_bortfall(checklists):
     note = next(n for n in result.notes if n.case == "2023-0102")
     assert note.place == "rad 4, kolumn A (akt 2023-0102)" and "akten räknas som bortfall (Felaktigt urval)" in note.message
     assert any(n.row == 5 and "fotnot eller kommentar" in n.message for n in result.notes)
+
+
+def test_questions_an_earlier_year_did_not_ask_are_named_once_and_leave_its_cases_klar(checklists):
+    rows = _rows(["Förhandsbedömningar 2021"], ["", "F-1", "F-2"],
+                 ["Har anmälare dokumenterats?", "Ja", "Nej"], ["Framgår anledning till anmälan?", "Ja", ""])
+    result = import_matrix(rows, checklists, IDENTITY)
+    assert [c.status for c in result.data.cases] == [CaseStatus.DONE, CaseStatus.IN_PROGRESS]
+    missing = [n for n in result.notes if "finns inte i blocket" in n.message]
+    assert len(missing) == 1 and missing[0].row == 2 and "”Har skyddsbedömning genomförts skyndsamt?”" in \
+        missing[0].message
+    assert _tally(result, "fb.anmalare").yes == 1
