@@ -173,7 +173,7 @@ def import_matrix(
             continue
         used[checklist.id] = checklist
         index, columns = _read_block(rows, index + 1, checklist, checklists, notes)
-        for position, column in enumerate(columns):
+        for column in columns:
             cases.append(_case_of(column, checklist, marker, len(cases) + 1, notes))
         blocks.append((checklist.id, len(columns)))
     if not cases:
