@@ -338,7 +338,8 @@ def _case_of(column: _Column, checklist: Checklist, marker: MarkerMeaning, seque
         remark = _condition_remark(question, checklist, parsed, effective)
         if remark:
             notes.append(Note(*place, remark, column.header, kind=NoteKind.NOT_APPLICABLE))
-        elif question.id in pending:
+        elif question.id in pending and applicability(question, effective) is not Applicability.NOT_APPLICABLE:
+            # where the question did not apply, whatever the cell holds counts as X: nothing to say
             notes.append(Note(*place, pending[question.id], column.header))
     return CaseData(
         sequence=sequence,

@@ -149,6 +149,14 @@ def test_a_follow_up_answered_when_its_parent_was_ja_counts_as_x_and_is_listed(c
     assert "obesvarad" in undetermined.message and "Svaret Ja räknades som obesvarat" in undetermined.message
 
 
+
+def test_an_empty_follow_up_that_did_not_apply_is_x_without_a_note(checklists):
+    rows = _rows(["Utredningar 2023"], ["Fråga", "U-1"], [TALS, "Ja"], [TALS_ORSAK, ""])
+    result = import_matrix(rows, checklists, IDENTITY)
+    assert result.data.cases[0].answers["ut.barnet_till_tals_orsak"] is Answer.NOT_APPLICABLE
+    assert not [n for n in result.notes if n.row == 4]
+
+
 def test_a_case_is_klar_only_when_a_review_could_mark_it_klar(checklists_by_id, checklists):
     utredning = checklists_by_id["utredning"]
     complete = [[q.text, "Nej" if q.condition is None else "Ja"] for q in utredning.questions()]
