@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--fran", metavar="DATUM", help="ta bara med ärenden från detta datum (ÅÅÅÅ-MM-DD)")
     sample.add_argument("--till", metavar="DATUM", help="ta bara med ärenden till och med detta datum")
     sample.add_argument("--kolumn", action="append", default=[], metavar="FÄLT=RUBRIK",
-                        help="ange en kolumn själv, t.ex. --kolumn arendenummer=\"Akt nr\"")
+                        help="ange en kolumn själv, t.ex. --kolumn arendenummer=\"Akt nr\" eller "
+                             "--kolumn startdatum=\"Beslut om utredning\" (ärendets start, då åldern räknas)")
     sample.add_argument("--granskningsfiler", type=Path, metavar="MAPP", help="skapa en granskningsfil per enhet här")
     sample.add_argument("--forvaltning", metavar="F", help="förvaltningens namn (för granskningsfilerna)")
     sample.add_argument("--ar", type=int, metavar="ÅR", help="granskningsåret (för granskningsfilerna)")

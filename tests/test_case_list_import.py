@@ -250,3 +250,13 @@ def test_a_zip_that_is_no_workbook_is_refused_in_swedish_only(tmp_path):
     message = caught.value.message
     assert str(path) in message and "spara den som Excel-arbetsbok (.xlsx)" in message
     assert not re.search(r"[A-Z][a-z]+(Error|Exception|File)\b", message), message
+
+
+def test_the_start_date_column_can_be_named_with_kolumn(tmp_path):
+    from aktgranskning.excel.case_list import parse_mapping
+
+    text = f"Ärendenummer;Personnummer;Beslut om utredning\nA-1;{PNR_ALMOST_18};2026-10-01\n"
+    source = write(tmp_path / "export.csv", text, "utf-8")
+    mapping = parse_mapping(["startdatum=Beslut om utredning"])
+    result = read_case_list(source, mapping, today=DRAWN_AFTER_BIRTHDAY)
+    assert result.cases[0].age == 17 and "(kolumnen Beslut om utredning)" in result.age_basis.text()
