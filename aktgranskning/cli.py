@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aktgranskning import __version__, cli_text
 from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.steps import Step, step_of, work_step
 from aktgranskning.logging_setup import log_unexpected
 
 SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 
 
 class SwedishParser(argparse.ArgumentParser):
@@ -135,21 +138,57 @@ def run_cli(argv: Sequence[str]) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not as noise when Python exits
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_ERROR
     except UserError as error:
-        print(f"Fel: {error.message}", file=sys.stderr)
+        _say(f"Fel: {error.message}")
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("Avbrutet.", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        step = step_of(interrupt)
+        doing = f" medan {step.interrupted_text()}" if step else ""
+        _say(f"Avbrutet{doing}. Ingen fil har skrivits till hälften.")
+        return EXIT_INTERRUPTED
+    except Exception as error:  # last resort: one line naming the step and files, the stack in the log
+        _say(unexpected_error_line(args, error))
         return EXIT_ERROR
-    except Exception as error:  # last resort: a message, the details in the log, never a traceback
-        log_path = log_unexpected(error)
-        print(
-            f"Fel: ett oväntat fel inträffade ({type(error).__name__}). Inget har skrivits till "
-            f"halva. Detaljer finns i loggen: {log_path}",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
+
+
+def unexpected_error_line(args: argparse.Namespace, error: BaseException) -> str:
+    """'Fel i kommandot rapport: kunde inte skriva rapporten /x/y.xlsx: oväntat fel (KeyError). …'"""
+    step = step_of(error) or Step("slutföra kommandot med", _paths_in(args))
+    log_path = log_unexpected(error, where=f"kommandot {args.kommando}: {step.action}")
+    where_logged = f"Detaljer finns i loggen: {log_path}" if log_path else "Loggen kunde inte skrivas."
+    return (f"Fel i kommandot {args.kommando}: {step.failed_text()}: oväntat fel ({type(error).__name__}). "
+            f"Ingen fil har skrivits till hälften. {where_logged}")
+
+
+def _paths_in(args: argparse.Namespace) -> tuple[Path, ...]:
+    paths: list[Path] = []
+    for value in vars(args).values():
+        paths.extend(item for item in (value if isinstance(value, list) else [value]) if isinstance(item, Path))
+    return tuple(paths)
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except OSError:
+        pass  # stderr is gone too: the exit code still says it failed
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at the null device, so Python's own flush at exit has
+    nowhere to fail (the recipe in Python's documentation of SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _reviewer() -> str:
@@ -166,7 +205,8 @@ def _demo(args: argparse.Namespace) -> int:
     folder: Path = args.mapp
     if folder.exists() and any(folder.iterdir()):
         raise UserError(f"{folder}: mappen är inte tom. Välj en ny eller tom mapp för demon.")
-    written = write_demo(folder, installed_checklists(), year=args.ar)
+    with work_step("skriva demofilerna i", folder):
+        written = write_demo(folder, installed_checklists(), year=args.ar)
     print(f"Demon är skriven till {folder}:")
     for path in written:
         print(f"  {path.name}")
@@ -179,7 +219,8 @@ def _new(args: argparse.Namespace) -> int:
     from aktgranskning.services.opening import NewFileInfo
 
     info = NewFileInfo(args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(), args.ar)
-    report = create_from_sample_list(args.fil, args.urval, info, installed_checklists())
+    with work_step("skapa granskningsfilen {} från urvalslistan {}", args.fil, args.urval):
+        report = create_from_sample_list(args.fil, args.urval, info, installed_checklists())
     print(f"Skapade {report.path} med {report.cases} akter och {report.reserves} reserver.")
     if report.unknown_columns:
         print("Kolumner som inte användes: " + ", ".join(report.unknown_columns))
@@ -190,14 +231,13 @@ def _status(args: argparse.Namespace) -> int:
     from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.status import status_data, status_text
 
-    session = open_for_reading(args.fil)
-    try:
-        if args.json:
-            print(json.dumps(status_data(session), ensure_ascii=False, indent=2))
-        else:
-            print(status_text(session))
-    finally:
-        session.close()
+    with work_step("läsa granskningsfilen", args.fil):
+        session = open_for_reading(args.fil)
+        try:
+            text = json.dumps(status_data(session), ensure_ascii=False, indent=2) if args.json else status_text(session)
+        finally:
+            session.close()
+    print(text)
     return EXIT_OK
 
 
@@ -205,12 +245,16 @@ def _report(args: argparse.Namespace) -> int:
     from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.report import export_unit_report, unit_report
 
-    session = open_for_reading(args.fil)
-    try:
-        report = unit_report(session, args.jamfor)
-    finally:
-        session.close()
-    for path in export_unit_report(report, args.utfil, args.pdf):
+    reading = "läsa granskningsfilen {} och jämförelsefilen {}" if args.jamfor else "läsa granskningsfilen"
+    with work_step(reading, args.fil, args.jamfor):
+        session = open_for_reading(args.fil)
+        try:
+            report = unit_report(session, args.jamfor)
+        finally:
+            session.close()
+    with work_step("skriva rapporten", args.utfil, args.pdf):
+        written = export_unit_report(report, args.utfil, args.pdf)
+    for path in written:
         print(f"Skrev {path}")
     data = report.data
     print(f"{data.identity.display_name}: {data.describe_cases()}.")
@@ -224,8 +268,10 @@ def _summary(args: argparse.Namespace) -> int:
 
     if args.utfil is None and args.json is None and args.pdf is None:
         raise UserError("Ange var sammanställningen ska skrivas: -o FIL.xlsx, --pdf FIL.pdf och/eller --json FIL.json.")
-    summary = build_summary(args.filer, args.ersatt)
-    earlier = build_summary(args.jamfor) if args.jamfor else None
+    with work_step("läsa enheternas filer", *args.filer):
+        summary = build_summary(args.filer, args.ersatt)
+    with work_step("läsa det tidigare årets filer", *(args.jamfor or [])):
+        earlier = build_summary(args.jamfor) if args.jamfor else None
     for item in summary.inputs:
         identity = item.data.identity
         print(f"Läste {item.source}: {identity.unit} {identity.year} ({identity.area}), "
@@ -238,7 +284,9 @@ def _summary(args: argparse.Namespace) -> int:
     for question_id, used, other in summary.renamed:
         print(f"Obs: frågan {question_id} har olika formulering: ”{used}” / ”{other}” (matchad på id).",
               file=sys.stderr)
-    for path in export_summary(summary, args.utfil, args.json, earlier, args.pdf):
+    with work_step("skriva sammanställningen", args.utfil, args.json, args.pdf):
+        written = export_summary(summary, args.utfil, args.json, earlier, args.pdf)
+    for path in written:
         print(f"Skrev {path}")
     return EXIT_OK
 
@@ -246,7 +294,8 @@ def _summary(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from aktgranskning.services.copy_merge import merge_copies
 
-    result = merge_copies(args.enhetsfil, args.kopior, _reviewer(), keep_target=args.enhetsfilen_galler)
+    with work_step("föra in svaren i enhetsfilen {} från kopiorna", args.enhetsfil, *args.kopior):
+        result = merge_copies(args.enhetsfil, args.kopior, _reviewer(), keep_target=args.enhetsfilen_galler)
     print(f"Förde in {result.applied} svar i {args.enhetsfil.name}.")
     for conflict in result.plan.conflicts:
         sides = " ≠ ".join(
@@ -268,15 +317,17 @@ def _import_matrix(args: argparse.Namespace) -> int:
     from aktgranskning.domain.matrix_import import MarkerMeaning
     from aktgranskning.services.matrix_import import read_matrix, write_imported
 
-    result = read_matrix(args.matris, args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(), args.ar,
-                         MarkerMeaning(args.markering), args.blad)
+    with work_step("läsa matrisen", args.matris):
+        result = read_matrix(args.matris, args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(),
+                             args.ar, MarkerMeaning(args.markering), args.blad)
     for checklist_id, count in result.blocks:
         print(f"Block: {result.data.checklist_title(checklist_id)}, {count} akter")
     if result.notes:
         print(f"{len(result.notes)} celler eller rader lästes inte som ett rent Ja/Nej/X:")
         for note in result.notes:
             print(f"  {args.matris.name}, {note.place}: {note.message}")
-    path = write_imported(result, args.utfil)
+    with work_step("skriva enhetsfilen", args.utfil):
+        path = write_imported(result, args.utfil)
     print(f"Skrev {path} ({result.data.counted} akter). Ärendenumren sparades inte.")
     return EXIT_OK
 
@@ -284,7 +335,8 @@ def _import_matrix(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from aktgranskning.services.check import check_review_file
 
-    report = check_review_file(args.fil)
+    with work_step("kontrollera granskningsfilen", args.fil):
+        report = check_review_file(args.fil)
     print(report.text())
     return EXIT_OK if report.ok else EXIT_ERROR
 
@@ -315,8 +367,10 @@ def _sample(args: argparse.Namespace) -> int:
                         f"Datumet kunde inte tolkas ({error}); skriv ÅÅÅÅ-MM-DD.") from error
     options = SamplingOptions(args.per_enhet, args.reserver, args.seed, args.aldersgrupper or DEFAULT_AGE_BANDS,
                               args.arendetyp, date_from, date_to)
-    sampling = draw_round(args.arendelista, options, mapping)
-    write_sample_workbook(sampling, args.utfil)
+    with work_step("dra urvalet ur ärendelistan", args.arendelista):
+        sampling = draw_round(args.arendelista, options, mapping)
+    with work_step("skriva urvalsboken", args.utfil):
+        write_sample_workbook(sampling, args.utfil)
     source = sampling.source
     print(f"Läste {len(source.cases)} ärenden ur {source.path.name}; {sampling.filtered_out} föll bort i filtren.")
     print("Kolumner: " + ", ".join(f"{header}" for header in source.used_columns.values()))
@@ -335,7 +389,9 @@ def _sample(args: argparse.Namespace) -> int:
         print(f"Obs: {warning}")
     print(f"Urvalet är sparat i {args.utfil}")
     if args.granskningsfiler:
-        written = review_files_for_round(sampling, args.granskningsfiler, args.forvaltning, args.ar, installed_checklists())
+        with work_step("skapa granskningsfilerna i", args.granskningsfiler):
+            written = review_files_for_round(sampling, args.granskningsfiler, args.forvaltning, args.ar,
+                                             installed_checklists())
         print(f"Skapade {len(written)} granskningsfiler i {args.granskningsfiler}")
     return EXIT_OK
 
