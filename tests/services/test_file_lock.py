@@ -281,6 +281,108 @@ def test_processes_racing_for_a_stale_or_absent_lock_exactly_one_wins(tmp_path, 
                 worker.terminate()
 
 
+def test_a_lock_released_just_after_we_opened_it_is_not_mistaken_for_ours(tmp_path, monkeypatch, strategy):
+    """The holder closes between our opening its lock file and taking the OS lock: we must not
+    believe we hold the removed file, but take the lock afresh."""
+    path = tmp_path / "Enhet 2026.granskning"
+    first = FileLock(path)
+    first.acquire("Anna")
+    real_try = file_lock._try_os_lock
+    calls = [0]
+
+    def holder_closes_first(descriptor: int):
+        calls[0] += 1
+        if os.fstat(descriptor).st_ino == first_inode and first.held:
+            first.release()
+        return real_try(descriptor)
+
+    first_inode = os.stat(lock_path_for(path)).st_ino
+    monkeypatch.setattr(file_lock, "_try_os_lock", holder_closes_first)
+    second = FileLock(path)
+    second.acquire("Bertil")
+    assert not first.held and calls[0] >= 2
+    assert lock_path_for(path).exists() and second.holder().user == "Bertil"
+    monkeypatch.undo()
+    tried = another_process_tries(path)
+    assert tried.returncode == 3 and tried.stdout.strip() == "Bertil"
+    second.release()
+
+
+CHURN_PROCESSES = 3
+CHURN_TURNS = 30
+
+
+def _churn_worker(path_text: str, index: int, in_place: bool, start, results) -> None:
+    """Take the lock CHURN_TURNS times, each time doing a slow read-modify-write of a shared
+    counter that only mutual exclusion keeps right."""
+    import random
+    import time
+
+    if in_place:
+        def no_links(source: object, target: object) -> None:
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        file_lock.os.link = no_links  # type: ignore[assignment]
+    path = Path(path_text)
+    counter = path.with_name("räknare")
+    inside = path.with_name("inne")
+    overlaps = 0
+    start.wait()
+    for _turn in range(CHURN_TURNS):
+        lock = FileLock(path)
+        while True:
+            try:
+                lock.acquire(f"churn {index}")
+                break
+            except FileInUse:
+                time.sleep(random.uniform(0, 0.002))
+        try:
+            os.close(os.open(inside, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            overlaps += 1
+        value = int(counter.read_text(encoding="utf-8"))
+        time.sleep(0.001)
+        counter.write_text(str(value + 1), encoding="utf-8")
+        inside.unlink(missing_ok=True)
+        lock.release()
+    results.put(overlaps)
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["hard link", "in place"])
+def test_taking_and_releasing_in_a_crowd_keeps_one_holder_at_a_time(tmp_path, in_place):
+    path = tmp_path / "Enhet 2026.granskning"
+    path.with_name("räknare").write_text("0", encoding="utf-8")
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(CHURN_PROCESSES, timeout=120)
+    results = context.Queue()
+    workers = [context.Process(target=_churn_worker, args=(str(path), index, in_place, start, results))
+               for index in range(CHURN_PROCESSES)]
+    for worker in workers:
+        worker.start()
+    try:
+        overlaps = sum(results.get(timeout=300) for _ in workers)
+    finally:
+        for worker in workers:
+            worker.join(timeout=60)
+    assert overlaps == 0
+    assert int(path.with_name("räknare").read_text(encoding="utf-8")) == CHURN_PROCESSES * CHURN_TURNS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["räknare"]
+
+
+def test_without_os_locks_a_dead_pid_on_this_computer_is_still_taken_over(tmp_path, monkeypatch):
+    """A filesystem without any locks: the PID is all there is to go on."""
+    monkeypatch.setattr(file_lock, "_try_os_lock", lambda descriptor: file_lock._OsLock.UNSUPPORTED)
+    path = tmp_path / "Enhet 2026.granskning"
+    write_lock_text(path, "Död", pid=DEAD_PID)
+    lock = FileLock(path)
+    lock.acquire("Anna")
+    assert lock.holder().user == "Anna"
+    with pytest.raises(FileInUse, match="Anna"):
+        FileLock(path).acquire("Bertil")  # our own PID is alive
+    lock.release()
+    assert not lock_path_for(path).exists()
+
+
 # --- a full disk, a folder that cannot be written ---------------------------------------------
 def _write_fails_after(monkeypatch: pytest.MonkeyPatch, good_bytes: int) -> None:
     """Writes to a lock file stop with ENOSPC after `good_bytes`, as on a full disk."""
