@@ -215,21 +215,20 @@ class FileLock:
                 descriptor = existing
             try:
                 os_lock = _try_os_lock(descriptor)
-                if os_lock is _OsLock.BUSY:
-                    if created:  # someone took over our empty new file before we locked it
-                        _close(descriptor)
-                        continue
+                if os_lock is _OsLock.BUSY and not created:
                     raise FileInUse(self.path, _read_holder(descriptor) or UNKNOWN_HOLDER)
-                if not _same_file(descriptor, self.lock_path):
-                    _close(descriptor)
-                    continue
-                if not created:
+                # BUSY although created: someone took over our empty new file before we locked it
+                ours = os_lock is not _OsLock.BUSY and _same_file(descriptor, self.lock_path)
+                if ours and not created:
                     self._refuse_unless_stale(_read_holder(descriptor), os_lock, take_over)
-                _rewrite_held(descriptor, self.lock_path, text)
-                return descriptor
             except BaseException:
                 _close(descriptor)
                 raise
+            if not ours:
+                _close(descriptor)
+                continue
+            _rewrite_held(descriptor, self.lock_path, text)
+            return descriptor
         raise FileInUse(self.path, self.holder() or UNKNOWN_HOLDER)
 
     def _open_existing(self) -> int | None:
@@ -316,8 +315,8 @@ def _write_new_locked_file(path: Path, text: bytes) -> tuple[int, _OsLock]:
 
 
 def _rewrite_held(descriptor: int, lock_path: Path, text: bytes) -> None:
-    """Write our text into a lock file whose OS lock we hold; on failure remove it, so neither
-    an empty nor a half-written lock stays behind."""
+    """Write our text into a lock file whose OS lock we hold; on failure remove and close it, so
+    neither an empty nor a half-written lock stays behind."""
     try:
         os.ftruncate(descriptor, 0)
         _write_all(descriptor, text)
