@@ -25,7 +25,17 @@ def _looks_like_a_path(text: str) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _start(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:  # Ctrl+C while starting; commands handle their own
+        try:
+            print("Avbrutet.", file=sys.stderr)
+        except OSError:
+            pass
+        return 130
+
+
+def _start(arguments: list[str]) -> int:
     if wants_cli(arguments):
         return run_cli(arguments)
     try:
