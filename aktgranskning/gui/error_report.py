@@ -19,22 +19,23 @@ from aktgranskning.logging_setup import log_unexpected
 
 TITLE = "Ett oväntat fel inträffade"
 
-# The window's pages by class, as the user knows them.
+# The window's pages by class, as the user knows them, with the preposition Swedish puts before.
 _PAGE_NAMES = {
-    "StartPage": "startsidan",
-    "CaseListPage": "ärendelistan",
-    "ReviewPage": "granskningen av en akt",
-    "ResultsPage": "resultatsidan",
-    "AnalysisPage": "analysen och förbättringsaktiviteterna",
-    "SummaryDialog": "sammanställningen",
-    "SamplingDialog": "urvalet",
+    "StartPage": "på startsidan",
+    "CaseListPage": "i ärendelistan",
+    "ReviewPage": "i granskningen av en akt",
+    "ResultsPage": "på resultatsidan",
+    "AnalysisPage": "i analysen och förbättringsaktiviteterna",
+    "SummaryDialog": "i sammanställningen",
+    "SamplingDialog": "i urvalet",
 }
+IN_THE_WINDOW = "i fönstret"
 
 
 @dataclass(frozen=True)
 class WindowState:
     open_file: Path | None
-    place: str  # where in the window: "ärendelistan"
+    place: str  # where in the window: "i ärendelistan"
     last_choice: str = ""  # the menu item or button the user chose last: "Resultat"
 
 
@@ -83,17 +84,17 @@ def place_of(widget: QWidget | None) -> str:
         if name:
             return name
         current = current.parentWidget()
-    return "fönstret"
+    return IN_THE_WINDOW
 
 
 def unexpected_error_text(error: BaseException, state: WindowState, log_path: Path | None) -> str:
     step = step_of(error)
     kind = type(error).__name__
     if step is not None:
-        what = f"Programmet {step.failed_text()} i {state.place}: oväntat fel ({kind})."
+        what = f"Programmet {step.failed_text()} {state.place}: oväntat fel ({kind})."
     else:
         after = f", när du valde ”{state.last_choice}”" if state.last_choice else ""
-        what = f"Ett oväntat fel ({kind}) inträffade i {state.place}{after}."
+        what = f"Ett oväntat fel ({kind}) inträffade {state.place}{after}."
     if state.open_file is not None:
         file_text = (f"Öppen granskningsfil: {state.open_file}. Alla svar som visats som sparade finns i "
                      "filen; kontrollera det senaste du gjorde innan du fortsätter.")
@@ -125,8 +126,8 @@ class ErrorReporter:
         try:
             state = self._state()
         except Exception:
-            state = WindowState(None, "fönstret")
-        log_path = log_unexpected(error, where=f"fönstret: {state.place}")
+            state = WindowState(None, IN_THE_WINDOW)
+        log_path = log_unexpected(error, where=f"fönstret, {state.place}")
         if self._showing:
             return
         self._showing = True
@@ -153,7 +154,7 @@ def install_error_reporter(window: QWidget) -> ErrorReporter:
         session = getattr(window, "session", None)
         place = place_of(QApplication.activeModalWidget() or QApplication.focusWidget())
         pages = getattr(window, "pages", None)
-        if place == "fönstret" and pages is not None:
+        if place == IN_THE_WINDOW and pages is not None:
             place = place_of(pages.currentWidget())
         return WindowState(session.path if session is not None else None, place, last_choice.label)
 

@@ -73,7 +73,7 @@ def run_gui(argv: Sequence[str]) -> int:
     try:
         window = build_main_window()
     except Exception as error:  # the window could not be built: say so, never a traceback
-        ErrorReporter(lambda: WindowState(None, "starten av programmet"), lambda: None).report(error)
+        ErrorReporter(lambda: WindowState(None, "när programmet startade"), lambda: None).report(error)
         return 1
     reporter = install_error_reporter(window)
     window.show()

@@ -50,7 +50,7 @@ def test_an_error_in_a_slot_shows_the_open_file_and_the_window_goes_on(qtbot, wi
     text = seen[0]
     assert text.startswith("Ett oväntat fel inträffade")
     assert "KeyError" in text and str(review_file) in text and "Programmet fortsätter" in text
-    assert "när du valde ”Resultat”" in text
+    assert "inträffade i ärendelistan, när du valde ”Resultat”" in text
     assert "Traceback" not in text and SECRET not in text
     log = (Path(os.environ["AKTGRANSKNING_DATAMAPP"]) / "logg" / LOG_NAME).read_text(encoding="utf-8")
     assert "broken_report" in log and SECRET not in log
@@ -68,15 +68,15 @@ def test_the_dialog_names_the_step_when_one_was_marked(tmp_path):
         with work_step("skriva rapporten", target):
             raise OSError("x")
     except OSError as error:
-        text = unexpected_error_text(error, WindowState(tmp_path / "Enhet 2026.granskning", "resultatsidan"), None)
-    assert text.startswith(f"Programmet kunde inte skriva rapporten {target} i resultatsidan: oväntat fel (OSError).")
+        text = unexpected_error_text(error, WindowState(tmp_path / "Enhet 2026.granskning", "på resultatsidan"), None)
+    assert text.startswith(f"Programmet kunde inte skriva rapporten {target} på resultatsidan: oväntat fel (OSError).")
     assert f"Öppen granskningsfil: {tmp_path / 'Enhet 2026.granskning'}" in text
     assert "Loggen kunde inte skrivas." in text
 
 
 def test_a_second_error_while_the_dialog_is_shown_is_only_logged(qtbot, monkeypatch):
     shown: list[str] = []
-    reporter = error_report.ErrorReporter(lambda: WindowState(None, "fönstret"), lambda: None)
+    reporter = error_report.ErrorReporter(lambda: WindowState(None, "i fönstret"), lambda: None)
 
     def exec_and_fail_again(box: QMessageBox) -> int:
         shown.append(box.text())
