@@ -57,7 +57,6 @@ _ATTEMPTS = 20
 
 _BUSY = {errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK, getattr(errno, "EDEADLOCK", errno.EDEADLK), errno.EDEADLK}
 _NO_OS_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.ENOSYS}
-_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS, errno.EXDEV}
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _NOT_WRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
 
@@ -178,9 +177,9 @@ class FileLock:
             except FileExistsError:
                 if self._replace_if_stale(temporary, take_over, own_os_lock):
                     return True
-            except OSError as error:
-                if error.errno not in _NO_HARD_LINKS:
-                    raise
+            except OSError:
+                # Our temporary file was just written here, so the folder takes files but not
+                # hard links (FAT, some shares, FUSE filesystems answer EPERM, ENOTSUP, EROFS …).
                 return False
         raise FileInUse(self.path, self.holder() or UNKNOWN_HOLDER)
 
