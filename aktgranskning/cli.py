@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aktgranskning import __version__, cli_text
 from aktgranskning.domain.errors import UserError
-from aktgranskning.domain.steps import Step, step_of, work_step
+from aktgranskning.domain.steps import Step, step_of
 from aktgranskning.logging_setup import log_unexpected
 
 SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 
 
 class SwedishParser(argparse.ArgumentParser):
@@ -148,8 +146,7 @@ def run_cli(argv: Sequence[str]) -> int:
         _say(f"Fel: {error.message}")
         return EXIT_ERROR
     except KeyboardInterrupt as interrupt:
-        step = step_of(interrupt)
-        doing = f" medan {step.interrupted_text()}" if step else ""
+        doing = f" medan {(step_of(interrupt) or command_step(args)).interrupted_text()}"
         _say(f"Avbrutet{doing}. Ingen fil har skrivits till hälften.")
         return EXIT_INTERRUPTED
     except Exception as error:  # last resort: one line naming the step and files, the stack in the log
@@ -157,20 +154,48 @@ def run_cli(argv: Sequence[str]) -> int:
         return EXIT_ERROR
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+
+
 def unexpected_error_line(args: argparse.Namespace, error: BaseException) -> str:
     """'Fel i kommandot rapport: kunde inte skriva rapporten /x/y.xlsx: oväntat fel (KeyError). …'"""
-    step = step_of(error) or Step("slutföra kommandot med", _paths_in(args))
+    step = step_of(error) or command_step(args)
     log_path = log_unexpected(error, where=f"kommandot {args.kommando}: {step.action}")
     where_logged = f"Detaljer finns i loggen: {log_path}" if log_path else "Loggen kunde inte skrivas."
     return (f"Fel i kommandot {args.kommando}: {step.failed_text()}: oväntat fel ({type(error).__name__}). "
             f"Ingen fil har skrivits till hälften. {where_logged}")
 
 
-def _paths_in(args: argparse.Namespace) -> tuple[Path, ...]:
+def command_step(args: argparse.Namespace) -> Step:
+    """What a command does, naming its files, for an error no inner step has named."""
+    describe = _COMMAND_STEPS.get(args.kommando)
+    try:
+        if describe is not None:
+            action, values = describe(args)
+            return Step(action, _paths_in(values))
+    except AttributeError:
+        pass  # the command's arguments have changed: name them all
+    return Step("slutföra kommandot med", _paths_in(list(vars(args).values())))
+
+
+def _paths_in(values: list[object]) -> tuple[Path, ...]:
     paths: list[Path] = []
-    for value in vars(args).values():
+    for value in values:
         paths.extend(item for item in (value if isinstance(value, list) else [value]) if isinstance(item, Path))
     return tuple(paths)
+
+
+_COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]]]] = {
+    "demo": lambda a: ("skriva demofilerna i", [a.mapp]),
+    "ny": lambda a: ("skapa granskningsfilen {} från urvalslistan {}", [a.fil, a.urval]),
+    "status": lambda a: ("läsa granskningsfilen", [a.fil]),
+    "kontrollera": lambda a: ("kontrollera granskningsfilen", [a.fil]),
+    "urval": lambda a: ("dra urvalet ur ärendelistan {} till", [a.arendelista, a.utfil, a.granskningsfiler]),
+    "rapport": lambda a: ("skriva rapporten ur granskningsfilen {} till", [a.fil, a.utfil, a.pdf]),
+    "sammanstall": lambda a: ("sammanställa enheternas filer", [a.filer]),
+    "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
+    "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
+}
 
 
 def _say(line: str) -> None:
@@ -183,6 +208,8 @@ def _say(line: str) -> None:
 def _silence_stdout() -> None:
     """After a closed pipe, point stdout at the null device, so Python's own flush at exit has
     nowhere to fail (the recipe in Python's documentation of SIGPIPE)."""
+    import os
+
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -205,8 +232,7 @@ def _demo(args: argparse.Namespace) -> int:
     folder: Path = args.mapp
     if folder.exists() and any(folder.iterdir()):
         raise UserError(f"{folder}: mappen är inte tom. Välj en ny eller tom mapp för demon.")
-    with work_step("skriva demofilerna i", folder):
-        written = write_demo(folder, installed_checklists(), year=args.ar)
+    written = write_demo(folder, installed_checklists(), year=args.ar)
     print(f"Demon är skriven till {folder}:")
     for path in written:
         print(f"  {path.name}")
@@ -219,8 +245,7 @@ def _new(args: argparse.Namespace) -> int:
     from aktgranskning.services.opening import NewFileInfo
 
     info = NewFileInfo(args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(), args.ar)
-    with work_step("skapa granskningsfilen {} från urvalslistan {}", args.fil, args.urval):
-        report = create_from_sample_list(args.fil, args.urval, info, installed_checklists())
+    report = create_from_sample_list(args.fil, args.urval, info, installed_checklists())
     print(f"Skapade {report.path} med {report.cases} akter och {report.reserves} reserver.")
     if report.unknown_columns:
         print("Kolumner som inte användes: " + ", ".join(report.unknown_columns))
@@ -231,13 +256,14 @@ def _status(args: argparse.Namespace) -> int:
     from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.status import status_data, status_text
 
-    with work_step("läsa granskningsfilen", args.fil):
-        session = open_for_reading(args.fil)
-        try:
-            text = json.dumps(status_data(session), ensure_ascii=False, indent=2) if args.json else status_text(session)
-        finally:
-            session.close()
-    print(text)
+    session = open_for_reading(args.fil)
+    try:
+        if args.json:
+            print(json.dumps(status_data(session), ensure_ascii=False, indent=2))
+        else:
+            print(status_text(session))
+    finally:
+        session.close()
     return EXIT_OK
 
 
@@ -245,16 +271,12 @@ def _report(args: argparse.Namespace) -> int:
     from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.report import export_unit_report, unit_report
 
-    reading = "läsa granskningsfilen {} och jämförelsefilen {}" if args.jamfor else "läsa granskningsfilen"
-    with work_step(reading, args.fil, args.jamfor):
-        session = open_for_reading(args.fil)
-        try:
-            report = unit_report(session, args.jamfor)
-        finally:
-            session.close()
-    with work_step("skriva rapporten", args.utfil, args.pdf):
-        written = export_unit_report(report, args.utfil, args.pdf)
-    for path in written:
+    session = open_for_reading(args.fil)
+    try:
+        report = unit_report(session, args.jamfor)
+    finally:
+        session.close()
+    for path in export_unit_report(report, args.utfil, args.pdf):
         print(f"Skrev {path}")
     data = report.data
     print(f"{data.identity.display_name}: {data.describe_cases()}.")
@@ -268,10 +290,8 @@ def _summary(args: argparse.Namespace) -> int:
 
     if args.utfil is None and args.json is None and args.pdf is None:
         raise UserError("Ange var sammanställningen ska skrivas: -o FIL.xlsx, --pdf FIL.pdf och/eller --json FIL.json.")
-    with work_step("läsa enheternas filer", *args.filer):
-        summary = build_summary(args.filer, args.ersatt)
-    with work_step("läsa det tidigare årets filer", *(args.jamfor or [])):
-        earlier = build_summary(args.jamfor) if args.jamfor else None
+    summary = build_summary(args.filer, args.ersatt)
+    earlier = build_summary(args.jamfor) if args.jamfor else None
     for item in summary.inputs:
         identity = item.data.identity
         print(f"Läste {item.source}: {identity.unit} {identity.year} ({identity.area}), "
@@ -284,9 +304,7 @@ def _summary(args: argparse.Namespace) -> int:
     for question_id, used, other in summary.renamed:
         print(f"Obs: frågan {question_id} har olika formulering: ”{used}” / ”{other}” (matchad på id).",
               file=sys.stderr)
-    with work_step("skriva sammanställningen", args.utfil, args.json, args.pdf):
-        written = export_summary(summary, args.utfil, args.json, earlier, args.pdf)
-    for path in written:
+    for path in export_summary(summary, args.utfil, args.json, earlier, args.pdf):
         print(f"Skrev {path}")
     return EXIT_OK
 
@@ -294,8 +312,7 @@ def _summary(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from aktgranskning.services.copy_merge import merge_copies
 
-    with work_step("föra in svaren i enhetsfilen {} från kopiorna", args.enhetsfil, *args.kopior):
-        result = merge_copies(args.enhetsfil, args.kopior, _reviewer(), keep_target=args.enhetsfilen_galler)
+    result = merge_copies(args.enhetsfil, args.kopior, _reviewer(), keep_target=args.enhetsfilen_galler)
     print(f"Förde in {result.applied} svar i {args.enhetsfil.name}.")
     for conflict in result.plan.conflicts:
         sides = " ≠ ".join(
@@ -317,17 +334,15 @@ def _import_matrix(args: argparse.Namespace) -> int:
     from aktgranskning.domain.matrix_import import MarkerMeaning
     from aktgranskning.services.matrix_import import read_matrix, write_imported
 
-    with work_step("läsa matrisen", args.matris):
-        result = read_matrix(args.matris, args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(),
-                             args.ar, MarkerMeaning(args.markering), args.blad)
+    result = read_matrix(args.matris, args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(), args.ar,
+                         MarkerMeaning(args.markering), args.blad)
     for checklist_id, count in result.blocks:
         print(f"Block: {result.data.checklist_title(checklist_id)}, {count} akter")
     if result.notes:
         print(f"{len(result.notes)} celler eller rader lästes inte som ett rent Ja/Nej/X:")
         for note in result.notes:
             print(f"  {args.matris.name}, {note.place}: {note.message}")
-    with work_step("skriva enhetsfilen", args.utfil):
-        path = write_imported(result, args.utfil)
+    path = write_imported(result, args.utfil)
     print(f"Skrev {path} ({result.data.counted} akter). Ärendenumren sparades inte.")
     return EXIT_OK
 
@@ -335,8 +350,7 @@ def _import_matrix(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from aktgranskning.services.check import check_review_file
 
-    with work_step("kontrollera granskningsfilen", args.fil):
-        report = check_review_file(args.fil)
+    report = check_review_file(args.fil)
     print(report.text())
     return EXIT_OK if report.ok else EXIT_ERROR
 
@@ -367,10 +381,8 @@ def _sample(args: argparse.Namespace) -> int:
                         f"Datumet kunde inte tolkas ({error}); skriv ÅÅÅÅ-MM-DD.") from error
     options = SamplingOptions(args.per_enhet, args.reserver, args.seed, args.aldersgrupper or DEFAULT_AGE_BANDS,
                               args.arendetyp, date_from, date_to)
-    with work_step("dra urvalet ur ärendelistan", args.arendelista):
-        sampling = draw_round(args.arendelista, options, mapping)
-    with work_step("skriva urvalsboken", args.utfil):
-        write_sample_workbook(sampling, args.utfil)
+    sampling = draw_round(args.arendelista, options, mapping)
+    write_sample_workbook(sampling, args.utfil)
     source = sampling.source
     print(f"Läste {len(source.cases)} ärenden ur {source.path.name}; {sampling.filtered_out} föll bort i filtren.")
     print("Kolumner: " + ", ".join(f"{header}" for header in source.used_columns.values()))
@@ -389,9 +401,7 @@ def _sample(args: argparse.Namespace) -> int:
         print(f"Obs: {warning}")
     print(f"Urvalet är sparat i {args.utfil}")
     if args.granskningsfiler:
-        with work_step("skapa granskningsfilerna i", args.granskningsfiler):
-            written = review_files_for_round(sampling, args.granskningsfiler, args.forvaltning, args.ar,
-                                             installed_checklists())
+        written = review_files_for_round(sampling, args.granskningsfiler, args.forvaltning, args.ar, installed_checklists())
         print(f"Skapade {len(written)} granskningsfiler i {args.granskningsfiler}")
     return EXIT_OK
 

@@ -56,18 +56,32 @@ def test_an_unexpected_error_in_a_command_is_one_line_naming_the_step_and_file(r
     err = capsys.readouterr().err
     assert code == cli.EXIT_ERROR
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith(f"Fel i kommandot rapport: kunde inte skriva rapporten {target}: oväntat fel (KeyError).")
+    assert err.startswith(f"Fel i kommandot rapport: kunde inte skriva rapporten ur granskningsfilen {review_file} "
+                          f"till {target}: oväntat fel (KeyError).")
     assert "Detaljer finns i loggen" in err and SECRET not in err
     log = log_text()
-    assert "KeyError (kommandot rapport: skriva rapporten)" in log and "broken_export" in log
+    assert "KeyError (kommandot rapport: skriva rapporten ur granskningsfilen {} till)" in log
+    assert "broken_export" in log
     assert SECRET not in log and str(target) not in log
 
 
-def test_an_error_outside_every_step_still_names_the_command_and_its_files(tmp_path):
-    args = argparse.Namespace(kommando="status", fil=tmp_path / "a.granskning", json=False)
-    line = cli.unexpected_error_line(args, ValueError("något"))
-    assert line.startswith(f"Fel i kommandot status: kunde inte slutföra kommandot med {tmp_path / 'a.granskning'}: "
+def test_an_inner_step_is_named_before_the_commands_own(tmp_path):
+    args = argparse.Namespace(kommando="sammanstall", filer=[tmp_path], utfil=tmp_path / "s.xlsx")
+    try:
+        with work_step("läsa enhetsfilen", tmp_path / "b.xlsx"):
+            raise ValueError("något")
+    except ValueError as error:
+        line = cli.unexpected_error_line(args, error)
+    assert line.startswith(f"Fel i kommandot sammanstall: kunde inte läsa enhetsfilen {tmp_path / 'b.xlsx'}: "
                            "oväntat fel (ValueError).")
+    assert cli.command_step(args).failed_text() == f"kunde inte sammanställa enheternas filer {tmp_path}"
+
+
+def test_a_command_without_a_description_still_names_its_files(tmp_path):
+    args = argparse.Namespace(kommando="nytt-kommando", fil=tmp_path / "a.granskning", json=False)
+    line = cli.unexpected_error_line(args, ValueError("något"))
+    assert line.startswith(f"Fel i kommandot nytt-kommando: kunde inte slutföra kommandot med "
+                           f"{tmp_path / 'a.granskning'}: oväntat fel (ValueError).")
 
 
 def test_a_real_failure_writing_the_report_names_the_file_without_a_traceback(review_file, tmp_path):
@@ -113,3 +127,27 @@ def test_a_pipe_closed_before_the_output_is_written_gives_no_noise(review_file):
     errors = process.stderr.read().decode("utf-8")
     assert process.wait(timeout=120) == 1
     assert errors == ""
+
+
+SAMPLE_COMMANDS = {
+    "demo": ["demo", "/d"],
+    "ny": ["ny", "/a.granskning", "--forvaltning", "F", "--omrade", "O", "--enhet", "E", "--ar", "2026",
+           "--urval", "/u.xlsx"],
+    "status": ["status", "/a.granskning"],
+    "kontrollera": ["kontrollera", "/a.granskning"],
+    "urval": ["urval", "/lista.xlsx", "-o", "/urval.xlsx"],
+    "rapport": ["rapport", "/a.granskning", "-o", "/r.xlsx", "--pdf", "/r.pdf"],
+    "sammanstall": ["sammanstall", "/mapp", "-o", "/s.xlsx"],
+    "sammanfoga": ["sammanfoga", "/a.granskning", "/k1.granskning", "/k2.granskning"],
+    "importera-resultat": ["importera-resultat", "/m.xlsx", "-o", "/e.xlsx", "--forvaltning", "F", "--omrade", "O",
+                           "--enhet", "E", "--ar", "2025"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(SAMPLE_COMMANDS))
+def test_every_command_describes_its_step_with_its_input_files(command):
+    args = cli.build_parser().parse_args(SAMPLE_COMMANDS[command])
+    text = cli.command_step(args).failed_text()
+    assert "slutföra kommandot" not in text
+    inputs = [word for word in SAMPLE_COMMANDS[command][1:2] if word.startswith("/")]
+    assert all(str(Path(word)) in text for word in inputs), text
