@@ -22,9 +22,10 @@ How the lock holds:
   take its OS lock, check that the name still points to that file, then rename our temporary
   file over it; of two processes racing, only the first gets the OS lock, the second then finds
   a live lock. Releasing: only if the name still points to our file and carries our token.
-  Where hard links do not exist, and always on Windows (an open file cannot be renamed or removed
-  there, which guards the name just as well), the lock is created exclusively and written in place
-  under its OS lock.
+  Where hard links fail (FAT, a FUSE filesystem without a link operation, some shares), and
+  always on Windows (an open file cannot be renamed or removed there, which guards the name just
+  as well), the lock is created exclusively and written in place under its OS lock; a crash in
+  the instant between creating and writing leaves an empty lock, which counts as stale.
 - **A lock from another computer** whose OS lock is free is reported, not taken over, unless the
   caller asks to (`take_over_from_other_computer`): in a folder kept in sync by OneDrive or
   similar, or on an NFS mount without lock support, OS locks do not reach the other computer, so
