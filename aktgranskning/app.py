@@ -25,11 +25,29 @@ def _looks_like_a_path(text: str) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _start(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:  # Ctrl+C while starting; commands handle their own
+        try:
+            print("Avbrutet.", file=sys.stderr)
+        except OSError:
+            pass
+        return 130
+
+
+def _start(arguments: list[str]) -> int:
     if wants_cli(arguments):
         return run_cli(arguments)
-    from aktgranskning.gui.launch import run_gui
+    try:
+        from aktgranskning.gui.launch import run_gui
+    except ImportError as error:  # Qt missing or broken: the commands still work
+        from aktgranskning.logging_setup import log_unexpected
 
+        log_path = log_unexpected(error, where="starta fönstret")
+        logged = f" Detaljer finns i loggen: {log_path}" if log_path else ""
+        print(f"Fel: fönstret kunde inte startas (Qt saknas eller är skadat: {type(error).__name__}). "
+              f"Kommandona fungerar ändå, se aktgranskning --help.{logged}", file=sys.stderr)
+        return 1
     return run_gui(arguments)
 
 

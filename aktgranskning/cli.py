@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aktgranskning import __version__, cli_text
 from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.steps import Step, step_of
 from aktgranskning.logging_setup import log_unexpected
 
 SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval", "rapport", "sammanstall", "sammanfoga",
@@ -133,20 +134,21 @@ def run_cli(argv: Sequence[str]) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not as noise when Python exits
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_ERROR
     except UserError as error:
-        print(f"Fel: {error.message}", file=sys.stderr)
+        _say(f"Fel: {error.message}")
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("Avbrutet.", file=sys.stderr)
-        return EXIT_ERROR
-    except Exception as error:  # last resort: a message, the details in the log, never a traceback
-        log_path = log_unexpected(error)
-        print(
-            f"Fel: ett oväntat fel inträffade ({type(error).__name__}). Inget har skrivits till "
-            f"halva. Detaljer finns i loggen: {log_path}",
-            file=sys.stderr,
-        )
+    except KeyboardInterrupt as interrupt:
+        doing = f" medan {(step_of(interrupt) or command_step(args)).interrupted_text()}"
+        _say(f"Avbrutet{doing}. Ingen fil har skrivits till hälften.")
+        return EXIT_INTERRUPTED
+    except Exception as error:  # last resort: one line naming the step and files, the stack in the log
+        _say(unexpected_error_line(args, error))
         return EXIT_ERROR
 
 
@@ -376,3 +378,67 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "sammanfoga": _merge,
     "importera-resultat": _import_matrix,
 }
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+
+
+def unexpected_error_line(args: argparse.Namespace, error: BaseException) -> str:
+    """'Fel i kommandot rapport: kunde inte skriva rapporten /x/y.xlsx: oväntat fel (KeyError). …'"""
+    step = step_of(error) or command_step(args)
+    log_path = log_unexpected(error, where=f"kommandot {args.kommando}: {step.action}")
+    where_logged = f"Detaljer finns i loggen: {log_path}" if log_path else "Loggen kunde inte skrivas."
+    return (f"Fel i kommandot {args.kommando}: {step.failed_text()}: oväntat fel ({type(error).__name__}). "
+            f"Ingen fil har skrivits till hälften. {where_logged}")
+
+
+def command_step(args: argparse.Namespace) -> Step:
+    """What a command does, naming its files, for an error no inner step has named."""
+    describe = _COMMAND_STEPS.get(args.kommando)
+    try:
+        if describe is not None:
+            action, values = describe(args)
+            return Step(action, _paths_in(values))
+    except AttributeError:
+        pass  # the command's arguments have changed: name them all
+    return Step("slutföra kommandot med", _paths_in(list(vars(args).values())))
+
+
+def _paths_in(values: list[object]) -> tuple[Path, ...]:
+    paths: list[Path] = []
+    for value in values:
+        paths.extend(item for item in (value if isinstance(value, list) else [value]) if isinstance(item, Path))
+    return tuple(paths)
+
+
+_COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]]]] = {
+    "demo": lambda a: ("skriva demofilerna i", [a.mapp]),
+    "ny": lambda a: ("skapa granskningsfilen {} från urvalslistan {}", [a.fil, a.urval]),
+    "status": lambda a: ("läsa granskningsfilen", [a.fil]),
+    "kontrollera": lambda a: ("kontrollera granskningsfilen", [a.fil]),
+    "urval": lambda a: ("dra urvalet ur ärendelistan {} till", [a.arendelista, a.utfil, a.granskningsfiler]),
+    "rapport": lambda a: ("skriva rapporten ur granskningsfilen {} till", [a.fil, a.utfil, a.pdf]),
+    "sammanstall": lambda a: ("sammanställa enheternas filer", [a.filer]),
+    "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
+    "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
+}
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except OSError:
+        pass  # stderr is gone too: the exit code still says it failed
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at the null device, so Python's own flush at exit has
+    nowhere to fail (the recipe in Python's documentation of SIGPIPE)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

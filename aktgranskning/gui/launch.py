@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,7 +10,8 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from aktgranskning import __version__, cli_text
-from aktgranskning.logging_setup import configure_logging, log_unexpected
+from aktgranskning.gui.error_report import ErrorReporter, WindowState, install_error_reporter
+from aktgranskning.logging_setup import configure_logging
 from aktgranskning.paths import resources_dir, user_config_dir, user_data_dir
 from aktgranskning.services.settings import Settings
 from aktgranskning.services.workspace import Workspace
@@ -65,26 +65,23 @@ def build_main_window():  # type: ignore[no-untyped-def]
 
 def run_gui(argv: Sequence[str]) -> int:
     args = parse_gui_arguments(argv)
-    configure_logging()
+    try:
+        configure_logging()
+    except OSError:
+        pass  # no log folder: errors are still shown; log_unexpected says the log is missing
     app = create_application()
-    sys.excepthook = _show_unexpected_error
-    window = build_main_window()
+    try:
+        window = build_main_window()
+    except Exception as error:  # the window could not be built: say so, never a traceback
+        ErrorReporter(lambda: WindowState(None, "när programmet startade"), lambda: None).report(error)
+        return 1
+    reporter = install_error_reporter(window)
     window.show()
-    if args.demo:
-        window.open_demo()
-    elif args.fil is not None:
-        window.open_file(args.fil, read_only=args.skrivskyddad)
+    try:
+        if args.demo:
+            window.open_demo()
+        elif args.fil is not None:
+            window.open_file(args.fil, read_only=args.skrivskyddad)
+    except Exception as error:  # not inside a slot, so sys.excepthook would not see it
+        reporter.report(error)
     return app.exec()
-
-
-def _show_unexpected_error(kind, error, trace) -> None:  # type: ignore[no-untyped-def]
-    """A bug must not close the window silently or show a traceback: say it in Swedish, log it."""
-    from PySide6.QtWidgets import QMessageBox
-
-    log_path = log_unexpected(error.with_traceback(trace))
-    QMessageBox.critical(
-        None,
-        "Ett oväntat fel inträffade",
-        f"Ett oväntat fel inträffade ({kind.__name__}). Alla svar som visats som sparade finns i filen.\n"
-        f"Detaljer finns i loggen: {log_path}",
-    )
