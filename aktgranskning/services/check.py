@@ -137,9 +137,11 @@ def _check_reserves(cases, report: CheckReport) -> None:  # type: ignore[no-unty
     by_id = {case.id: case for case in cases}
     replaced: dict[int, list[int]] = {}
     for case in cases:
+        label = f"akt {case.sequence}"
+        if not case.in_sample and case.status is CaseStatus.DROPOUT:
+            report.problems.append(f"{label} är en oanvänd reserv men markerad som bortfall.")
         if case.replaces_case_id is None:
             continue
-        label = f"akt {case.sequence}"
         if not case.is_reserve:
             report.problems.append(f"{label} är ingen reserv men står som ersättare för en annan akt.")
         original = by_id.get(case.replaces_case_id)
