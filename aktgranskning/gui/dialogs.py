@@ -69,7 +69,9 @@ class DropoutDialog(QDialog):
         explanation.addWidget(self.problem)
         form = QFormLayout()
         form.addRow("&Orsak:", self.reason)
-        form.addRow("&Förklaring:", explanation)
+        explanation_label = QLabel("&Förklaring:")
+        explanation_label.setBuddy(self.text)
+        form.addRow(explanation_label, explanation)
         form.addRow("", self.use_reserve)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Markera som bortfall")
@@ -88,6 +90,7 @@ class DropoutDialog(QDialog):
             self.text.setStyleSheet("border: 2px solid #9b1c1c;")
             self.text.setAccessibleDescription(self.problem.text())
             self.text.setFocus()
+            self.adjustSize()
             return
         super().accept()
 

@@ -147,8 +147,8 @@ class ReviewPage(QWidget):
         else:
             for row in self.rows:
                 row.clear_for_next_case()
-        self.scroll.verticalScrollBar().setValue(0)
         self.refresh()
+        self.scroll.verticalScrollBar().setValue(0)
         self.focus_first_gap()
 
     def _build_rows(self, checklist) -> None:  # type: ignore[no-untyped-def]
@@ -258,11 +258,10 @@ class ReviewPage(QWidget):
     def focus_first_gap(self) -> None:
         """Focus where the next key press is expected: the first unanswered question, or the
         button that comes next when there is none to answer."""
-        if self.case is not None and self.case.status is CaseStatus.DROPOUT:
-            self.reopen_button.setFocus()
-            return
-        if self.case is not None and not self.case.in_sample:
-            self.next_button.setFocus()
+        if self.case is not None and (self.case.status is CaseStatus.DROPOUT or not self.case.in_sample):
+            # nothing to answer: the button that comes next, and the akt shown from its start
+            (self.reopen_button if self.case.in_sample else self.next_button).setFocus()
+            self.scroll.verticalScrollBar().setValue(0)
             return
         for row in self.rows:
             if row.is_applicable and row.state is not None and row.state.stored is None:
