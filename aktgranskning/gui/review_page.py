@@ -80,7 +80,7 @@ class ReviewPage(QWidget):
         self.previous_button = self._button("← Föregående akt", "Föregående akt (Ctrl+←)", lambda: self.navigate_requested.emit(-1))
         self.back_button = self._button("Ärendelistan", "Tillbaka till ärendelistan (Esc)", self.back_requested.emit)
         self.history_button = self._button("Historik", "Visa alla ändringar i akten", self._history)
-        self.dropout_button = self._button("Bortfall…", "Markera akten som bortfall med orsak", self._dropout)
+        self.dropout_button = self._button("&Bortfall…", "Markera akten som bortfall med orsak (Alt+B)", self._dropout)
         self.done_button = self._button("Markera som klar", "Markera akten som klar (Ctrl+Enter)", self.mark_done)
         self.done_button.setObjectName("doneButton")
         self.done_button.setDefault(True)
