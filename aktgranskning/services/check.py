@@ -129,7 +129,8 @@ def _check_cases(checklists, cases, all_answers, report: CheckReport) -> None:  
         if case.status is CaseStatus.DROPOUT and case.dropout_reason is None:
             report.problems.append(f"{label} är bortfall utan angiven orsak.")
         if case.is_reserve and case.replaces_case_id is None and stored:
-            report.notes.append(f"{label} är en oanvänd reserv men har svar.")
+            report.notes.append(f"{label} är en oanvänd reserv men har svar (från när den ersatte ett bortfall "
+                                "som sedan togs tillbaka); svaren räknas inte i resultatet.")
     _check_reserves(cases, report)
 
 

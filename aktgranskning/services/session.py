@@ -312,10 +312,10 @@ class ReviewSession:
                                     f"ersätter akt {case.sequence}"))
             after = self._snapshot(tx, touched)
         if case.status is CaseStatus.DROPOUT:
-            undone = f"Ångrat i akt {case.sequence}: bortfallets orsak är åter {_reason_word(case.dropout_reason)}."
+            undone = f"Ångrat i akt {case.sequence}: bortfallets orsak är åter {_reason_word(case.dropout_reason)}"
         else:
             undone = f"Ångrat bortfallet i akt {case.sequence}: akten är åter {case.status.label.lower()}"
-            undone += f" och reserv nr {reserve.sequence} är åter oanvänd." if reserve else "."
+        undone += f" och reserv nr {reserve.sequence} är åter oanvänd." if reserve else "."
         self._remember(case, None, before, after, undone)
         return replace(reserve, replaces_case_id=case_id) if reserve else None
 

@@ -5,6 +5,7 @@ import pytest
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason
 from aktgranskning.domain.errors import UserError
+from aktgranskning.services.check import check_review_file
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.session import ReserveHasAnswers
 
@@ -150,10 +151,13 @@ def test_reserves_of_the_same_case_type_come_first(session):
 
 
 def test_taking_a_dropout_back_returns_its_reserve_to_the_unused(session):
+    """The issue's case: after taking the bortfall back the header said "9 av 21 akter", the reserve
+    still "ersätter nr 15", and kontrollera called the file wrong."""
     case = _first(session, "forhandsbedomning")
     reserve = session.mark_dropout(case.id, DropoutReason.WRONG_SAMPLE)
     assert session.progress().total == 7
     released = session.reopen(case.id)
+    assert check_review_file(session.path).ok
     assert released.id == reserve.id
     assert session.case(reserve.id).replaces_case_id is None
     assert reserve.id in {r.id for r in session.unused_reserves()}
@@ -173,6 +177,9 @@ def test_taking_a_dropout_back_when_its_reserve_has_answers_asks_first(session):
     # the reserve's answer is kept with it, and does not count while it is unused
     assert {s.question_id: s.stored for s in session.question_states(reserve.id)}["fb.anmalare"] is Y
     assert session.progress().total == 6
+    report = check_review_file(session.path)
+    assert report.ok, report.problems
+    assert any(f"akt {reserve.sequence} är en oanvänd reserv men har svar" in note for note in report.notes)
     undone = session.undo(case.id)
     assert f"reserv nr {reserve.sequence} ersätter den igen" in undone.message
     assert session.case(reserve.id).replaces_case_id == case.id
