@@ -447,7 +447,8 @@ class ReviewPage(QWidget):
         window.activateWindow()
 
     def _dropout(self) -> None:
-        self.record_dropout()
+        if self.case is not None:
+            self.dropout_requested.emit(self.case.id)  # MainWindow.record_dropout calls record_dropout
 
     def record_dropout(self) -> None:
         """Ask for the reason, record the bortfall and show the reserve that replaces it."""
