@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import TypeVar
 
 from aktgranskning.domain.answers import Answer
-from aktgranskning.domain.case import CaseStatus
+from aktgranskning.domain.case import CaseStatus, DropoutReason
 from aktgranskning.domain.checklist import (
     Checklist,
     applicable_question_ids,
     unanswered_question_ids,
 )
+
+_E = TypeVar("_E", bound=Enum)
 
 
 def is_complete(checklist: Checklist, stored: Mapping[str, Answer | None]) -> bool:
@@ -34,3 +38,27 @@ def status_after_answer_change(
     if any(answer is not None for answer in stored.values()):
         return CaseStatus.IN_PROGRESS
     return CaseStatus.NOT_STARTED
+
+
+def audit_value_text(field: str, value: str | None) -> str:
+    """A value from the change log as a person reads it: "pågående", "Ja", "inget svar"."""
+    if field == "status":
+        return _label_of(CaseStatus, value, "–", lambda status: status.label.lower())
+    if field == "svar":
+        return value or "inget svar"
+    if field == "bortfall":
+        return _label_of(DropoutReason, value, "inget bortfall", lambda reason: reason.label)
+    if field == "kommentar":
+        return f"”{value}”" if value else "ingen kommentar"
+    if field == "reserv":
+        return value or "oanvänd reserv"
+    return value or "–"
+
+
+def _label_of(kind: type[_E], value: str | None, empty: str, label: Callable[[_E], str]) -> str:
+    if not value:
+        return empty
+    try:
+        return label(kind(value))
+    except ValueError:  # a value written by a later version: show it as it is
+        return value

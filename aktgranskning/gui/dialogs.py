@@ -24,13 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.case import Case, DropoutReason
+from aktgranskning.domain.review import audit_value_text
 from aktgranskning.domain.review_file import AuditEntry
 
 
 class DropoutDialog(QDialog):
-    def __init__(self, case: Case, next_reserve: Case | None, parent: QWidget | None = None) -> None:
+    """Reason, explanation and whether the next reserve replaces the case. It does not close while
+    the explanation that "Annat" needs is missing: the field is marked and the reason shown beside it."""
+
+    def __init__(self, case: Case, next_reserve: Case | None, parent: QWidget | None = None,
+                 type_titles: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Bortfall – akt {case.sequence}")
+        titles = type_titles or {}
         self.reason = QComboBox()
         for reason in DropoutReason:
             self.reason.addItem(reason.label, reason)
@@ -38,16 +44,34 @@ class DropoutDialog(QDialog):
         self.text = QLineEdit()
         self.text.setPlaceholderText("Förklaring (krävs vid ”Annat”; skriv inga namn)")
         self.text.setAccessibleName("Förklaring till bortfallet")
+        self.text.textChanged.connect(self._clear_problem)
+        self.reason.currentIndexChanged.connect(self._clear_problem)
+        self.problem = QLabel()
+        self.problem.setObjectName("questionNote")
+        self.problem.setProperty("error", True)
+        self.problem.setStyleSheet("color: #9b1c1c; font-weight: 600;")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         self.use_reserve = QCheckBox()
         if next_reserve is not None:
-            self.use_reserve.setText(f"Ersätt med nästa reserv (nr {next_reserve.sequence}, {next_reserve.case_number})")
+            text = f"Ersätt med nästa reserv (nr {next_reserve.sequence}, {next_reserve.case_number})"
+            if next_reserve.case_type != case.case_type:
+                text += (f" – den är {titles.get(next_reserve.case_type, next_reserve.case_type).lower()}; "
+                         f"det finns ingen oanvänd reserv av typen {titles.get(case.case_type, case.case_type).lower()}")
+            self.use_reserve.setText(text)
             self.use_reserve.setChecked(True)
         else:
             self.use_reserve.setText("Det finns ingen oanvänd reserv")
             self.use_reserve.setEnabled(False)
+        explanation = QVBoxLayout()
+        explanation.setSpacing(2)
+        explanation.addWidget(self.text)
+        explanation.addWidget(self.problem)
         form = QFormLayout()
         form.addRow("&Orsak:", self.reason)
-        form.addRow("&Förklaring:", self.text)
+        explanation_label = QLabel("&Förklaring:")
+        explanation_label.setBuddy(self.text)
+        form.addRow(explanation_label, explanation)
         form.addRow("", self.use_reserve)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Markera som bortfall")
@@ -58,12 +82,30 @@ class DropoutDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
 
+    def accept(self) -> None:
+        reason, text, _ = self.chosen()
+        if reason is DropoutReason.OTHER and not text:
+            self.problem.setText("Skriv en förklaring – den krävs när orsaken är ”Annat”.")
+            self.problem.show()
+            self.text.setStyleSheet("border: 2px solid #9b1c1c;")
+            self.text.setAccessibleDescription(self.problem.text())
+            self.text.setFocus()
+            self.adjustSize()
+            return
+        super().accept()
+
+    def _clear_problem(self) -> None:
+        if self.problem.isVisible():
+            self.problem.hide()
+            self.text.setStyleSheet("")
+            self.text.setAccessibleDescription("")
+
     def chosen(self) -> tuple[DropoutReason, str, bool]:
         return DropoutReason(self.reason.currentData()), self.text.text().strip(), self.use_reserve.isChecked()
 
 
 _FIELD_LABELS = {"svar": "Svar", "kommentar": "Kommentar", "status": "Status", "reserv": "Reserv",
-                 "konflikt": "Konflikt avgjord"}
+                 "bortfall": "Bortfall", "konflikt": "Konflikt avgjord"}
 
 
 class HistoryDialog(QDialog):
@@ -72,7 +114,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Historik – {title}")
         self.resize(820, 420)
-        table = QTableWidget(len(entries), 5)
+        self.table = table = QTableWidget(len(entries), 5)
         table.setHorizontalHeaderLabels(["När", "Vem", "Vad", "Fråga", "Från → till"])
         for row, entry in enumerate(reversed(entries)):
             values = (
@@ -80,7 +122,7 @@ class HistoryDialog(QDialog):
                 entry.who,
                 _FIELD_LABELS.get(entry.field, entry.field),
                 question_texts.get(entry.question_id or "", ""),
-                f"{entry.old_value or '–'} → {entry.new_value or '–'}",
+                f"{audit_value_text(entry.field, entry.old_value)} → {audit_value_text(entry.field, entry.new_value)}",
             )
             for column, value in enumerate(values):
                 table.setItem(row, column, QTableWidgetItem(value))

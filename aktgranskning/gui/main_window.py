@@ -24,7 +24,6 @@ from aktgranskning.domain.errors import UserError
 from aktgranskning.gui.analysis_page import AnalysisPage
 from aktgranskning.gui.case_list_page import CaseListPage
 from aktgranskning.gui.dialogs import (
-    DropoutDialog,
     HistoryDialog,
     NewFileDialog,
     ReviewerDialog,
@@ -300,28 +299,12 @@ class MainWindow(QMainWindow):
         self.open_case(following.id)
 
     def record_dropout(self, case_id: int) -> None:
+        """The review page asks for the reason and shows the reserve (see ReviewPage.record_dropout)."""
         if self.session is None:
             return
-        case = self.session.case(case_id)
-        reserves = self.session.unused_reserves()
-        dialog = DropoutDialog(case, reserves[0] if reserves else None, self)
-        if not dialog.exec():
-            return
-        reason, text, use_reserve = dialog.chosen()
-        try:
-            replacement = self.session.mark_dropout(case_id, reason, text, use_reserve)
-        except UserError as error:
-            QMessageBox.warning(self, "Bortfallet kunde inte sparas", error.message)
-            return
-        self._show_saved(self.session.last_saved_at or "")
-        if replacement is not None:
-            self.statusBar().showMessage(
-                f"Akt {case.sequence} är bortfall. Reserv nr {replacement.sequence} ersätter den.", 10000
-            )
-            self.open_case(replacement.id)
-        else:
-            self.statusBar().showMessage(f"Akt {case.sequence} är bortfall.", 10000)
-            self.review.refresh()
+        if self.pages.currentWidget() is not self.review or self.review.case is None or self.review.case.id != case_id:
+            self.open_case(case_id)
+        self.review.record_dropout()
 
     def show_history(self, case_id: int) -> None:
         if self.session is None:
@@ -396,8 +379,8 @@ När du granskar en akt
   Delete – ta bort svaret
   ↑ / ↓ – föregående / nästa fråga
   F1 eller H – hjälptext och lagrum
-  K – kommentar
-  Ctrl+Z – ångra senaste svaret
+  K – kommentar (Enter sparar, Esc tillbaka till frågan)
+  Ctrl+Z – ångra den senaste ändringen i akten som visas
   Ctrl+Enter – markera akten som klar
   Ctrl+→ / Ctrl+← – nästa / föregående akt
   Esc – tillbaka till ärendelistan

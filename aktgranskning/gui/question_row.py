@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,6 +28,27 @@ ANSWER_KEYS: dict[int, Answer] = {
     Qt.Key.Key_3: Answer.NOT_APPLICABLE,
 }
 _BUTTON_KEYS = {Answer.YES: "J", Answer.NO: "N", Answer.NOT_APPLICABLE: "X"}
+
+
+class CommentEdit(QLineEdit):
+    """The comment field: Enter and Esc both leave it for its question (it is saved on leaving),
+    so Esc never reaches the review page's "back to the case list"."""
+
+    leave_requested = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Escape:
+            event.accept()  # Esc is ours while typing a comment
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            self.leave_requested.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class QuestionRow(QFrame):
@@ -91,11 +112,21 @@ class QuestionRow(QFrame):
         self.help_label.setWordWrap(True)
         self.help_label.setTextFormat(Qt.TextFormat.RichText)
         self.help_label.hide()
-        self.comment_edit = QLineEdit()
-        self.comment_edit.setPlaceholderText("Kommentar (skriv inga namn eller personnummer)")
+        self.feedback_label = QLabel()
+        self.feedback_label.setObjectName("questionFeedback")
+        self.feedback_label.setWordWrap(True)
+        self.feedback_label.setStyleSheet("color: #1d3b5a; font-weight: 600;")
+        self.feedback_label.hide()
+        self._feedback_timer = QTimer(self)
+        self._feedback_timer.setSingleShot(True)
+        self._feedback_timer.timeout.connect(self.feedback_label.hide)
+        self.comment_edit = CommentEdit()
+        self.comment_edit.setPlaceholderText("Kommentar – Enter sparar, Esc går tillbaka till frågan "
+                                             "(skriv inga namn eller personnummer)")
         self.comment_edit.setAccessibleName(f"Kommentar till fråga {number}")
         self.comment_edit.setMaxLength(2000)
         self.comment_edit.editingFinished.connect(self._comment_finished)
+        self.comment_edit.leave_requested.connect(self.leave_comment)
         self.comment_edit.hide()
 
         layout = QGridLayout(self)
@@ -108,6 +139,7 @@ class QuestionRow(QFrame):
         layout.addWidget(self.note_label, 1, 1, 1, 2)
         layout.addWidget(self.help_label, 2, 1, 1, 2)
         layout.addWidget(self.comment_edit, 3, 1, 1, 2)
+        layout.addWidget(self.feedback_label, 4, 1, 1, 2)
         layout.setColumnStretch(1, 1)
         self.setAccessibleName(f"Fråga {number}: {question.text}")
 
@@ -152,6 +184,7 @@ class QuestionRow(QFrame):
         self.comment_edit.blockSignals(False)
         self.comment_edit.hide()
         self.help_label.hide()
+        self.feedback_label.hide()
 
     def _set_property(self, name: str, value: bool) -> None:
         if self.property(name) != value:
@@ -181,6 +214,19 @@ class QuestionRow(QFrame):
     def edit_comment(self) -> None:
         self.comment_edit.show()
         self.comment_edit.setFocus()
+
+    def leave_comment(self) -> None:
+        """Back to the question, so the next J/N/X answers it; the comment is saved on the way out."""
+        self._comment_finished()
+        if not self.comment_edit.text().strip():
+            self.comment_edit.hide()
+        self.setFocus()
+
+    def show_feedback(self, text: str) -> None:
+        """A short note under the question, where the eye is (what an undo did, for instance)."""
+        self.feedback_label.setText(text)
+        self.feedback_label.show()
+        self._feedback_timer.start(10000)
 
     def _comment_finished(self) -> None:
         text = self.comment_edit.text().strip()

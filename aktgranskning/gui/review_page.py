@@ -6,12 +6,13 @@ the answer stays on screen, marked unsaved, and the reviewer can try again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -24,7 +25,8 @@ from aktgranskning.domain.case import Case, CaseStatus
 from aktgranskning.domain.errors import UserError
 from aktgranskning.gui.case_model import status_label
 from aktgranskning.gui.question_row import QuestionRow
-from aktgranskning.services.session import Change, ReviewSession, SaveFailed
+from aktgranskning.gui.dialogs import DropoutDialog
+from aktgranskning.services.session import ReserveHasAnswers, ReviewSession, SaveFailed
 
 _GENDER_TEXT = {"kvinna": "flicka/kvinna", "man": "pojke/man", "annat": "annat kön", "okänt": "kön okänt"}
 
@@ -44,7 +46,6 @@ class ReviewPage(QWidget):
         self.case: Case | None = None
         self.rows: list[QuestionRow] = []
         self._unsaved: dict[str, Answer | None] = {}
-        self._undo: list[Change] = []
         self._built_for: object = None
 
         self.title = QLabel()
@@ -79,7 +80,7 @@ class ReviewPage(QWidget):
         self.previous_button = self._button("← Föregående akt", "Föregående akt (Ctrl+←)", lambda: self.navigate_requested.emit(-1))
         self.back_button = self._button("Ärendelistan", "Tillbaka till ärendelistan (Esc)", self.back_requested.emit)
         self.history_button = self._button("Historik", "Visa alla ändringar i akten", self._history)
-        self.dropout_button = self._button("Bortfall…", "Markera akten som bortfall med orsak", self._dropout)
+        self.dropout_button = self._button("&Bortfall…", "Markera akten som bortfall med orsak (Alt+B)", self._dropout)
         self.done_button = self._button("Markera som klar", "Markera akten som klar (Ctrl+Enter)", self.mark_done)
         self.done_button.setObjectName("doneButton")
         self.done_button.setDefault(True)
@@ -131,13 +132,13 @@ class ReviewPage(QWidget):
     def show_case(self, session: ReviewSession, case_id: int) -> None:
         if session is not self.session:
             self._built_for = None
-            self._undo.clear()
         self.session = session
         self.case = session.case(case_id)
         # Read once per case shown, not on every key press: the sample's size and löpnummer do not
         # change while a case is answered.
         all_cases = session.cases()
         self._sample_facts = (sum(1 for c in all_cases if not c.is_reserve), {c.id: c.sequence for c in all_cases})
+        self.banner.hide()
         self._unsaved.clear()
         checklist = session.checklist_for(self.case)
         if checklist is not self._built_for:
@@ -146,8 +147,8 @@ class ReviewPage(QWidget):
         else:
             for row in self.rows:
                 row.clear_for_next_case()
-        self.scroll.verticalScrollBar().setValue(0)
         self.refresh()
+        self.scroll.verticalScrollBar().setValue(0)
         self.focus_first_gap()
 
     def _build_rows(self, checklist) -> None:  # type: ignore[no-untyped-def]
@@ -174,6 +175,12 @@ class ReviewPage(QWidget):
                 self.questions_layout.addWidget(row)
                 self.rows.append(row)
         self.questions_layout.addStretch(1)
+        # A layout shows new children only from the event loop; show them now so the first
+        # question can take the focus at once.
+        for index in range(self.questions_layout.count()):
+            widget = self.questions_layout.itemAt(index).widget()
+            if widget is not None:
+                widget.show()
         previous: QWidget = self.case_progress
         for row in self.rows:
             QWidget.setTabOrder(previous, row)
@@ -202,8 +209,10 @@ class ReviewPage(QWidget):
         case = self.case
         checklist = self.session.checklist_for(case)
         sample_size, sequences = self._sample_facts
-        kind = "Reserv " if case.is_reserve else "Akt "
-        self.title.setText(f"{kind}{case.sequence} av {sample_size} · {checklist.title}")
+        if case.is_reserve:
+            self.title.setText(f"Reserv nr {case.sequence} · {checklist.title}")
+        else:
+            self.title.setText(f"Akt {case.sequence} av {sample_size} · {checklist.title}")
         parts = [
             f"Ärendenummer {case.case_number}",
             _GENDER_TEXT.get(case.gender.value, case.gender.value),
@@ -247,19 +256,37 @@ class ReviewPage(QWidget):
         return -1
 
     def focus_first_gap(self) -> None:
+        """Focus where the next key press is expected: the first unanswered question, or the
+        button that comes next when there is none to answer."""
+        if self.case is not None and (self.case.status is CaseStatus.DROPOUT or not self.case.in_sample):
+            # nothing to answer: the button that comes next, and the akt shown from its start
+            (self.reopen_button if self.case.in_sample else self.next_button).setFocus()
+            self.scroll.verticalScrollBar().setValue(0)
+            return
         for row in self.rows:
             if row.is_applicable and row.state is not None and row.state.stored is None:
-                row.setFocus()
+                self.focus_row(row)
                 return
         if self.case and self.case.status is CaseStatus.DONE:
             self.next_button.setFocus()
         else:
             self.done_button.setFocus()
 
+    def focus_row(self, row: QuestionRow) -> None:
+        """Focus a question and scroll it into view, also right after the rows were laid out anew."""
+        row.setFocus()
+        self.questions_layout.activate()
+        self.scroll.ensureWidgetVisible(row, 0, 40)
+        QTimer.singleShot(0, lambda: self._scroll_to_focused(row))
+
+    def _scroll_to_focused(self, row: QuestionRow) -> None:
+        if row in self.rows and row.hasFocus():
+            self.scroll.ensureWidgetVisible(row, 0, 40)
+
     def _focus_next_applicable(self, after: int) -> None:
         for row in self.rows[after + 1 :]:
             if row.is_applicable:
-                row.setFocus()
+                self.focus_row(row)
                 return
         self.done_button.setFocus()
 
@@ -282,7 +309,7 @@ class ReviewPage(QWidget):
     def _save_answer(self, question_id: str, answer: Answer | None) -> bool:
         assert self.session is not None and self.case is not None
         try:
-            change = self.session.set_answer(self.case.id, question_id, answer)
+            self.session.set_answer(self.case.id, question_id, answer)
         except SaveFailed as failure:
             self._unsaved[question_id] = answer
             self.refresh()
@@ -293,7 +320,6 @@ class ReviewPage(QWidget):
             self.message.emit(error.message)
             return False
         self._unsaved.pop(question_id, None)
-        self._undo.append(change)
         self._after_save()
         return True
 
@@ -321,24 +347,39 @@ class ReviewPage(QWidget):
         self._after_save()
 
     def undo(self) -> None:
-        if not self._undo or self.session is None:
-            self.message.emit("Det finns inget svar att ångra.")
+        """Ctrl+Z: undo the latest change in the akt on screen, and say what was undone there."""
+        if self.session is None or self.case is None:
             return
-        change = self._undo.pop()
         try:
-            self.session.undo(change)
-        except UserError as error:
-            self._undo.append(change)
-            self._show_banner(error.message, error=True)
+            undone = self.session.undo(self.case.id)
+        except SaveFailed as failure:
+            self._show_banner(failure.message, error=True)
             return
-        if self.case is None or change.case_id != self.case.id:
-            self.show_case(self.session, change.case_id)
+        except UserError as error:
+            self._tell(error.message)
+            return
+        if undone.case_id != self.case.id:
+            self.show_case(self.session, undone.case_id)
         else:
             self._after_save()
-        row = next(r for r in self.rows if r.question.id == change.question_id)
-        row.setFocus()
-        before = change.before.value if change.before else "obesvarad"
-        self.message.emit(f"Ångrade: frågan är nu {before}.")
+        row = next((r for r in self.rows if r.question.id == undone.question_id), None)
+        if row is not None and row.isEnabled():
+            self.focus_row(row)
+        else:
+            self.focus_first_gap()
+        self._tell(undone.message)
+
+    def _tell(self, text: str) -> None:
+        """Say something in the status bar and where the eye is: under the focused question, or in
+        the banner above the questions."""
+        self.message.emit(text)
+        row = self.rows[self.current_row_index()] if self.current_row_index() >= 0 else None
+        if row is not None:
+            row.show_feedback(text)
+        elif self.banner.isVisible() and not self.banner.property("error"):
+            self._show_banner(f"{text}\n{self.banner.text()}", error=False)
+        else:
+            self._show_banner(text, error=False)
 
     def mark_done(self) -> None:
         assert self.session is not None and self.case is not None
@@ -357,18 +398,93 @@ class ReviewPage(QWidget):
         self.case_finished.emit(self.case.id)
 
     def _reopen(self) -> None:
+        """Take a finished case or a bortfall back; a reserve that has answers is released only
+        when the reviewer agrees."""
         assert self.session is not None and self.case is not None
+        case = self.case
         try:
-            self.session.reopen(self.case.id)
+            released = self.session.reopen(case.id)
+        except ReserveHasAnswers as busy:
+            if not self._confirm_release(busy):
+                self.reopen_button.setFocus()
+                return
+            released = self._reopen_releasing(case.id)
+            if released is None:
+                return
         except UserError as error:
             self._show_banner(error.message, error=True)
             return
         self._after_save()
         self.focus_first_gap()
+        text = f"Akt {case.sequence} är tillbaka i granskningen."
+        if released is not None:
+            text += f" Reserv nr {released.sequence} är åter en oanvänd reserv."
+        self._tell(text + " Ctrl+Z ångrar.")
+
+    def _reopen_releasing(self, case_id: int) -> Case | None:
+        assert self.session is not None
+        try:
+            return self.session.reopen(case_id, release_answered_reserve=True)
+        except UserError as error:
+            self._show_banner(error.message, error=True)
+            return None
+
+    def _confirm_release(self, busy: ReserveHasAnswers) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Reserven har redan svar",
+                          f"{busy.message}\n\nVill du ta tillbaka akt {busy.dropout.sequence}?", parent=self)
+        agree = box.addButton(f"Ta tillbaka akt {busy.dropout.sequence}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Avbryt", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(agree)
+        box.exec()
+        self._take_keyboard_back()
+        return box.clickedButton() is agree
+
+    def _take_keyboard_back(self) -> None:
+        """After a dialog the window must be active again, or key presses go nowhere until a click
+        (some window managers, and none at all, do not give it back)."""
+        window = self.window()
+        window.raise_()
+        window.activateWindow()
 
     def _dropout(self) -> None:
         if self.case is not None:
-            self.dropout_requested.emit(self.case.id)
+            self.dropout_requested.emit(self.case.id)  # MainWindow.record_dropout calls record_dropout
+
+    def record_dropout(self) -> None:
+        """Ask for the reason, record the bortfall and show the reserve that replaces it."""
+        if self.session is None or self.case is None:
+            return
+        session, case = self.session, self.case
+        reserve = session.next_reserve(case.id)
+        titles = {checklist_id: checklist.title for checklist_id, checklist in session.checklists.items()}
+        dialog = DropoutDialog(case, reserve, self, titles)
+        accepted = dialog.exec()
+        self._take_keyboard_back()
+        if not accepted:
+            self.focus_first_gap()
+            return
+        reason, text, use_reserve = dialog.chosen()
+        try:
+            replacement = session.mark_dropout(case.id, reason, text, use_reserve)
+        except UserError as error:
+            self._show_banner(error.message, error=True)
+            self.focus_first_gap()
+            return
+        if session.last_saved_at:
+            self.saved.emit(session.last_saved_at)
+        if replacement is None:
+            self.refresh()
+            self.next_button.setFocus()
+            self._tell(f"Akt {case.sequence} är bortfall. Ctrl+→ går till nästa akt, Ctrl+Z ångrar.")
+            return
+        self.show_case(session, replacement.id)
+        self.focus_first_gap()
+        told = f"Akt {case.sequence} är bortfall. Reserv nr {replacement.sequence} ersätter den och visas nu."
+        if replacement.case_type != case.case_type:
+            told += (f" Reserven är {titles.get(replacement.case_type, replacement.case_type).lower()}: det fanns "
+                     f"ingen oanvänd reserv av typen {titles.get(case.case_type, case.case_type).lower()} kvar.")
+        self._show_banner(told + " Ctrl+Z ångrar bortfallet.", error=False)
+        self.message.emit(told)
 
     def _history(self) -> None:
         if self.case is not None:

@@ -129,7 +129,8 @@ def _check_cases(checklists, cases, all_answers, report: CheckReport) -> None:  
         if case.status is CaseStatus.DROPOUT and case.dropout_reason is None:
             report.problems.append(f"{label} är bortfall utan angiven orsak.")
         if case.is_reserve and case.replaces_case_id is None and stored:
-            report.notes.append(f"{label} är en oanvänd reserv men har svar.")
+            report.notes.append(f"{label} är en oanvänd reserv men har svar (från när den ersatte ett bortfall "
+                                "som sedan togs tillbaka); svaren räknas inte i resultatet.")
     _check_reserves(cases, report)
 
 
@@ -137,9 +138,11 @@ def _check_reserves(cases, report: CheckReport) -> None:  # type: ignore[no-unty
     by_id = {case.id: case for case in cases}
     replaced: dict[int, list[int]] = {}
     for case in cases:
+        label = f"akt {case.sequence}"
+        if not case.in_sample and case.status is CaseStatus.DROPOUT:
+            report.problems.append(f"{label} är en oanvänd reserv men markerad som bortfall.")
         if case.replaces_case_id is None:
             continue
-        label = f"akt {case.sequence}"
         if not case.is_reserve:
             report.problems.append(f"{label} är ingen reserv men står som ersättare för en annan akt.")
         original = by_id.get(case.replaces_case_id)

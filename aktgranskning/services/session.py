@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,7 +33,24 @@ from aktgranskning.domain.review import (
     status_after_answer_change,
 )
 from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta, now_iso
+from aktgranskning.services.undo import CaseFields, Snapshot, Undone, UndoHistory, UndoStep, normalised
 from aktgranskning.storage.store import ReviewStore, ReviewTransaction
+
+
+class ReserveHasAnswers(UserError):
+    """Taking a dropout back would return a reserve that already has answers to the unused
+    reserves. The caller asks the person, then calls reopen again with release_answered_reserve."""
+
+    def __init__(self, dropout: Case, reserve: Case, answered: int) -> None:
+        super().__init__(
+            f"Reserv nr {reserve.sequence} ersätter akt {dropout.sequence} och har redan {answered} "
+            f"{'besvarad fråga' if answered == 1 else 'besvarade frågor'}. Tar du tillbaka akt "
+            f"{dropout.sequence} blir reserv nr {reserve.sequence} oanvänd igen: svaren sparas med reserven "
+            "men räknas inte i resultatet."
+        )
+        self.dropout = dropout
+        self.reserve = reserve
+        self.answered = answered
 
 
 class SaveFailed(UserError):
@@ -64,16 +82,6 @@ class QuestionState:
     reason: str  # why it is X automatically, or why it waits
 
 
-@dataclass(frozen=True)
-class Change:
-    """One undoable change: the answer to a question before and after."""
-
-    case_id: int
-    question_id: str
-    before: Answer | None
-    after: Answer | None
-
-
 class ReviewSession:
     def __init__(self, store: ReviewStore, reviewer: str, on_close: Callable[[], None] | None = None) -> None:
         self.store = store
@@ -83,6 +91,7 @@ class ReviewSession:
             self.meta: FileMeta = replace(tx.read_meta(), schema_version=store.schema_revision() or "")
             self.checklists: dict[str, Checklist] = tx.checklists()
         self.last_saved_at: str | None = None
+        self._history = UndoHistory()
         self.read_only_reason = ""  # set when the file itself cannot be written
 
     @property
@@ -170,7 +179,7 @@ class ReviewSession:
             return tx.audit_entries(case_id)
 
     # --- writing ------------------------------------------------------------------------------
-    def set_answer(self, case_id: int, question_id: str, answer: Answer | None) -> Change:
+    def set_answer(self, case_id: int, question_id: str, answer: Answer | None) -> None:
         """Record an answer (None clears it). Committed before this returns."""
         with self.writing() as tx:
             case = tx.case(case_id)
@@ -179,12 +188,21 @@ class ReviewSession:
             records = tx.answer_records(case_id)
             self._ensure_answerable_in(case, checklist, question_id, answer, records)
             old = records.get(question_id, AnswerRecord(question_id, None))
+            if old.answer is answer:
+                return  # the same key pressed again changes nothing, not even who answered
+            before = self._snapshot(tx, {case_id}, {(case_id, question_id)})
             at = now_iso()
             tx.put_answer(case_id, replace(old, answer=answer, reviewer=self.reviewer, answered_at=at))
             tx.audit(AuditEntry(at, self.reviewer, case_id, question.id, "svar", _text(old.answer), _text(answer)))
             stored = {qid: r.answer for qid, r in records.items()} | {question_id: answer}
-            self._update_status(tx, case, status_after_answer_change(case.status, checklist, stored), at)
-        return Change(case_id, question_id, old.answer, answer)
+            status = status_after_answer_change(case.status, checklist, stored)
+            self._update_status(tx, case, status, at)
+            after = self._snapshot(tx, {case_id}, {(case_id, question_id)})
+        again = f"åter {_answer_word(old.answer)}"
+        if status is not case.status:
+            again += f" och akten är åter {case.status.label.lower()}"
+        self._remember(case, question_id, before, after,
+                       f"Ångrat i akt {case.sequence}: fråga {self._number(case, question_id)} är {again}.")
 
     def set_comment(self, case_id: int, question_id: str, comment: str) -> None:
         with self.writing() as tx:
@@ -193,13 +211,16 @@ class ReviewSession:
             old = tx.answer_records(case_id).get(question_id, AnswerRecord(question_id, None))
             if old.comment == comment:
                 return
+            before = self._snapshot(tx, {case_id}, {(case_id, question_id)})
             at = now_iso()
             tx.put_answer(case_id, replace(old, comment=comment, reviewer=self.reviewer, answered_at=at))
             tx.audit(AuditEntry(at, self.reviewer, case_id, question_id, "kommentar", old.comment, comment))
             tx.delete_answers_without_content(case_id)
-
-    def undo(self, change: Change) -> Change:
-        return self.set_answer(change.case_id, change.question_id, change.before)
+            after = self._snapshot(tx, {case_id}, {(case_id, question_id)})
+        restored = "återställd" if old.comment else "borttagen"
+        self._remember(case, question_id, before, after,
+                       f"Ångrat i akt {case.sequence}: kommentaren till fråga {self._number(case, question_id)} "
+                       f"är {restored}.")
 
     def first_gap(self, case_id: int) -> str | None:
         """The first applicable question without an answer, or None when the case is complete."""
@@ -215,47 +236,129 @@ class ReviewSession:
             stored = {qid: r.answer for qid, r in tx.answer_records(case_id).items()}
             if case.status is CaseStatus.DROPOUT:
                 raise UserError(f"Akt {case.sequence} är markerad som bortfall och kan inte markeras som klar.")
+            if not case.in_sample:
+                raise UserError(f"Akt {case.sequence} är en oanvänd reserv och kan inte markeras som klar.")
             if not is_complete(self.checklist_for(case), stored):
                 raise UserError(f"Akt {case.sequence} har obesvarade frågor och kan inte markeras som klar.")
+            before = self._snapshot(tx, {case_id})
             self._update_status(tx, case, CaseStatus.DONE, now_iso())
+            after = self._snapshot(tx, {case_id})
+        self._remember(case, None, before, after,
+                       f"Ångrat i akt {case.sequence}: akten är inte längre klar "
+                       f"(åter {case.status.label.lower()}).")
 
-    def reopen(self, case_id: int) -> None:
-        """Take a finished case or a dropout back into review."""
+    def reopen(self, case_id: int, release_answered_reserve: bool = False) -> Case | None:
+        """Take a finished case or a dropout back into review.
+
+        A dropout's reserve leaves the sample again and is returned, so the sample keeps its size.
+        A reserve that already has answers keeps them (they do not count while it is unused), but
+        only when the caller says so with `release_answered_reserve`; otherwise ReserveHasAnswers
+        tells how many there are."""
         with self.writing() as tx:
             case = tx.case(case_id)
+            if not case.in_sample:
+                raise UserError(f"Akt {case.sequence} är en oanvänd reserv; den tas in i urvalet bara som "
+                                "ersättare för ett bortfall.")
+            reserve = self._replacement_of(tx, case) if case.status is CaseStatus.DROPOUT else None
+            if reserve is not None:
+                self._ensure_releasable(tx, case, reserve, release_answered_reserve)
+            touched = {case_id} | ({reserve.id} if reserve else set())
+            before = self._snapshot(tx, touched)
             stored = {qid: r.answer for qid, r in tx.answer_records(case_id).items()}
             status = CaseStatus.IN_PROGRESS if any(stored.values()) else CaseStatus.NOT_STARTED
             at = now_iso()
             if case.status is CaseStatus.DROPOUT:
                 tx.update_case(case_id, at, dropout_reason=None, dropout_text="")
+                tx.audit(AuditEntry(at, self.reviewer, case_id, None, "bortfall", _reason(case.dropout_reason), None))
+            if reserve is not None:
+                tx.update_case(reserve.id, at, replaces_case_id=None)
+                tx.audit(AuditEntry(at, self.reviewer, reserve.id, None, "reserv",
+                                    f"ersätter akt {case.sequence}", None))
             self._update_status(tx, case, status, at)
+            after = self._snapshot(tx, touched)
+        if case.status is CaseStatus.DROPOUT:
+            again = f"åter bortfall ({case.dropout_reason.label.lower() if case.dropout_reason else 'utan orsak'})"
+            if reserve is not None:
+                again += f" och reserv nr {reserve.sequence} ersätter den igen"
+        else:
+            again = f"åter {case.status.label.lower()}"
+        self._remember(case, None, before, after, f"Ångrat i akt {case.sequence}: akten är {again}.")
+        return reserve
 
     def mark_dropout(
         self, case_id: int, reason: DropoutReason, text: str = "", use_reserve: bool = True
     ) -> Case | None:
-        """Mark a case as bortfall. With `use_reserve`, the next unused reserve replaces it and is
-        returned; both stay visible."""
+        """Mark a case as bortfall. With `use_reserve`, the next unused reserve — of the same case
+        type when one is left — replaces it and is returned; both stay visible."""
         if reason is DropoutReason.OTHER and not text.strip():
             raise UserError("Skriv en förklaring när orsaken till bortfallet är ”Annat”.")
         with self.writing() as tx:
             case = tx.case(case_id)
             if not case.in_sample:
                 raise UserError(f"Akt {case.sequence} är en oanvänd reserv och kan inte bli bortfall.")
+            reserve = None
+            if use_reserve and self._replacement_of(tx, case) is None:
+                reserve = _reserve_for(case, tx.cases())
+            touched = {case_id} | ({reserve.id} if reserve else set())
+            before = self._snapshot(tx, touched)
             at = now_iso()
             tx.update_case(case_id, at, dropout_reason=reason.value, dropout_text=text.strip())
+            tx.audit(AuditEntry(at, self.reviewer, case_id, None, "bortfall",
+                                _reason(case.dropout_reason), reason.value))
             self._update_status(tx, case, CaseStatus.DROPOUT, at)
-            if not use_reserve or self._already_replaced(tx, case_id):
+            if reserve is not None:
+                tx.update_case(reserve.id, at, replaces_case_id=case_id)
+                tx.audit(AuditEntry(at, self.reviewer, reserve.id, None, "reserv", None,
+                                    f"ersätter akt {case.sequence}"))
+            after = self._snapshot(tx, touched)
+        if case.status is CaseStatus.DROPOUT:
+            undone = f"Ångrat i akt {case.sequence}: bortfallets orsak är åter {_reason_word(case.dropout_reason)}"
+        else:
+            undone = f"Ångrat bortfallet i akt {case.sequence}: akten är åter {case.status.label.lower()}"
+        undone += f" och reserv nr {reserve.sequence} är åter oanvänd." if reserve else "."
+        self._remember(case, None, before, after, undone)
+        return replace(reserve, replaces_case_id=case_id) if reserve else None
+
+    def next_reserve(self, case_id: int) -> Case | None:
+        """The reserve a bortfall of this case would take: same case type first."""
+        with self.reading() as tx:
+            case = tx.case(case_id)
+            if self._replacement_of(tx, case) is not None:
                 return None
-            reserve = next((c for c in tx.cases() if c.is_reserve and c.replaces_case_id is None), None)
-            if reserve is None:
-                return None
-            tx.update_case(reserve.id, at, replaces_case_id=case_id)
-            tx.audit(AuditEntry(at, self.reviewer, reserve.id, None, "reserv", None, f"ersätter akt {case.sequence}"))
-            return replace(reserve, replaces_case_id=case_id)
+            return _reserve_for(case, tx.cases())
+
+    # --- undo ---------------------------------------------------------------------------------
+    def can_undo(self, case_id: int) -> bool:
+        return self._history.latest(case_id) is not None
+
+    def undo(self, case_id: int) -> Undone:
+        """Undo the latest change in this case (and only what that change did). Raises UserError
+        with what to do instead when it cannot be undone."""
+        step = self._history.latest(case_id)
+        if step is None:
+            raise UserError(f"Det finns inget mer att ångra i akt {self._sequence(case_id)}.")
+        later = [other for other in self._history.changed_later(step) if other != case_id]
+        if later:
+            names = " och ".join(f"akt {self._sequence(other)}" for other in later)
+            raise UserError(
+                f"Det senaste i akt {self._sequence(case_id)} kan inte ångras, eftersom {names} har ändrats "
+                "efter det. Ångra först där, eller ta tillbaka bortfallet med knappen "
+                "”Ta tillbaka akten till granskning”."
+            )
+        with self.writing() as tx:
+            current = self._snapshot_like(tx, step.after)
+            changed_elsewhere = current != step.after
+            if not changed_elsewhere:
+                self._restore(tx, current, step.before, now_iso())
+        self._history.remove(step)
+        if changed_elsewhere:
+            raise UserError(f"Ändringen i akt {self._sequence(case_id)} kan inte ångras: akten har ändrats "
+                            "på annat sätt sedan dess.")
+        return Undone(step.undone_text, step.case_id, step.question_id)
 
     def apply_answers(self, answers: dict[int, dict[str, Answer]], reviewer: str, at: str) -> None:
         """Record many answers in one transaction (imports and the demo), with audit rows,
-        and bring each case's status up to date."""
+        and bring each case's status up to date. Not undoable with Ctrl+Z."""
         with self.writing() as tx:
             for case_id, by_question in answers.items():
                 case = tx.case(case_id)
@@ -270,6 +373,7 @@ class ReviewSession:
                     tx.audit(AuditEntry(at, reviewer, case_id, question_id, "svar", _text(old.answer), _text(answer)))
                 stored = {qid: r.answer for qid, r in records.items()}
                 self._update_status(tx, case, status_after_answer_change(case.status, checklist, stored), at, reviewer)
+        self._history.forget(set(answers))
 
     def unused_reserves(self) -> list[Case]:
         return [c for c in self.cases() if c.is_reserve and c.replaces_case_id is None]
@@ -307,8 +411,76 @@ class ReviewSession:
         tx.audit(AuditEntry(at, who, case.id, None, "status", case.status.value, status.value))
 
     @staticmethod
-    def _already_replaced(tx: ReviewTransaction, case_id: int) -> bool:
-        return any(c.replaces_case_id == case_id for c in tx.cases())
+    def _replacement_of(tx: ReviewTransaction, case: Case) -> Case | None:
+        return next((c for c in tx.cases() if c.replaces_case_id == case.id), None)
+
+    @staticmethod
+    def _ensure_releasable(tx: ReviewTransaction, case: Case, reserve: Case, release_answered: bool) -> None:
+        if reserve.status is CaseStatus.DROPOUT:
+            raise UserError(
+                f"Akt {case.sequence} ersätts av reserv nr {reserve.sequence}, som själv är bortfall. "
+                f"Ta först tillbaka reserv nr {reserve.sequence} till granskning."
+            )
+        answered = sum(1 for r in tx.answer_records(reserve.id).values() if r.answer is not None)
+        if answered and not release_answered:
+            raise ReserveHasAnswers(case, reserve, answered)
+
+    def _snapshot(self, tx: ReviewTransaction, case_ids: AbstractSet[int],
+                  answer_keys: AbstractSet[tuple[int, str]] = frozenset()) -> Snapshot:
+        cases = tuple((case_id, CaseFields.of(tx.case(case_id))) for case_id in sorted(case_ids))
+        records = {case_id: tx.answer_records(case_id) for case_id in {key[0] for key in answer_keys}}
+        answers = tuple(
+            (case_id, question_id, normalised(records[case_id].get(question_id)))
+            for case_id, question_id in sorted(answer_keys)
+        )
+        return Snapshot(cases, answers)
+
+    def _snapshot_like(self, tx: ReviewTransaction, shape: Snapshot) -> Snapshot:
+        return self._snapshot(tx, {case_id for case_id, _ in shape.cases},
+                              {(case_id, question_id) for case_id, question_id, _ in shape.answers})
+
+    def _restore(self, tx: ReviewTransaction, current: Snapshot, target: Snapshot, at: str) -> None:
+        """Write `target` over `current` (same shape), with audit rows as for any change."""
+        now_cases = dict(current.cases)
+        for case_id, fields in target.cases:
+            self._restore_case(tx, case_id, now_cases[case_id], fields, at)
+        now_answers = {(c, q): record for c, q, record in current.answers}
+        for case_id, question_id, record in target.answers:
+            old = now_answers[(case_id, question_id)] or AnswerRecord(question_id, None)
+            new = record or AnswerRecord(question_id, None, "", self.reviewer, at)
+            tx.put_answer(case_id, new)
+            if old.answer is not new.answer:
+                tx.audit(AuditEntry(at, self.reviewer, case_id, question_id, "svar", _text(old.answer), _text(new.answer)))
+            if old.comment != new.comment:
+                tx.audit(AuditEntry(at, self.reviewer, case_id, question_id, "kommentar", old.comment, new.comment))
+            if record is None:
+                tx.delete_answers_without_content(case_id)
+
+    def _restore_case(self, tx: ReviewTransaction, case_id: int, old: CaseFields, new: CaseFields, at: str) -> None:
+        if old == new:
+            return
+        tx.update_case(
+            case_id, at, status=new.status.value, replaces_case_id=new.replaces_case_id,
+            dropout_reason=new.dropout_reason.value if new.dropout_reason else None, dropout_text=new.dropout_text,
+        )
+        if old.dropout_reason is not new.dropout_reason:
+            tx.audit(AuditEntry(at, self.reviewer, case_id, None, "bortfall",
+                                _reason(old.dropout_reason), _reason(new.dropout_reason)))
+        if old.replaces_case_id != new.replaces_case_id:
+            tx.audit(AuditEntry(at, self.reviewer, case_id, None, "reserv",
+                                _replaces(tx, old.replaces_case_id), _replaces(tx, new.replaces_case_id)))
+        if old.status is not new.status:
+            tx.audit(AuditEntry(at, self.reviewer, case_id, None, "status", old.status.value, new.status.value))
+
+    def _remember(self, case: Case, question_id: str | None, before: Snapshot, after: Snapshot, text: str) -> None:
+        if before != after:
+            self._history.push(UndoStep(case.id, question_id, before, after, text))
+
+    def _number(self, case: Case, question_id: str) -> int:
+        return self.checklist_for(case).question_ids().index(question_id) + 1
+
+    def _sequence(self, case_id: int) -> int:
+        return self.case(case_id).sequence
 
     def reading(self) -> AbstractContextManager[ReviewTransaction]:
         return self.store.transaction()
@@ -357,4 +529,27 @@ def _text(answer: Answer | None) -> str | None:
     return answer.value if answer else None
 
 
-__all__ = ["CaseSummary", "Change", "FileProblem", "QuestionState", "ReviewSession", "SaveFailed"]
+def _answer_word(answer: Answer | None) -> str:
+    return answer.value if answer else "obesvarad"
+
+
+def _reason(reason: DropoutReason | None) -> str | None:
+    return reason.value if reason else None
+
+
+def _reason_word(reason: DropoutReason | None) -> str:
+    return f"”{reason.label.lower()}”" if reason else "ingen"
+
+
+def _replaces(tx: ReviewTransaction, case_id: int | None) -> str | None:
+    return f"ersätter akt {tx.case(case_id).sequence}" if case_id is not None else None
+
+
+def _reserve_for(case: Case, cases: list[Case]) -> Case | None:
+    """The first unused reserve of the case's type; of another type only when none is left."""
+    unused = [c for c in cases if c.is_reserve and c.replaces_case_id is None]
+    same_type = [c for c in unused if c.case_type == case.case_type]
+    return (same_type or unused or [None])[0]
+
+
+__all__ = ["CaseSummary", "FileProblem", "QuestionState", "ReserveHasAnswers", "ReviewSession", "SaveFailed", "Undone"]

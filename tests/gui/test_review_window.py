@@ -257,3 +257,250 @@ def test_sampling_dialog_previews_the_spread(qtbot, tmp_path):
     assert "Åldern i exportens kolumn för ålder användes som den står (70 ärenden)." in dialog.report.text()
     dialog.workspace.save_sample(dialog.sampling, tmp_path / "u.xlsx")
     assert (tmp_path / "u.xlsx").exists()
+
+
+# --- issue 12: undo a person can predict, keyboard flow, the sample after taking a bortfall back ---
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def case_row(path, case_id):
+    with sqlite3.connect(path) as connection:
+        return connection.execute(
+            "SELECT status, dropout_reason, dropout_text, replaces_case_id FROM cases WHERE id = ?", (case_id,)
+        ).fetchone()
+
+
+def _click_and_wait_for_the_keyboard(qtbot, window, button):
+    """Click a button that opens a dialog; after it closes, the main window must get the keyboard
+    back by itself (a person does not click again)."""
+    button.click()
+    qtbot.waitUntil(lambda: window.isActiveWindow() and QApplication.focusWidget() is not None, timeout=3000)
+
+
+def _answer_all_by_keyboard(qtbot):
+    while isinstance(QApplication.focusWidget(), QuestionRow):
+        press(qtbot, K.Key_J)
+
+
+def _fill_dropout_dialog(reason_index, text="", use_reserve=True, check=None):
+    def fill():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, DropoutDialog)
+        if check is not None:
+            check(dialog)
+        dialog.reason.setCurrentIndex(reason_index)
+        dialog.text.setText(text)
+        if dialog.use_reserve.isEnabled():
+            dialog.use_reserve.setChecked(use_reserve)
+        dialog.accept()
+    QTimer.singleShot(0, fill)
+
+
+def test_ctrl_z_never_reaches_into_the_akt_finished_before(window, review_file, qtbot):
+    """The issue's case: finish akt 1, answer in the next akt, Ctrl+Z twice."""
+    finished = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    _answer_all_by_keyboard(qtbot)
+    press(qtbot, K.Key_Return)  # "Markera som klar": the next unfinished akt opens
+    following = window.review.case
+    assert following.id != finished.id and case_status(review_file, finished.id) == "klar"
+    row = focused_row()
+    press(qtbot, K.Key_J)
+    press(qtbot, K.Key_Z, modifier=CTRL)
+    assert row.question.id not in stored_answers(review_file, following.id)
+    assert focused_row() is row and "Ångrat i akt" in row.feedback_label.text()
+    press(qtbot, K.Key_Z, modifier=CTRL)
+    assert f"inget mer att ångra i akt {following.sequence}" in window.statusBar().currentMessage()
+    assert case_status(review_file, finished.id) == "klar"
+    assert len(stored_answers(review_file, finished.id)) == 14
+    assert window.review.case.id == following.id
+
+
+def test_klar_and_taking_back_can_be_undone_on_screen(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    _answer_all_by_keyboard(qtbot)
+    press(qtbot, K.Key_Return)
+    window.open_case(case.id)  # back to the finished akt
+    assert QApplication.focusWidget() is window.review.next_button
+    press(qtbot, K.Key_Z, modifier=CTRL)
+    assert case_status(review_file, case.id) == "pagaende"
+    assert "inte längre klar" in window.statusBar().currentMessage()
+
+
+def test_a_missing_explanation_keeps_the_dropout_dialog_open(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    seen = {}
+
+    def try_without_text_then_with():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, DropoutDialog)
+        dialog.reason.setCurrentIndex(3)  # Annat
+        dialog.use_reserve.setChecked(False)
+        dialog.accept()
+        seen["open"] = dialog.isVisible()
+        seen["problem"] = dialog.problem.text() if dialog.problem.isVisible() else ""
+        seen["focus"] = dialog.focusWidget() is dialog.text
+        seen["kept"] = (dialog.reason.currentIndex(), dialog.use_reserve.isChecked())
+        dialog.text.setText("Dubbelregistrerat ärende")
+        dialog.accept()
+
+    QTimer.singleShot(0, try_without_text_then_with)
+    _click_and_wait_for_the_keyboard(qtbot, window, window.review.dropout_button)
+    assert seen == {"open": True, "problem": "Skriv en förklaring – den krävs när orsaken är ”Annat”.",
+                    "focus": True, "kept": (3, False)}
+    assert case_row(review_file, case.id) == ("bortfall", "annat", "Dubbelregistrerat ärende", None)
+
+
+def test_after_a_bortfall_the_reserve_takes_the_keyboard_and_ctrl_z_undoes_both(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    press(qtbot, K.Key_J)
+    reserve = window.session.next_reserve(case.id)
+    _fill_dropout_dialog(1, "Akten hittades inte")
+    _click_and_wait_for_the_keyboard(qtbot, window, window.review.dropout_button)
+    assert window.review.case.id == reserve.id
+    assert f"Reserv nr {reserve.sequence} ersätter den" in window.review.banner.text()
+    row = focused_row()  # the keyboard works at once, without a click
+    press(qtbot, K.Key_N)
+    assert stored_answers(review_file, reserve.id) == {row.question.id: "Nej"}
+    press(qtbot, K.Key_Z, modifier=CTRL)  # the answer in the reserve
+    assert stored_answers(review_file, reserve.id) == {}
+    press(qtbot, K.Key_Z, modifier=CTRL)  # the bortfall, with the reserve it pulled in
+    assert case_row(review_file, case.id) == ("pagaende", None, "", None)
+    assert case_row(review_file, reserve.id)[3] is None
+    assert window.review.case.id == case.id
+    assert "Ångrat bortfallet" in window.statusBar().currentMessage()
+    assert focused_row().question.id == window.session.checklist_for(case).question_ids()[1]  # its first gap
+
+
+def test_a_bortfall_without_reserve_leaves_the_keyboard_on_the_next_step(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    _fill_dropout_dialog(0, use_reserve=False)
+    _click_and_wait_for_the_keyboard(qtbot, window, window.review.dropout_button)
+    assert case_row(review_file, case.id)[0] == "bortfall"
+    assert QApplication.focusWidget() is window.review.next_button
+    press(qtbot, K.Key_Z, modifier=CTRL)
+    assert case_row(review_file, case.id)[0] == "ej_paborjad"
+
+
+def test_taking_a_bortfall_back_returns_the_reserve(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    reserve = window.session.next_reserve(case.id)
+    _fill_dropout_dialog(0)
+    _click_and_wait_for_the_keyboard(qtbot, window, window.review.dropout_button)
+    window.open_case(case.id)
+    assert QApplication.focusWidget() is window.review.reopen_button
+    press(qtbot, K.Key_Space)  # "Ta tillbaka akten till granskning"
+    assert case_row(review_file, case.id)[0] == "ej_paborjad"
+    assert case_row(review_file, reserve.id)[3] is None
+    assert "åter en oanvänd reserv" in window.statusBar().currentMessage()
+    assert focused_row().question.id == "fb.anmalare"
+    window.show_case_list()
+    assert window.session.progress().total == 6
+    labels = [window.case_list.model.index(r, 5).data() for r in range(window.case_list.model.rowCount())]
+    assert not any("ersätter" in label for label in labels)
+
+
+def test_taking_back_a_bortfall_whose_reserve_has_answers_asks_first(window, review_file, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    reserve = window.session.next_reserve(case.id)
+    _fill_dropout_dialog(0)
+    _click_and_wait_for_the_keyboard(qtbot, window, window.review.dropout_button)
+    press(qtbot, K.Key_J)  # an answer in the reserve
+    window.open_case(case.id)
+    asked = {}
+
+    def agree():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked["text"] = box.text()
+        next(b for b in box.buttons() if b.text() == f"Ta tillbaka akt {case.sequence}").click()
+
+    QTimer.singleShot(0, agree)
+    press(qtbot, K.Key_Space)
+    qtbot.waitUntil(lambda: window.isActiveWindow() and QApplication.focusWidget() is not None, timeout=3000)
+    assert "har redan 1 besvarad fråga" in asked["text"]
+    assert case_row(review_file, case.id)[0] == "ej_paborjad"
+    assert case_row(review_file, reserve.id)[3] is None
+    assert stored_answers(review_file, reserve.id) == {"fb.anmalare": "Ja"}  # kept with the reserve
+
+
+def test_another_case_type_is_taken_only_when_none_of_the_same_is_left(window, review_file, qtbot):
+    utredningar = [c for c in window.session.cases() if c.case_type == "utredning" and not c.is_reserve]
+    window.open_case(utredningar[0].id)
+    _fill_dropout_dialog(0)
+    _click_and_wait_for_the_keyboard(qtbot, window, window.review.dropout_button)
+    assert window.review.case.case_type == "utredning"
+    window.open_case(utredningar[1].id)
+    texts = {}
+    _fill_dropout_dialog(0, check=lambda dialog: texts.setdefault("reserve", dialog.use_reserve.text()))
+    _click_and_wait_for_the_keyboard(qtbot, window, window.review.dropout_button)
+    assert "ingen oanvänd reserv av typen utredning" in texts["reserve"]
+    assert window.review.case.case_type == "forhandsbedomning"
+    assert "ingen oanvänd reserv av typen utredning kvar" in window.review.banner.text()
+
+
+def test_enter_saves_a_comment_and_esc_leaves_it_for_the_question(window, review_file, qtbot):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    row = focused_row()
+    press(qtbot, K.Key_K)
+    qtbot.keyClicks(row.comment_edit, "Saknas")
+    press(qtbot, K.Key_Return)
+    assert focused_row() is row  # back on the question: J answers it
+    press(qtbot, K.Key_J)
+    assert stored_answers(review_file, case.id) == {"fb.anmalare": "Ja"}
+    second = focused_row()
+    press(qtbot, K.Key_K)
+    qtbot.keyClicks(second.comment_edit, "Oklart")
+    press(qtbot, K.Key_Escape)
+    assert window.pages.currentWidget() is window.review and focused_row() is second
+    with sqlite3.connect(review_file) as connection:
+        comments = dict(connection.execute(
+            "SELECT question_id, comment FROM answers WHERE case_id = ?", (case.id,)).fetchall())
+    assert comments == {"fb.anmalare": "Saknas", second.question.id: "Oklart"}
+    press(qtbot, K.Key_Escape)  # Esc on a question still goes back to the case list
+    assert window.pages.currentWidget() is window.case_list
+
+
+def test_opening_an_akt_scrolls_to_its_current_question(window, review_file, qtbot):
+    case = next(c for c in window.session.cases() if c.case_type == "utredning")
+    checklist = window.session.checklist_for(case)
+    for question_id in checklist.question_ids()[:18]:
+        if window.session.first_gap(case.id) == question_id:
+            window.session.set_answer(case.id, question_id, Answer.YES)
+    gap = window.session.first_gap(case.id)
+    window.open_case(case.id)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QuestionRow))
+    row = focused_row()
+    assert row.question.id == gap
+    viewport = window.review.scroll.viewport()
+    qtbot.waitUntil(lambda: viewport.rect().contains(row.mapTo(viewport, row.rect().center())))
+    assert window.review.scroll.verticalScrollBar().value() > 0
+
+
+def test_history_uses_swedish_words(window, review_file, qtbot):
+    from aktgranskning.gui.dialogs import HistoryDialog
+
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    _answer_all_by_keyboard(qtbot)
+    window.review.mark_done()
+    window.open_case(case.id)
+    window.review.focus_row(window.review.rows[0])
+    press(qtbot, K.Key_Delete)  # klar → pågående
+    shown = {}
+
+    def read_and_close():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, HistoryDialog)
+        table = dialog.table
+        shown["rows"] = [" | ".join(table.item(r, c).text() for c in (2, 4)) for r in range(table.rowCount())]
+        dialog.reject()
+
+    QTimer.singleShot(0, read_and_close)
+    window.review.history_button.click()
+    rows = shown["rows"]
+    assert "Status | klar → pågående" in rows
+    assert "Status | ej påbörjad → pågående" in rows
+    assert "Svar | inget svar → Ja" in rows and "Svar | Ja → inget svar" in rows
+    assert not any(word in " ".join(rows) for word in ("pagaende", "ej_paborjad", "None"))

@@ -5,7 +5,9 @@ import pytest
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason
 from aktgranskning.domain.errors import UserError
+from aktgranskning.services.check import check_review_file
 from aktgranskning.services.opening import open_review_file
+from aktgranskning.services.session import ReserveHasAnswers
 
 Y, N, X = Answer.YES, Answer.NO, Answer.NOT_APPLICABLE
 
@@ -68,9 +70,127 @@ def test_answer_not_allowed_by_the_question_is_refused(session):
 def test_undo_restores_the_previous_answer_in_the_file(session, review_file):
     case = _first(session, "forhandsbedomning")
     session.set_answer(case.id, "fb.anmalare", Y)
-    change = session.set_answer(case.id, "fb.anmalare", N)
-    session.undo(change)
+    session.set_answer(case.id, "fb.anmalare", N)
+    undone = session.undo(case.id)
     assert [row[2] for row in _raw_answers(review_file) if row[1] == "fb.anmalare"] == ["Ja"]
+    assert undone.message == f"Ångrat i akt {case.sequence}: fråga 1 är åter Ja."
+    assert (undone.case_id, undone.question_id) == (case.id, "fb.anmalare")
+    undone = session.undo(case.id)
+    assert "fb.anmalare" not in [row[1] for row in _raw_answers(review_file)]
+    assert "åter obesvarad och akten är åter ej påbörjad" in undone.message
+    assert session.case(case.id).status is CaseStatus.NOT_STARTED
+    with pytest.raises(UserError, match="inget mer att ångra"):
+        session.undo(case.id)
+
+
+def _finish(session, case):
+    checklist = session.checklist_for(case)
+    while (gap := session.first_gap(case.id)) is not None:
+        session.set_answer(case.id, gap, checklist.question(gap).allowed[0])
+    session.mark_done(case.id)
+
+
+def test_undo_never_reaches_into_another_case(session):
+    """The issue's case: finish one akt, answer in another; undo twice in the second akt."""
+    finished, other = [c for c in session.cases() if c.case_type == "forhandsbedomning" and not c.is_reserve][:2]
+    _finish(session, finished)
+    session.set_answer(other.id, "fb.anmalare", Y)
+    session.undo(other.id)
+    with pytest.raises(UserError, match="inget mer att ångra"):
+        session.undo(other.id)
+    assert session.case(finished.id).status is CaseStatus.DONE
+    assert session.first_gap(finished.id) is None
+
+
+def test_marking_done_and_reopening_can_be_undone(session):
+    case = _first(session, "forhandsbedomning")
+    _finish(session, case)
+    assert "inte längre klar (åter pågående)" in session.undo(case.id).message
+    assert session.case(case.id).status is CaseStatus.IN_PROGRESS
+    session.mark_done(case.id)
+    session.reopen(case.id)
+    assert "åter klar" in session.undo(case.id).message
+    assert session.case(case.id).status is CaseStatus.DONE
+
+
+def test_a_dropout_and_the_reserve_it_pulled_in_are_undone_together(session):
+    case = _first(session, "utredning")
+    session.set_answer(case.id, "ut.anledning", Y)
+    reserve = session.mark_dropout(case.id, DropoutReason.FILE_MISSING)
+    undone = session.undo(reserve.id)  # Ctrl+Z on the reserve that opened after the bortfall
+    assert undone.case_id == case.id
+    assert undone.message == (f"Ångrat bortfallet i akt {case.sequence}: akten är åter pågående "
+                              f"och reserv nr {reserve.sequence} är åter oanvänd.")
+    assert session.case(case.id).status is CaseStatus.IN_PROGRESS and session.case(case.id).dropout_reason is None
+    assert session.case(reserve.id).replaces_case_id is None
+    assert session.progress().total == 6
+
+
+def test_a_dropout_cannot_be_undone_past_answers_in_its_reserve(session):
+    case = _first(session, "utredning")
+    reserve = session.mark_dropout(case.id, DropoutReason.FILE_MISSING)
+    session.set_answer(reserve.id, "ut.anledning", Y)
+    with pytest.raises(UserError, match=f"akt {reserve.sequence} har ändrats efter det"):
+        session.undo(case.id)
+    assert session.case(case.id).status is CaseStatus.DROPOUT
+    session.undo(reserve.id)  # the answer
+    session.undo(case.id)  # now the bortfall
+    assert session.case(reserve.id).replaces_case_id is None
+
+
+def test_reserves_of_the_same_case_type_come_first(session):
+    utredning = [c for c in session.cases() if c.case_type == "utredning" and not c.is_reserve]
+    forhand = _first(session, "forhandsbedomning")
+    reserves = session.unused_reserves()
+    assert [r.case_type for r in reserves] == ["forhandsbedomning", "utredning"]
+    first = session.mark_dropout(utredning[0].id, DropoutReason.FILE_MISSING)
+    assert first.case_type == "utredning"
+    # no utredning reserve is left: the next utredning dropout takes a förhandsbedömning
+    assert session.next_reserve(utredning[1].id).case_type == "forhandsbedomning"
+    assert session.next_reserve(forhand.id).case_type == "forhandsbedomning"
+
+
+def test_taking_a_dropout_back_returns_its_reserve_to_the_unused(session):
+    """The issue's case: after taking the bortfall back the header said "9 av 21 akter", the reserve
+    still "ersätter nr 15", and kontrollera called the file wrong."""
+    case = _first(session, "forhandsbedomning")
+    reserve = session.mark_dropout(case.id, DropoutReason.WRONG_SAMPLE)
+    assert session.progress().total == 7
+    released = session.reopen(case.id)
+    assert check_review_file(session.path).ok
+    assert released.id == reserve.id
+    assert session.case(reserve.id).replaces_case_id is None
+    assert reserve.id in {r.id for r in session.unused_reserves()}
+    assert session.progress().total == 6 and session.progress().dropouts == 0
+
+
+def test_taking_a_dropout_back_when_its_reserve_has_answers_asks_first(session):
+    case = _first(session, "forhandsbedomning")
+    reserve = session.mark_dropout(case.id, DropoutReason.WRONG_SAMPLE)
+    session.set_answer(reserve.id, "fb.anmalare", Y)
+    with pytest.raises(ReserveHasAnswers, match="har redan 1 besvarad fråga") as asked:
+        session.reopen(case.id)
+    assert asked.value.reserve.id == reserve.id
+    assert session.case(case.id).status is CaseStatus.DROPOUT  # nothing changed
+    session.reopen(case.id, release_answered_reserve=True)
+    assert session.case(reserve.id).replaces_case_id is None
+    # the reserve's answer is kept with it, and does not count while it is unused
+    assert {s.question_id: s.stored for s in session.question_states(reserve.id)}["fb.anmalare"] is Y
+    assert session.progress().total == 6
+    report = check_review_file(session.path)
+    assert report.ok, report.problems
+    assert any(f"akt {reserve.sequence} är en oanvänd reserv men har svar" in note for note in report.notes)
+    undone = session.undo(case.id)
+    assert f"reserv nr {reserve.sequence} ersätter den igen" in undone.message
+    assert session.case(reserve.id).replaces_case_id == case.id
+
+
+def test_a_reserve_that_is_itself_a_dropout_must_be_taken_back_first(session):
+    case = _first(session, "forhandsbedomning")
+    reserve = session.mark_dropout(case.id, DropoutReason.WRONG_SAMPLE, use_reserve=True)
+    session.mark_dropout(reserve.id, DropoutReason.FILE_MISSING, use_reserve=False)
+    with pytest.raises(UserError, match=f"Ta först tillbaka reserv nr {reserve.sequence}"):
+        session.reopen(case.id)
 
 
 def test_mark_done_requires_every_applicable_question(session, checklists_by_id):
