@@ -84,6 +84,8 @@ class ReviewSession:
             self.checklists: dict[str, Checklist] = tx.checklists()
         self.last_saved_at: str | None = None
         self.read_only_reason = ""  # set when the file itself cannot be written
+        self.folder_warning = ""  # set when a sync client (OneDrive, Dropbox, …) keeps the folder
+        self.notes: list[str] = []  # what opening found and did (side files, an upgrade), in Swedish
 
     @property
     def path(self) -> Path:
