@@ -19,18 +19,24 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool, StaticPool
 
+from aktgranskning.domain.errors import FileProblem
 from aktgranskning.storage.untrusted import harden_connection
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 JOURNAL_MODE = "delete"
 SYNCHRONOUS = "EXTRA"
 SYNCHRONOUS_LEVEL = 3  # what PRAGMA synchronous reports for EXTRA
+MAX_PATH_BYTES = 512  # SQLite's unix VFS refuses longer full path names (MAX_PATHNAME)
 
 
 def plain_file_name(path: Path) -> str:
     """The name handed to sqlite3.connect: absolute, so it can never start with `file:` and be
     taken for a URI (this SQLite is built with SQLITE_USE_URI)."""
-    return os.fspath(Path(os.path.abspath(path)))
+    name = os.path.abspath(path)
+    if os.name == "posix" and len(os.fsencode(name)) + len("-journal") >= MAX_PATH_BYTES:
+        raise FileProblem(path, f"sökvägen är för lång ({len(os.fsencode(name))} byte); SQLite klarar högst "
+                                f"{MAX_PATH_BYTES - 10}. Flytta filen till en mapp med kortare namn.")
+    return name
 
 
 def connect_file(path: Path) -> sqlite3.Connection:
