@@ -192,6 +192,9 @@ def _status(args: argparse.Namespace) -> int:
 
     session = open_for_reading(args.fil)
     try:
+        for note in (*session.notes, session.folder_warning):
+            if note:
+                print(f"Obs: {note}", file=sys.stderr)
         if args.json:
             print(json.dumps(status_data(session), ensure_ascii=False, indent=2))
         else:

@@ -84,6 +84,8 @@ def check_review_file(path: Path) -> CheckReport:
         answered = sum(1 for answers in all_answers.values() for a in answers.values() if a is not None)
         report.facts.append(f"Svar: {answered}; rader i ändringsloggen: {audit_count}")
         _check_cases(session.checklists, cases, all_answers, report)
+        if session.folder_warning:
+            report.notes.append(session.folder_warning)
     finally:
         session.close()
     return report
