@@ -237,11 +237,12 @@ def _settle_side_files(path: Path) -> list[str]:
 def write_protection(path: Path) -> str:
     """Why the file cannot be written, in Swedish, or '' when it can. The write bits are checked
     as well as access(), so a file marked read-only stays read-only even for an administrator."""
-    if not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
-        return "Filen är skrivskyddad. Den öppnas bara för läsning; ta bort skrivskyddet för att kunna ändra."
-    if not os.access(path.parent, os.W_OK):
+    marked_read_only = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if not marked_read_only and not os.access(path.parent, os.W_OK):
         return ("Mappen som filen ligger i går inte att skriva i (t.ex. en cd-skiva eller en skrivskyddad "
                 "nätverksmapp). Filen öppnas bara för läsning.")
+    if marked_read_only or not os.access(path, os.W_OK):
+        return "Filen är skrivskyddad. Den öppnas bara för läsning; ta bort skrivskyddet för att kunna ändra."
     return ""
 
 
