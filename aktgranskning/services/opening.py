@@ -161,7 +161,10 @@ def open_review_file(
     protection = write_protection(path)
     if read_only or protection:
         snapshot = read_snapshot(path)
-        return session_from_snapshot(path, snapshot, accept_older, reviewer, protection)
+        session = session_from_snapshot(path, snapshot, accept_older, reviewer, protection)
+        session.notes.append(f"Det som visas är filen som den var kl. {datetime.now():%H:%M}. Ändringar som "
+                             "någon annan gör i den efter det syns först när filen öppnas igen.")
+        return session
     lock = FileLock(path)
     lock.acquire(reviewer)
     store: ReviewStore | None = None

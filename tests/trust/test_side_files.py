@@ -241,3 +241,51 @@ def test_a_file_larger_than_any_granskningsfil_is_refused(tmp_path):
         handle.truncate(201 * 1024 * 1024)  # sparse: costs no disk
     with pytest.raises(FileProblem, match="201 MB"):
         open_for_reading(huge)
+
+
+def test_a_file_that_changes_while_it_is_copied_is_copied_again(review_file, monkeypatch):
+    from aktgranskning.storage import snapshot as snapshot_module
+
+    real_copy = snapshot_module._copy_regular
+    calls = []
+
+    def copy_while_someone_writes(source: Path, target: Path) -> None:
+        real_copy(source, target)
+        calls.append(source)
+        if len(calls) == 1:
+            monkeypatch.setattr(snapshot_module, "_copy_regular", real_copy)  # the writer's own reads
+            _answer_some(review_file, 3)  # a writer commits between our copy and our check
+            monkeypatch.setattr(snapshot_module, "_copy_regular", copy_while_someone_writes)
+
+    monkeypatch.setattr(snapshot_module, "_copy_regular", copy_while_someone_writes)
+    session = open_for_reading(review_file)
+    try:
+        assert _answer_count(session) == 3  # the copy taken after the change, not the torn first one
+    finally:
+        session.close()
+    assert len(calls) == 2
+
+
+def test_a_file_that_never_stops_changing_is_refused_with_a_message(review_file, monkeypatch):
+    from aktgranskning.storage import snapshot as snapshot_module
+
+    real_copy = snapshot_module._copy_regular
+    counter = iter(range(1, 100))
+
+    def copy_while_someone_keeps_writing(source: Path, target: Path) -> None:
+        real_copy(source, target)
+        with sqlite3.connect(review_file) as connection:
+            connection.execute("UPDATE review_meta SET value = ? WHERE key = 'app_version'", (str(next(counter)),))
+        connection.close()
+
+    monkeypatch.setattr(snapshot_module, "_copy_regular", copy_while_someone_keeps_writing)
+    with pytest.raises(FileProblem, match="ändrades hela tiden"):
+        open_for_reading(review_file)
+
+
+def test_a_read_only_view_says_it_shows_the_file_as_it_was(review_file):
+    session = open_review_file(review_file, reviewer="t", read_only=True)
+    try:
+        assert any("som den var kl." in note for note in session.notes)
+    finally:
+        session.close()
