@@ -14,9 +14,11 @@ import shutil
 import sqlite3
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.storage.engine import SQLITE_MAGIC, plain_file_name
@@ -219,26 +221,19 @@ def _fingerprint(path: Path) -> tuple[object, ...]:
     return tuple(parts)
 
 
-class _open_regular:
+@contextmanager
+def _open_regular(path: Path) -> Iterator[BinaryIO]:
     """A file opened for reading only if it is a regular file (checked on the open descriptor,
     so a file swapped for a pipe after a stat still cannot block)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        try:
-            descriptor = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        except OSError as exc:
-            raise FileProblem(self.path, f"filen kunde inte läsas ({exc.strerror}).") from exc
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            os.close(descriptor)
-            raise FileProblem(self.path, "det här är ingen vanlig fil och kan inte vara en granskningsfil.")
-        self.handle = os.fdopen(descriptor, "rb")
-        return self.handle
-
-    def __exit__(self, *_exc: object) -> None:
-        self.handle.close()
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise FileProblem(path, f"filen kunde inte läsas ({exc.strerror}).") from exc
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise FileProblem(path, "det här är ingen vanlig fil och kan inte vara en granskningsfil.")
+    with os.fdopen(descriptor, "rb") as handle:
+        yield handle
 
 
 def _copy_regular(source: Path, target: Path) -> None:
