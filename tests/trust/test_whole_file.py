@@ -77,7 +77,7 @@ def test_a_copy_of_the_file_alone_taken_while_answering_holds_every_confirmed_an
 
 def test_a_copy_of_the_file_alone_after_sigkill_holds_every_confirmed_answer(review_file, tmp_path):
     rng = random.Random(20261201)
-    lost = total = 0
+    lost = total = hot_journals = 0
     for round_number in range(ROUNDS):
         child = _start(review_file, seed=100 + round_number)
         assert child.stdout is not None
@@ -89,7 +89,10 @@ def test_a_copy_of_the_file_alone_after_sigkill_holds_every_confirmed_answer(rev
         reported = [a for a in map(_parse, (first + rest).splitlines(keepends=True)) if a is not None]
         copy = tmp_path / f"efter-kill-{round_number}.granskning"
         shutil.copyfile(review_file, copy)  # before anything opens the original again
+        journal = review_file.with_name(review_file.name + "-journal")
+        hot_journals += journal.exists() and journal.stat().st_size > 0
         lost += _missing(reported, _answers_in(copy))
         total += len(reported)
-    print(f"\nKopia efter SIGKILL: {ROUNDS} rundor, {total} bekräftade svar, saknas i kopian: {lost}")
+    print(f"\nKopia efter SIGKILL: {ROUNDS} rundor ({hot_journals} dödade mitt i en commit), {total} bekräftade "
+          f"svar, saknas i kopian: {lost}")
     assert lost == 0
