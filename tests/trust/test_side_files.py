@@ -289,3 +289,12 @@ def test_a_read_only_view_says_it_shows_the_file_as_it_was(review_file):
         assert any("som den var kl." in note for note in session.notes)
     finally:
         session.close()
+
+
+def test_status_and_rapport_tell_the_user_about_a_side_file_that_was_not_used(review_file, tmp_path):
+    review_file.with_name(review_file.name + "-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\0" * 60)
+    for command in (["status", str(review_file), "--json"],
+                    ["rapport", str(review_file), "-o", str(tmp_path / "rapport.xlsx")]):
+        result = _run_cli(*command)
+        assert result.returncode == 0, result.stderr
+        assert f"Obs: {review_file.name}: sidofilen {review_file.name}-wal hör inte till filen" in result.stderr
