@@ -100,8 +100,8 @@ def _check_side_files(snapshot: Snapshot, report: CheckReport) -> None:
     if snapshot.answers_only_in_wal:
         report.problems.append(next(n for n in snapshot.notes() if "finns bara i sidofilen" in n))
     if any(side.kind == "journal" for side in snapshot.applied):
-        report.notes.append("filen hade en avbruten ändring (-journal); kontrollen gäller filen med den "
-                            "återställd, som SQLite gör när filen öppnas.")
+        report.notes.append("filen hade en ofullbordad ändring (-journal); kontrollen gäller filen utan den, "
+                            "så som den blir när den öppnas nästa gång.")
 
 
 def _check_sqlite_integrity(path: Path, connection: sqlite3.Connection, report: CheckReport) -> None:

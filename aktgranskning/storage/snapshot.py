@@ -62,7 +62,8 @@ class Snapshot:
                 "in i filen) innan den kopieras eller skickas."
             )
         if any(side.kind == "journal" for side in self.applied):
-            said.append("filen hade en avbruten ändring (sidofilen -journal); den rullades tillbaka i det som lästes.")
+            said.append("filen hade en ofullbordad ändring (sidofilen -journal: någon skrev i filen just då, eller "
+                        "ett program avbröts mitt i); det som lästes är filen utan den ändringen.")
         return said
 
 

@@ -173,7 +173,7 @@ def test_a_hot_journal_is_rolled_back_in_the_copy_not_in_the_users_folder(review
     session = open_for_reading(crashed)
     try:
         assert _answer_count(session) == 2
-        assert any("avbruten ändring" in note for note in session.notes)
+        assert any("ofullbordad ändring" in note for note in session.notes)
     finally:
         session.close()
     assert _folder_state(folder) == before
