@@ -7,11 +7,15 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aktgranskning import __version__, cli_text
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.steps import Step, step_of
 from aktgranskning.logging_setup import log_unexpected
+
+if TYPE_CHECKING:
+    from aktgranskning.services.session import ReviewSession
 
 SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval", "rapport", "sammanstall", "sammanfoga",
                "importera-resultat")
@@ -186,12 +190,21 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_opening_notes(session: ReviewSession) -> None:
+    """What opening found (side files not used, answers only in -wal, a synced folder), on stderr
+    so that --json output stays clean."""
+    for note in (*session.notes, session.folder_warning):
+        if note:
+            print(f"Obs: {session.path.name}: {note}", file=sys.stderr)
+
+
 def _status(args: argparse.Namespace) -> int:
     from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.status import status_data, status_text
 
     session = open_for_reading(args.fil)
     try:
+        _print_opening_notes(session)
         if args.json:
             print(json.dumps(status_data(session), ensure_ascii=False, indent=2))
         else:
@@ -207,6 +220,7 @@ def _report(args: argparse.Namespace) -> int:
 
     session = open_for_reading(args.fil)
     try:
+        _print_opening_notes(session)
         report = unit_report(session, args.jamfor)
     finally:
         session.close()

@@ -5,8 +5,10 @@
 (a) Keystrokes to finish a case from the keyboard (goal: one per applicable question plus one).
 (b) Time from a key press in the review view until the answer is committed to the file (the
     service commits before the key handler returns), median and 99th percentile, next to a bare
-    sqlite3 insert+commit with the same durability settings (WAL, synchronous=FULL) on the same
-    disk in the same run. Goal: within 2× of the bare commit.
+    sqlite3 insert+commit with the same journal mode and durability as the program's engine
+    (read from aktgranskning.storage.engine: journal_mode=DELETE, synchronous=EXTRA) on the same
+    disk in the same run. Goal: within 2× of the bare commit. `--jamfor-lagen` also times bare
+    commits in the other candidate modes (TRUNCATE+FULL, WAL+FULL) for the record.
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def bare_sqlite_commits(folder: Path, count: int) -> list[float]:
-    path = folder / "bare.sqlite"
+def bare_sqlite_commits(folder: Path, count: int, journal_mode: str, synchronous: str) -> list[float]:
+    path = folder / f"bare-{journal_mode}-{synchronous}.sqlite"
     connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute(f"PRAGMA journal_mode={journal_mode}")
+    connection.execute(f"PRAGMA synchronous={synchronous}")
     connection.execute("CREATE TABLE answers (case_id INTEGER, question_id TEXT, answer TEXT, "
                        "PRIMARY KEY (case_id, question_id))")
     times = []
@@ -50,6 +52,8 @@ def bare_sqlite_commits(folder: Path, count: int) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--svar", type=int, default=400, help="antal tangenttryck att mäta")
+    parser.add_argument("--jamfor-lagen", action="store_true",
+                        help="mät också en ren commit i lägena TRUNCATE+FULL och WAL+FULL")
     args = parser.parse_args()
 
     from PySide6.QtCore import Qt
@@ -63,6 +67,7 @@ def main() -> int:
     from aktgranskning.services.checklists import installed_checklists
     from aktgranskning.services.demo import write_demo
     from aktgranskning.services.opening import open_review_file
+    from aktgranskning.storage.engine import JOURNAL_MODE, SYNCHRONOUS
 
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder_name:
         folder = Path(folder_name)
@@ -123,14 +128,20 @@ def main() -> int:
             last = check.execute("SELECT answer FROM answers WHERE case_id = ? AND question_id = ?",
                                  (target.id, row.question.id)).fetchone()[0]
         assert last == ("Nej" if args.svar % 2 == 0 else "Ja"), last
-        bare = bare_sqlite_commits(folder, args.svar)
+        bare = bare_sqlite_commits(folder, args.svar, JOURNAL_MODE, SYNCHRONOUS)
+        others = {f"{mode}+{sync}": bare_sqlite_commits(folder, args.svar, mode, sync)
+                  for mode, sync in (("TRUNCATE", "FULL"), ("WAL", "FULL"))} if args.jamfor_lagen else {}
         session.close()
 
     app_median, app_p99 = statistics.median(latencies) * 1000, percentile(latencies, 0.99) * 1000
     bare_median, bare_p99 = statistics.median(bare) * 1000, percentile(bare, 0.99) * 1000
     print(f"(b) Från tangenttryck till sparat svar på disk ({args.svar} svar)")
-    print(f"    Aktgranskning:           median {app_median:.2f} ms, 99:e percentilen {app_p99:.2f} ms")
-    print(f"    sqlite3 insert+commit:   median {bare_median:.2f} ms, 99:e percentilen {bare_p99:.2f} ms")
+    mode = f"{JOURNAL_MODE.upper()}+{SYNCHRONOUS}"
+    print(f"    Aktgranskning ({mode}):  median {app_median:.2f} ms, 99:e percentilen {app_p99:.2f} ms")
+    print(f"    sqlite3 insert+commit ({mode}): median {bare_median:.2f} ms, 99:e percentilen {bare_p99:.2f} ms")
+    for name, times in others.items():
+        print(f"    sqlite3 insert+commit ({name}): median {statistics.median(times) * 1000:.2f} ms, "
+              f"99:e percentilen {percentile(times, 0.99) * 1000:.2f} ms")
     print(f"    Kvot (median):           {app_median / bare_median:.2f}× (mål: högst 2×)")
     print(f"    Till skärmen uppdaterad: median {statistics.median(screen) * 1000:.2f} ms, "
           f"99:e percentilen {percentile(screen, 0.99) * 1000:.2f} ms")

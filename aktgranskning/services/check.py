@@ -16,7 +16,8 @@ from aktgranskning.domain.checklist import (
 )
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review import is_complete
-from aktgranskning.services.opening import open_review_file
+from aktgranskning.services.opening import read_snapshot, session_from_snapshot
+from aktgranskning.storage.snapshot import Snapshot
 
 
 @dataclass
@@ -44,11 +45,17 @@ class CheckReport:
 
 
 def check_review_file(path: Path) -> CheckReport:
+    """Reads a private snapshot of the file (with the side files that belong to it), so the
+    check never changes the file and says what exists only in a side file."""
     report = CheckReport(path)
-    _check_sqlite_integrity(path, report)
-    if report.problems:
+    snapshot = read_snapshot(path)
+    _check_side_files(snapshot, report)
+    problems_before = len(report.problems)
+    _check_sqlite_integrity(path, snapshot.connection, report)
+    if len(report.problems) > problems_before:
+        snapshot.connection.close()
         return report
-    session = open_review_file(path, reviewer="kontroll", read_only=True, accept_older=True)
+    session = session_from_snapshot(path, snapshot, accept_older=True, reviewer="kontroll")
     try:
         meta = session.meta
         report.facts += [
@@ -77,17 +84,30 @@ def check_review_file(path: Path) -> CheckReport:
         answered = sum(1 for answers in all_answers.values() for a in answers.values() if a is not None)
         report.facts.append(f"Svar: {answered}; rader i ändringsloggen: {audit_count}")
         _check_cases(session.checklists, cases, all_answers, report)
+        if session.folder_warning:
+            report.notes.append(session.folder_warning)
     finally:
         session.close()
     return report
 
 
-def _check_sqlite_integrity(path: Path, report: CheckReport) -> None:
+def _check_side_files(snapshot: Snapshot, report: CheckReport) -> None:
+    applied = ", ".join(side.path.name for side in snapshot.applied)
+    report.facts.append(f"Sidofiler som hör till filen: {applied}" if applied else "Sidofiler: inga")
+    for side in snapshot.foreign:
+        report.problems.append(f"sidofilen {side.path.name} hör inte till filen ({side.reason}); den lästes inte. "
+                               "Flytta bort den.")
+    if snapshot.answers_only_in_wal:
+        report.problems.append(next(n for n in snapshot.notes() if "finns bara i sidofilen" in n))
+    if any(side.kind == "journal" for side in snapshot.applied):
+        report.notes.append("filen hade en ofullbordad ändring (-journal); kontrollen gäller filen utan den, "
+                            "så som den blir när den öppnas nästa gång.")
+
+
+def _check_sqlite_integrity(path: Path, connection: sqlite3.Connection, report: CheckReport) -> None:
     try:
-        uri = f"file:{path.resolve().as_posix()}?mode=ro"
-        with sqlite3.connect(uri, uri=True) as connection:
-            result = connection.execute("PRAGMA integrity_check").fetchall()
-            foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
+        result = connection.execute("PRAGMA integrity_check").fetchall()
+        foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.DatabaseError as exc:
         raise FileProblem(path, f"filen är ingen läsbar databas ({exc}).") from exc
     if result != [("ok",)]:

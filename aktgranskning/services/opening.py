@@ -6,6 +6,7 @@ import os
 import sqlite3
 import stat
 import uuid
+from datetime import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,16 +16,27 @@ from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review_file import FileMeta, now_iso
-from aktgranskning.services.file_lock import FileLock
+from aktgranskning.services.file_lock import CannotLock, FileLock
 from aktgranskning.services.session import ReviewSession
-from aktgranskning.storage.engine import SQLITE_MAGIC
+from aktgranskning.services.sync_folders import folder_warning
+from aktgranskning.storage.engine import SQLITE_MAGIC, connect_file, convert_to_rollback_journal
 from aktgranskning.storage.migrate import (
-    current_revision,
     head_revision,
     known_revisions,
+    revision_of,
+    upgrade_file,
     upgrade_to_head,
 )
+from aktgranskning.storage.snapshot import (
+    Snapshot,
+    is_wal_mode,
+    read_header,
+    regular_file_size,
+    side_files,
+    take_snapshot,
+)
 from aktgranskning.storage.store import ReviewStore
+from aktgranskning.storage.untrusted import check_database
 
 
 @dataclass(frozen=True)
@@ -81,90 +93,177 @@ def _write_new_file(
                 tx.add_checklist(checklist)
             for case in cases:
                 tx.add_case(case, at)
-        with store.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()
 
 
-def _sidecars(path: Path) -> tuple[Path, Path]:
-    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+def _sidecars(path: Path) -> tuple[Path, ...]:
+    return tuple(path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm"))
 
+
+# --- reading: a private snapshot, never the user's file in place ---------------------------------
 
 def open_for_reading(path: Path) -> ReviewSession:
-    """Open a granskningsfil only to read it (last year's file, a file to summarise): no lock,
-    no upgrade, and older schema versions are accepted as they are."""
-    return open_review_file(path, reviewer="", read_only=True, accept_older=True)
+    """Open a granskningsfil only to read it (status, rapport, last year's file, a file to
+    summarise): no lock, no upgrade, older schema versions accepted as they are. What is read is
+    a private snapshot of the file at this moment; nothing in the user's folder is written."""
+    return session_from_snapshot(path, read_snapshot(path), accept_older=True)
 
+
+def read_snapshot(path: Path) -> Snapshot:
+    """The file's content at this moment, in memory, checked as an untrusted file first."""
+    _ensure_looks_like_review_file(path)
+    try:
+        return take_snapshot(path, check=lambda connection: check_database(connection, path))
+    except FileProblem:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise FileProblem(path, f"filen är skadad och kan inte läsas ({exc}).") from exc
+    except OSError as exc:
+        raise FileProblem(path, f"filen kunde inte läsas ({exc.strerror or exc}).") from exc
+
+
+def session_from_snapshot(
+    path: Path, snapshot: Snapshot, accept_older: bool, reviewer: str = "", reason: str = ""
+) -> ReviewSession:
+    store = ReviewStore.over_connection(path, snapshot.connection)
+    try:
+        revision = _checked_revision(path, snapshot.connection)
+        if revision != head_revision() and not accept_older:
+            raise FileProblem(
+                path,
+                f"filen har schemaversion {revision} och behöver uppgraderas till {head_revision()} "
+                "innan den kan användas.",
+            )
+        session = ReviewSession(store, reviewer)
+    except FileProblem:
+        store.close()
+        raise
+    except Exception as exc:  # any database failure becomes a message, never a traceback
+        store.close()
+        raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({exc}).") from exc
+    session.read_only_reason = reason
+    session.notes = snapshot.notes()
+    session.folder_warning = folder_warning(path)
+    return session
+
+
+# --- writing ------------------------------------------------------------------------------------
 
 def open_review_file(
     path: Path, reviewer: str, read_only: bool = False, upgrade: bool = True, accept_older: bool = False
 ) -> ReviewSession:
-    """Open a granskningsfil for review. Older schemas are upgraded after a backup copy is
-    written next to the file; files from a newer version or that are not granskningsfiler
-    are refused with a message that says what is wrong."""
+    """Open a granskningsfil for review. Older schemas are upgraded on a copy that replaces the
+    file when complete, after a backup copy is written next to it; files from a newer version or
+    that are not granskningsfiler are refused with a message that says what is wrong. Opened
+    read-only (asked for, or the file cannot be written), it is a snapshot like any reader's."""
     _ensure_looks_like_review_file(path)
     protection = write_protection(path)
-    if protection and not read_only:
-        read_only = True
+    if read_only or protection:
+        snapshot = read_snapshot(path)
+        session = session_from_snapshot(path, snapshot, accept_older, reviewer, protection)
+        session.notes.append(f"Det som visas är filen som den var kl. {datetime.now():%H:%M}. Ändringar som "
+                             "någon annan gör i den efter det syns först när filen öppnas igen.")
+        return session
     lock = FileLock(path)
-    if not read_only:
-        lock.acquire(reviewer)
-    store = ReviewStore.open(path, read_only=read_only, immutable=bool(protection) and not os.access(path.parent, os.W_OK))
     try:
-        revision = _checked_revision(path, store)
-        if revision != head_revision() and not (read_only and accept_older):
-            if read_only or not upgrade:
+        lock.acquire(reviewer)
+    except CannotLock as cannot:  # a full disk or a folder that turned out unwritable: read instead
+        return session_from_snapshot(path, read_snapshot(path), accept_older, reviewer, cannot.read_only_reason)
+    store: ReviewStore | None = None
+    try:
+        notes = _settle_side_files(path)
+        revision = _prepare_for_writing(path)
+        if revision != head_revision():
+            if not upgrade:
                 raise FileProblem(
                     path,
                     f"filen har schemaversion {revision} och behöver uppgraderas till {head_revision()} "
                     "innan den kan användas.",
                 )
-            backup_before_upgrade(path, revision)
-            upgrade_to_head(store.engine)
+            backup = upgrade_file(path, revision)
+            notes.append(f"Filen uppgraderades från schemaversion {revision}; den gamla filen finns kvar som "
+                         f"{backup.name}.")
+        store = ReviewStore.open(path)
         session = ReviewSession(store, reviewer, on_close=lock.release)
-        session.read_only_reason = protection
+        session.notes = notes
+        session.folder_warning = folder_warning(path)
         return session
     except FileProblem:
-        store.close()
+        if store is not None:
+            store.close()
         lock.release()
         raise
     except Exception as exc:  # any database failure becomes a message, never a traceback
-        store.close()
+        if store is not None:
+            store.close()
         lock.release()
-        raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({exc}).") from exc
+        raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({_sqlite_reason(exc)}).") from exc
+
+
+def _prepare_for_writing(path: Path) -> str:
+    """Bring a file from an older version into the rollback journal, check it as an untrusted
+    file before anything else reads it, and return its schema revision."""
+    try:
+        if is_wal_mode(read_header(path)):
+            convert_to_rollback_journal(path)
+            path.with_name(path.name + "-shm").unlink(missing_ok=True)
+        connection = connect_file(path)
+        try:
+            check_database(connection, path)
+            return _checked_revision(path, connection)
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise FileProblem(path, f"filen är skadad och kan inte läsas ({exc}).") from exc
+
+
+def _settle_side_files(path: Path) -> list[str]:
+    """A `-wal` or `-journal` that does not belong to the file would be applied by SQLite all the
+    same: move it aside under a clear name and say so. One that is not a regular file is refused."""
+    notes = []
+    for side in side_files(path):
+        if not side.regular:
+            raise FileProblem(side.path, f"sidofilen till {path.name} är ingen vanlig fil ({side.reason}). "
+                                         "Ta bort den innan filen öppnas för granskning.")
+        if side.belongs:
+            continue
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = side.path.with_name(f"{side.path.name}.hör-inte-till-filen-{stamp}")
+        try:
+            os.replace(side.path, aside)
+        except OSError as exc:
+            raise FileProblem(side.path, f"sidofilen hör inte till filen ({side.reason}) och kunde inte flyttas "
+                                         f"undan ({exc.strerror}).") from exc
+        notes.append(f"Sidofilen {side.path.name} hörde inte till filen ({side.reason}); den användes inte och "
+                     f"flyttades till {aside.name}.")
+    return notes
 
 
 def write_protection(path: Path) -> str:
     """Why the file cannot be written, in Swedish, or '' when it can. The write bits are checked
     as well as access(), so a file marked read-only stays read-only even for an administrator."""
-    if not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
-        return "Filen är skrivskyddad. Den öppnas bara för läsning; ta bort skrivskyddet för att kunna ändra."
-    if not os.access(path.parent, os.W_OK):
+    marked_read_only = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if not marked_read_only and not os.access(path.parent, os.W_OK):
         return ("Mappen som filen ligger i går inte att skriva i (t.ex. en cd-skiva eller en skrivskyddad "
                 "nätverksmapp). Filen öppnas bara för läsning.")
+    if marked_read_only or not os.access(path, os.W_OK):
+        return "Filen är skrivskyddad. Den öppnas bara för läsning; ta bort skrivskyddet för att kunna ändra."
     return ""
 
 
 def _ensure_looks_like_review_file(path: Path) -> None:
-    if not path.exists():
-        raise FileProblem(path, "filen finns inte.")
-    if path.is_dir():
-        raise FileProblem(path, "det här är en mapp, inte en granskningsfil.")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise FileProblem(path, f"filen kunde inte läsas ({exc.strerror}).") from exc
+    regular_file_size(path)  # refuses folders, pipes and devices without opening them
+    header = read_header(path)
     if not header:
         raise FileProblem(path, "filen är tom (0 byte) och är ingen granskningsfil.")
-    if header != SQLITE_MAGIC:
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise FileProblem(path, "filen är ingen granskningsfil (den är inte en SQLite-databas).")
 
 
-def _checked_revision(path: Path, store: ReviewStore) -> str:
+def _checked_revision(path: Path, connection: sqlite3.Connection) -> str:
     try:
-        revision = current_revision(store.engine)
+        revision = revision_of(connection)
     except Exception as exc:
         raise FileProblem(path, f"filen är skadad och kan inte läsas ({_sqlite_reason(exc)}).") from exc
     if revision is None:
@@ -183,14 +282,3 @@ def _sqlite_reason(exc: Exception) -> str:
     if isinstance(original, sqlite3.DatabaseError):
         return str(original)
     return type(exc).__name__
-
-
-def backup_before_upgrade(path: Path, revision: str) -> Path:
-    backup = path.with_name(f"{path.stem}.före-uppgradering-schema-{revision}{path.suffix}")
-    counter = 1
-    while backup.exists():
-        counter += 1
-        backup = path.with_name(f"{path.stem}.före-uppgradering-schema-{revision}-{counter}{path.suffix}")
-    with sqlite3.connect(path) as source, sqlite3.connect(backup) as target:
-        source.backup(target)
-    return backup

@@ -93,6 +93,8 @@ class ReviewSession:
         self.last_saved_at: str | None = None
         self._history = UndoHistory()
         self.read_only_reason = ""  # set when the file itself cannot be written
+        self.folder_warning = ""  # set when a sync client (OneDrive, Dropbox, …) keeps the folder
+        self.notes: list[str] = []  # what opening found and did (side files, an upgrade), in Swedish
 
     @property
     def path(self) -> Path:

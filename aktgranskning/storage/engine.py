@@ -1,39 +1,90 @@
-"""Opening a granskningsfil: the SQLite pragmas that make every commit durable."""
+"""Opening a granskningsfil: the SQLite pragmas that make every commit durable and whole.
+
+The file is written with a rollback journal (journal_mode=DELETE, synchronous=EXTRA): a commit
+is in the main file itself once it returns, so the `.granskning` alone, copied by any means at any
+moment, holds every confirmed answer. EXTRA also syncs the folder after the journal is deleted,
+so the commit survives power loss. WAL would keep answers in `-wal` until a checkpoint and needs
+shared memory, which network filesystems do not share between computers.
+
+Files are opened by their plain absolute path through `sqlite3.connect` (never a `file:` URI
+built from the name), so `#`, `?`, `%` and friends in a file or folder name mean themselves.
+"""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool, StaticPool
+
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.storage.untrusted import harden_connection
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+JOURNAL_MODE = "delete"
+SYNCHRONOUS = "EXTRA"
+SYNCHRONOUS_LEVEL = 3  # what PRAGMA synchronous reports for EXTRA
+MAX_PATH_BYTES = 512  # SQLite's unix VFS refuses longer full path names (MAX_PATHNAME)
 
 
-def open_engine(path: Path, read_only: bool = False, immutable: bool = False) -> Engine:
-    """An engine for one file. WAL keeps readers and the writer apart; synchronous=FULL makes
-    a commit survive power loss, which is what "saved the moment it is given" means.
-    `immutable` is for a file in a folder nobody may write to (SQLite cannot even create its
-    shared-memory file there); it is only read."""
-    if immutable:
-        url = f"sqlite:///file:{path.resolve().as_posix()}?immutable=1&uri=true"
-    elif read_only:
-        url = f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true"
-    else:
-        url = f"sqlite:///{path.resolve().as_posix()}"
-    engine = create_engine(url)
-    event.listen(engine, "connect", _set_pragmas(read_only))
+def plain_file_name(path: Path) -> str:
+    """The name handed to sqlite3.connect: absolute, so it can never start with `file:` and be
+    taken for a URI (this SQLite is built with SQLITE_USE_URI)."""
+    name = os.path.abspath(path)
+    if os.name == "posix" and len(os.fsencode(name)) + len("-journal") >= MAX_PATH_BYTES:
+        raise FileProblem(path, f"sökvägen är för lång ({len(os.fsencode(name))} byte); SQLite klarar högst "
+                                f"{MAX_PATH_BYTES - 10}. Flytta filen till en mapp med kortare namn.")
+    return name
+
+
+def connect_file(path: Path) -> sqlite3.Connection:
+    """A DB-API connection to a granskningsfil on disk, hardened, in the program's journal mode.
+    Autocommit at the driver level: SQLAlchemy emits BEGIN itself (see `_begin_explicitly`), so
+    schema changes are transactional too, which pysqlite's own transaction handling is not."""
+    connection = sqlite3.connect(plain_file_name(path), isolation_level=None, check_same_thread=False)
+    try:
+        harden_connection(connection)
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA busy_timeout=5000")
+        mode = connection.execute(f"PRAGMA journal_mode={JOURNAL_MODE}").fetchone()[0]
+        if str(mode).lower() != JOURNAL_MODE:
+            raise sqlite3.OperationalError(f"journal_mode {mode} kunde inte ändras till {JOURNAL_MODE}")
+        connection.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def open_engine(path: Path) -> Engine:
+    """An engine that writes one file on disk."""
+    engine = create_engine("sqlite://", creator=lambda: connect_file(path), poolclass=QueuePool)
+    event.listen(engine, "begin", _begin_explicitly)
     return engine
 
 
-def _set_pragmas(read_only: bool) -> Any:
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        if not read_only:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.close()
+def engine_over(connection: sqlite3.Connection) -> Engine:
+    """An engine over one already open connection (the in-memory snapshot a reader uses)."""
+    return create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
 
-    return on_connect
+
+def _begin_explicitly(connection: object) -> None:
+    connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+
+
+def convert_to_rollback_journal(path: Path) -> None:
+    """Bring a file written by an older version (WAL mode) into the rollback journal: its WAL is
+    checkpointed into the main file and deleted. Exclusive locking first, so SQLite keeps the
+    WAL index in heap memory and this works where shared memory does not (network shares)."""
+    connection = sqlite3.connect(plain_file_name(path), isolation_level=None)
+    try:
+        harden_connection(connection)
+        connection.execute("PRAGMA busy_timeout=5000")
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        mode = connection.execute(f"PRAGMA journal_mode={JOURNAL_MODE}").fetchone()[0]
+        if str(mode).lower() != JOURNAL_MODE:
+            raise sqlite3.OperationalError(f"journal_mode {mode} kunde inte ändras till {JOURNAL_MODE}")
+    finally:
+        connection.close()

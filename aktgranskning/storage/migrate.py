@@ -1,10 +1,22 @@
-"""Schema versions: Alembic revisions numbered 0001, 0002, … and run in order on open."""
+"""Schema versions: Alembic revisions numbered 0001, 0002, … and run in order on open.
+
+An older file is upgraded atomically: the migrations run on a copy in the same folder, which
+replaces the original (os.replace) only when complete. A kill at any moment leaves either the old
+file or the new one; the backup copy of the old file is written once per upgrade.
+"""
 
 from __future__ import annotations
 
+import filecmp
+import os
+import shutil
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
+
+from aktgranskning.storage.engine import open_engine, plain_file_name
+from aktgranskning.storage.untrusted import harden_connection
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -25,6 +37,17 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def revision_of(connection: sqlite3.Connection) -> str | None:
+    """The schema revision on a plain DB-API connection, or None when the file has none."""
+    has_table = connection.execute(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    if has_table is None:
+        return None
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
 def upgrade_to_head(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
@@ -34,3 +57,96 @@ def upgrade_to_head(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+# --- upgrading a file on disk -------------------------------------------------------------------
+
+def backup_name(path: Path, revision: str, counter: int = 1) -> Path:
+    extra = "" if counter == 1 else f"-{counter}"
+    return path.with_name(f"{path.stem}.före-uppgradering-schema-{revision}{extra}{path.suffix}")
+
+
+def work_copy_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.uppgradering.tmp")
+
+
+def backup_temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.säkerhetskopia.tmp")
+
+
+def upgrade_file(path: Path, revision: str) -> Path:
+    """Upgrade the (closed, locked, rollback-journal) file at `path` to the newest schema and
+    return the backup of the old file. The caller holds the file's lock."""
+    remove_stray_upgrade_files(path)
+    backup = ensure_backup(path, revision)
+    work = work_copy_name(path)
+    copy_database(path, work)
+    engine = open_engine(work)
+    try:
+        upgrade_to_head(engine)
+    finally:
+        engine.dispose()
+    _fsync_file(work)
+    for stale in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)  # an old WAL must never be applied to the new file
+    os.replace(work, path)
+    _fsync_folder(path.parent)
+    return backup
+
+
+def remove_stray_upgrade_files(path: Path) -> None:
+    """What an upgrade killed half-way left behind: its work copy and an unfinished backup."""
+    for stray in (work_copy_name(path), backup_temp_name(path)):
+        for leftover in (stray, *(stray.with_name(stray.name + s) for s in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+
+
+def ensure_backup(path: Path, revision: str) -> Path:
+    """The backup of the file as it is now: an existing backup with exactly the same bytes is
+    reused (a retry after a killed upgrade), otherwise a new one is written under a temporary
+    name and renamed, so a backup under its final name is always complete."""
+    counter = 1
+    while backup_name(path, revision, counter).exists():
+        existing = backup_name(path, revision, counter)
+        if filecmp.cmp(existing, path, shallow=False):
+            return existing
+        counter += 1
+    backup = backup_name(path, revision, counter)
+    temporary = backup_temp_name(path)
+    shutil.copyfile(path, temporary)
+    _fsync_file(temporary)
+    os.replace(temporary, backup)
+    _fsync_folder(path.parent)
+    return backup
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API, in the program's journal mode."""
+    target.unlink(missing_ok=True)
+    reader = sqlite3.connect(plain_file_name(source), isolation_level=None)
+    writer = sqlite3.connect(plain_file_name(target), isolation_level=None)
+    try:
+        harden_connection(reader)
+        harden_connection(writer)
+        reader.backup(writer)
+        writer.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        writer.close()
+        reader.close()
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some network filesystems refuse to sync a folder; the rename itself is done
+    finally:
+        os.close(descriptor)

@@ -6,6 +6,7 @@ press, and Core does the same statements with a fraction of the bookkeeping.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,7 +40,7 @@ from aktgranskning.domain.case import Case, CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta
 from aktgranskning.domain.thresholds import Thresholds
-from aktgranskning.storage.engine import open_engine
+from aktgranskning.storage.engine import engine_over, open_engine
 from aktgranskning.storage.migrate import current_revision
 from aktgranskning.storage.tables import (
     ActivityRow,
@@ -99,8 +100,14 @@ class ReviewStore:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: Path, read_only: bool = False, immutable: bool = False) -> ReviewStore:
-        return cls(path, open_engine(path, read_only=read_only, immutable=immutable), read_only)
+    def open(cls, path: Path) -> ReviewStore:
+        """The file on disk, for writing (the caller holds its lock)."""
+        return cls(path, open_engine(path))
+
+    @classmethod
+    def over_connection(cls, path: Path, connection: sqlite3.Connection) -> ReviewStore:
+        """A read-only store over a private in-memory snapshot of the file at `path`."""
+        return cls(path, engine_over(connection), read_only=True)
 
     def close(self) -> None:
         self.engine.dispose()

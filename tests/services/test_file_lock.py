@@ -466,8 +466,6 @@ def test_a_really_full_disk_gives_a_message_and_leaves_nothing(tiny_disk):
     lock.release()
 
 
-@pytest.mark.xfail(reason="reading in WAL mode needs a -shm file, which a full disk cannot hold; passes "
-                          "once the granskningsfil uses a rollback journal (issue 11, point 1)", strict=False)
 def test_a_file_on_a_full_disk_can_still_be_read_after_the_lock_failed(tiny_disk, review_file):
     path = tiny_disk / review_file.name
     path.write_bytes(review_file.read_bytes())

@@ -28,9 +28,9 @@ def test_revisions_are_numbered_in_order():
     assert head_revision() == revisions[-1]
 
 
-def test_file_uses_wal_and_full_sync(session, review_file):
+def test_file_uses_a_rollback_journal_and_extra_sync(session, review_file):
     with sqlite3.connect(review_file) as connection:
-        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     with session.store.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 3  # EXTRA
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
