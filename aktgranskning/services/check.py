@@ -17,6 +17,7 @@ from aktgranskning.domain.checklist import (
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review import is_complete
 from aktgranskning.services.opening import open_review_file
+from aktgranskning.storage.untrusted import check_database, harden_connection
 
 
 @dataclass
@@ -86,6 +87,12 @@ def _check_sqlite_integrity(path: Path, report: CheckReport) -> None:
     try:
         uri = f"file:{path.resolve().as_posix()}?mode=ro"
         with sqlite3.connect(uri, uri=True) as connection:
+            harden_connection(connection)  # TEMP wiring (lead drops or resolves at merge)
+            try:
+                check_database(connection, path)
+            except FileProblem as refused:
+                report.problems.append(refused.message)
+                return
             result = connection.execute("PRAGMA integrity_check").fetchall()
             foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.DatabaseError as exc:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from aktgranskning import __version__
 from aktgranskning.domain.case import Case
@@ -25,6 +26,7 @@ from aktgranskning.storage.migrate import (
     upgrade_to_head,
 )
 from aktgranskning.storage.store import ReviewStore
+from aktgranskning.storage.untrusted import check_database, harden_connection
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def open_review_file(
     written next to the file; files from a newer version or that are not granskningsfiler
     are refused with a message that says what is wrong."""
     _ensure_looks_like_review_file(path)
+    _check_untrusted(path)
     protection = write_protection(path)
     if protection and not read_only:
         read_only = True
@@ -133,6 +136,19 @@ def open_review_file(
         store.close()
         lock.release()
         raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({exc}).") from exc
+
+
+def _check_untrusted(path: Path) -> None:
+    # TEMP wiring (the lead drops or resolves this at merge): a read-only connection of its own.
+    try:
+        connection = sqlite3.connect(f"file:{quote(path.resolve().as_posix())}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({exc}).") from exc
+    try:
+        harden_connection(connection)
+        check_database(connection, path)
+    finally:
+        connection.close()
 
 
 def write_protection(path: Path) -> str:

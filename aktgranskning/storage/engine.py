@@ -28,6 +28,9 @@ def open_engine(path: Path, read_only: bool = False, immutable: bool = False) ->
 
 def _set_pragmas(read_only: bool) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        from aktgranskning.storage.untrusted import harden_connection  # TEMP wiring
+
+        harden_connection(dbapi_connection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
