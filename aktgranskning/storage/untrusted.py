@@ -174,8 +174,11 @@ def describe(connection: sqlite3.Connection, master: Iterable[tuple[str, str, st
 
 def _table_shape(connection: sqlite3.Connection, name: str) -> TableShape:
     quoted = _quote(name)
-    kind = connection.execute("SELECT type, wr, strict FROM pragma_table_list WHERE schema='main' AND name=?",
-                              (name,)).fetchone()
+    try:
+        kind = connection.execute("SELECT type, wr, strict FROM pragma_table_list WHERE schema='main' AND name=?",
+                                  (name,)).fetchone()
+    except sqlite3.OperationalError:  # SQLite before 3.37 has no table_list; the statement words still show it
+        kind = None
     columns = tuple((r[1], str(r[2]).upper(), r[3], r[4], r[5], r[6])
                     for r in connection.execute(f"PRAGMA table_xinfo({quoted})"))
     indexes = frozenset(
@@ -303,6 +306,10 @@ def _bad_value_sql(column: Column) -> str:
     return "CASE " + " ".join(parts) + " ELSE 0 END"
 
 
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
 def shown(value: object, width: int = 40) -> str:
     """A value from the file as it may appear in a message: short, one line, nothing a terminal
     would interpret."""
@@ -360,9 +367,10 @@ class _Check:
         if _table_shape(self.connection, "alembic_version") != reference:
             self.fail("tabellen alembic_version (schemaversionen) ser inte ut som Aktgranskning skapar den.")
         rows = self.query("SELECT typeof(version_num), substr(version_num, 1, 40) FROM alembic_version LIMIT 2")
-        if len(rows) != 1 or rows[0][0] != "text":
-            self.fail(f"filen ska ha exakt en schemaversion men har {len(rows)} (eller en som inte är text).",
-                      TABLE_LABELS["alembic_version"])
+        if len(rows) != 1:
+            self.fail(f"filen ska ha exakt en schemaversion men har {len(rows)}.", TABLE_LABELS["alembic_version"])
+        if rows[0][0] != "text":
+            self.fail("schemaversionen är ingen text.", TABLE_LABELS["alembic_version"])
         revision = str(rows[0][1])
         if revision not in known_revisions():
             raise FileProblem(self.path, f"filen är skapad med en nyare version av Aktgranskning (schemaversion "
@@ -430,7 +438,7 @@ class _Check:
             counts[table] = self.query(f"SELECT count(*) FROM {_quote(table)}")[0][0]
             limit = MAX_ROWS.get(table)
             if limit is not None and counts[table] > limit:
-                self.fail(f"tabellen har {counts[table]} rader; en granskningsfil har högst {limit}.",
+                self.fail(f"tabellen har {_number(counts[table])} rader; en granskningsfil har högst {_number(limit)}.",
                           TABLE_LABELS.get(table, table))
         return counts
 
@@ -468,7 +476,7 @@ class _Check:
             wanted = " eller ".join(_TYPE_WORDS.get(t, t) for t in column.types)
             self.fail(f"värdet är {_TYPE_WORDS.get(kind, kind)} men ska vara {wanted}.", place)
         if problem == 2:
-            self.fail(f"texten är längre än {column.max_length} tecken.", place)
+            self.fail(f"texten är längre än {_number(column.max_length)} tecken.", place)
         value = self.query(f"SELECT substr({c}, 1, 60) FROM {_quote(table)} WHERE rowid = ?", (rowid,))[0][0]
         if problem == 3:
             allowed = ", ".join(column.allowed) + (" eller tomt" if "null" in column.types else "")
@@ -537,7 +545,7 @@ class _Check:
                 checklist = checklist_from_json(definition, source=self.path)
                 actual_hash = content_hash(json.loads(definition))
             except FileProblem as problem:
-                where = f" ({problem.place})" if problem.place else ""
+                where = f" ({problem.place})" if problem.place not in ("", "checklistan") else ""
                 self.fail(f"checklistan är inte giltig{where}: {problem.problem}", place)
             except Exception as exc:  # malformed or absurdly nested JSON: RecursionError, ValueError…
                 self.fail(f"checklistan är ingen giltig checklista ({type(exc).__name__}).", place)
