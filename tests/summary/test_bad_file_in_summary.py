@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from aktgranskning import logging_setup
 from aktgranskning.cli import EXIT_INCOMPLETE, run_cli
 from aktgranskning.services import summary as summary_service
 from aktgranskning.services.opening import open_for_reading
@@ -130,9 +131,17 @@ def test_an_unexpected_error_in_one_file_names_the_file_and_the_step(round_of_49
             raise ZeroDivisionError("ett fel i läsaren")
         return original(path)
 
+    logged: list[BaseException] = []
+
+    def log(error: BaseException) -> Path:  # the real log is set up once per process; keep it out
+        logged.append(error)
+        return tmp_path / "aktgranskning.log"
+
     original = summary_service.read_unit_file
     monkeypatch.setattr(summary_service, "read_unit_file", broken)
+    monkeypatch.setattr(logging_setup, "log_unexpected", log)
     summary = build_summary([round_of_49["folder"]])
+    assert [type(error) for error in logged] == [ZeroDivisionError]
     assert [item.source for item in summary.excluded] == [round_of_49["workbook"].name]
     reason = summary.excluded[0].reason
     assert "oväntat fel" in reason and "när Excelfilen lästes" in reason and "ZeroDivisionError" in reason
