@@ -97,6 +97,22 @@ def _no_sections(data: dict) -> None:
     data["avsnitt"] = []
 
 
+def _index_out_of_step(connection: sqlite3.Connection) -> None:
+    """The answers' key index swapped for one over other rows: a query that finds answers through
+    the index would see other answers than the table holds."""
+    connection.execute("CREATE TABLE falska (case_id INTEGER NOT NULL, question_id VARCHAR NOT NULL, "
+                       "PRIMARY KEY (case_id, question_id))")
+    connection.execute("INSERT INTO falska SELECT case_id, question_id || 'x' FROM answers")
+    pages = dict(connection.execute("SELECT name, rootpage FROM sqlite_master WHERE name IN "
+                                    "('sqlite_autoindex_answers_1', 'sqlite_autoindex_falska_1')"))
+    connection.commit()
+    connection.execute("PRAGMA writable_schema=ON")
+    connection.execute("UPDATE sqlite_master SET rootpage=? WHERE name='sqlite_autoindex_answers_1'",
+                       (pages["sqlite_autoindex_falska_1"],))
+    connection.execute("DELETE FROM sqlite_master WHERE tbl_name='falska'")
+    connection.execute("PRAGMA writable_schema=OFF")
+
+
 def _huge_meta(connection: sqlite3.Connection) -> None:
     connection.execute("UPDATE review_meta SET value=? WHERE key='omrade'", ("x" * HUGE_BYTES,))
 
@@ -132,6 +148,14 @@ HOSTILE: tuple[Hostile, ...] = (
     Hostile("extra_column", _sql("ALTER TABLE cases ADD COLUMN personnummer TEXT"), ("personnummer", "finns inte")),
     Hostile("wrong_column_type", _schema_edit("sequence INTEGER NOT NULL", "sequence TEXT NOT NULL", "cases"),
             ("sequence", "typen", "INTEGER")),
+    Hostile("without_rowid", _sql(
+        "ALTER TABLE answers RENAME TO answers_gamla",
+        "CREATE TABLE answers (case_id INTEGER NOT NULL, question_id VARCHAR NOT NULL, answer VARCHAR, "
+        "comment TEXT NOT NULL, reviewer VARCHAR NOT NULL, answered_at VARCHAR NOT NULL, "
+        "PRIMARY KEY (case_id, question_id), FOREIGN KEY(case_id) REFERENCES cases (id)) WITHOUT ROWID",
+        "INSERT INTO answers SELECT * FROM answers_gamla",
+        "DROP TABLE answers_gamla",
+    ), ("answers", "Aktgranskning")),
     Hostile("collate_nocase", _schema_edit("answer VARCHAR,", "answer VARCHAR COLLATE NOCASE,", "answers"),
             ("answers", "COLLATE")),
     Hostile("default_added", _schema_edit("comment TEXT NOT NULL", "comment TEXT NOT NULL DEFAULT 'x'", "answers"),
@@ -142,6 +166,8 @@ HOSTILE: tuple[Hostile, ...] = (
             ("kolumnen answer", "”ja”", "Ja, Nej, X")),
     Hostile("answer_blob", _unchecked("UPDATE answers SET answer=X'4A61' WHERE answer='Ja'"),
             ("kolumnen answer", "binärdata")),
+    Hostile("invalid_utf8", _sql("UPDATE answers SET comment=CAST(X'4B6F6D6D656E746172FF' AS TEXT) WHERE rowid=1"),
+            ("kolumnen comment", "UTF-8")),
     Hostile("bad_gender", _sql("UPDATE cases SET gender='K' WHERE sequence=2"),
             ("kolumnen gender", "”K”", "löpnummer 2")),
     Hostile("bad_status", _unchecked("UPDATE cases SET status='godkänd' WHERE sequence=1"),
@@ -169,6 +195,7 @@ HOSTILE: tuple[Hostile, ...] = (
             ("kolumnen answered_at", "inget datum")),
     Hostile("answer_to_unknown_question", _sql(
         "INSERT INTO answers VALUES (1, 'fb.finns_inte', 'Ja', '', 'x', '')"), ("”fb.finns_inte”", "inte finns i checklistan")),
+    Hostile("index_out_of_step", _index_out_of_step, ("integritetskontroll",)),
     Hostile("huge_metadata", _huge_meta, ("filens uppgifter (review_meta)", "kolumnen value", "16 MB")),
     Hostile("long_metadata", _sql("UPDATE review_meta SET value=printf('%.*c', 200000, 'x') WHERE key='enhet'"),
             ("kolumnen value", "längre än 10 000 tecken")),
