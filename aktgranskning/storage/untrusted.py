@@ -49,7 +49,7 @@ LIMITS: dict[int, int] = {
     sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 1_000,
     sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 0,  # the schema has no triggers: any that fires fails
 }
-CHECK_SECONDS = 8.0  # a real file of 10 000 cases is checked in well under a second
+CHECK_SECONDS = 15.0  # a file of 10 000 cases takes 1–4 s here, a real enhet's 20 ms
 _PROGRESS_STEPS = 2_000  # VDBE instructions between deadline checks
 
 SHORT = 1_000  # ids, codes, names, dates
@@ -59,7 +59,7 @@ MAX_ROWS = {
     "review_meta": 100,
     "checklists": 50,
     "cases": 10_000,
-    "audit_log": 5_000_000,
+    "audit_log": 2_000_000,
     "analysis": len(ANALYSIS_FIELDS),
     "activities": 10_000,
     "alembic_version": 1,
@@ -294,12 +294,9 @@ _WHEN_PATTERN = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"
 _UTF8 = "aktgranskning_utf8"  # a function of the checking connection: is this text valid UTF-8?
 
 
-# Only text with a byte outside ASCII (or a NUL, where length() and GLOB stop) needs the Python
-# check: this keeps a file of 10 000 cases at well under a second.
-_NOT_ASCII = "(length(CAST({c} AS BLOB)) <> length({c}) OR {c} GLOB '*[^\x01-\x7f]*')"
-
-
 def _valid_utf8(raw: bytes | None) -> int:
+    """SQLite does not validate text; Python refuses to read invalid UTF-8. About 0.7 µs a value
+    (a GLOB prefilter for non-ASCII text cost more than it saved)."""
     try:
         (raw or b"").decode("utf-8")
     except UnicodeDecodeError:
@@ -314,7 +311,7 @@ def _bad_value_sql(column: Column) -> str:
     types = ", ".join(f"'{t}'" for t in column.types)
     parts = [f"WHEN typeof({c}) NOT IN ({types}) THEN 1",
              f"WHEN typeof({c}) = 'text' AND length({c}) > {column.max_length} THEN 2",
-             f"WHEN typeof({c}) = 'text' AND {_NOT_ASCII.format(c=c)} AND NOT {_UTF8}(CAST({c} AS BLOB)) THEN 6"]
+             f"WHEN typeof({c}) = 'text' AND NOT {_UTF8}(CAST({c} AS BLOB)) THEN 6"]
     if column.allowed:
         values = ", ".join("'" + v.replace("'", "''") + "'" for v in column.allowed)
         parts.append(f"WHEN typeof({c}) = 'text' AND ({c} COLLATE BINARY) NOT IN ({values}) THEN 3")
