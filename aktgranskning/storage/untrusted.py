@@ -45,7 +45,7 @@ LIMITS: dict[int, int] = {
     sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 20,
     sqlite3.SQLITE_LIMIT_VDBE_OP: 250_000,
     sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 16,
-    sqlite3.SQLITE_LIMIT_ATTACHED: 0,
+    sqlite3.SQLITE_LIMIT_ATTACHED: 0,  # also forbids VACUUM [INTO] (SQLite attaches internally); backup() works
     sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 1_000,
     sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 0,  # the schema has no triggers: any that fires fails
 }
