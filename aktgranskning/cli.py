@@ -259,7 +259,8 @@ def _report_excluded(summary: Summary, earlier: Summary | None) -> int:
     if not left_out:
         return EXIT_OK
     files = "1 fil" if len(left_out) == 1 else f"{len(left_out)} filer"
-    print(f"Obs: sammanställningen omfattar {len(summary.inputs)} enheter men inte {files} som inte kunde läsas "
+    units = "1 enhet" if len(summary.inputs) == 1 else f"{len(summary.inputs)} enheter"
+    print(f"Obs: sammanställningen omfattar {units} men inte {files} som inte kunde läsas "
           "(se ovan och bladet Inläsning).", file=sys.stderr)
     return EXIT_INCOMPLETE
 
