@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 
 from aktgranskning.cli import run_cli
 from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.services.opening import open_for_reading
+from aktgranskning.services.status import status_data
 from aktgranskning.services.summary import read_input
+from aktgranskning.services.unit_data import unit_data_of
 from aktgranskning.storage import untrusted
 from aktgranskning.storage.untrusted import check_database, harden_connection
 from tests.trust.hostile_files import BY_NAME, HOSTILE, HUGE_BYTES, Hostile, base_file, make_hostile
@@ -220,3 +223,51 @@ def test_a_file_with_random_bytes_changed_is_read_or_refused_never_crashes(flips
     except UserError as refused:
         assert path.name in refused.message
     assert time.monotonic() - started < SECONDS_PER_COMMAND
+
+
+VALUES = st.one_of(
+    st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(allow_nan=False), st.binary(max_size=8),
+    st.text(max_size=12),
+    st.sampled_from(["", "Ja", "ja", "Nej", "X", "kvinna", "klar", "bortfall", "akten_saknas", "planerad", "2026-02-30",
+                     "2026-11-01T10:00:00+01:00", "0", "1", "100", "101", "-1", "2026", "fb.anmalare", "utredning",
+                     "strengths", "{}", "[]"]),
+)
+
+
+@settings(max_examples=int(os.environ.get("AKTGRANSKNING_FUZZ", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_file_the_check_accepts_is_read_by_every_reader_without_error(data, originals, tmp_path):
+    """Any value in any column (as a database tool could store it): either the check refuses the
+    file, or status, the report data and the summary read it without an error. So the check's
+    allowed sets are at least as strict as what the readers can take."""
+    table = data.draw(st.sampled_from(sorted(untrusted.COLUMNS)), label="table")
+    column = data.draw(st.sampled_from([c.name for c in untrusted.COLUMNS[table]]), label="column")
+    value = data.draw(VALUES, label="value")
+    path = tmp_path / "ändrad.granskning"
+    shutil.copyfile(originals["2026"], path)
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA ignore_check_constraints=ON")
+        rowids = [r[0] for r in connection.execute(f'SELECT rowid FROM "{table}"')]
+        if not rowids:
+            return
+        rowid = data.draw(st.sampled_from(rowids), label="rowid")
+        try:
+            connection.execute(f'UPDATE "{table}" SET "{column}"=? WHERE rowid=?', (value, rowid))
+            connection.commit()
+        except sqlite3.IntegrityError:
+            return  # NOT NULL or a unique key: SQLite itself keeps such a value out
+    finally:
+        connection.close()
+    try:
+        session = open_for_reading(path)
+    except FileProblem as refused:
+        assert str(path) in refused.message
+        return
+    try:
+        status_data(session)
+        unit_data_of(session)
+    finally:
+        session.close()
+    read_input(path)
