@@ -15,11 +15,13 @@ from aktgranskning.domain.steps import Step, step_of
 from aktgranskning.logging_setup import log_unexpected
 
 if TYPE_CHECKING:
+    from aktgranskning.domain.summary import Summary
     from aktgranskning.services.session import ReviewSession
 
 SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval", "rapport", "sammanstall", "sammanfoga",
                "importera-resultat")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_INCOMPLETE = 3  # sammanstall: written, but without the files that could not be read
 
 
 class SwedishParser(argparse.ArgumentParser):
@@ -94,7 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="jämför med ett tidigare år (granskningsfil eller enhetens Excelfil)")
 
     summary = commands.add_parser(
-        "sammanstall", help="sammanställ enheternas filer till område och förvaltning"
+        "sammanstall", help="sammanställ enheternas filer till område och förvaltning",
+        description="Sammanställ enheternas filer till område och förvaltning. En fil som inte kan läsas "
+                    "stoppar inte de andra: den nämns med orsaken, ingår inte i resultatet, och programmet "
+                    f"avslutas med kod {EXIT_INCOMPLETE} i stället för 0.",
     )
     summary.add_argument("filer", metavar="FILER", type=Path, nargs="+",
                          help="enheternas Excelfiler eller granskningsfiler, eller mappar med dem")
@@ -254,7 +259,23 @@ def _summary(args: argparse.Namespace) -> int:
               file=sys.stderr)
     for path in export_summary(summary, args.utfil, args.json, earlier, args.pdf):
         print(f"Skrev {path}")
-    return EXIT_OK
+    return _report_excluded(summary, earlier)
+
+
+def _report_excluded(summary: Summary, earlier: Summary | None) -> int:
+    """Name every file left out of the summary, and say so in the exit code."""
+    left_out = [(item, "") for item in summary.excluded]
+    left_out += [(item, " (tidigare år)") for item in (earlier.excluded if earlier else ())]
+    for item, which in left_out:
+        print(f"Varning: {item.source}{which} lästes inte och ingår inte i sammanställningen: {item.reason}",
+              file=sys.stderr)
+    if not left_out:
+        return EXIT_OK
+    files = "1 fil" if len(left_out) == 1 else f"{len(left_out)} filer"
+    units = "1 enhet" if len(summary.inputs) == 1 else f"{len(summary.inputs)} enheter"
+    print(f"Obs: sammanställningen omfattar {units} men inte {files} som inte kunde läsas "
+          "(se ovan och bladet Inläsning).", file=sys.stderr)
+    return EXIT_INCOMPLETE
 
 
 def _merge(args: argparse.Namespace) -> int:

@@ -196,7 +196,7 @@ def test_cases_without_a_start_date_in_a_start_column_are_counted_and_named(tmp_
 
 
 def test_an_arrival_date_column_serves_as_the_start_when_there_is_no_start_column(tmp_path):
-    text = f"Ärendenummer;Födelsedatum;Inkom;Enhet\nA-1;2008-12-15;2026-10-01;E\n"
+    text = "Ärendenummer;Födelsedatum;Inkom;Enhet\nA-1;2008-12-15;2026-10-01;E\n"
     result = read_case_list(write(tmp_path / "export.csv", text, "utf-8"), today=DRAWN_AFTER_BIRTHDAY)
     assert result.cases[0].age == 17 and "(kolumnen Inkom)" in result.age_basis.text()
 

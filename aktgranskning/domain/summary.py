@@ -66,6 +66,14 @@ class DuplicateUnit(UserError):
 
 
 @dataclass(frozen=True)
+class ExcludedFile:
+    """A file that could not be read and is therefore not in the summary, and why (Swedish)."""
+
+    source: str  # the file name
+    reason: str
+
+
+@dataclass(frozen=True)
 class LevelResult:
     """One row of the summary's levels: förvaltning, an område or an enhet."""
 
@@ -107,6 +115,7 @@ class Summary:
     shared_areas: tuple[SharedArea, ...]
     activities: tuple[UnitActivity, ...]
     gender: Mapping[str, Mapping[Gender, Tally]] = field(default_factory=dict)  # förvaltning level
+    excluded: tuple[ExcludedFile, ...] = ()  # files that could not be read: the result is without them
 
     @property
     def administration_level(self) -> LevelResult:

@@ -192,6 +192,17 @@ def _read_log(sheet: Worksheet, summary: Summary) -> None:
             if item.checksum_matches is False:
                 cell.fill = LEVEL_FILLS[Level.POOR]
         row += 1
+    for excluded in summary.excluded:
+        put(sheet, row, 1, excluded.source).fill = LEVEL_FILLS[Level.POOR]
+        reason = put(sheet, row, 5, f"LÄSTES INTE – ingår inte i sammanställningen: {excluded.reason}")
+        reason.fill = LEVEL_FILLS[Level.POOR]
+        reason.alignment = WRAP_TOP
+        row += 1
+    if summary.excluded:
+        count = len(summary.excluded)
+        put(sheet, row, 1, f"Sammanställningen omfattar inte {'1 fil' if count == 1 else f'{count} filer'} som inte "
+            "kunde läsas (markerade ovan).").font = BOLD
+        row += 1
     row += 1
     put(sheet, row, 1, "Frågor som saknas i någon enhets fil").font = BOLD
     for source, question_id, text in summary.unmatched:
@@ -206,5 +217,5 @@ def _read_log(sheet: Worksheet, summary: Summary) -> None:
         put(sheet, row, 1, question_id)
         put(sheet, row, 2, used)
         put(sheet, row, 3, other)
-    column_widths(sheet, [34, 30, 50, 8, 34])
+    column_widths(sheet, [34, 30, 50, 8, 60 if summary.excluded else 34])
 

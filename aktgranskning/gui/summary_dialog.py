@@ -199,6 +199,12 @@ class SummaryDialog(QDialog):
 
     def _show_log(self, summary: Summary) -> None:
         lines = []
+        if summary.excluded:
+            lines.append(f"✗ Sammanställningen omfattar inte {len(summary.excluded)} fil(er) som inte kunde läsas:")
+            lines += [f"✗ {item.source}: lästes inte och ingår inte – {item.reason}" for item in summary.excluded]
+        if self.earlier is not None:
+            lines += [f"✗ {item.source} (tidigare år): lästes inte och ingår inte i jämförelsen – {item.reason}"
+                      for item in self.earlier.excluded]
         for item in summary.inputs:
             identity = item.data.identity
             lines.append(f"✓ {item.source}: {identity.unit} {identity.year} ({identity.area}), "

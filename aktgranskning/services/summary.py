@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.errors import FileProblem, UserError
-from aktgranskning.domain.summary import Summary, SummaryInput, changes, summarise
+from aktgranskning.domain.summary import ExcludedFile, Summary, SummaryInput, changes, summarise
 from aktgranskning.excel.summary_workbook import write_summary_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.summary_report import write_summary_pdf
@@ -36,25 +37,57 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
 def read_input(path: Path) -> SummaryInput:
     if not path.exists():
         raise FileProblem(path, "filen finns inte.")
+    if not path.is_file():  # a named pipe or a device would block the read for ever
+        raise FileProblem(path, "det här är ingen vanlig fil (t.ex. ett namngivet rör eller en enhet) och den läses inte.")
     data, checksum_matches = read_unit_file(path)
     return SummaryInput(path.name, data, checksum_matches)
 
 
-def read_inputs(paths: Sequence[Path], progress: Callable[[int, int, str], None] | None = None) -> list[SummaryInput]:
+def read_inputs(paths: Sequence[Path], progress: Callable[[int, int, str], None] | None = None
+                ) -> tuple[list[SummaryInput], list[ExcludedFile]]:
+    """Every file that can be read, and every one that cannot with the reason: one bad file
+    (hostile, broken, not an enhet file) never stops the others."""
     files = input_files(paths)
     if not files:
         raise UserError("Inga enhetsfiler hittades (Excelfiler från Aktgranskning eller granskningsfiler).")
-    inputs = []
+    inputs: list[SummaryInput] = []
+    excluded: list[ExcludedFile] = []
     for number, path in enumerate(files, start=1):
         if progress is not None:
             progress(number, len(files), path.name)
-        inputs.append(read_input(path))
-    return inputs
+        try:
+            inputs.append(read_input(path))
+        except UserError as problem:
+            excluded.append(ExcludedFile(path.name, _reason(problem, path)))
+        except Exception as exc:  # any failure while reading one file is that file's problem
+            excluded.append(ExcludedFile(path.name, _unexpected(exc, path)))
+    return inputs, excluded
+
+
+def _reason(problem: UserError, path: Path) -> str:
+    """The message without the file's path in front: the file is named beside it."""
+    if isinstance(problem, FileProblem) and problem.path == str(path):
+        return f"{problem.place}: {problem.problem}" if problem.place else problem.problem
+    return problem.message
+
+
+def _unexpected(exc: Exception, path: Path) -> str:
+    from aktgranskning.logging_setup import log_unexpected
+
+    step = "Excelfilen lästes" if path.suffix.lower() in WORKBOOK_SUFFIXES else "granskningsfilen lästes"
+    return (f"ett oväntat fel inträffade när {step} ({type(exc).__name__}); detaljer finns i loggen "
+            f"{log_unexpected(exc)}.")
 
 
 def build_summary(paths: Sequence[Path], replacements: Iterable[Path] = (),
                   progress: Callable[[int, int, str], None] | None = None) -> Summary:
-    return summarise(read_inputs(paths, progress), [p.name for p in replacements])
+    """The summary of every file that could be read; `Summary.excluded` names the others and why.
+    When no file at all can be read, nothing is summarised and every file is named."""
+    inputs, excluded = read_inputs(paths, progress)
+    if not inputs:
+        raise UserError("Ingen av filerna kunde läsas, så ingen sammanställning gjordes:\n"
+                        + "\n".join(f"  {item.source}: {item.reason}" for item in excluded))
+    return replace(summarise(inputs, [p.name for p in replacements]), excluded=tuple(excluded))
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from aktgranskning.domain.errors import FileProblem
-from aktgranskning.storage.untrusted import harden_connection
+from aktgranskning.storage.hardening import harden_connection
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 JOURNAL_MODE = "delete"

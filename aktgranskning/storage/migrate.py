@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 from aktgranskning.storage.engine import open_engine, plain_file_name
-from aktgranskning.storage.untrusted import harden_connection
+from aktgranskning.storage.hardening import harden_connection
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.storage.engine import SQLITE_MAGIC, plain_file_name
-from aktgranskning.storage.untrusted import harden_connection
+from aktgranskning.storage.hardening import harden_connection
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 COPY_ATTEMPTS = 5
