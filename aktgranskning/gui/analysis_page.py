@@ -76,7 +76,9 @@ class AnalysisPage(QWidget):
     back_requested = Signal()
     message = Signal(str)
     saved = Signal(str)
-    reviewer_needed = Signal()  # the first edit while no reviewer name is set
+    # The first edit after loading, before it is saved: the window asks for a reviewer name here
+    # if none is set (connected directly, so the save that follows records the name given).
+    first_edit = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +91,7 @@ class AnalysisPage(QWidget):
         self.use_suggestion: dict[str, QPushButton] = {}
         self._failed_texts: dict[str, str] = {}  # field → why saving it failed
         self._activities_failure = ""
+        self._edited = False
 
         self.heading = QLabel()
         self.heading.setObjectName("pageTitle")
@@ -213,6 +216,7 @@ class AnalysisPage(QWidget):
         self.previous = previous
         self._failed_texts.clear()
         self._activities_failure = ""
+        self._edited = False
         self._loading = True
         try:
             analysis = read_analysis(session)
@@ -330,8 +334,9 @@ class AnalysisPage(QWidget):
             self._update_suggestion_buttons()
 
     def _first_edit(self) -> None:
-        if self.session is not None and not self.session.reviewer:
-            self.reviewer_needed.emit()
+        if not self._edited:
+            self._edited = True
+            self.first_edit.emit()
 
     def _save_text(self, name: str) -> None:
         self._timers[name].stop()
@@ -395,7 +400,6 @@ class AnalysisPage(QWidget):
         return super().eventFilter(watched, event)
 
     def _activity_changed(self, _item: QTableWidgetItem) -> None:
-        self._first_edit()
         self._save_activities()
 
     def current_activities(self) -> list[Activity]:
@@ -439,6 +443,7 @@ class AnalysisPage(QWidget):
     def _save_activities(self) -> None:
         if self._loading or self.session is None or self.session.read_only:
             return
+        self._first_edit()
         activities = self.current_activities()
         try:
             save_activities(self.session, activities)

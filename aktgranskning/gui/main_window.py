@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.analysis.back_requested.connect(self.show_results)
         self.analysis.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.analysis.saved.connect(self._show_saved)
-        self.analysis.reviewer_needed.connect(self._ask_reviewer_once, Qt.ConnectionType.QueuedConnection)
+        self.analysis.first_edit.connect(self._ask_reviewer_once)
 
     # --- files --------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
     def draw_sample(self) -> None:
         from aktgranskning.gui.sampling_dialog import SamplingDialog
 
-        SamplingDialog(self.workspace, self).exec()
+        SamplingDialog(self.workspace, self, self.settings).exec()
 
     def open_summary(self) -> None:
         from aktgranskning.gui.summary_dialog import SummaryDialog

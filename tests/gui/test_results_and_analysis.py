@@ -322,13 +322,15 @@ def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main
     from aktgranskning.gui import main_window
 
     main.settings.set(REVIEWER_NAME, "")
-    main.session.reviewer = ""
 
     class Answering:
+        asked = 0
+
         def __init__(self, *args) -> None:  # type: ignore[no-untyped-def]
             pass
 
         def exec(self) -> bool:
+            Answering.asked += 1
             return True
 
         def chosen(self) -> str:
@@ -339,11 +341,17 @@ def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main
     field = main.analysis.fields["keep_good"]
     field.setFocus()
     qtbot.keyClicks(field, "Text")
-    qtbot.waitUntil(lambda: main.settings.reviewer() == "AB", timeout=2000)
+    assert main.settings.reviewer() == "AB"  # asked at the first key press, before anything was saved
     main.analysis.flush()
     with sqlite3.connect(unit_files) as connection:
         assert connection.execute("SELECT updated_by FROM analysis WHERE field = 'keep_good'").fetchone() == ("AB",)
     assert "av AB" in main.analysis.filled.text()
+    main.analysis.activities.setRowCount(0)
+    main.analysis.add_activity()
+    main.analysis.activities.item(0, 0).setText("Ny rutin")  # asked once only: no second dialog
+    with sqlite3.connect(unit_files) as connection:
+        assert connection.execute("SELECT DISTINCT updated_by FROM analysis").fetchall() == [("AB",)]
+    assert Answering.asked == 1
 
 
 def test_export_writes_the_workbook_and_the_pdf_beside_it(main, tmp_path, monkeypatch):
