@@ -51,6 +51,7 @@ def _scaled_pages(percent: str) -> int:
 
         app = create_application()
         window = build_main_window()
+        _name_the_reviewer(window)
         window.show()
         app.processEvents()
         window.grab().save(str(SCREENS / f"startsida-{percent}.png"))
@@ -72,6 +73,14 @@ def _scaled_pages(percent: str) -> int:
         dialog = SamplingDialog(window.workspace, window)
         dialog.show()
         app.processEvents()
+        export = Path(folder) / "export.csv"
+        rows = ["Ärendenummer;Kön;Ålder;Handläggare;Enhet"] + [
+            f"K-{i};{'K' if i % 2 else 'M'};{i % 17};S{i % 6};{'Norr' if i < 40 else 'Söder'}" for i in range(70)]
+        export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        dialog.source.setText(str(export))
+        dialog.seed.setText("5")
+        dialog.preview()
+        app.processEvents()
         dialog.grab().save(str(SCREENS / f"urval-{percent}.png"))
         dialog.close()
         available = app.primaryScreen().availableGeometry()
@@ -80,6 +89,14 @@ def _scaled_pages(percent: str) -> int:
         window.close()
         QApplication.processEvents()
     return 0
+
+
+def _name_the_reviewer(window) -> None:  # type: ignore[no-untyped-def]
+    """As a user has done once: without a name, the first edit of the analysis asks for one."""
+    from aktgranskning.services.settings import REVIEWER_NAME
+
+    window.settings.set(REVIEWER_NAME, "AB")
+    window._show_reviewer()
 
 
 def _readme_pictures() -> int:
@@ -92,6 +109,7 @@ def _readme_pictures() -> int:
 
         app = create_application()
         window = build_main_window()
+        _name_the_reviewer(window)
         window.resize(1366, 768)
         window.show()
         app.processEvents()

@@ -47,6 +47,16 @@ def controls_off_screen(window: QWidget, page: QWidget) -> list[str]:
     return off
 
 
+def write_case_list(folder: str) -> str:
+    """A small export from a case system: two enheter, 70 cases."""
+    export = os.path.join(folder, "export.csv")
+    rows = ["Ärendenummer;Kön;Ålder;Handläggare;Enhet"] + [
+        f"K-{i};{'K' if i % 2 else 'M'};{i % 17};S{i % 6};{'Norr' if i < 40 else 'Söder'}" for i in range(70)]
+    with open(export, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(rows) + "\n")
+    return export
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["AKTGRANSKNING_DATAMAPP"] = folder
@@ -96,6 +106,15 @@ def main() -> int:
         result["sampling_dialog"] = {
             "frame": list(dialog.frameGeometry().getRect()),
             "off": controls_off_screen(dialog, dialog),
+        }
+        dialog.source.setText(str(write_case_list(folder)))
+        dialog.seed.setText("5")
+        dialog.preview_button.click()  # the preview adds tables and a report: still on screen
+        app.processEvents()
+        result["sampling_preview"] = {
+            "frame": list(dialog.frameGeometry().getRect()),
+            "off": controls_off_screen(dialog, dialog),
+            "units": dialog.units.rowCount(),
         }
         dialog.close()
         again = SamplingDialog(window.workspace, window, window.settings)

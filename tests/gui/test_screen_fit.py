@@ -46,6 +46,8 @@ def test_the_window_and_its_controls_fit_the_screen(scale, room, tmp_path):
     assert not any(case_list["status_cut"]), "a column of the case list is cut"
     assert case_list["rows_shown"] >= 5
     assert inside(seen["sampling_dialog"]["frame"], seen["available"]) and seen["sampling_dialog"]["off"] == []
+    preview = seen["sampling_preview"]
+    assert preview["units"] == 2 and inside(preview["frame"], seen["available"]) and preview["off"] == []
     assert seen["sampling_dialog_again"] == seen["sampling_dialog"]["frame"]  # remembered where it was closed
     assert seen["reopened_at"] == seen["left_at"]  # the main window too
 
