@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -386,18 +386,22 @@ class AnalysisPage(QWidget):
         self._save_activities()
         self.message.emit(f"{added} aktiviteter från {year} lades till för uppföljning; uppdatera deras status.")
 
-    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Delete on a date cell removes the date (a date picker cannot be emptied by typing).
-        from PySide6.QtCore import QEvent
-
-        if watched is self.activities and event.type() == QEvent.Type.KeyPress \
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) \
-                and self.activities.state() != QAbstractItemView.State.EditingState:
-            item = self.activities.item(self.activities.currentRow(), DUE_COLUMN)
-            if item is not None and self.activities.currentColumn() == DUE_COLUMN and item.text():
-                item.setText("")
-                return True
+        if watched is self.activities and event.type() == QEvent.Type.KeyPress and self._clears_date(event):
+            return True
         return super().eventFilter(watched, event)
+
+    def _clears_date(self, event: QEvent) -> bool:
+        if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):  # type: ignore[attr-defined]
+            return False
+        if self.activities.state() == QAbstractItemView.State.EditingState:
+            return False
+        item = self.activities.item(self.activities.currentRow(), DUE_COLUMN)
+        if item is None or self.activities.currentColumn() != DUE_COLUMN or not item.text():
+            return False
+        item.setText("")
+        return True
 
     def _activity_changed(self, _item: QTableWidgetItem) -> None:
         self._save_activities()

@@ -362,3 +362,41 @@ def test_export_writes_the_workbook_and_the_pdf_beside_it(main, tmp_path, monkey
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     main.export_report()
     assert target.exists() and target.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_cell_still_being_typed_in_is_saved_when_quitting(main, qtbot, unit_files, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    main.show_analysis()
+    page = main.analysis
+    page.add_activity()  # opens the editor of the new row's first cell
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "Rutin for akter")  # ASCII: QTest types no å, ä, ö
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a: pytest.fail("nothing to ask: the cell can be saved"))
+    qtbot.keyClick(main, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert main.session is None
+    assert activity_rows(unit_files) == [("Rutin for akter", "", "")]
+
+
+def test_the_filler_is_printed_in_the_export_only_when_the_user_chooses(main, tmp_path, monkeypatch):
+    import openpyxl
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    main.show_analysis()
+    main.analysis.fields["keep_good"].setPlainText("Fortsätt.")
+    main.analysis.flush()
+
+    def exported_filler(name: str) -> str:
+        target = tmp_path / f"{name}.xlsx"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        main.export_report()
+        sheet = openpyxl.load_workbook(target)["Analys"]
+        return next(sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Ifylld av")
+
+    assert not main.print_filler_action.isChecked()
+    assert exported_filler("utan") == "–"
+    main.print_filler_action.trigger()
+    assert main.settings.print_filler()
+    assert exported_filler("med") == "Enhetschef AB"
