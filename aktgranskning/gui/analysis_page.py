@@ -224,7 +224,7 @@ class AnalysisPage(QWidget):
                 self._timers[name].stop()
                 field.setPlainText(analysis.text(name))
                 field.setReadOnly(session.read_only)
-            self._fill_suggestions(analysis)
+            self._fill_suggestions()
             self._fill_activities(analysis.activities)
         finally:
             self._loading = False
@@ -234,17 +234,21 @@ class AnalysisPage(QWidget):
         self._show_previous()
         self._show_problems()
 
-    def _fill_suggestions(self, analysis: Analysis) -> None:
+    def _fill_suggestions(self) -> None:
         """Empty strengths and development areas show a suggestion from the results, greyed as a
-        placeholder: it is not in the file and not in the report until the user takes it."""
+        placeholder: it is not in the file and not in the report until the user takes it. A file
+        opened read-only gets none (it could not be taken)."""
         assert self.session is not None
-        report = current_report(self.session, None)
-        self.suggestions = {
-            "strengths": suggest_strengths(report),
-            "development_areas": suggest_development_areas(report),
-        }
-        for name, suggestion in self.suggestions.items():
-            self.fields[name].setPlaceholderText(SUGGESTION_PREFIX + suggestion)
+        self.suggestions = {}
+        if not self.session.read_only:
+            report = current_report(self.session, None)
+            self.suggestions = {
+                "strengths": suggest_strengths(report),
+                "development_areas": suggest_development_areas(report),
+            }
+        for name in SUGGESTED_FIELDS:
+            suggestion = self.suggestions.get(name, "")
+            self.fields[name].setPlaceholderText(SUGGESTION_PREFIX + suggestion if suggestion else "")
         self._update_suggestion_buttons()
 
     def _update_suggestion_buttons(self) -> None:

@@ -12,7 +12,6 @@ import tempfile
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QComboBox,
     QScrollArea,
     QWidget,
