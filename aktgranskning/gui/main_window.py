@@ -430,8 +430,9 @@ class MainWindow(QMainWindow):
     def ask_about_unsaved(self, problems: list[str], can_retry: bool) -> QMessageBox.StandardButton:
         box = QMessageBox(QMessageBox.Icon.Warning, "Allt är inte sparat",
                           "Det här står i analysen men finns inte i granskningsfilen:", parent=self)
-        advice = ("Spara försöker igen. " if can_retry else "") + \
-            "Spara inte släpper det som inte är sparat. Avbryt går tillbaka till analysen så att du kan rätta det."
+        advice = ("Spara försöker spara en gång till. " if can_retry else "") + \
+            "Med Spara inte försvinner just det här; allt annat finns redan i filen. Avbryt tar dig tillbaka " \
+            "till analysen så att du kan rätta det."
         box.setInformativeText("\n".join(f"• {p}" for p in problems) + "\n\n" + advice)
         buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
         if can_retry:
