@@ -161,11 +161,16 @@ def run_cli(argv: Sequence[str]) -> int:
         return EXIT_ERROR
 
 
-def _reviewer() -> str:
+def _settings():  # type: ignore[no-untyped-def]
     from aktgranskning.paths import user_config_dir
     from aktgranskning.services.settings import Settings
 
-    return Settings(user_config_dir() / "installningar.json").reviewer()
+    return Settings(user_config_dir() / "installningar.json")
+
+
+def _reviewer() -> str:
+    """The reviewer name the user set in the window's settings (empty if none; never the login)."""
+    return str(_settings().reviewer())
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -229,7 +234,7 @@ def _report(args: argparse.Namespace) -> int:
         report = unit_report(session, args.jamfor)
     finally:
         session.close()
-    for path in export_unit_report(report, args.utfil, args.pdf):
+    for path in export_unit_report(report, args.utfil, args.pdf, print_filler=_settings().print_filler()):
         print(f"Skrev {path}")
     data = report.data
     print(f"{data.identity.display_name}: {data.describe_cases()}.")

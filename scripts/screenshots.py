@@ -1,20 +1,105 @@
-"""Render the windows offscreen at 1366×768 into docs/ for the README and the user guide.
+"""Render the windows offscreen on a 1366×768 screen into docs/ for the README and the user guide:
+the pictures the README shows (at 100 %), and docs/screens/<sida>-<skala>.png at 100, 125 and 150 %
+scaling — what a municipal laptop shows — each in a fresh process (the scale is fixed at start).
 
-    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py
+    python scripts/screenshots.py
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+SCREENS = DOCS / "screens"
+SCALES = {"100": "1", "125": "1.25", "150": "1.5"}
+SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96, "dpr": 1}
+
+
+def offscreen_environment(scale: str, folder: Path) -> dict[str, str]:
+    """The offscreen platform with one 1366×768 screen (a JSON config) at the given scale factor."""
+    config = folder / "skarm.json"
+    config.write_text(json.dumps({"screens": [SCREEN]}), encoding="utf-8")
+    return {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": scale}
 
 
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--skala":
+        return _scaled_pages(sys.argv[2])
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        for percent, factor in SCALES.items():
+            environment = offscreen_environment(factor, Path(folder))
+            subprocess.run([sys.executable, __file__, "--skala", percent], env=environment, check=True)
+        environment = offscreen_environment("1", Path(folder))
+        subprocess.run([sys.executable, __file__, "--readme"], env=environment, check=True)
+    print(f"Skärmbilder sparade i {DOCS} och {SCREENS}")
+    return 0
+
+
+def _scaled_pages(percent: str) -> int:
+    """Start page, case list, review page and analysis page as the window opens on this screen."""
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["AKTGRANSKNING_DATAMAPP"] = folder
+        from PySide6.QtWidgets import QApplication
+
+        from aktgranskning.gui.launch import build_main_window, create_application
+
+        app = create_application()
+        window = build_main_window()
+        _name_the_reviewer(window)
+        window.show()
+        app.processEvents()
+        window.grab().save(str(SCREENS / f"startsida-{percent}.png"))
+        window.open_demo()
+        app.processEvents()
+        window.grab().save(str(SCREENS / f"arendelista-{percent}.png"))
+        case = window.session.first_unfinished_case()
+        window.open_case(case.id)
+        app.processEvents()
+        window.grab().save(str(SCREENS / f"granskning-{percent}.png"))
+        window.show_results()
+        app.processEvents()
+        window.grab().save(str(SCREENS / f"resultat-{percent}.png"))
+        window.show_analysis()
+        app.processEvents()
+        window.grab().save(str(SCREENS / f"analys-{percent}.png"))
+        from aktgranskning.gui.sampling_dialog import SamplingDialog
+
+        dialog = SamplingDialog(window.workspace, window)
+        dialog.show()
+        app.processEvents()
+        export = Path(folder) / "export.csv"
+        rows = ["Ärendenummer;Kön;Ålder;Handläggare;Enhet"] + [
+            f"K-{i};{'K' if i % 2 else 'M'};{i % 17};S{i % 6};{'Norr' if i < 40 else 'Söder'}" for i in range(70)]
+        export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        dialog.source.setText(str(export))
+        dialog.seed.setText("5")
+        dialog.preview()
+        app.processEvents()
+        dialog.grab().save(str(SCREENS / f"urval-{percent}.png"))
+        dialog.close()
+        available = app.primaryScreen().availableGeometry()
+        print(f"{percent} %: skärmens tillgängliga yta {available.width()}×{available.height()}, "
+              f"fönstret {window.frameGeometry().width()}×{window.frameGeometry().height()}")
+        window.close()
+        QApplication.processEvents()
+    return 0
+
+
+def _name_the_reviewer(window) -> None:  # type: ignore[no-untyped-def]
+    """As a user has done once: without a name, the first edit of the analysis asks for one."""
+    from aktgranskning.services.settings import REVIEWER_NAME
+
+    window.settings.set(REVIEWER_NAME, "AB")
+    window._show_reviewer()
+
+
+def _readme_pictures() -> int:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["AKTGRANSKNING_DATAMAPP"] = folder
         from PySide6.QtWidgets import QApplication
@@ -24,6 +109,7 @@ def main() -> int:
 
         app = create_application()
         window = build_main_window()
+        _name_the_reviewer(window)
         window.resize(1366, 768)
         window.show()
         app.processEvents()
@@ -105,4 +191,4 @@ def _report_pages(review_file: Path) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_readme_pictures() if sys.argv[1:] == ["--readme"] else main())

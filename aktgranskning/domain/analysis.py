@@ -45,7 +45,7 @@ class Activity:
     activity: str
     linked: str = ""
     responsible: str = ""  # a role, not a name
-    due: str = ""  # ISO date or empty
+    due: date | None = None  # stored in the file as ISO text
     follow_up: str = ""  # how and when it is followed up
     status: ActivityStatus = ActivityStatus.PLANNED
     from_year: int | None = None  # set when carried over from an earlier year's analysis
@@ -53,16 +53,23 @@ class Activity:
     @property
     def is_empty(self) -> bool:
         return not any((self.activity.strip(), self.linked.strip(), self.responsible.strip(),
-                        self.due.strip(), self.follow_up.strip()))
+                        self.follow_up.strip())) and self.due is None
+
+    @property
+    def due_text(self) -> str:
+        """The due date as ÅÅÅÅ-MM-DD, or '' when there is none."""
+        return self.due.isoformat() if self.due else ""
 
 
-def parse_due_date(text: str) -> str:
-    """'' or an ISO date (ÅÅÅÅ-MM-DD); anything else is refused with a Swedish message."""
+def parse_due_date(text: str) -> date | None:
+    """None for '' or an ISO date (ÅÅÅÅ-MM-DD); anything else is refused with a Swedish message."""
     cleaned = text.strip()
     if not cleaned:
-        return ""
+        return None
     try:
-        return date.fromisoformat(cleaned).isoformat()
+        if len(cleaned) != 10:
+            raise ValueError(cleaned)  # fromisoformat also takes 20270331, which nobody types as a date here
+        return date.fromisoformat(cleaned)
     except ValueError:
         raise UserError(f"”{text}” är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2027-03-31.") from None
 

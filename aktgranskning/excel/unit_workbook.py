@@ -190,6 +190,7 @@ def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
             cell = put(sheet, row, column, value)
             cell.alignment = WRAP_TOP
             cell.border = GRID
+        sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd"  # a real date cell: sortable, filterable
         sheet.row_dimensions[row].height = max(_text_height(activity.activity, 40),
                                                _text_height(activity.follow_up, 30))
     column_widths(sheet, [40, 24, 18, 12, 30, 13, 8])

@@ -11,6 +11,7 @@ from aktgranskning.domain.analysis import (
     Activity,
     ActivityStatus,
     Analysis,
+    parse_due_date,
 )
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
@@ -200,10 +201,11 @@ def _activities(path: Path, rows: list[list[str]]) -> tuple[Activity, ...]:
             continue
         try:
             status = ActivityStatus.parse(cells[5]) if cells[5].strip() else ActivityStatus.PLANNED
+            due = parse_due_date(cells[3])
         except UserError as exc:
             raise FileProblem(path, str(exc), f"bladet Förbättringsaktiviteter, rad {number}") from None
         activities.append(Activity(
-            activity=cells[0], linked=cells[1], responsible=cells[2], due=cells[3], follow_up=cells[4],
+            activity=cells[0], linked=cells[1], responsible=cells[2], due=due, follow_up=cells[4],
             status=status, from_year=int(cells[6]) if cells[6].strip().isdigit() else None,
         ))
     return tuple(activities)

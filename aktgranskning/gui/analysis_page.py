@@ -1,12 +1,20 @@
 """The analysis template: the enhetschef's texts and the improvement activities. Every edit is
-saved shortly after typing stops and when the field is left."""
+saved shortly after typing stops and when the field is left; what cannot be saved (a date that is
+no date, a file that refused the write) is marked where it is and kept on screen, and the window
+asks before it is left behind.
+
+Suggestions from the results are shown greyed in the empty field, as suggestions, until the user
+takes one with "Använd förslaget": a text that looks written is a text in the file and the report."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -34,6 +42,7 @@ from aktgranskning.domain.unit_report import (
     suggest_development_areas,
     suggest_strengths,
 )
+from aktgranskning.gui.date_delegate import DateDelegate
 from aktgranskning.services.analysis import (
     read_analysis,
     save_activities,
@@ -44,9 +53,13 @@ from aktgranskning.services.session import ReviewSession
 
 ACTIVITY_COLUMNS = ["Aktivitet", "Kopplad till fråga/område", "Ansvarig (roll)", "Klart senast",
                     "Uppföljning (hur och när)", "Status"]
+DUE_COLUMN = 3
 STATUS_COLUMN = 5
 SAVE_DELAY_MS = 700
 ERROR_BACKGROUND = QColor("#fde2e2")
+LAST_SAVED_DUE = Qt.ItemDataRole.UserRole + 1  # on a date cell: the date last saved for that row
+SUGGESTED_FIELDS = ("strengths", "development_areas")
+SUGGESTION_PREFIX = "Förslag från resultatet – inte ifyllt förrän du väljer ”Använd förslaget”:\n"
 
 
 class AnalysisField(QPlainTextEdit):
@@ -63,6 +76,9 @@ class AnalysisPage(QWidget):
     back_requested = Signal()
     message = Signal(str)
     saved = Signal(str)
+    # The first edit after loading, before it is saved: the window asks for a reviewer name here
+    # if none is set (connected directly, so the save that follows records the name given).
+    first_edit = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,11 +87,22 @@ class AnalysisPage(QWidget):
         self._loading = False
         self.fields: dict[str, AnalysisField] = {}
         self._timers: dict[str, QTimer] = {}
+        self.suggestions: dict[str, str] = {}
+        self.use_suggestion: dict[str, QPushButton] = {}
+        self._failed_texts: dict[str, str] = {}  # field → why saving it failed
+        self._activities_failure = ""
+        self._edited = False
 
         self.heading = QLabel()
         self.heading.setObjectName("pageTitle")
         self.filled = QLabel()
         self.filled.setObjectName("caseDetails")
+        self.filled.setWordWrap(True)
+        self.save_problem = QLabel()
+        self.save_problem.setObjectName("banner")
+        self.save_problem.setProperty("error", True)
+        self.save_problem.setWordWrap(True)
+        self.save_problem.hide()
         self.suggestion_note = QLabel()
         self.suggestion_note.setObjectName("banner")
         self.suggestion_note.setWordWrap(True)
@@ -84,11 +111,12 @@ class AnalysisPage(QWidget):
         back.clicked.connect(self.back_requested)
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for name, label in ANALYSIS_FIELDS.items():
             field = AnalysisField()
             field.setAccessibleName(label)
             field.setTabChangesFocus(True)
-            field.setMinimumHeight(90)
+            field.setMinimumHeight(70)
             field.setMaximumHeight(130)
             timer = QTimer(self)
             timer.setSingleShot(True)
@@ -101,7 +129,7 @@ class AnalysisPage(QWidget):
             title = QLabel(label)
             title.setBuddy(field)
             title.setWordWrap(True)
-            form.addRow(title, field)
+            form.addRow(title, self._field_with_suggestion(name, field))
 
         self.activities = QTableWidget(0, len(ACTIVITY_COLUMNS))
         self.activities.setHorizontalHeaderLabels(ACTIVITY_COLUMNS)
@@ -111,10 +139,21 @@ class AnalysisPage(QWidget):
         self.activities.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.activities.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.activities.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 170), (2, 140), (3, 120), (5, 130)):
+        for column, width in ((1, 150), (2, 120), (DUE_COLUMN, 110), (STATUS_COLUMN, 120)):
             self.activities.setColumnWidth(column, width)
-        self.activities.horizontalHeaderItem(3).setToolTip("Datum som ÅÅÅÅ-MM-DD, t.ex. 2027-03-31")
+        self.date_delegate = DateDelegate(self.activities)
+        self.activities.setItemDelegateForColumn(DUE_COLUMN, self.date_delegate)
+        self.activities.horizontalHeaderItem(DUE_COLUMN).setToolTip(
+            "Dubbelklicka och välj datum i kalendern (ÅÅÅÅ-MM-DD). Delete tar bort datumet."
+        )
         self.activities.itemChanged.connect(self._activity_changed)
+        self.activities.installEventFilter(self)
+        self.activity_problems = QLabel()
+        self.activity_problems.setObjectName("banner")
+        self.activity_problems.setProperty("error", True)
+        self.activity_problems.setWordWrap(True)
+        self.activity_problems.setAccessibleName("Fel i förbättringsaktiviteterna")
+        self.activity_problems.hide()
         add = QPushButton("&Lägg till aktivitet")
         add.clicked.connect(self.add_activity)
         remove = QPushButton("&Ta bort markerad aktivitet")
@@ -132,6 +171,7 @@ class AnalysisPage(QWidget):
         activities_title.setObjectName("sectionTitle")
         inner.addWidget(activities_title)
         inner.addWidget(self.activities)
+        inner.addWidget(self.activity_problems)
         buttons = QHBoxLayout()
         for button in (add, remove, self.follow_up_button):
             buttons.addWidget(button)
@@ -148,19 +188,43 @@ class AnalysisPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.filled)
+        layout.addWidget(self.save_problem)
         layout.addWidget(self.scroll, 1)
+
+    def _field_with_suggestion(self, name: str, field: AnalysisField) -> QWidget:
+        if name not in SUGGESTED_FIELDS:
+            return field
+        button = QPushButton("Använd förslaget")
+        button.setAccessibleName(f"Använd förslaget i {ANALYSIS_FIELDS[name]}")
+        button.setToolTip("Lägger in förslaget som text i fältet och sparar det; du kan sedan redigera det.")
+        button.clicked.connect(lambda _checked=False, n=name: self.accept_suggestion(n))
+        button.hide()
+        self.use_suggestion[name] = button
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(field)
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch(1)
+        column.addLayout(row)
+        return box
 
     # --- loading ---------------------------------------------------------------------------------
     def show_session(self, session: ReviewSession, previous: UnitData | None) -> None:
         self.session = session
         self.previous = previous
+        self._failed_texts.clear()
+        self._activities_failure = ""
+        self._edited = False
         self._loading = True
         try:
             analysis = read_analysis(session)
             for name, field in self.fields.items():
+                self._timers[name].stop()
                 field.setPlainText(analysis.text(name))
                 field.setReadOnly(session.read_only)
-            self._fill_suggestions(analysis)
+            self._fill_suggestions()
             self._fill_activities(analysis.activities)
         finally:
             self._loading = False
@@ -168,23 +232,48 @@ class AnalysisPage(QWidget):
         self.heading.setText(f"Analys – {meta.unit} {meta.year}")
         self._show_filled(analysis)
         self._show_previous()
+        self._show_problems()
 
-    def _fill_suggestions(self, analysis: Analysis) -> None:
-        """Empty strengths and development areas get suggestions from the results, not yet saved."""
+    def _fill_suggestions(self) -> None:
+        """Empty strengths and development areas show a suggestion from the results, greyed as a
+        placeholder: it is not in the file and not in the report until the user takes it. A file
+        opened read-only gets none (it could not be taken)."""
         assert self.session is not None
-        report = current_report(self.session, None)
-        suggested = []
-        if not analysis.strengths.strip():
-            self.fields["strengths"].setPlainText(suggest_strengths(report))
-            suggested.append("”Vad fungerar bra?”")
-        if not analysis.development_areas.strip():
-            self.fields["development_areas"].setPlainText(suggest_development_areas(report))
-            suggested.append("”Vad behöver utvecklas?”")
-        self.suggestion_note.setVisible(bool(suggested))
+        self.suggestions = {}
+        if not self.session.read_only:
+            report = current_report(self.session, None)
+            self.suggestions = {
+                "strengths": suggest_strengths(report),
+                "development_areas": suggest_development_areas(report),
+            }
+        for name in SUGGESTED_FIELDS:
+            suggestion = self.suggestions.get(name, "")
+            self.fields[name].setPlaceholderText(SUGGESTION_PREFIX + suggestion if suggestion else "")
+        self._update_suggestion_buttons()
+
+    def _update_suggestion_buttons(self) -> None:
+        editable = self.session is not None and not self.session.read_only
+        offered = []
+        for name, button in self.use_suggestion.items():
+            show = editable and bool(self.suggestions.get(name)) and not self.fields[name].toPlainText().strip()
+            button.setVisible(show)
+            if show:
+                offered.append(f"”{ANALYSIS_FIELDS[name]}”")
+        self.suggestion_note.setVisible(bool(offered))
         self.suggestion_note.setText(
-            f"Förslag från resultatet är ifyllda i {' och '.join(suggested)}. Redigera dem; de sparas när du "
-            "ändrar i texten."
+            f"Förslag från resultatet visas i grått i {' och '.join(offered)}. De finns inte i rapporten förrän "
+            "du väljer ”Använd förslaget” eller skriver en egen text."
         )
+
+    def accept_suggestion(self, name: str) -> None:
+        """Put the suggestion into the field as text and save it at once."""
+        suggestion = self.suggestions.get(name, "")
+        if not suggestion or self.session is None or self.session.read_only:
+            return
+        field = self.fields[name]
+        field.setPlainText(suggestion)
+        self._save_text(name)
+        field.setFocus()
 
     def _fill_activities(self, activities: tuple[Activity, ...]) -> None:
         self.activities.blockSignals(True)
@@ -198,26 +287,29 @@ class AnalysisPage(QWidget):
         row = self.activities.rowCount()
         self.activities.insertRow(row)
         name = activity.activity
-        values = [name, activity.linked, activity.responsible, activity.due, activity.follow_up]
+        values = [name, activity.linked, activity.responsible, activity.due_text, activity.follow_up]
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
             if column == 0 and activity.from_year:
                 item.setData(Qt.ItemDataRole.UserRole, activity.from_year)
                 item.setToolTip(f"Från analysen {activity.from_year}")
+            if column == DUE_COLUMN:
+                item.setData(LAST_SAVED_DUE, activity.due_text)
             self.activities.setItem(row, column, item)
         combo = QComboBox()
         for status in ActivityStatus:
             combo.addItem(status.label, status.value)
         combo.setCurrentIndex(list(ActivityStatus).index(activity.status))
         combo.setAccessibleName("Status")
-        combo.currentIndexChanged.connect(self._save_activities)
+        combo.currentIndexChanged.connect(lambda _i: self._save_activities())
         combo.setEnabled(not (self.session and self.session.read_only))
         self.activities.setCellWidget(row, STATUS_COLUMN, combo)
 
     def _show_filled(self, analysis: Analysis) -> None:
         if analysis.filled_at:
             when = analysis.filled_at[:16].replace("T", " ")
-            self.filled.setText(f"Senast ändrad {when} av {analysis.filled_by or 'okänd'}.")
+            by = f" av {analysis.filled_by}" if analysis.filled_by else ""
+            self.filled.setText(f"Senast ändrad {when}{by}.")
         else:
             self.filled.setText("Analysen är inte påbörjad. Det du skriver sparas i granskningsfilen.")
 
@@ -232,27 +324,38 @@ class AnalysisPage(QWidget):
             self.previous_label.setText(f"Analysen {previous.identity.year} har inga förbättringsaktiviteter.")
             return
         lines = [f"Förbättringsaktiviteter {previous.identity.year}:"]
-        lines += [f"• {a.activity} – {a.status.label}" + (f", klart senast {a.due}" if a.due else "") for a in activities]
+        lines += [f"• {a.activity} – {a.status.label}" + (f", klart senast {a.due_text}" if a.due else "")
+                  for a in activities]
         self.previous_label.setText("\n".join(lines))
 
     # --- editing ---------------------------------------------------------------------------------
     def _text_changed(self, name: str) -> None:
-        if not self._loading:
-            self._timers[name].start()
+        if self._loading:
+            return
+        self._first_edit()
+        self._timers[name].start()
+        if name in self.use_suggestion:
+            self._update_suggestion_buttons()
+
+    def _first_edit(self) -> None:
+        if not self._edited:
+            self._edited = True
+            self.first_edit.emit()
 
     def _save_text(self, name: str) -> None:
         self._timers[name].stop()
         if self._loading or self.session is None or self.session.read_only:
             return
         text = self.fields[name].toPlainText()
-        stored = read_analysis(self.session).text(name)
-        if text == stored or (not stored and not self.fields[name].document().isModified()):
-            return  # unchanged, or an untouched suggestion
         try:
-            save_analysis_text(self.session, name, text)
+            save_analysis_text(self.session, name, text)  # unchanged text is not rewritten
         except UserError as error:
-            self.message.emit(error.message)
+            self._failed_texts[name] = error.message
+            self.message.emit(f"”{ANALYSIS_FIELDS[name]}” sparades inte: {error.message}")
+            self._show_problems()
             return
+        if self._failed_texts.pop(name, None) is not None:
+            self._show_problems()
         self._after_save()
 
     def add_activity(self) -> None:
@@ -274,6 +377,7 @@ class AnalysisPage(QWidget):
         year = self.previous.identity.year
         present = {self.activities.item(r, 0).text() for r in range(self.activities.rowCount())}
         added = 0
+        self.activities.blockSignals(True)
         for activity in self.previous.analysis.activities:
             if activity.activity in present:
                 continue
@@ -281,14 +385,34 @@ class AnalysisPage(QWidget):
                                activity.follow_up, activity.status, from_year=activity.from_year or year)
             self._append_activity_row(carried)
             added += 1
+        self.activities.blockSignals(False)
         self.activities.resizeRowsToContents()
         self._save_activities()
         self.message.emit(f"{added} aktiviteter från {year} lades till för uppföljning; uppdatera deras status.")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Delete on a date cell removes the date (a date picker cannot be emptied by typing).
+        if watched is self.activities and event.type() == QEvent.Type.KeyPress and self._clears_date(event):
+            return True
+        return super().eventFilter(watched, event)
+
+    def _clears_date(self, event: QEvent) -> bool:
+        if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):  # type: ignore[attr-defined]
+            return False
+        if self.activities.state() == QAbstractItemView.State.EditingState:
+            return False
+        item = self.activities.item(self.activities.currentRow(), DUE_COLUMN)
+        if item is None or self.activities.currentColumn() != DUE_COLUMN or not item.text():
+            return False
+        item.setText("")
+        return True
 
     def _activity_changed(self, _item: QTableWidgetItem) -> None:
         self._save_activities()
 
     def current_activities(self) -> list[Activity]:
+        """The rows as they can be saved: a date cell that holds no date keeps the date last saved
+        for its row (or none), so the rest of the row is still saved."""
         activities = []
         for row in range(self.activities.rowCount()):
             texts = [(self.activities.item(row, c).text() if self.activities.item(row, c) else "") for c in range(5)]
@@ -296,36 +420,87 @@ class AnalysisPage(QWidget):
             status = ActivityStatus(str(combo.currentData())) if combo else ActivityStatus.PLANNED
             first = self.activities.item(row, 0)
             from_year = first.data(Qt.ItemDataRole.UserRole) if first else None
-            activities.append(Activity(*texts, status=status, from_year=int(from_year) if from_year else None))
+            activities.append(Activity(
+                texts[0], texts[1], texts[2], self._due_to_save(row), texts[4],
+                status=status, from_year=int(from_year) if from_year else None,
+            ))
         return activities
+
+    def _due_to_save(self, row: int) -> date | None:
+        item = self.activities.item(row, DUE_COLUMN)
+        if item is None:
+            return None
+        try:
+            return parse_due_date(item.text())
+        except UserError:
+            return parse_due_date(str(item.data(LAST_SAVED_DUE) or ""))
+
+    def invalid_dates(self) -> list[tuple[int, str, str]]:
+        """(row, text, message) for every date cell whose text is no date."""
+        found = []
+        for row in range(self.activities.rowCount()):
+            item = self.activities.item(row, DUE_COLUMN)
+            if item is None:
+                continue
+            try:
+                parse_due_date(item.text())
+            except UserError as error:
+                found.append((row, item.text(), error.message))
+        return found
 
     def _save_activities(self) -> None:
         if self._loading or self.session is None or self.session.read_only:
             return
-        self._mark_date_cells(None)
+        self._first_edit()
+        activities = self.current_activities()
         try:
-            save_activities(self.session, self.current_activities())
+            save_activities(self.session, activities)
         except UserError as error:
-            self._mark_date_cells(error.message)
+            self._activities_failure = error.message
             self.message.emit(f"Aktiviteterna sparades inte: {error.message}")
+            self._show_problems()
             return
+        self._activities_failure = ""
+        self._remember_saved_dates(activities)
+        self._show_problems()
         self._after_save()
 
-    def _mark_date_cells(self, problem: str | None) -> None:
+    def _remember_saved_dates(self, activities: list[Activity]) -> None:
+        self.activities.blockSignals(True)
+        for row, activity in enumerate(activities):
+            item = self.activities.item(row, DUE_COLUMN)
+            if item is not None:
+                item.setData(LAST_SAVED_DUE, activity.due_text)
+        self.activities.blockSignals(False)
+
+    def _show_problems(self) -> None:
+        """Mark what is not saved where it is: the date cell in red with the reason, a line under
+        the table, and a banner over the page for texts the file refused."""
+        invalid = {row: message for row, _text, message in self.invalid_dates()}
         self.activities.blockSignals(True)
         for row in range(self.activities.rowCount()):
-            item = self.activities.item(row, 3)
+            item = self.activities.item(row, DUE_COLUMN)
             if item is None:
                 continue
-            bad = False
-            if problem is not None:
-                try:
-                    parse_due_date(item.text())
-                except UserError:
-                    bad = True
+            bad = row in invalid
             item.setBackground(QBrush(ERROR_BACKGROUND) if bad else QBrush())
-            item.setToolTip(problem if bad else "")
+            item.setToolTip(invalid[row] if bad else "")
         self.activities.blockSignals(False)
+        lines = [self._describe_invalid(row, text) for row, text, _m in self.invalid_dates()]
+        if self._activities_failure:
+            lines.append(f"Aktiviteterna sparades inte: {self._activities_failure}")
+        self.activity_problems.setText("\n".join(lines))
+        self.activity_problems.setVisible(bool(lines))
+        texts = [f"”{ANALYSIS_FIELDS[n]}” är inte sparad: {m}" for n, m in self._failed_texts.items()]
+        self.save_problem.setText("\n".join(texts))
+        self.save_problem.setVisible(bool(texts))
+
+    def _describe_invalid(self, row: int, text: str) -> str:
+        item = self.activities.item(row, DUE_COLUMN)
+        kept = str(item.data(LAST_SAVED_DUE) or "") if item else ""
+        saved = f"med det tidigare datumet {kept}" if kept else "utan datum"
+        return (f"Rad {row + 1}: ”{text}” i Klart senast är inget datum och har inte sparats; resten av raden "
+                f"är sparad {saved}. Dubbelklicka i cellen och välj ett datum i kalendern, eller tryck Delete.")
 
     def _after_save(self) -> None:
         assert self.session is not None
@@ -333,9 +508,55 @@ class AnalysisPage(QWidget):
         self._show_filled(analysis)
         self.saved.emit(self.session.last_saved_at or "")
 
+    # --- leaving the page ------------------------------------------------------------------------
     def flush(self) -> None:
-        """Save whatever is waiting (leaving the page, closing the window)."""
+        """Save whatever is waiting: a cell being edited, text typed within the last moment."""
+        self._commit_open_editor()
         for name, timer in self._timers.items():
             if timer.isActive():
                 self._save_text(name)
 
+    def _commit_open_editor(self) -> None:
+        if self.activities.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = QApplication.focusWidget()
+        while editor is not None and editor.parentWidget() is not self.activities.viewport():
+            editor = editor.parentWidget()
+        if editor is not None:
+            self.activities.commitData(editor)
+
+    def unsaved_problems(self) -> list[str]:
+        """What is on screen but not in the file, in Swedish; empty when everything is saved."""
+        if self.session is None or self.session.read_only:
+            return []
+        problems = [f"”{ANALYSIS_FIELDS[n]}”: {m}" for n, m in self._failed_texts.items()]
+        if self._activities_failure:
+            problems.append(f"Förbättringsaktiviteterna: {self._activities_failure}")
+        problems += [f"Förbättringsaktivitet rad {row + 1}: ”{text}” i Klart senast är inget datum."
+                     for row, text, _m in self.invalid_dates()]
+        return problems
+
+    def can_retry(self) -> bool:
+        """Whether saving again could help (a refused write), as opposed to input that is no date."""
+        return bool(self._failed_texts or self._activities_failure)
+
+    def retry_saves(self) -> None:
+        for name in list(self._failed_texts):
+            self._save_text(name)
+        if self._activities_failure:
+            self._save_activities()
+
+    def discard_unsaved(self) -> None:
+        """Show the file's content again, dropping what could not be saved."""
+        if self.session is not None:
+            self.show_session(self.session, self.previous)
+
+    def focus_first_problem(self) -> None:
+        if self._failed_texts:
+            self.fields[next(iter(self._failed_texts))].setFocus()
+            return
+        invalid = self.invalid_dates()
+        if invalid:
+            self.activities.setFocus()
+            self.activities.setCurrentCell(invalid[0][0], DUE_COLUMN)
+            self.scroll.ensureWidgetVisible(self.activities)

@@ -57,6 +57,7 @@ class CaseListPage(QWidget):
         self.filter = QComboBox()
         self.filter.addItems([label for label, _ in FILTERS])
         self.filter.setAccessibleName("Visa akter")
+        self.filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.filter.currentIndexChanged.connect(self._filter_changed)
         filter_label = QLabel("&Visa:")
         filter_label.setBuddy(self.filter)
@@ -71,9 +72,12 @@ class CaseListPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setAccessibleName("Akter i urvalet")
+        # Every column as wide as its text, the last one takes what is left: on a narrow screen
+        # (150 % on 1366×768) the table scrolls sideways instead of cutting the status to "Bortfall: …".
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.open_requested.connect(self.open_case.emit)
         self.table.doubleClicked.connect(self._double_clicked)
 

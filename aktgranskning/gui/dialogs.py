@@ -149,8 +149,9 @@ class ReviewerDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
-            "Namnet eller initialerna sparas med varje svar du ger och visas i ärendelistan.\n"
-            f"Lämna tomt för att använda datorns användarnamn ({default})."
+            "Namnet eller initialerna sparas med varje svar du ger och med analysens texter och visas i "
+            "ärendelistan.\nDatorns inloggningsnamn används aldrig. I rapporten står namnet bara om du väljer "
+            "det under Inställningar."
         ))
         layout.addWidget(self.name)
         layout.addWidget(buttons)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -30,13 +31,16 @@ from aktgranskning.gui.dialogs import (
 )
 from aktgranskning.gui.results_page import ResultsPage
 from aktgranskning.gui.review_page import ReviewPage
+from aktgranskning.gui.screen_fit import fit_to_available_screen, remembered_place
 from aktgranskning.gui.start_page import StartPage
 from aktgranskning.services.file_lock import FileInUse
 from aktgranskning.services.session import ReviewSession
-from aktgranskning.services.settings import REVIEWER_NAME, Settings, default_reviewer
+from aktgranskning.services.settings import PRINT_FILLER, REVIEWER_NAME, Settings
 from aktgranskning.services.workspace import Workspace
 
 FILE_FILTER = "Granskningsfiler (*.granskning);;Alla filer (*)"
+WINDOW_NAME = "huvudfonster"
+PREFERRED_SIZE = QSize(1280, 760)
 
 
 class MainWindow(QMainWindow):
@@ -45,8 +49,8 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.settings = settings
         self.session: ReviewSession | None = None
+        self._reviewer_asked = False
         self.setAcceptDrops(True)
-        self.resize(1280, 720)
 
         self.start_page = StartPage()
         self.case_list = CaseListPage()
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
         self._show_reviewer()
         self.start_page.set_recent(self.settings.recent_files())
         self._update_title()
+        fit_to_available_screen(self, PREFERRED_SIZE, self.settings.window_place(WINDOW_NAME))
 
     # --- wiring -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -92,6 +97,11 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Analys och förbättringsaktiviteter", "Ctrl+3", self.show_analysis)
         settings_menu = self.menuBar().addMenu("&Inställningar")
         self._action(settings_menu, "&Granskarens namn…", None, self.change_reviewer)
+        self.print_filler_action = self._action(
+            settings_menu, "&Skriv ut vem som fyllde i analysen i rapporten", None, self._print_filler_toggled
+        )
+        self.print_filler_action.setCheckable(True)
+        self.print_filler_action.setChecked(self.settings.print_filler())
         help_menu = self.menuBar().addMenu("&Hjälp")
         self._action(help_menu, "&Kortkommandon", None, self.show_shortcuts)
         self._action(help_menu, "&Om Aktgranskning", None, self.show_about)
@@ -124,6 +134,7 @@ class MainWindow(QMainWindow):
         self.analysis.back_requested.connect(self.show_results)
         self.analysis.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.analysis.saved.connect(self._show_saved)
+        self.analysis.first_edit.connect(self._ask_reviewer_once)
 
     # --- files --------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -132,6 +143,8 @@ class MainWindow(QMainWindow):
             self.open_file(Path(path))
 
     def open_file(self, path: Path, read_only: bool = False) -> bool:
+        if not self.may_leave_analysis():
+            return False
         try:
             session = self.workspace.open(path, self.settings.reviewer(), read_only=read_only)
         except FileInUse as busy:
@@ -186,7 +199,7 @@ class MainWindow(QMainWindow):
     def draw_sample(self) -> None:
         from aktgranskning.gui.sampling_dialog import SamplingDialog
 
-        SamplingDialog(self.workspace, self).exec()
+        SamplingDialog(self.workspace, self, self.settings).exec()
 
     def open_summary(self) -> None:
         from aktgranskning.gui.summary_dialog import SummaryDialog
@@ -215,10 +228,11 @@ class MainWindow(QMainWindow):
 
     # --- pages --------------------------------------------------------------------------------
     def show_results(self) -> None:
+        if not self.may_leave_analysis():
+            return
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
-        self.analysis.flush()
         self.results.refresh()
         self.pages.setCurrentWidget(self.results)
         self.results.focus_table()
@@ -227,6 +241,8 @@ class MainWindow(QMainWindow):
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
+        if self.pages.currentWidget() is self.analysis and self.analysis.session is self.session:
+            return  # already here: reloading would drop what is on screen but not saved
         self.analysis.show_session(self.session, self.results.previous)
         self.pages.setCurrentWidget(self.analysis)
 
@@ -239,7 +255,8 @@ class MainWindow(QMainWindow):
             export_unit_report,
         )
 
-        self.analysis.flush()
+        if not self.may_leave_analysis():
+            return
         report = self.results.report_for_export()
         suggested = str(self.session.path.with_name(f"{default_report_name(report.data)}.xlsx"))
         target, _ = QFileDialog.getSaveFileName(
@@ -249,7 +266,8 @@ class MainWindow(QMainWindow):
             return
         workbook = Path(target) if target.lower().endswith(".xlsx") else Path(target + ".xlsx")
         try:
-            written = export_unit_report(report, workbook, workbook.with_suffix(".pdf"))
+            written = export_unit_report(report, workbook, workbook.with_suffix(".pdf"),
+                                         print_filler=self.settings.print_filler())
         except UserError as error:
             QMessageBox.warning(self, "Rapporten kunde inte skrivas", error.message)
             return
@@ -258,7 +276,8 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Rapporten är skriven", f"Skrev:\n{names}")
 
     def show_case_list(self) -> None:
-        self.analysis.flush()
+        if not self.may_leave_analysis():
+            return
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
@@ -270,7 +289,7 @@ class MainWindow(QMainWindow):
         self.case_list.focus_table()
 
     def open_case(self, case_id: int) -> None:
-        if self.session is None:
+        if self.session is None or not self.may_leave_analysis():
             return
         self.review.show_case(self.session, case_id)
         self.pages.setCurrentWidget(self.review)
@@ -314,16 +333,29 @@ class MainWindow(QMainWindow):
         HistoryDialog(f"akt {case.sequence}", self.session.audit_entries(case_id), texts, self).exec()
 
     # --- settings and status ------------------------------------------------------------------
-    def change_reviewer(self) -> None:
-        dialog = ReviewerDialog(self.settings.get(REVIEWER_NAME), default_reviewer(), self)
-        if dialog.exec():
-            self.settings.set(REVIEWER_NAME, dialog.chosen())
-            if self.session is not None:
-                self.session.reviewer = self.settings.reviewer()
-            self._show_reviewer()
+    def change_reviewer(self) -> bool:
+        dialog = ReviewerDialog(self.settings.get(REVIEWER_NAME), "t.ex. dina initialer", self)
+        if not dialog.exec():
+            return False
+        self.settings.set(REVIEWER_NAME, dialog.chosen())
+        if self.session is not None:
+            self.session.reviewer = self.settings.reviewer()
+        self._show_reviewer()
+        return True
+
+    def _ask_reviewer_once(self) -> None:
+        """The first edit of the analysis without a reviewer name asks for one, once: the name
+        recorded with a text is the one the user gave, never the computer's login."""
+        if self._reviewer_asked or self.settings.reviewer():
+            return
+        self._reviewer_asked = True
+        self.change_reviewer()
+
+    def _print_filler_toggled(self, checked: bool) -> None:
+        self.settings.set(PRINT_FILLER, bool(checked))
 
     def _show_reviewer(self) -> None:
-        self.reviewer_label.setText(f"Granskare: {self.settings.reviewer()}")
+        self.reviewer_label.setText(f"Granskare: {self.settings.reviewer() or '(inget namn angivet)'}")
 
     def _show_saved(self, at: str) -> None:
         if not at:
@@ -358,12 +390,49 @@ class MainWindow(QMainWindow):
             self.session.close()
             self.session = None
 
+    def may_leave_analysis(self) -> bool:
+        """Before the analysis is left (another page, another file, quitting, exporting): save
+        what is waiting; if something still is not in the file, ask. False means stay."""
+        page = self.analysis
+        page.flush()
+        problems = page.unsaved_problems()
+        while problems:
+            choice = self.ask_about_unsaved(problems, page.can_retry())
+            if choice == QMessageBox.StandardButton.Save:
+                page.retry_saves()
+                problems = page.unsaved_problems()
+                continue
+            if choice == QMessageBox.StandardButton.Discard:
+                page.discard_unsaved()
+                return True
+            self.pages.setCurrentWidget(page)
+            page.focus_first_problem()
+            return False
+        return True
+
+    def ask_about_unsaved(self, problems: list[str], can_retry: bool) -> QMessageBox.StandardButton:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Allt är inte sparat",
+                          "Det här står i analysen men finns inte i granskningsfilen:", parent=self)
+        advice = ("Spara försöker spara en gång till. " if can_retry else "") + \
+            "Med Spara inte försvinner just det här; allt annat finns redan i filen. Avbryt tar dig tillbaka " \
+            "till analysen så att du kan rätta det."
+        box.setInformativeText("\n".join(f"• {p}" for p in problems) + "\n\n" + advice)
+        buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+        if can_retry:
+            buttons |= QMessageBox.StandardButton.Save
+        box.setStandardButtons(buttons)
+        box.button(QMessageBox.StandardButton.Discard).setText("Spara inte")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return QMessageBox.StandardButton(box.exec())
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Every answer is already in the file: nothing to ask, nothing to save.
         focus = self.focusWidget()
         if focus is not None:
             focus.clearFocus()  # lets an open comment field finish (and save) first
-        self.analysis.flush()
+        if not self.may_leave_analysis():
+            event.ignore()
+            return
+        self.settings.set_window_place(WINDOW_NAME, remembered_place(self))
         self._close_session()
         event.accept()
 

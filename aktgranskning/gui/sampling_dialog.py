@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -26,19 +29,24 @@ from PySide6.QtWidgets import (
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_order
 from aktgranskning.gui.dialogs import file_chooser_row
+from aktgranskning.gui.screen_fit import fit_to_available_screen, remembered_place
 from aktgranskning.services.sampling import SamplingOptions, SamplingRound
+from aktgranskning.services.settings import Settings
 from aktgranskning.services.workspace import Workspace
+
+WINDOW_NAME = "urval"
+PREFERRED_SIZE = QSize(1000, 640)
 
 _GENDER = {"kvinna": "Kvinna/flicka", "man": "Man/pojke", "annat": "Annat", "okänt": "Okänt"}
 
 
 class SamplingDialog(QDialog):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.settings = settings
         self.sampling: SamplingRound | None = None
         self.setWindowTitle("Dra urval ur ärendelista")
-        self.resize(1000, 640)
 
         self.source = QLineEdit()
         source_row = file_chooser_row(self, self.source, "Ärendelista", "Ärendelistor (*.xlsx *.csv)")
@@ -53,7 +61,9 @@ class SamplingDialog(QDialog):
         self.case_type.setPlaceholderText("alla ärendetyper")
         self.case_type.setAccessibleName("Ärendetyp")
         form = QFormLayout()
-        form.addRow("Ä&rendelista (xlsx/csv):", source_row)
+        source_label = QLabel("Ä&rendelista (xlsx/csv):")
+        source_label.setBuddy(self.source)  # the field is in a row with its button: name the buddy
+        form.addRow(source_label, source_row)
         form.addRow("Akter &per enhet:", self.per_unit)
         form.addRow("&Reserver per enhet:", self.reserves)
         form.addRow("Å&ldersgrupper:", self.age_bands)
@@ -65,10 +75,12 @@ class SamplingDialog(QDialog):
         self.units = QTableWidget(0, 5)
         self.units.setHorizontalHeaderLabels(["Enhet", "Ärenden", "Urval", "Reserver", "Olika handläggare"])
         self.units.setAccessibleName("Urval per enhet")
+        self.units.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.units.currentCellChanged.connect(lambda row, *_: self._show_strata(row))
         self.strata = QTableWidget(0, 4)
         self.strata.setHorizontalHeaderLabels(["Kön", "Åldersgrupp", "I populationen", "I urvalet"])
         self.strata.setAccessibleName("Fördelning per stratum")
+        self.strata.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         tables = QSplitter()
         tables.addWidget(self.units)
         tables.addWidget(self.strata)
@@ -101,6 +113,19 @@ class SamplingDialog(QDialog):
         layout.addWidget(self.report)
         layout.addLayout(files_row)
         layout.addLayout(buttons)
+        fit_to_available_screen(self, PREFERRED_SIZE, settings.window_place(WINDOW_NAME) if settings else None)
+
+    def done(self, result: int) -> None:
+        self._remember_place()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_place()
+        super().closeEvent(event)
+
+    def _remember_place(self) -> None:
+        if self.settings is not None and self.isVisible():
+            self.settings.set_window_place(WINDOW_NAME, remembered_place(self))
 
     def _spin(self, low: int, high: int, value: int, name: str) -> QSpinBox:
         spin = QSpinBox()

@@ -112,7 +112,7 @@ def _activities(summary: Summary) -> list[Any]:
     for item in summary.activities:
         a = item.activity
         rows.append([paragraph(item.unit, "cell"), paragraph(a.activity, "cell"), paragraph(a.linked, "cell"), paragraph(a.responsible, "cell"),
-                     a.due or "–", a.status.label])
+                     a.due_text or "–", a.status.label])
     return story + [_table(rows, [40 * mm, 100 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm])]
 
 

@@ -212,7 +212,8 @@ def _analysis(report: UnitReport) -> list[Any]:
     story: list[Any] = [paragraph("Analys", "h1")]
     if analysis.filled_by or analysis.filled_at:
         when = analysis.filled_at[:16].replace("T", " ")
-        story.append(paragraph(f"Ifylld av {analysis.filled_by or 'okänd'}, senast ändrad {when}.", "small"))
+        by = f"Ifylld av {analysis.filled_by}, senast ändrad" if analysis.filled_by else "Senast ändrad"
+        story.append(paragraph(f"{by} {when}.", "small"))
     for name, label in ANALYSIS_FIELDS.items():
         if name == "dropout_comment":
             continue
@@ -227,7 +228,7 @@ def _analysis(report: UnitReport) -> list[Any]:
     for activity in analysis.activities:
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
         rows.append([paragraph(name, "cell"), paragraph(activity.linked, "cell"), paragraph(activity.responsible, "cell"),
-                     paragraph(activity.due or "–", "cell"), paragraph(activity.follow_up, "cell"), paragraph(activity.status.label, "cell")])
+                     paragraph(activity.due_text or "–", "cell"), paragraph(activity.follow_up, "cell"), paragraph(activity.status.label, "cell")])
     widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aktgranskning.domain.analysis import (
     ANALYSIS_FIELDS,
     Activity,
     Analysis,
-    parse_due_date,
 )
 from aktgranskning.domain.review_file import now_iso
 from aktgranskning.domain.thresholds import Thresholds
+from aktgranskning.domain.unit_report import UnitReport
 from aktgranskning.services.session import ReviewSession
 
 
@@ -30,13 +32,14 @@ def save_analysis_text(session: ReviewSession, name: str, value: str) -> None:
 
 
 def save_activities(session: ReviewSession, activities: list[Activity]) -> None:
-    """Replace the table of improvement activities; rows left entirely empty are dropped."""
+    """Replace the table of improvement activities; rows left entirely empty are dropped.
+    A due date is a `date` already: the window's date picker and the readers parse typed text."""
     cleaned = [
         Activity(
             activity=a.activity.strip(),
             linked=a.linked.strip(),
             responsible=a.responsible.strip(),
-            due=parse_due_date(a.due),
+            due=a.due,
             follow_up=a.follow_up.strip(),
             status=a.status,
             from_year=a.from_year,
@@ -50,6 +53,15 @@ def save_activities(session: ReviewSession, activities: list[Activity]) -> None:
         tx.replace_activities(cleaned)
         # The activities count as part of the analysis: record who changed them and when.
         tx.put_analysis_text("improvements", tx.analysis().improvements, session.reviewer, now_iso())
+
+
+def without_filler(report: UnitReport) -> UnitReport:
+    """The report with the name of who filled in the analysis left out: outputs print that name
+    only when the user has chosen so (setting skriv_ut_ifylld_av); when it was changed stays."""
+    if not report.data.analysis.filled_by:
+        return report
+    analysis = replace(report.data.analysis, filled_by="")
+    return replace(report, data=replace(report.data, analysis=analysis))
 
 
 def read_thresholds(session: ReviewSession) -> Thresholds:

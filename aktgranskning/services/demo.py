@@ -145,10 +145,10 @@ def _write_demo_analysis(session: ReviewSession) -> None:
     year = session.meta.year
     save_activities(session, [
         Activity("Checklista för skyndsam förhandsbedömning på varje ärendedragning", "F7",
-                 "Enhetschef", f"{year + 1}-02-28", "Stickprov 5 akter i mars", ActivityStatus.DONE),
-        Activity("Utbildning i kommunicering enligt FL 25 §", "U16", "Metodstöd", f"{year + 1}-04-30",
+                 "Enhetschef", date(year + 1, 2, 28), "Stickprov 5 akter i mars", ActivityStatus.DONE),
+        Activity("Utbildning i kommunicering enligt FL 25 §", "U16", "Metodstöd", date(year + 1, 4, 30),
                  "Genomgång på APT i maj", ActivityStatus.ONGOING),
-        Activity("Mall för ställningstagande om polisanmälan", "U20", "Gruppledare", f"{year + 1}-06-30",
+        Activity("Mall för ställningstagande om polisanmälan", "U20", "Gruppledare", date(year + 1, 6, 30),
                  "Nästa års aktgranskning", ActivityStatus.PLANNED),
     ])
 

@@ -12,6 +12,7 @@ from aktgranskning.domain.unit_report import UnitReport, build_report
 from aktgranskning.excel.unit_workbook import write_unit_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.unit_report import write_unit_pdf
+from aktgranskning.services.analysis import without_filler
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.unit_data import (
     find_previous_year,
@@ -62,13 +63,18 @@ def previous_year_for(session: ReviewSession) -> tuple[Path | None, UnitData | N
         return path, None, error.message
 
 
-def export_unit_report(report: UnitReport, workbook: Path | None, pdf: Path | None) -> list[Path]:
-    """Write the workbook and/or the PDF; each appears whole or not at all."""
+def export_unit_report(
+    report: UnitReport, workbook: Path | None, pdf: Path | None, print_filler: bool = False
+) -> list[Path]:
+    """Write the workbook and/or the PDF; each appears whole or not at all. The analysis filler's
+    name is printed only when `print_filler` (the user's choice)."""
     if workbook is None and pdf is None:
         raise UserError("Ange minst en fil att skriva: en Excelfil (.xlsx) eller en pdf.")
     for target, suffix in ((workbook, ".xlsx"), (pdf, ".pdf")):
         if target is not None and target.suffix.lower() != suffix:
             raise FileProblem(target, f"filnamnet ska sluta på {suffix}.")
+    if not print_filler:
+        report = without_filler(report)
     exported_at = now_iso()
     written = []
     if workbook is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from dataclasses import dataclass
@@ -17,9 +16,18 @@ class Setting:
     description: str
 
 
-REVIEWER_NAME = Setting("granskare", "", "Namn eller initialer som sparas med varje svar.")
+REVIEWER_NAME = Setting(
+    "granskare", "", "Namn eller initialer som sparas med varje svar och med analysens texter. "
+    "Datorns inloggningsnamn används aldrig i stället."
+)
 RECENT_FILES = Setting("senaste_filer", [], "De senast öppnade granskningsfilerna.")
-ALL_SETTINGS = (REVIEWER_NAME, RECENT_FILES)
+PRINT_FILLER = Setting(
+    "skriv_ut_ifylld_av", False, "Skriv namnet på den som fyllde i analysen i enhetsrapportens Excelfil och pdf."
+)
+WINDOW_PLACES = Setting(
+    "fonsterlagen", {}, "Var fönstren och dialogerna stängdes: x, y, bredd, höjd, maximerat (per fönster)."
+)
+ALL_SETTINGS = (REVIEWER_NAME, RECENT_FILES, PRINT_FILLER, WINDOW_PLACES)
 MAX_RECENT = 8
 
 
@@ -50,7 +58,22 @@ class Settings:
         os.replace(temporary, self.path)
 
     def reviewer(self) -> str:
-        return self.get(REVIEWER_NAME).strip() or default_reviewer()
+        """The name the user set; empty until they set one (never the operating-system login)."""
+        return str(self.get(REVIEWER_NAME)).strip()
+
+    def print_filler(self) -> bool:
+        return bool(self.get(PRINT_FILLER))
+
+    def window_place(self, name: str) -> list[int] | None:
+        place = self.get(WINDOW_PLACES).get(name)
+        if isinstance(place, list) and len(place) >= 4 and all(type(v) is int for v in place):
+            return place
+        return None
+
+    def set_window_place(self, name: str, place: list[int]) -> None:
+        places = dict(self.get(WINDOW_PLACES))
+        places[name] = [int(v) for v in place]
+        self.set(WINDOW_PLACES, places)
 
     def add_recent_file(self, path: Path) -> None:
         entry = str(path.resolve())
@@ -60,9 +83,3 @@ class Settings:
     def recent_files(self) -> list[Path]:
         return [Path(p) for p in self.get(RECENT_FILES) if isinstance(p, str)]
 
-
-def default_reviewer() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name on some systems: never block the start
-        return "okänd"

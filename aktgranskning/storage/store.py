@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -282,7 +283,7 @@ class ReviewTransaction:
                 activity=row.activity,
                 linked=row.linked,
                 responsible=row.responsible,
-                due=row.due,
+                due=date.fromisoformat(row.due) if row.due else None,
                 follow_up=row.follow_up,
                 status=ActivityStatus(row.status),
                 from_year=row.from_year,
@@ -312,7 +313,7 @@ class ReviewTransaction:
                     activity=item.activity,
                     linked=item.linked,
                     responsible=item.responsible,
-                    due=item.due,
+                    due=item.due.isoformat() if item.due else "",
                     follow_up=item.follow_up,
                     status=item.status.value,
                     from_year=item.from_year,

@@ -18,6 +18,7 @@ from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
 from aktgranskning.services.unit_data import unit_data_of
+from aktgranskning.services.settings import REVIEWER_NAME
 from tests.gui.conftest import opened_window
 
 
@@ -38,7 +39,10 @@ def unit_files(demo, tmp_path) -> Path:
 @pytest.fixture
 def main(qtbot, unit_files):
     window = opened_window(qtbot, unit_files)
+    window.settings.set(REVIEWER_NAME, "Enhetschef AB")
+    window.session.reviewer = "Enhetschef AB"
     yield window
+    window.analysis.discard_unsaved()  # a test may leave a date that is no date on screen
     window.close()
 
 
@@ -101,23 +105,55 @@ def analysis_rows(path: Path) -> dict[str, str]:
         return dict(connection.execute("SELECT field, value FROM analysis"))
 
 
-def test_suggestions_are_prefilled_but_only_saved_once_edited(main, qtbot, unit_files):
+def test_suggestions_are_shown_as_suggestions_and_saved_only_when_taken(main, qtbot, unit_files):
     qtbot.keyClick(main, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     page = main.analysis
     assert main.pages.currentWidget() is page
-    assert page.fields["strengths"].toPlainText().startswith("• ")
-    assert page.suggestion_note.isVisible()
+    strengths = page.fields["strengths"]
+    assert strengths.toPlainText() == ""  # nothing that looks written and is not
+    assert "Förslag" in strengths.placeholderText() and "• " in strengths.placeholderText()
+    assert page.use_suggestion["strengths"].isVisible() and page.suggestion_note.isVisible()
     assert analysis_rows(unit_files) == {}
     field = page.fields["keep_good"]
     field.setFocus()
     qtbot.keyClicks(field, "APT varje manad")
-    page.fields["strengths"].setFocus()  # leaving the field saves it
+    strengths.setFocus()  # leaving the field saves it
     assert analysis_rows(unit_files) == {"keep_good": "APT varje manad"}
-    strengths = page.fields["strengths"]
+    qtbot.mouseClick(page.use_suggestion["strengths"], Qt.MouseButton.LeftButton)
+    assert strengths.toPlainText() == page.suggestions["strengths"]
+    assert analysis_rows(unit_files)["strengths"] == page.suggestions["strengths"]
+    assert not page.use_suggestion["strengths"].isVisible()
     qtbot.keyClick(strengths, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(strengths, " Bra!")
-    qtbot.waitUntil(lambda: "strengths" in analysis_rows(unit_files), timeout=3000)  # saved when typing pauses
-    assert analysis_rows(unit_files)["strengths"].endswith("Bra!")
+    qtbot.waitUntil(lambda: analysis_rows(unit_files)["strengths"].endswith("Bra!"), timeout=3000)  # saved on a pause
+
+
+def exported_analysis(review_file: Path, target: Path) -> dict[str, str]:
+    """The Analys sheet of the workbook that `aktgranskning rapport` writes, label → text."""
+    import openpyxl
+
+    from aktgranskning.cli import run_cli as cli
+
+    assert cli(["rapport", str(review_file), "--utfil", str(target)]) == 0
+    sheet = openpyxl.load_workbook(target)["Analys"]
+    return {sheet.cell(r, 1).value: sheet.cell(r, 2).value or "" for r in range(3, sheet.max_row + 1)}
+
+
+def test_what_the_analysis_shows_is_what_rapport_exports(main, qtbot, unit_files, tmp_path):
+    from aktgranskning.domain.analysis import ANALYSIS_FIELDS
+
+    main.show_analysis()
+    page = main.analysis
+    page.fields["keep_good"].setPlainText("Fortsätt med mallen.")
+    page.flush()
+    shown = {ANALYSIS_FIELDS[name]: field.toPlainText() for name, field in page.fields.items()}
+    assert shown["Vad fungerar bra?"] == ""  # the suggestion is a placeholder, not text
+    assert {k: exported_analysis(unit_files, tmp_path / "före.xlsx")[k] for k in shown} == shown
+    page.accept_suggestion("strengths")
+    page.accept_suggestion("development_areas")
+    shown = {ANALYSIS_FIELDS[name]: field.toPlainText() for name, field in page.fields.items()}
+    assert shown["Vad fungerar bra?"].startswith("• ") and shown["Vad behöver utvecklas?"]
+    assert {k: exported_analysis(unit_files, tmp_path / "efter.xlsx")[k] for k in shown} == shown
 
 
 def test_last_years_activities_are_carried_over_and_their_status_saved(main, unit_files):
@@ -135,18 +171,187 @@ def test_last_years_activities_are_carried_over_and_their_status_saved(main, uni
         assert connection.execute("SELECT status FROM activities WHERE position = 2").fetchone() == ("genomford",)
 
 
-def test_a_bad_due_date_is_marked_and_not_saved(main, unit_files):
+def activity_rows(path: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT activity, linked, due FROM activities ORDER BY position").fetchall()
+
+
+def test_the_due_date_is_chosen_with_a_date_picker_and_stored_as_a_date(main, qtbot, unit_files):
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit
+
+    main.show_analysis()
+    page = main.analysis
+    page.add_activity()
+    page.activities.item(0, 0).setText("Ny rutin")
+    page.activities.setCurrentCell(0, 3)
+    page.activities.editItem(page.activities.item(0, 3))
+    editor = page.activities.findChild(QDateEdit)
+    assert editor is not None and editor.calendarPopup() and editor.displayFormat() == "yyyy-MM-dd"
+    editor.setDate(QDate(2027, 3, 31))
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.activities.item(0, 3).text() == "2027-03-31")
+    assert activity_rows(unit_files) == [("Ny rutin", "", "2027-03-31")]
+    page.activities.setCurrentCell(0, 3)
+    qtbot.keyClick(page.activities, Qt.Key.Key_Delete)  # Delete removes the date
+    assert activity_rows(unit_files) == [("Ny rutin", "", "")]
+
+
+def test_opening_the_date_picker_by_mistake_leaves_the_cell_empty(main, qtbot, unit_files):
+    from PySide6.QtWidgets import QDateEdit
+
+    main.show_analysis()
+    page = main.analysis
+    page.add_activity()
+    page.activities.item(0, 0).setText("Ny rutin")
+    page.activities.setCurrentCell(0, 3)
+    page.activities.editItem(page.activities.item(0, 3))
+    assert page.activities.findChild(QDateEdit) is not None
+    page.activities.setCurrentCell(0, 1)  # moves away without choosing a date
+    qtbot.wait(50)
+    page.flush()
+    assert page.activities.item(0, 3).text() == ""
+    assert activity_rows(unit_files) == [("Ny rutin", "", "")]
+
+
+def test_a_date_that_is_no_date_is_marked_where_it_is_and_the_rest_of_the_row_is_saved(main, unit_files):
+    main.show_analysis()
+    page = main.analysis
+    page.add_activity()
+    page.activities.item(0, 0).setText("Ny rutin")
+    page.activities.item(0, 3).setText("2027-03-31")
+    assert activity_rows(unit_files) == [("Ny rutin", "", "2027-03-31")]
+    page.activities.item(0, 3).setText("snart")  # e.g. pasted: the picker itself cannot make this
+    cell = page.activities.item(0, 3)
+    assert "ÅÅÅÅ-MM-DD" in cell.toolTip() and cell.background().color().name() == "#fde2e2"
+    assert page.activity_problems.isVisible()
+    assert "Rad 1" in page.activity_problems.text() and "2027-03-31" in page.activity_problems.text()
+    page.activities.item(0, 1).setText("F7")  # later edits in the row are still saved
+    assert activity_rows(unit_files) == [("Ny rutin", "F7", "2027-03-31")]
+    page.activities.item(0, 3).setText("2027-04-30")
+    assert activity_rows(unit_files) == [("Ny rutin", "F7", "2027-04-30")]
+    assert not page.activity_problems.isVisible() and cell.toolTip() == ""
+
+
+def test_quitting_with_a_date_that_is_no_date_asks_and_cancel_keeps_the_window(main, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
     main.show_analysis()
     page = main.analysis
     page.add_activity()
     page.activities.item(0, 0).setText("Ny rutin")
     page.activities.item(0, 3).setText("snart")
-    assert "ÅÅÅÅ-MM-DD" in page.activities.item(0, 3).toolTip()
-    with sqlite3.connect(unit_files) as connection:  # the row was saved before the bad date, not after
-        assert connection.execute("SELECT activity, due FROM activities").fetchall() == [("Ny rutin", "")]
-    page.activities.item(0, 3).setText("2027-03-31")
+    asked = []
+
+    def answer(problems, can_retry):  # type: ignore[no-untyped-def]
+        asked.append((problems, can_retry))
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(main, "ask_about_unsaved", answer)
+    qtbot.keyClick(main, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert main.isVisible() and main.session is not None
+    assert asked and "”snart” i Klart senast" in asked[0][0][0] and asked[0][1] is False
+    main.show_case_list()  # leaving the page asks as well
+    assert len(asked) == 2 and main.pages.currentWidget() is page
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a: QMessageBox.StandardButton.Discard)
+    main.show_case_list()
+    assert main.pages.currentWidget() is main.case_list
+
+
+def test_the_question_names_spara_spara_inte_avbryt_in_swedish(main, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen = []
+
+    def look_and_cancel() -> None:
+        box = QApplication.activeModalWidget()
+        seen.extend(sorted(b.text().replace("&", "") for b in box.buttons()))
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(0, look_and_cancel)
+    assert main.ask_about_unsaved(["”Vad fungerar bra?”: disken är full"], True) == QMessageBox.StandardButton.Cancel
+    assert seen == ["Avbryt", "Spara", "Spara inte"]
+
+
+def test_text_typed_just_before_quitting_is_saved_without_asking(main, qtbot, unit_files, monkeypatch):
+    main.show_analysis()
+    field = main.analysis.fields["keep_good"]
+    field.setFocus()
+    qtbot.keyClicks(field, "Sista tanken")
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a: pytest.fail("nothing to ask: the text can be saved"))
+    main.close()
+    assert analysis_rows(unit_files)["keep_good"] == "Sista tanken"
+
+
+def test_a_text_the_file_refused_is_kept_and_quitting_asks_to_try_again(main, qtbot, unit_files, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from aktgranskning.gui import analysis_page
+    from aktgranskning.services.session import SaveFailed
+
+    main.show_analysis()
+    page = main.analysis
+    real_save = analysis_page.save_analysis_text
+
+    def full_disk(*args):  # type: ignore[no-untyped-def]
+        raise SaveFailed("disken är full")
+
+    monkeypatch.setattr(analysis_page, "save_analysis_text", full_disk)
+    page.fields["keep_good"].setPlainText("Viktig text")
+    page.flush()
+    assert page.save_problem.isVisible() and "disken är full" in page.save_problem.text()
+    answers = [QMessageBox.StandardButton.Save]
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda problems, can_retry: answers.pop(0))
+    monkeypatch.setattr(analysis_page, "save_analysis_text", real_save)  # the disk has room again
+    main.close()
+    assert analysis_rows(unit_files)["keep_good"] == "Viktig text"
+    assert main.session is None
+
+
+def test_opening_another_file_first_saves_the_analysis_of_this_one(main, qtbot, unit_files):
+    main.show_analysis()
+    field = main.analysis.fields["keep_good"]
+    field.setFocus()
+    qtbot.keyClicks(field, "Innan bytet")
+    assert main.open_file(unit_files.with_name("Mottagningen 2025.granskning"))
+    assert analysis_rows(unit_files)["keep_good"] == "Innan bytet"
+
+
+def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main, qtbot, unit_files, monkeypatch):
+    from aktgranskning.gui import main_window
+
+    main.settings.set(REVIEWER_NAME, "")
+
+    class Answering:
+        asked = 0
+
+        def __init__(self, *args) -> None:  # type: ignore[no-untyped-def]
+            pass
+
+        def exec(self) -> bool:
+            Answering.asked += 1
+            return True
+
+        def chosen(self) -> str:
+            return "AB"
+
+    monkeypatch.setattr(main_window, "ReviewerDialog", Answering)
+    main.show_analysis()
+    field = main.analysis.fields["keep_good"]
+    field.setFocus()
+    qtbot.keyClicks(field, "Text")
+    assert main.settings.reviewer() == "AB"  # asked at the first key press, before anything was saved
+    main.analysis.flush()
     with sqlite3.connect(unit_files) as connection:
-        assert connection.execute("SELECT activity, due FROM activities").fetchall() == [("Ny rutin", "2027-03-31")]
+        assert connection.execute("SELECT updated_by FROM analysis WHERE field = 'keep_good'").fetchone() == ("AB",)
+    assert "av AB" in main.analysis.filled.text()
+    main.analysis.activities.setRowCount(0)
+    main.analysis.add_activity()
+    main.analysis.activities.item(0, 0).setText("Ny rutin")  # asked once only: no second dialog
+    with sqlite3.connect(unit_files) as connection:
+        assert connection.execute("SELECT DISTINCT updated_by FROM analysis").fetchall() == [("AB",)]
+    assert Answering.asked == 1
 
 
 def test_export_writes_the_workbook_and_the_pdf_beside_it(main, tmp_path, monkeypatch):
@@ -157,3 +362,41 @@ def test_export_writes_the_workbook_and_the_pdf_beside_it(main, tmp_path, monkey
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     main.export_report()
     assert target.exists() and target.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_cell_still_being_typed_in_is_saved_when_quitting(main, qtbot, unit_files, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    main.show_analysis()
+    page = main.analysis
+    page.add_activity()  # opens the editor of the new row's first cell
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "Rutin for akter")  # ASCII: QTest types no å, ä, ö
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a: pytest.fail("nothing to ask: the cell can be saved"))
+    qtbot.keyClick(main, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert main.session is None
+    assert activity_rows(unit_files) == [("Rutin for akter", "", "")]
+
+
+def test_the_filler_is_printed_in_the_export_only_when_the_user_chooses(main, tmp_path, monkeypatch):
+    import openpyxl
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    main.show_analysis()
+    main.analysis.fields["keep_good"].setPlainText("Fortsätt.")
+    main.analysis.flush()
+
+    def exported_filler(name: str) -> str:
+        target = tmp_path / f"{name}.xlsx"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        main.export_report()
+        sheet = openpyxl.load_workbook(target)["Analys"]
+        return next(sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Ifylld av")
+
+    assert not main.print_filler_action.isChecked()
+    assert exported_filler("utan") == "–"
+    main.print_filler_action.trigger()
+    assert main.settings.print_filler()
+    assert exported_filler("med") == "Enhetschef AB"

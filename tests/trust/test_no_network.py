@@ -86,6 +86,8 @@ from PySide6.QtWidgets import QApplication
 from aktgranskning.gui.launch import build_main_window, create_application
 app = create_application()
 window = build_main_window()
+from aktgranskning.services.settings import REVIEWER_NAME
+window.settings.set(REVIEWER_NAME, "AB")  # set once; without it the first analysis edit asks for a name
 window.show()
 window.open_demo()
 QTest.keyClick(window.case_list.table, Qt.Key.Key_Return)
