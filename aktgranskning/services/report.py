@@ -7,11 +7,13 @@ from pathlib import Path
 from aktgranskning import __version__
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.review_file import now_iso
+from aktgranskning.domain.safe_text import recording
 from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import UnitReport, build_report
 from aktgranskning.excel.unit_workbook import write_unit_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.unit_report import write_unit_pdf
+from aktgranskning.services.exported import Exported
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.unit_data import (
     find_previous_year,
@@ -62,8 +64,9 @@ def previous_year_for(session: ReviewSession) -> tuple[Path | None, UnitData | N
         return path, None, error.message
 
 
-def export_unit_report(report: UnitReport, workbook: Path | None, pdf: Path | None) -> list[Path]:
-    """Write the workbook and/or the PDF; each appears whole or not at all."""
+def export_unit_report(report: UnitReport, workbook: Path | None, pdf: Path | None) -> Exported:
+    """Write the workbook and/or the PDF; each appears whole or not at all. The notices say
+    whether the result is preliminary and which characters the formats could not hold."""
     if workbook is None and pdf is None:
         raise UserError("Ange minst en fil att skriva: en Excelfil (.xlsx) eller en pdf.")
     for target, suffix in ((workbook, ".xlsx"), (pdf, ".pdf")):
@@ -71,11 +74,16 @@ def export_unit_report(report: UnitReport, workbook: Path | None, pdf: Path | No
             raise FileProblem(target, f"filnamnet ska sluta på {suffix}.")
     exported_at = now_iso()
     written = []
-    if workbook is not None:
-        written.append(write_unit_workbook(report, workbook, exported_at, __version__))
-    if pdf is not None:
-        written.append(write_unit_pdf(report, pdf, exported_at, resources_dir() / "fonts"))
-    return written
+    with recording() as replacements:
+        if workbook is not None:
+            written.append(write_unit_workbook(report, workbook, exported_at, __version__))
+        if pdf is not None:
+            written.append(write_unit_pdf(report, pdf, exported_at, resources_dir() / "fonts"))
+    notices = replacements.notices()
+    if report.completeness.preliminary:
+        notices.insert(0, f"Resultatet är preliminärt: {report.completeness.banner()[len('PRELIMINÄR – '):]}. "
+                          "Det står på varje sida och blad.")
+    return Exported(tuple(written), tuple(notices))
 
 
 def default_report_name(data: UnitData) -> str:
