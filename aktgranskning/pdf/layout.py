@@ -72,6 +72,17 @@ def paragraph(text: str, style: str = "body") -> Paragraph:
     return Paragraph(escape(pdf_text(text)).replace("\n", "<br/>"), styles()[style])
 
 
+LINES_PER_PARAGRAPH = 40
+
+
+def paragraphs(text: str, style: str = "body") -> list[Paragraph]:
+    """A long text as several paragraphs of at most 40 lines each. reportlab re-wraps the
+    rest of a paragraph at every page break, so one paragraph of 3 000 lines takes minutes."""
+    lines = text.split("\n")
+    return [paragraph("\n".join(lines[start:start + LINES_PER_PARAGRAPH]), style)
+            for start in range(0, len(lines), LINES_PER_PARAGRAPH)]
+
+
 def numbered_canvas(footer_left: str, completeness: Completeness | None = None,
                     banner: str | None = None) -> type[Canvas]:
     """A canvas class that writes 'footer_left' and 'Sida N av M' at the foot of each page and

@@ -31,6 +31,7 @@ from aktgranskning.pdf.layout import (
     PAGE,
     numbered_canvas,
     paragraph,
+    paragraphs,
     pdf_text,
     table,
 )
@@ -241,7 +242,7 @@ def _analysis(report: UnitReport) -> list[Any]:
         if name == "dropout_comment":
             continue
         story.append(paragraph(label, "h2"))
-        story.append(paragraph(analysis.text(name).strip() or "–"))
+        story += paragraphs(analysis.text(name).strip() or "–")
     story.append(paragraph("Förbättringsaktiviteter", "h2"))
     if not analysis.activities:
         story.append(paragraph("Inga förbättringsaktiviteter är inlagda."))
@@ -271,5 +272,5 @@ def _dropouts(report: UnitReport) -> list[Any]:
     for reason, count in data.dropout_reasons():
         story.append(paragraph(f"• {reason.label if reason else 'Orsak ej angiven'}: {count}"))
     if data.analysis.dropout_comment.strip():
-        story.append(paragraph(data.analysis.dropout_comment))
+        story += paragraphs(data.analysis.dropout_comment)
     return story
