@@ -107,10 +107,13 @@ class ResultsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
-        em = self.fontMetrics().horizontalAdvance("M")
-        for column, width in ((0, 3.5), (2, 3), (3, 3), (4, 3), (5, 4.5), (6, 12), (7, 9), (8, 13)):
+        # Widths from the texts they must hold, so they scale with the font and the screen's scaling.
+        metrics = self.fontMetrics()
+        samples = {0: "U22", 2: "Nej", 3: "Nej", 4: "Nej", 5: "Obesv.", 6: "100 av 100 (100 %)",
+                   7: "Föregående år", 8: "+22 p.e. (kan vara"}
+        for column, sample in samples.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            self.table.setColumnWidth(column, int(width * em))
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
 
         top = QHBoxLayout()
         top.addWidget(back)

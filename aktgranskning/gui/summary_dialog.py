@@ -120,6 +120,7 @@ class SummaryDialog(QDialog):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 900])
+        self.splitter = splitter
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (*self.save_buttons, close):
@@ -146,6 +147,7 @@ class SummaryDialog(QDialog):
         self.resize(max(width, self.minimumSizeHint().width()), max(height, 200))
         self.resize(min(self.width(), available.width()), min(self.height(), available.height()))
         self.move(available.center() - self.rect().center())
+        self.splitter.setSizes([max(220, self.width() // 4), self.width() - max(220, self.width() // 4)])
 
     # --- choosing files --------------------------------------------------------------------------
     def add_paths(self, paths: list[Path]) -> None:
@@ -266,11 +268,16 @@ class SummaryDialog(QDialog):
         self.heatmap.clear()
         self.heatmap.setRowCount(len(summary.questions))
         self.heatmap.setColumnCount(len(levels))
+        metrics = self.heatmap.fontMetrics()
+        column_width = metrics.horizontalAdvance("100 % (15/15)") + 20
+        characters = max(8, (column_width - 12) // max(1, metrics.horizontalAdvance("n")))
         self.heatmap.setHorizontalHeaderLabels(
-            [KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, 16))
+            [KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, characters))
              + ("\n(preliminär)" if lv.preliminary else "") for lv in levels]
         )
         self.heatmap.setVerticalHeaderLabels([q.text for q in summary.questions])
+        for row, question in enumerate(summary.questions):  # the header may cut a long question
+            self.heatmap.verticalHeaderItem(row).setToolTip(question.text)
         for row, question in enumerate(summary.questions):
             for column, level in enumerate(levels):
                 tally = level.tally(question.question_id)
@@ -282,7 +289,7 @@ class SummaryDialog(QDialog):
                                 f"\n{level.completeness.banner()}")
                 self.heatmap.setItem(row, column, item)
         self.heatmap.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.heatmap.horizontalHeader().setDefaultSectionSize(118)
+        self.heatmap.horizontalHeader().setDefaultSectionSize(column_width)
         lines = max(header.count("\n") + 1 for header in (self.heatmap.horizontalHeaderItem(c).text()
                                                             for c in range(len(levels))))
         self.heatmap.horizontalHeader().setFixedHeight(self.fontMetrics().height() * lines + 12)
