@@ -216,9 +216,10 @@ def results_chart(block: ChecklistBlock) -> Drawing:
     chart.barWidth = bar_space * 0.7
     chart.groupSpacing = bar_space * 0.3
     chart.bars.strokeWidth = 0
+    chart.bars.strokeColor = None
     for index, row in enumerate(rows):
         chart.bars[(0, index)].fillColor = BAR_COLOURS[row.level]
-    chart.barLabelFormat = "%s"
+    chart.barLabelFormat = "values"  # the labels of barLabelArray, not the numbers
     chart.barLabelArray = [[pdf_text(bar_label(row)) for row in rows]]
     chart.barLabels.fontName = REGULAR
     chart.barLabels.fontSize = 6.5

@@ -71,7 +71,8 @@ def pdf_colours(report) -> dict[str, tuple[str, float, str]]:
         names = chart.categoryAxis.categoryNames
         for index, number in enumerate(names):
             colour = chart.bars[(0, index)].fillColor.hexval().replace("0x", "#").upper()
-            found[number] = (colour, chart.data[0][index], chart.barLabelArray[0][index])
+            # the text reportlab draws beside the bar (its own formatter, as at rendering)
+            found[number] = (colour, chart.data[0][index], chart._getLabelText(0, index))
     return found
 
 
