@@ -8,7 +8,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
@@ -158,13 +157,16 @@ def _chart_data(sheet: Worksheet, row: int, report: UnitReport) -> tuple[int, li
     put(sheet, row, 1, "Underlag för diagrammen (0 % ritas som en kort röd stapel; frågor utan Ja/Nej "
         "får ingen stapel)").font = BOLD
     row += 1
+    put(sheet, row, CHART_LABEL_COLUMN, "Fråga och resultat").font = BOLD
+    put(sheet, row, CHART_VALUE_COLUMN, "Stapelns längd").font = BOLD
+    row += 1
     blocks: list[ChartBlock] = []
     for block in report.blocks:
         first = row
         for item in block.rows:
             put(sheet, row, CHART_LABEL_COLUMN, chart_label(item))
             cell = put(sheet, row, CHART_VALUE_COLUMN, bar_fraction(item.tally.share))
-            cell.number_format = "0 %"
+            cell.number_format = "0.0 %"
             row += 1
         blocks.append((block.checklist.title, first, row - 1, block.rows))
     return row, blocks
@@ -193,9 +195,6 @@ def _charts(sheet: Worksheet, blocks: list[ChartBlock], anchor_row: int) -> None
             point.graphicalProperties.solidFill = colour
             point.graphicalProperties.line.solidFill = colour
             series.dPt.append(point)
-        series.dLbls = DataLabelList()
-        series.dLbls.showVal = True
-        series.dLbls.numFmt = "0 %"
         chart.height = max(6.0, 0.7 * (last - first + 1) + 3)
         chart.width = 22
         sheet.add_chart(chart, f"C{anchor_row}")
