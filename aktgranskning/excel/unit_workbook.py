@@ -146,8 +146,6 @@ ChartBlock = tuple[str, int, int, tuple[ReportRow, ...]]
 
 def chart_label(row: ReportRow) -> str:
     """'F1 17 av 19 (89 %)', or 'F3 – inga Ja/Nej' where no bar is drawn."""
-    if row.tally.share is None:
-        return f"{row.number} – inga Ja/Nej"
     return f"{row.number} {row.tally.describe()}"
 
 

@@ -186,7 +186,7 @@ def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
 
 def bar_label(row: ReportRow) -> str:
     """The words beside a bar: its counts, or that there is no Ja/Nej (and so no bar)."""
-    return "– inga Ja/Nej" if row.tally.share is None else row.tally.describe()
+    return row.tally.describe()
 
 
 def results_chart(block: ChecklistBlock) -> Drawing:
