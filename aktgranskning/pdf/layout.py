@@ -73,14 +73,54 @@ def paragraph(text: str, style: str = "body") -> Paragraph:
 
 
 LINES_PER_PARAGRAPH = 40
+CHARACTERS_PER_PARAGRAPH = 3000
 
 
 def paragraphs(text: str, style: str = "body") -> list[Paragraph]:
-    """A long text as several paragraphs of at most 40 lines each. reportlab re-wraps the
-    rest of a paragraph at every page break, so one paragraph of 3 000 lines takes minutes."""
-    lines = text.split("\n")
-    return [paragraph("\n".join(lines[start:start + LINES_PER_PARAGRAPH]), style)
-            for start in range(0, len(lines), LINES_PER_PARAGRAPH)]
+    """A long text as several paragraphs of at most 40 lines or about 3 000 characters each
+    (a longer line is broken at a space). reportlab re-wraps the rest of a paragraph at every
+    page break, so one paragraph of 3 000 lines takes minutes."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > CHARACTERS_PER_PARAGRAPH:
+            cut = line.rfind(" ", 0, CHARACTERS_PER_PARAGRAPH)
+            cut = cut if cut > 0 else CHARACTERS_PER_PARAGRAPH
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        pieces.append(line)
+    chunks: list[list[str]] = [[]]
+    for piece in pieces:
+        if len(chunks[-1]) >= LINES_PER_PARAGRAPH or sum(map(len, chunks[-1])) + len(piece) > CHARACTERS_PER_PARAGRAPH:
+            chunks.append([])
+        chunks[-1].append(piece)
+    return [paragraph("\n".join(chunk), style) for chunk in chunks if chunk]
+
+
+CELL_LINES = 30
+CELL_CHARACTERS = 1500
+
+
+class LongTexts:
+    """Table cells keep the start of a very long text; the whole text follows the table as
+    ordinary paragraphs. reportlab re-wraps a whole row at every page break, so a row of 3 000
+    lines would take many seconds; outside the table it flows across pages at once."""
+
+    def __init__(self) -> None:
+        self.moved: list[tuple[str, str]] = []
+
+    def cell(self, text: str, label: str) -> Paragraph:
+        if len(text) <= CELL_CHARACTERS and text.count("\n") < CELL_LINES:
+            return paragraph(text, "cell")
+        self.moved.append((label, text))
+        start = "\n".join(text[:CELL_CHARACTERS // 3].split("\n")[:CELL_LINES // 3])
+        return paragraph(f"{start} … (hela texten står under tabellen: {label})", "cell")
+
+    def story(self) -> list[Paragraph]:
+        story: list[Paragraph] = []
+        for label, text in self.moved:
+            story.append(paragraph(label, "cell_bold"))
+            story += paragraphs(text, "cell")
+        return story
 
 
 def numbered_canvas(footer_left: str, completeness: Completeness | None = None,

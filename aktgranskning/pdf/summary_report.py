@@ -25,6 +25,7 @@ from aktgranskning.pdf.layout import (
     LEVEL_COLOURS,
     MARGIN,
     PAGE,
+    LongTexts,
     numbered_canvas,
     paragraph,
     pdf_text,
@@ -124,11 +125,15 @@ def _activities(summary: Summary) -> list[Any]:
         return story + [paragraph("Inga enheter har lagt in förbättringsaktiviteter.")]
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Enhet", "Aktivitet", "Kopplad till", "Ansvarig",
                                                             "Klart senast", "Status")]]
-    for item in summary.activities:
+    long_texts = LongTexts()
+    for number, item in enumerate(summary.activities, start=1):
         a = item.activity
-        rows.append([paragraph(item.unit, "cell"), paragraph(a.activity, "cell"), paragraph(a.linked, "cell"), paragraph(a.responsible, "cell"),
-                     paragraph(a.due or "–", "cell"), a.status.label])
-    return story + [_table(rows, [40 * mm, 100 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm])]
+        label = f"aktivitet {number} ({item.unit})"
+        rows.append([long_texts.cell(item.unit, f"{label}, enhet"), long_texts.cell(a.activity, label),
+                     long_texts.cell(a.linked, f"{label}, kopplad till"),
+                     long_texts.cell(a.responsible, f"{label}, ansvarig"),
+                     long_texts.cell(a.due or "–", f"{label}, klart senast"), a.status.label])
+    return story + [_table(rows, [40 * mm, 100 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm])] + long_texts.story()
 
 
 def _table(rows: list[list[Any]], widths: list[float], extra: list[Any] | None = None) -> Table:

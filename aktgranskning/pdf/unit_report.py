@@ -29,6 +29,7 @@ from aktgranskning.pdf.layout import (
     LEVEL_COLOURS,
     MARGIN,
     PAGE,
+    LongTexts,
     numbered_canvas,
     paragraph,
     paragraphs,
@@ -250,10 +251,13 @@ def _analysis(report: UnitReport) -> list[Any]:
         return story
     header = ["Aktivitet", "Kopplad till", "Ansvarig", "Klart senast", "Uppföljning", "Status"]
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
-    for activity in analysis.activities:
+    long_texts = LongTexts()
+    for number, activity in enumerate(analysis.activities, start=1):
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
-        rows.append([paragraph(name, "cell"), paragraph(activity.linked, "cell"), paragraph(activity.responsible, "cell"),
-                     paragraph(activity.due or "–", "cell"), paragraph(activity.follow_up, "cell"), paragraph(activity.status.label, "cell")])
+        texts = (name, activity.linked, activity.responsible, activity.due or "–", activity.follow_up,
+                 activity.status.label)
+        rows.append([long_texts.cell(text, f"aktivitet {number}, {title.lower()}")
+                     for text, title in zip(texts, header, strict=True)])
     widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]
     activities = table(rows, widths)
     activities.setStyle(TableStyle([
@@ -262,7 +266,7 @@ def _analysis(report: UnitReport) -> list[Any]:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     story.append(activities)
-    return story
+    return story + long_texts.story()
 
 
 def _dropouts(report: UnitReport) -> list[Any]:
