@@ -256,3 +256,18 @@ def test_no_text_reaches_the_workbook_xml_unreplaced(pasted):
         for name in archive.namelist():
             xml = archive.read(name).decode("utf-8")
             assert VERTICAL_TAB not in xml and "\x00" not in xml and "\x07" not in xml, name
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils saknas")
+def test_a_very_long_activity_is_printed_whole_after_the_table(out):
+    import dataclasses
+
+    lines = "\n".join(f"steg {n}" for n in range(3000))
+    data = unit_data("text", "Enhet")
+    activity = Activity(activity="Arbeta med planerna", follow_up=lines)
+    data = dataclasses.replace(data, analysis=dataclasses.replace(data.analysis, activities=(activity,)))
+    export_unit_report(build_report(data), None, out / "lang.pdf")
+    text = pdf_text(out / "lang.pdf")
+    assert pdf_is_valid(out / "lang.pdf") > 30
+    assert "hela texten står under tabellen: aktivitet 1, uppföljning" in text.replace("\n", " ")
+    assert "steg 0" in text and "steg 2999" in text
