@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     PageBreak,
     SimpleDocTemplate,
+    Table,
     TableStyle,
 )
 

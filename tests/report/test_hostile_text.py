@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
-import unicodedata
 import zipfile
 from pathlib import Path
 
