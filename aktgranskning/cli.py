@@ -12,7 +12,8 @@ from aktgranskning import __version__, cli_text
 from aktgranskning.domain.errors import UserError
 from aktgranskning.logging_setup import log_unexpected
 
-SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval")
+SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval", "rapport", "sammanstall", "sammanfoga",
+               "importera-resultat")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -32,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog="Exempel: aktgranskning demo ~/demo   ·   aktgranskning status \"Mottagningen 2026.granskning\" --json",
     )
-    parser.add_argument("--version", action="version", version=f"Aktgranskning {__version__}")
+    parser.add_argument("--version", action="version", version=f"Aktgranskning {__version__}",
+                        help=cli_text.VERSION_HELP)
     commands = parser.add_subparsers(dest="kommando", title="kommandon", metavar="KOMMANDO", parser_class=SwedishParser)
 
     demo = commands.add_parser("demo", help="skriv en demo med påhittade granskningsfiler i en mapp")
@@ -71,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--fran", metavar="DATUM", help="ta bara med ärenden från detta datum (ÅÅÅÅ-MM-DD)")
     sample.add_argument("--till", metavar="DATUM", help="ta bara med ärenden till och med detta datum")
     sample.add_argument("--kolumn", action="append", default=[], metavar="FÄLT=RUBRIK",
-                        help="ange en kolumn själv, t.ex. --kolumn arendenummer=\"Akt nr\"")
+                        help="ange en kolumn själv, t.ex. --kolumn arendenummer=\"Akt nr\" eller "
+                             "--kolumn startdatum=\"Beslut om utredning\" (ärendets start, då åldern räknas)")
     sample.add_argument("--granskningsfiler", type=Path, metavar="MAPP", help="skapa en granskningsfil per enhet här")
     sample.add_argument("--forvaltning", metavar="F", help="förvaltningens namn (för granskningsfilerna)")
     sample.add_argument("--ar", type=int, metavar="ÅR", help="granskningsåret (för granskningsfilerna)")
@@ -112,18 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     matrix.add_argument("matris", metavar="MATRIS.xlsx", type=Path, help="Excelfilen med matrisen")
     matrix.add_argument("-o", "--utfil", required=True, type=Path, metavar="FIL.xlsx", help="enhetsfilen som skrivs")
-    matrix.add_argument("--forvaltning", required=True, metavar="F")
-    matrix.add_argument("--omrade", required=True, metavar="O")
-    matrix.add_argument("--enhet", required=True, metavar="E")
-    matrix.add_argument("--ar", required=True, type=int, metavar="ÅR")
+    matrix.add_argument("--forvaltning", required=True, metavar="F", help="förvaltningens namn")
+    matrix.add_argument("--omrade", required=True, metavar="O", help="områdets (avdelningens) namn")
+    matrix.add_argument("--enhet", required=True, metavar="E", help="enhetens namn")
+    matrix.add_argument("--ar", required=True, type=int, metavar="ÅR", help="året som matrisen gäller")
     matrix.add_argument("--blad", metavar="NAMN", help="bladet som ska läsas (standard: det första)")
     matrix.add_argument("--markering", choices=["obesvarad", "x"], default="obesvarad",
                         help="vad en ensam fotnotsmarkering (uppgift saknas) räknas som (standard: obesvarad)")
-
-    for sub in (demo, new, status, check, sample, report, summary, merge, matrix):
-        sub._positionals.title = "argument"
-        sub._optionals.title = "flaggor"
-    parser._optionals.title = "flaggor"
     return parser
 
 
@@ -261,9 +259,9 @@ def _merge(args: argparse.Namespace) -> int:
             f"{v.answer.value} ({v.reviewer or 'okänd'}, {v.at[:16].replace('T', ' ')}, {v.source})"
             for v in conflict.versions
         )
-        print(f"Konflikt: akt {conflict.sequence}, fråga {conflict.question_id}: {sides}", file=sys.stderr)
+        print(f"Konflikt: akt {conflict.sequence}, {_question(conflict.question_id)}: {sides}", file=sys.stderr)
     for (sequence, question_id), why in result.not_applied:
-        print(f"Fördes inte in: akt {sequence}, fråga {question_id}: {why}", file=sys.stderr)
+        print(f"Fördes inte in: akt {sequence}, {_question(question_id)}: {why}", file=sys.stderr)
     if result.plan.conflicts or result.not_applied:
         print(f"{len(result.plan.conflicts)} konflikter lämnades orörda i {args.enhetsfil.name}. Avgör dem: "
               "sätt rätt svar i enhetsfilen i fönstret och kör sedan sammanfoga igen med --enhetsfilen-galler.",
@@ -272,21 +270,46 @@ def _merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _question(question_id: str) -> str:
+    """A question as a person knows it: its wording, not its id."""
+    from aktgranskning.services.checklists import installed_checklists
+
+    for checklist in installed_checklists():
+        if checklist.has_question(question_id):
+            return f"frågan ”{checklist.question(question_id).text}”"
+    return f"frågan {question_id}"
+
+
 def _import_matrix(args: argparse.Namespace) -> int:
-    from aktgranskning.domain.matrix_import import MarkerMeaning
+    from aktgranskning.domain.matrix_import import MarkerMeaning, NoteKind
     from aktgranskning.services.matrix_import import read_matrix, write_imported
 
     result = read_matrix(args.matris, args.forvaltning.strip(), args.omrade.strip(), args.enhet.strip(), args.ar,
                          MarkerMeaning(args.markering), args.blad)
     for checklist_id, count in result.blocks:
-        print(f"Block: {result.data.checklist_title(checklist_id)}, {count} akter")
-    if result.notes:
-        print(f"{len(result.notes)} celler eller rader lästes inte som ett rent Ja/Nej/X:")
-        for note in result.notes:
+        print(f"Block: {result.data.checklist_title(checklist_id)}, {_cases(count)}")
+    as_in_review = " (räknas som vid en granskning i programmet)"
+    headings = (
+        (NoteKind.READING, "cell eller rad lästes inte som ett rent Ja/Nej/X",
+         "celler eller rader lästes inte som ett rent Ja/Nej/X"),
+        (NoteKind.DROPOUT, "akt räknas som bortfall enligt matrisen", "akter räknas som bortfall enligt matrisen"),
+        (NoteKind.NOT_APPLICABLE, "svar på en fråga som inte gällde" + as_in_review,
+         "svar på frågor som inte gällde" + as_in_review),
+    )
+    for kind, one, many in headings:
+        notes = result.notes_of(kind)
+        if notes:
+            print(f"{len(notes)} {one if len(notes) == 1 else many}:")
+        for note in notes:
             print(f"  {args.matris.name}, {note.place}: {note.message}")
     path = write_imported(result, args.utfil)
-    print(f"Skrev {path} ({result.data.counted} akter). Ärendenumren sparades inte.")
+    dropouts = len(result.data.dropouts)
+    print(f"Skrev {path} ({_cases(result.data.counted)}, {dropouts} bortfall). Ärendenumren sparades inte.")
     return EXIT_OK
+
+
+def _cases(count: int) -> str:
+    return f"{count} akt" if count == 1 else f"{count} akter"
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -330,6 +353,8 @@ def _sample(args: argparse.Namespace) -> int:
     print("Kolumner: " + ", ".join(f"{header}" for header in source.used_columns.values()))
     if source.derived_from_personnummer:
         print("Kön och ålder räknades fram ur personnummer i minnet; personnumren sparades inte.")
+    if source.age_basis is not None:
+        print(source.age_basis.text())
     if source.ignored_columns:
         print("Lästes inte (namn): " + ", ".join(source.ignored_columns))
     if source.unknown_columns:

@@ -145,3 +145,118 @@ def test_xlsx_export_with_explicit_mapping_and_filters(tmp_path):
             imported = unit.case_of(candidate)
             assert imported.case_type == "Utredning" and imported.case_date >= date(2026, 3, 1)
     assert sampling.filtered_out > 0
+
+
+# --- the age is counted when the case began -------------------------------------------------
+
+PNR_ALMOST_18 = luhn_pnr("20081215", "236")  # 18 on 2026-12-15
+DRAWN_AFTER_BIRTHDAY = date(2026, 12, 20)
+
+
+def _sheet_texts(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    texts = [str(v) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for v in row
+             if v is not None]
+    workbook.close()
+    return texts
+
+
+@pytest.mark.parametrize("start_header", ["Inledningsdatum", "Startdatum", "Inledd", "Aktualiseringsdatum"])
+def test_a_17_year_olds_case_drawn_after_the_18th_birthday_counts_among_children(tmp_path, start_header):
+    text = f"Ärendenummer;Personnummer;{start_header};Enhet\nA-1;{PNR_ALMOST_18};2026-10-01;E\n"
+    source = write(tmp_path / "export.csv", text, "utf-8")
+    sampling = draw_round(source, SamplingOptions(seed=1, age_bands="0-12,13-17,18-25"), today=DRAWN_AFTER_BIRTHDAY)
+    assert set(sampling.units[0].result.population_per_stratum) == {("kvinna", "13–17 år")}
+    assert sampling.source.age_basis.text() == f"Ålder räknades vid ärendets start (kolumnen {start_header})."
+    workbook = write_sample_workbook(sampling, tmp_path / "URVAL.xlsx")
+    texts = _sheet_texts(workbook)
+    assert "13–17 år" in texts and f"Ålder räknades vid ärendets start (kolumnen {start_header})." in texts
+    assert not any(PNR_ALMOST_18[:8] in t or PNR_ALMOST_18[2:8] in t for t in texts)  # the personnummer is not kept
+
+
+def test_without_a_start_date_the_age_is_counted_at_the_draw_and_the_workbook_says_so(tmp_path):
+    text = f"Ärendenummer;Personnummer;Enhet\nA-1;{PNR_ALMOST_18};E\n"
+    source = write(tmp_path / "export.csv", text, "utf-8")
+    sampling = draw_round(source, SamplingOptions(seed=1, age_bands="0-12,13-17,18-25"), today=DRAWN_AFTER_BIRTHDAY)
+    assert set(sampling.units[0].result.population_per_stratum) == {("kvinna", "18–25 år")}
+    notice = "Ärendets startdatum saknas; ålder räknades vid dragningsdagen 2026-12-20."
+    assert sampling.source.age_basis.text() == notice
+    assert notice in _sheet_texts(write_sample_workbook(sampling, tmp_path / "URVAL.xlsx"))
+
+
+def test_cases_without_a_start_date_in_a_start_column_are_counted_and_named(tmp_path):
+    text = (f"Ärendenummer;Personnummer;Inledd;Enhet\nA-1;{PNR_ALMOST_18};2026-10-01;E\n"
+            f"A-2;{PNR_ALMOST_18};;E\nA-3;{PNR_GIRL};;E\n")
+    result = read_case_list(write(tmp_path / "export.csv", text, "utf-8"), today=DRAWN_AFTER_BIRTHDAY)
+    assert [c.age for c in result.cases] == [17, 18, 11]
+    assert result.age_basis.text() == ("Ålder räknades vid ärendets start (kolumnen Inledd). 2 ärenden saknar "
+                                       "startdatum; deras ålder räknades vid dragningsdagen 2026-12-20.")
+
+
+def test_an_arrival_date_column_serves_as_the_start_when_there_is_no_start_column(tmp_path):
+    text = f"Ärendenummer;Födelsedatum;Inkom;Enhet\nA-1;2008-12-15;2026-10-01;E\n"
+    result = read_case_list(write(tmp_path / "export.csv", text, "utf-8"), today=DRAWN_AFTER_BIRTHDAY)
+    assert result.cases[0].age == 17 and "(kolumnen Inkom)" in result.age_basis.text()
+
+
+def test_a_start_date_that_is_not_a_date_names_row_and_column(tmp_path):
+    source = write(tmp_path / "trasig.csv", "Ärendenummer;Inledd\nA-1;förra veckan\n", "utf-8")
+    with pytest.raises(FileProblem, match="rad 2, kolumn Inledd"):
+        read_case_list(source, today=TODAY)
+
+
+def test_urval_prints_which_day_the_ages_were_counted_on(tmp_path):
+    import subprocess
+    import sys
+
+    rows = "".join(f"A-{i};{PNR_ALMOST_18};2026-10-0{1 + i % 5};E\n" for i in range(6))
+    source = write(tmp_path / "export.csv", f"Ärendenummer;Personnummer;Startdatum;Enhet\n{rows}", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "aktgranskning", "urval", str(source), "-o",
+                             str(tmp_path / "U.xlsx"), "--seed", "1"], capture_output=True, text=True,
+                            encoding="utf-8", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Ålder räknades vid ärendets start (kolumnen Startdatum)." in result.stdout
+    without = write(tmp_path / "utan.csv", f"Ärendenummer;Personnummer;Enhet\nA-1;{PNR_ALMOST_18};E\n", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "aktgranskning", "urval", str(without), "-o",
+                             str(tmp_path / "V.xlsx"), "--seed", "1"], capture_output=True, text=True,
+                            encoding="utf-8", timeout=120)
+    assert f"Ärendets startdatum saknas; ålder räknades vid dragningsdagen {date.today().isoformat()}." in result.stdout
+
+
+def test_a_sample_list_with_start_dates_gives_the_age_group_at_the_start(tmp_path, checklists):
+    from aktgranskning.services.new_file import create_from_sample_list
+    from aktgranskning.services.opening import NewFileInfo, open_for_reading
+
+    text = (f"Ärendenummer;Ärendetyp;Personnummer;Inledd\nA-1;Utredning;{PNR_ALMOST_18};2026-10-01\n"
+            f"A-2;Utredning;{PNR_ALMOST_18};\n")
+    listing = write(tmp_path / "urval.csv", text, "utf-8")
+    target = tmp_path / "E 2026.granskning"
+    create_from_sample_list(target, listing, NewFileInfo("F", "O", "E", 2026), checklists, today=DRAWN_AFTER_BIRTHDAY)
+    session = open_for_reading(target)
+    try:
+        assert [c.age_group for c in session.cases()] == ["13–17 år", "18–25 år"]
+    finally:
+        session.close()
+
+
+def test_a_zip_that_is_no_workbook_is_refused_in_swedish_only(tmp_path):
+    path = tmp_path / "lista.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("något.txt", "inte en arbetsbok")
+    with pytest.raises(FileProblem) as caught:
+        read_case_list(path, today=TODAY)
+    message = caught.value.message
+    assert str(path) in message and "spara den som Excel-arbetsbok (.xlsx)" in message
+    assert not re.search(r"[A-Z][a-z]+(Error|Exception|File)\b", message), message
+
+
+def test_the_start_date_column_can_be_named_with_kolumn(tmp_path):
+    from aktgranskning.excel.case_list import parse_mapping
+
+    text = f"Ärendenummer;Personnummer;Beslut om utredning\nA-1;{PNR_ALMOST_18};2026-10-01\n"
+    source = write(tmp_path / "export.csv", text, "utf-8")
+    mapping = parse_mapping(["startdatum=Beslut om utredning"])
+    result = read_case_list(source, mapping, today=DRAWN_AFTER_BIRTHDAY)
+    assert result.cases[0].age == 17 and "(kolumnen Beslut om utredning)" in result.age_basis.text()

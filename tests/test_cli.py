@@ -234,4 +234,70 @@ def test_urval_with_an_unknown_column_mapping_is_a_swedish_error(tmp_path):
     result = run("urval", str(export), "-o", str(tmp_path / "u.xlsx"), "--kolumn", "arendenummer=Finns inte")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert str(export) in result.stderr and "”Finns inte”" in result.stderr
+    assert "som angavs för ärendenummer finns inte" in result.stderr and "case_number" not in result.stderr
     assert not (tmp_path / "u.xlsx").exists()
+
+
+# --- argparse's own words in Swedish --------------------------------------------------------
+
+ENGLISH_PHRASES = (
+    "usage:", "positional arguments", "options:", "optional arguments", "show this help", "show program's",
+    "version number", "error:", "the following arguments are required", "invalid choice", "choose from",
+    "unrecognized arguments", "expected one argument", "expected at", "invalid int value", "ambiguous option",
+    "subcommands", "not allowed with", "ignored explicit argument", "unexpected option",
+)
+
+
+def _english_in(text: str) -> list[str]:
+    import re
+
+    from aktgranskning.cli_text import english_msgids
+
+    phrases = set(ENGLISH_PHRASES)
+    for msgid in english_msgids():  # every fragment of argparse's texts long enough to be telling
+        phrases |= {part.strip() for part in re.split(r"%(?:\(\w+\))?[sr]", msgid) if len(part.strip()) >= 12}
+    return sorted(phrase for phrase in phrases if phrase in text)
+
+
+def _subcommands() -> list[str]:
+    import argparse
+
+    from aktgranskning.cli import build_parser
+
+    action = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return list(action.choices)
+
+
+def test_every_help_text_is_swedish():
+    commands = _subcommands()
+    assert len(commands) >= 9
+    for command in ["", *commands]:
+        result = run(*([command] if command else []), "--help")
+        assert result.returncode == 0, (command, result.stderr)
+        assert result.stdout.startswith("Användning: aktgranskning"), command
+        assert "flaggor:" in result.stdout and "visa den här hjälpen och avsluta" in result.stdout
+        assert _english_in(result.stdout + result.stderr) == [], command
+    assert "visa programmets version och avsluta" in run("--help").stdout
+    window = run("--demo", "--help")  # the window's own arguments
+    assert window.returncode == 0 and window.stdout.startswith("Användning: aktgranskning")
+    assert _english_in(window.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "swedish"),
+    [
+        (["ny"], "följande argument krävs"),
+        (["okänt-kommando"], "ogiltigt val"),
+        (["status", "a", "b"], "okända argument: b"),
+        (["ny", "x.granskning", "--ar", "tjugo"], "argumentet --ar: ogiltigt värde: 'tjugo'"),
+        (["urval", "lista.csv", "-o"], "ett värde behövs"),
+        (["status", "--json=ja", "fil"], "flaggan tar inget värde"),
+        (["importera-resultat", "m.xlsx", "-o", "u.xlsx", "--forvaltning", "F", "--omrade", "O", "--enhet", "E",
+          "--ar", "2023", "--markering", "ja"], "ogiltigt val: 'ja' (välj bland 'obesvarad', 'x')"),
+    ],
+)
+def test_argparse_errors_are_swedish(args, swedish):
+    result = run(*args)
+    assert result.returncode == 2 and swedish in result.stderr, result.stderr
+    assert "Användning: aktgranskning" in result.stderr and ": fel: " in result.stderr
+    assert _english_in(result.stderr) == []

@@ -64,6 +64,39 @@ def age_on(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+def age_reference_date(case_start: date | None, drawn_on: date) -> date:
+    """The day an age is counted on: when the case began, so a child whose case began at 17 is
+    in the children's group even when the sample is drawn after the 18th birthday."""
+    return case_start or drawn_on
+
+
+@dataclass(frozen=True)
+class AgeBasis:
+    """Which day the ages of a case list were counted on, said in the urval's summary and workbook."""
+
+    drawn_on: date
+    start_column: str = ""  # the export's header for the case's start date; "" when it has none
+    counted_at_start: int = 0  # ages counted from a birth date, -year or personnummer at the start
+    counted_at_draw: int = 0  # the same, at the draw date because the case had no start date
+    stated: int = 0  # ages taken as the export's "Ålder" column states them
+
+    def text(self) -> str:
+        drawn = self.drawn_on.isoformat()
+        if self.start_column:
+            text = f"Ålder räknades vid ärendets start (kolumnen {self.start_column})."
+            if self.counted_at_draw:
+                text += (f" {self.counted_at_draw} ärenden saknar startdatum; deras ålder räknades vid "
+                         f"dragningsdagen {drawn}.")
+        elif self.counted_at_start or self.counted_at_draw:
+            text = f"Ärendets startdatum saknas; ålder räknades vid dragningsdagen {drawn}."
+        else:
+            text = ""
+        if self.stated:
+            stated = f"Åldern i exportens kolumn för ålder användes som den står ({self.stated} ärenden)."
+            text = f"{text} {stated}" if text else stated
+        return text or "Exporten anger ingen ålder; åldersgruppen är okänd."
+
+
 _PNR = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{3})(\d)$")
 
 

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.errors import FileProblem
-from aktgranskning.domain.people import age_on, parse_personnummer
+from aktgranskning.domain.people import AgeBasis, age_on, age_reference_date, parse_personnummer
 from aktgranskning.excel.columns import (
     COLUMN_NAMES,
     IGNORED_NAMES,
+    START_DATE_FALLBACKS,
+    field_label,
     map_columns,
     normalise_header,
     require_columns,
@@ -36,6 +38,7 @@ class ImportedCase:
     age: int | None
     caseworker: str  # as in the export (a name or a signature); coded before it is stored
     case_date: date | None
+    start_date: date | None = None  # when the case began; the day its age is counted on
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,14 @@ class CaseListImport:
     unknown_columns: list[str]
     ignored_columns: list[str]  # recognised as names and never read
     derived_from_personnummer: bool
+    age_basis: AgeBasis | None = None
 
 
 FIELD_ALIASES = {
     "arendenummer": "case_number", "arendetyp": "case_type", "kon": "gender", "alder": "age",
     "fodelsear": "birth_year", "fodelsedatum": "birth_date", "personnummer": "personnummer",
     "handlaggare": "caseworker", "enhet": "unit", "omrade": "area", "datum": "date",
+    "startdatum": "start_date", "inledningsdatum": "start_date",
 }
 
 
@@ -77,7 +82,8 @@ def read_case_list(path: Path, mapping: dict[str, str] | None = None, today: dat
         wanted = normalise_header(header)
         index = next((i for i, h in enumerate(table.header) if normalise_header(h) == wanted), None)
         if index is None:
-            raise FileProblem(path, f"kolumnen ”{header}” som angavs för {field} finns inte.", f"rubrikraden, rad {table.header_row}")
+            raise FileProblem(path, f"kolumnen ”{header}” som angavs för {field_label(field)} finns inte.",
+                              f"rubrikraden, rad {table.header_row}")
         columns[field] = index
         unknown = [u for u in unknown if normalise_header(u) != wanted]
     ignored = [u for u in unknown if normalise_header(u) in {normalise_header(n) for n in IGNORED_NAMES}]
@@ -88,15 +94,20 @@ def read_case_list(path: Path, mapping: dict[str, str] | None = None, today: dat
         index = columns.get(field)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
+    start_field = _start_field(columns, table.header)
     cases: list[ImportedCase] = []
     used_pnr = False
+    counted: dict[str, int] = {"start": 0, "draw": 0, "stated": 0}
     for number, cells in table.rows:
         place = _Place(path, number, table.header, columns)
         case_number = cell(cells, "case_number")
         if not case_number:
             raise FileProblem(path, "ärendenummer saknas.", place.of("case_number"))
-        gender, age, from_pnr = _gender_and_age(cells, cell, place, today)
+        start = _date(cell(cells, start_field), place, field=start_field) if start_field else None
+        gender, age, from_pnr, basis = _gender_and_age(cells, cell, place, today, start)
         used_pnr = used_pnr or from_pnr
+        if basis:
+            counted[basis] += 1
         cases.append(
             ImportedCase(
                 row_number=number,
@@ -108,12 +119,24 @@ def read_case_list(path: Path, mapping: dict[str, str] | None = None, today: dat
                 age=age,
                 caseworker=cell(cells, "caseworker"),
                 case_date=_date(cell(cells, "date"), place),
+                start_date=start,
             )
         )
     if not cases:
         raise FileProblem(path, "listan innehåller inga ärenden under rubrikraden.", f"rad {table.header_row}")
     used = {field: table.header[index] for field, index in columns.items() if field != "personnummer"}
-    return CaseListImport(path, cases, used, unknown, ignored, used_pnr)
+    start_header = table.header[columns[start_field]] if start_field else ""
+    basis = AgeBasis(today, start_header, counted["start"], counted["draw"], counted["stated"])
+    return CaseListImport(path, cases, used, unknown, ignored, used_pnr, basis)
+
+
+def _start_field(columns: dict[str, int], header: list[str]) -> str | None:
+    """The field holding the case's start date: its own column, or an arrival date column."""
+    if "start_date" in columns:
+        return "start_date"
+    if "date" in columns and normalise_header(header[columns["date"]]) in START_DATE_FALLBACKS:
+        return "date"
+    return None
 
 
 @dataclass(frozen=True)
@@ -129,7 +152,12 @@ class _Place:
         return f"rad {self.row}{column}"
 
 
-def _gender_and_age(cells, cell, place: _Place, today: date) -> tuple[Gender, int | None, bool]:  # type: ignore[no-untyped-def]
+def _gender_and_age(cells, cell, place: _Place, today: date,  # type: ignore[no-untyped-def]
+                    start: date | None) -> tuple[Gender, int | None, bool, str]:
+    """Gender, the age when the case began (at the draw date `today` when the start is unknown),
+    whether a personnummer was read, and how the age was found: 'start', 'draw', 'stated' or ''."""
+    on = age_reference_date(start, today)
+    counted = "start" if start is not None else "draw"
     facts = None
     pnr = cell(cells, "personnummer")
     if pnr:
@@ -138,22 +166,21 @@ def _gender_and_age(cells, cell, place: _Place, today: date) -> tuple[Gender, in
             raise FileProblem(place.path, "personnumret är inte giltigt (fel format eller kontrollsiffra).", place.of("personnummer"))
     gender_text = cell(cells, "gender")
     gender = Gender.parse(gender_text) if gender_text else (facts.gender if facts else Gender.UNKNOWN)
-    age: int | None = None
     age_text, birth_year, birth_date = cell(cells, "age"), cell(cells, "birth_year"), cell(cells, "birth_date")
     if age_text:
         if not re.fullmatch(r"\d{1,3}", age_text):
             raise FileProblem(place.path, f"åldern ”{age_text}” är inget heltal.", place.of("age"))
-        age = int(age_text)
-    elif birth_year:
+        return gender, int(age_text), facts is not None, "stated"
+    if birth_year:
         if not re.fullmatch(r"(19|20)\d\d", birth_year):
             raise FileProblem(place.path, f"födelseåret ”{birth_year}” är inte ett år.", place.of("birth_year"))
-        age = today.year - int(birth_year)
-    elif birth_date:
+        return gender, on.year - int(birth_year), facts is not None, counted
+    if birth_date:
         parsed = _date(birth_date, place, field="birth_date")
-        age = age_on(parsed, today) if parsed else None
-    elif facts is not None:
-        age = age_on(facts.birth_date, today)
-    return gender, age, facts is not None
+        return gender, age_on(parsed, on) if parsed else None, facts is not None, counted if parsed else ""
+    if facts is not None:
+        return gender, age_on(facts.birth_date, on), True, counted
+    return gender, None, False, ""
 
 
 def _date(text: str, place: _Place, field: str = "date") -> date | None:

@@ -20,8 +20,15 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "area": ("område", "avdelning"),
     "reserve": ("reserv",),
     "sequence": ("löpnummer", "nr"),
+    "start_date": ("inledningsdatum", "startdatum", "inledd", "inleddes", "inledddatum", "ärendestart",
+                   "ärendetstart", "påbörjad", "påbörjaddatum", "aktualiseringsdatum", "aktualiserad",
+                   "öppnad", "öppningsdatum", "öppnat"),
     "date": ("datum", "inkom", "inkomstdatum", "registreringsdatum", "beslutsdatum", "avslutsdatum"),
 }
+
+# A date column with one of these headers tells when the case came in, so it serves as the case's
+# start when the export has no start date column of its own.
+START_DATE_FALLBACKS: tuple[str, ...] = ("inkom", "inkomstdatum", "inkommet", "registreringsdatum")
 
 # Columns whose content must never be read into the product (names of clients).
 IGNORED_NAMES: tuple[str, ...] = ("namn", "klient", "klientnamn", "förnamn", "efternamn")
@@ -50,8 +57,24 @@ FIELD_LABELS = {
     "case_number": "ärendenummer",
     "case_type": "ärendetyp",
     "gender": "kön",
+    "age_group": "åldersgrupp",
+    "age": "ålder",
+    "birth_year": "födelseår",
+    "birth_date": "födelsedatum",
+    "personnummer": "personnummer",
     "caseworker": "handläggare",
+    "unit": "enhet",
+    "area": "område",
+    "reserve": "reserv",
+    "sequence": "löpnummer",
+    "start_date": "ärendets startdatum",
+    "date": "datum",
 }
+
+
+def field_label(field: str) -> str:
+    """The Swedish name of a field, for messages (never the code's name)."""
+    return FIELD_LABELS.get(field, field)
 
 
 def require_columns(path: object, found: dict[str, int], needed: tuple[str, ...], header_row: int) -> None:
@@ -60,7 +83,7 @@ def require_columns(path: object, found: dict[str, int], needed: tuple[str, ...]
             alternatives = ", ".join(name.capitalize() for name in COLUMN_NAMES[field])
             raise FileProblem(
                 path,
-                f"det finns ingen kolumn för {FIELD_LABELS.get(field, field)} "
+                f"det finns ingen kolumn för {field_label(field)} "
                 f"(rubriker som känns igen: {alternatives}).",
                 f"rubrikraden, rad {header_row}",
             )

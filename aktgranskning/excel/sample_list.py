@@ -23,6 +23,7 @@ class SampleListRow:
     personnummer: str  # kept in memory only, to derive gender and age
     caseworker: str
     reserve: bool
+    start_date: str = ""  # when the case began (ÅÅÅÅ-MM-DD); the day its age is counted on
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def read_sample_list(path: Path, sheet: str | None = None) -> SampleList:
                 personnummer=cell(cells, "personnummer"),
                 caseworker=cell(cells, "caseworker"),
                 reserve=_is_reserve(cell(cells, "reserve")),
+                start_date=cell(cells, "start_date"),
             )
         )
     if not rows:

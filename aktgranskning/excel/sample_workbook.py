@@ -13,6 +13,11 @@ CASE_HEADERS = ("Löpnummer", "Ärendenummer", "Ärendetyp", "Kön", "Åldersgru
 _GENDER_LABELS = {Gender.FEMALE: "Kvinna/flicka", Gender.MALE: "Man/pojke", Gender.OTHER: "Annat", Gender.UNKNOWN: "Okänt"}
 
 
+def age_basis_text(source) -> str:  # type: ignore[no-untyped-def]
+    """Which day the ages were counted on, as the urval's method text says it."""
+    return source.age_basis.text() if source.age_basis is not None else ""
+
+
 def write_sample_workbook(sampling, target: Path) -> Path:  # type: ignore[no-untyped-def]
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -60,6 +65,7 @@ def write_sample_workbook(sampling, target: Path) -> Path:  # type: ignore[no-un
             ("Slumpfrö (seed)", sampling.seed),
             ("Dragningsdatum", sampling.drawn_on.isoformat()),
             ("Åldersgrupper", sampling.options.age_bands),
+            ("Ålder räknad", age_basis_text(sampling.source)),
             ("Filter ärendetyp", sampling.options.case_type or "inget"),
         )
         for label, value in facts:

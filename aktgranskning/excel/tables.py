@@ -18,6 +18,8 @@ from aktgranskning.domain.errors import FileProblem
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_CSV_BYTES = 512 * 1024 * 1024
+UNREADABLE_WORKBOOK = ("filen kunde inte läsas som Excelfil; den är skadad eller sparad i ett annat format. "
+                       "Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx).")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,22 @@ def read_rows(path: Path, sheet: str | None = None) -> list[tuple[int, list[str]
     raise FileProblem(path, "filtypen stöds inte; använd en Excelfil (.xlsx) eller en csv-fil.")
 
 
+def sheet_title(path: Path, sheet: str | None = None) -> str:
+    """The name of the sheet `read_rows` reads: the named one, the first one, or '' for csv."""
+    if sheet is not None or path.suffix.casefold() not in (".xlsx", ".xlsm"):
+        return sheet or ""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception:  # read_rows has already said what is wrong with the file
+        return ""
+    try:
+        return workbook.sheetnames[0] if workbook.sheetnames else ""
+    finally:
+        workbook.close()
+
+
 def _with_header(path: Path, rows: list[tuple[int, list[str]]], stop_at_blank: bool) -> Table:
     for index, (number, cells) in enumerate(rows):
         if any(cell.strip() for cell in cells):
@@ -76,7 +94,7 @@ def _xlsx_rows(path: Path, sheet_name: str | None = None) -> Iterator[tuple[int,
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise FileProblem(path, f"filen kunde inte läsas som Excelfil ({type(exc).__name__}).") from exc
+        raise FileProblem(path, UNREADABLE_WORKBOOK) from exc
     number = 0
     try:
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
@@ -89,7 +107,8 @@ def _xlsx_rows(path: Path, sheet_name: str | None = None) -> Iterator[tuple[int,
     except FileProblem:
         raise
     except Exception as exc:  # broken or hostile XML inside the archive (defusedxml refuses entities)
-        raise FileProblem(path, f"bladet kunde inte läsas ({type(exc).__name__}).", f"efter rad {number}") from exc
+        raise FileProblem(path, "bladet kunde inte läsas; filen är skadad eller innehåller något som inte hör "
+                                "hemma i en arbetsbok.", f"efter rad {number}") from exc
     finally:
         workbook.close()
 
@@ -114,7 +133,7 @@ def read_sheets(path: Path, names: list[str]) -> dict[str, list[list[str]]]:
                 sheets[name] = [[cell_text(v) for v in row] for row in rows]
     except Exception as exc:  # calamine raises its own kinds for broken or hostile files
         place = f"blad {name}" if name else ""
-        raise FileProblem(path, f"filen kunde inte läsas som Excelfil ({type(exc).__name__}).", place) from exc
+        raise FileProblem(path, UNREADABLE_WORKBOOK, place) from exc
     return sheets
 
 

@@ -151,6 +151,8 @@ class SamplingDialog(QDialog):
                  f"Slumpfrö {self.sampling.seed}."]
         if source.derived_from_personnummer:
             notes.append("Kön och ålder räknades fram ur personnummer i minnet; personnumren sparas inte.")
+        if source.age_basis is not None:
+            notes.append(source.age_basis.text())
         if source.ignored_columns:
             notes.append("Lästes inte (namn): " + ", ".join(source.ignored_columns) + ".")
         if source.unknown_columns:

@@ -17,7 +17,7 @@ from aktgranskning.domain.matrix_import import (
 from aktgranskning.domain.review_file import now_iso
 from aktgranskning.domain.unit_data import UnitIdentity
 from aktgranskning.domain.unit_report import build_report
-from aktgranskning.excel.tables import read_rows
+from aktgranskning.excel.tables import read_rows, sheet_title
 from aktgranskning.excel.unit_workbook import write_unit_workbook
 from aktgranskning.services.checklists import installed_checklists
 
@@ -29,7 +29,7 @@ def read_matrix(path: Path, administration: str, area: str, unit: str, year: int
     digest = hashlib.sha256(path.read_bytes() + f"|{unit}|{year}".encode()).hexdigest()
     identity = UnitIdentity(administration, area, unit, year, str(uuid.uuid5(uuid.NAMESPACE_OID, digest)), __version__)
     try:
-        return import_matrix(rows, installed_checklists(), identity, marker)
+        return import_matrix(rows, installed_checklists(), identity, marker, sheet_title(path, sheet))
     except FileProblem:
         raise
     except UserError as error:  # name the file in the message

@@ -16,6 +16,7 @@ from aktgranskning.domain.people import (
     UNKNOWN_AGE_GROUP,
     age_group_of,
     age_on,
+    age_reference_date,
     parse_age_bands,
     parse_personnummer,
 )
@@ -72,16 +73,26 @@ def _gender_and_age_group(row: SampleListRow, today: date, bands: tuple) -> tupl
     gender = Gender.parse(row.gender) if row.gender else (facts.gender if facts else Gender.UNKNOWN)
     if row.age_group:
         return gender, row.age_group
+    on = age_reference_date(_iso_date(row.start_date), today)
     age: int | None = None
     if row.age.isdigit():
         age = int(row.age)
     elif row.birth_year.isdigit():
-        age = today.year - int(row.birth_year)
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.birth_date):
-        age = age_on(date.fromisoformat(row.birth_date), today)
+        age = on.year - int(row.birth_year)
+    elif (birth := _iso_date(row.birth_date)) is not None:
+        age = age_on(birth, on)
     elif facts is not None:
-        age = age_on(facts.birth_date, today)
+        age = age_on(facts.birth_date, on)
     return gender, age_group_of(age, bands) if age is not None else UNKNOWN_AGE_GROUP
+
+
+def _iso_date(text: str) -> date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 class CaseworkerCoder:

@@ -254,5 +254,6 @@ def test_sampling_dialog_previews_the_spread(qtbot, tmp_path):
     assert dialog.units.rowCount() == 2
     assert [dialog.units.item(r, 2).text() for r in range(2)] == ["20", "20"]
     assert dialog.strata.rowCount() > 0 and dialog.save_button.isEnabled()
+    assert "Åldern i exportens kolumn för ålder användes som den står (70 ärenden)." in dialog.report.text()
     dialog.workspace.save_sample(dialog.sampling, tmp_path / "u.xlsx")
     assert (tmp_path / "u.xlsx").exists()

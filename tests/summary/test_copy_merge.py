@@ -68,6 +68,7 @@ def test_copies_bring_their_answers_in_and_a_conflict_is_listed_not_resolved(rev
     assert result.returncode == 1
     assert "Förde in 2 svar" in result.stdout
     assert "Konflikt: akt 2" in result.stderr and "Nej (AB" in result.stderr and "Ja (CD" in result.stderr
+    assert "akt 2, frågan ”Framgår anledning till utredning?”" in result.stderr  # its wording, not its id
     with sqlite3.connect(review_file) as connection:
         rows = connection.execute(
             "SELECT c.sequence, a.answer, a.reviewer FROM answers a JOIN cases c ON c.id = a.case_id "
