@@ -164,3 +164,20 @@ def test_the_summary_model_sums_the_levels(summarised):
         units = [u for u in summary.units() if u.area == area.name]
         assert area.completeness.done == sum(u.completeness.done for u in units)
     assert summary.completeness.total == sum(a["totalt"] for a in summarised["expected"].values())
+
+
+def test_workbooks_written_before_the_completeness_line_are_still_read(demo_round, tmp_path):
+    from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+
+    current = tmp_path / "ny.xlsx"
+    assert run_cli("rapport", str(demo_round / f"{UNIT} 2025.granskning"), "-o", str(current)).returncode == 0
+    new = read_unit_workbook(current).data
+    assert new.analysis.activities  # last year's analysis has activities
+    book = openpyxl.load_workbook(current)
+    for name in ("Förbättringsaktiviteter", "Analys"):
+        book[name].delete_rows(1)  # the layout of earlier versions: no line above the header
+    older = tmp_path / "äldre.xlsx"
+    book.save(older)
+    old = read_unit_workbook(older)
+    assert old.checksum_matches and old.data.analysis.activities == new.analysis.activities
+    assert old.data.cases == new.cases
