@@ -56,8 +56,13 @@ class Completeness:
         """The line every page and sheet carries: 'PRELIMINÄR – 12 av 20 akter är inte
         färdiggranskade (…)' or 'Alla 20 akter är färdiggranskade (…)'."""
         if self.preliminary:
-            return (f"PRELIMINÄR – {self.unfinished} av {self.to_review} akter är inte färdiggranskade "
-                    f"({self.counts_text()})")
+            return f"PRELIMINÄR – {self.state_text()}"
+        return self.state_text()
+
+    def state_text(self) -> str:
+        """'12 av 20 akter är inte färdiggranskade (…)' or 'Alla 20 akter är färdiggranskade (…)'."""
+        if self.preliminary:
+            return f"{self.unfinished} av {self.to_review} akter är inte färdiggranskade ({self.counts_text()})"
         return f"Alla {self.to_review} akter är färdiggranskade ({self.counts_text()})"
 
     def as_json(self) -> dict[str, int]:

@@ -128,7 +128,10 @@ class Summary:
     def banner(self) -> str:
         """The line on every page and sheet: how complete the förvaltning's result is, and
         how many enheter are not finished."""
-        text = self.completeness.banner()
+        return f"PRELIMINÄR – {self.state_text()}" if self.completeness.preliminary else self.state_text()
+
+    def state_text(self) -> str:
+        text = self.completeness.state_text()
         unfinished = self.preliminary_units()
         if unfinished:
             text += f"; {len(unfinished)} av {len(self.units())} enheter är inte färdiggranskade"

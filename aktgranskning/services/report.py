@@ -81,7 +81,7 @@ def export_unit_report(report: UnitReport, workbook: Path | None, pdf: Path | No
             written.append(write_unit_pdf(report, pdf, exported_at, resources_dir() / "fonts"))
     notices = replacements.notices()
     if report.completeness.preliminary:
-        notices.insert(0, f"Resultatet är preliminärt: {report.completeness.banner()[len('PRELIMINÄR – '):]}. "
+        notices.insert(0, f"Resultatet är preliminärt: {report.completeness.state_text()}. "
                           "Det står på varje sida och blad.")
     return Exported(tuple(written), tuple(notices))
 

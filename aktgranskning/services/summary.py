@@ -105,7 +105,7 @@ def export_summary(summary: Summary, workbook: Path | None, json_path: Path | No
         written = _write_summary(summary, workbook, json_path, earlier, pdf)
     notices = replacements.notices()
     if summary.completeness.preliminary:
-        notices.insert(0, f"Sammanställningen är preliminär: {summary.banner()[len('PRELIMINÄR – '):]}. "
+        notices.insert(0, f"Sammanställningen är preliminär: {summary.state_text()}. "
                           "Det står på varje sida och blad.")
     return Exported(tuple(written), tuple(notices))
 
