@@ -76,7 +76,7 @@ class ReplacementLog:
         for name, count in sorted(self.replaced.items()):
             what = "pdf-typsnittet inte kan rita" if name == "pdf" else f"{name} inte kan lagra"
             lines.append(f"{count} tecken som {what} ersattes med {REPLACEMENT} i {name}-filen. "
-                         "Texten i granskningsfilen är oförändrad.")
+                         "Originaltexten ändras inte.")
         for name, count in sorted(self.truncated.items()):
             lines.append(f"{_texts(count)} var längre än {name}s gräns på {EXCEL_CELL_LIMIT:,} tecken per cell "
                          "och kortades av (markerat i cellen).".replace(",", " "))
