@@ -30,7 +30,7 @@ def environment(scale: float, folder: Path) -> dict[str, str]:
 
 def measure(scale: float, save: bool) -> dict[str, object]:
     from PySide6.QtCore import QRect, Qt
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QStyle
 
     from aktgranskning.gui.launch import build_main_window, create_application
     from aktgranskning.gui.results_page import SHARE_COLUMN
@@ -47,15 +47,17 @@ def measure(scale: float, save: bool) -> dict[str, object]:
     table = window.results.table
     metrics = table.fontMetrics()
     question_width = table.columnWidth(1)
+    # the text area of a cell, as QStyledItemDelegate lays it out: the focus frame margin + 1 each side
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
     cut_rows = []
     for row in range(table.rowCount()):
         item = table.item(row, 1)
         if item is None or table.columnSpan(row, 0) > 1:
             continue
-        needed = metrics.boundingRect(QRect(0, 0, question_width - 8, 10_000), Qt.TextFlag.TextWordWrap,
+        needed = metrics.boundingRect(QRect(0, 0, question_width - 2 * margin, 10_000), Qt.TextFlag.TextWordWrap,
                                       item.text()).height()
         if needed > table.rowHeight(row):
-            cut_rows.append(item.text())
+            cut_rows.append(f"{item.text()} ({needed} > {table.rowHeight(row)} px, bredd {question_width})")
     tag = round(scale * 100)
     if save:
         SCREENS.mkdir(parents=True, exist_ok=True)

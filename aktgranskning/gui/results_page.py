@@ -110,7 +110,7 @@ class ResultsPage(QWidget):
         # Widths from the texts they must hold, so they scale with the font and the screen's scaling.
         metrics = self.fontMetrics()
         samples = {0: "U22", 2: "Nej", 3: "Nej", 4: "Nej", 5: "Obesv.", 6: "100 av 100 (100 %)",
-                   7: "Föregående år", 8: "+22 p.e. (kan vara"}
+                   7: "14 av 17 (82 %)", 8: "+22 p.e. (kan vara"}
         for column, sample in samples.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
