@@ -234,16 +234,20 @@ def _report(args: argparse.Namespace) -> int:
         report = unit_report(session, args.jamfor)
     finally:
         session.close()
-    for path in export_unit_report(report, args.utfil, args.pdf, print_filler=_settings().print_filler()):
+    exported = export_unit_report(report, args.utfil, args.pdf, print_filler=_settings().print_filler())
+    for path in exported:
         print(f"Skrev {path}")
     data = report.data
     print(f"{data.identity.display_name}: {data.describe_cases()}.")
+    for notice in exported.notices:
+        print(f"Obs: {notice}", file=sys.stderr)
     if report.previous is not None:
         print(f"Jämfört med {report.previous.identity.display_name}.")
     return EXIT_OK
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from aktgranskning.domain.summary import unit_completeness
     from aktgranskning.services.summary import build_summary, export_summary
 
     if args.utfil is None and args.json is None and args.pdf is None:
@@ -253,7 +257,8 @@ def _summary(args: argparse.Namespace) -> int:
     for item in summary.inputs:
         identity = item.data.identity
         print(f"Läste {item.source}: {identity.unit} {identity.year} ({identity.area}), "
-              f"{item.data.counted} akter, {len(item.data.dropouts)} bortfall")
+              f"{item.data.describe_cases()}" + (" – PRELIMINÄR" if unit_completeness(item.data).preliminary else ""))
+    print(f"{summary.administration} {summary.year}: {summary.banner()}.")
     for source in summary.edited:
         print(f"Varning: {source}: Data-bladet stämmer inte med sin kontrollsumma – det har ändrats för hand.",
               file=sys.stderr)
@@ -262,8 +267,11 @@ def _summary(args: argparse.Namespace) -> int:
     for question_id, used, other in summary.renamed:
         print(f"Obs: frågan {question_id} har olika formulering: ”{used}” / ”{other}” (matchad på id).",
               file=sys.stderr)
-    for path in export_summary(summary, args.utfil, args.json, earlier, args.pdf):
+    exported = export_summary(summary, args.utfil, args.json, earlier, args.pdf)
+    for path in exported:
         print(f"Skrev {path}")
+    for notice in exported.notices:
+        print(f"Obs: {notice}", file=sys.stderr)
     return _report_excluded(summary, earlier)
 
 

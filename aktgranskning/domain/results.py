@@ -14,6 +14,9 @@ from aktgranskning.domain.case import Case, CaseStatus
 from aktgranskning.domain.checklist import Checklist, effective_answers
 
 
+NO_SHARE_TEXT = "– inga Ja/Nej"
+
+
 @dataclass(frozen=True)
 class Tally:
     yes: int = 0
@@ -39,9 +42,10 @@ class Tally:
         return self.yes / self.assessed if self.assessed else None
 
     def describe(self) -> str:
-        """'17 av 19 (89 %)', or 'ingen bedömning' when nothing was Ja or Nej."""
+        """'17 av 19 (89 %)', or '– inga Ja/Nej' when nothing was Ja or Nej (the same words as
+        beside the bars of the charts)."""
         if not self.assessed:
-            return "– (ingen Ja/Nej)"
+            return NO_SHARE_TEXT
         return f"{self.yes} av {self.assessed} ({format_percent(self.share)})"
 
     @classmethod

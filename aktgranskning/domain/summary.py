@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from aktgranskning.domain.analysis import Activity
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange, compare
+from aktgranskning.domain.completeness import Completeness
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.results import Tally, format_percent
 from aktgranskning.domain.thresholds import Level, Thresholds
@@ -83,6 +84,11 @@ class LevelResult:
     tallies: Mapping[str, Tally]  # by question id
     cases: int  # counted cases (sample without dropouts)
     dropouts: int
+    completeness: Completeness = Completeness()  # klara, pågående, ej påbörjade, bortfall
+
+    @property
+    def preliminary(self) -> bool:
+        return self.completeness.preliminary
 
     def tally(self, question_id: str) -> Tally | None:
         return self.tallies.get(question_id)
@@ -120,6 +126,25 @@ class Summary:
     @property
     def administration_level(self) -> LevelResult:
         return self.levels[0]
+
+    @property
+    def completeness(self) -> Completeness:
+        return self.administration_level.completeness
+
+    def preliminary_units(self) -> list[LevelResult]:
+        return [level for level in self.units() if level.preliminary]
+
+    def banner(self) -> str:
+        """The line on every page and sheet: how complete the förvaltning's result is, and
+        how many enheter are not finished."""
+        return f"PRELIMINÄR – {self.state_text()}" if self.completeness.preliminary else self.state_text()
+
+    def state_text(self) -> str:
+        text = self.completeness.state_text()
+        unfinished = self.preliminary_units()
+        if unfinished:
+            text += f"; {len(unfinished)} av {len(self.units())} enheter är inte färdiggranskade"
+        return text
 
     def units(self) -> list[LevelResult]:
         return [level for level in self.levels if level.kind == "enhet"]
@@ -176,7 +201,7 @@ def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) 
         areas.setdefault(unit.data.identity.area, []).append(unit)
     unit_levels = {
         id(u): LevelResult("enhet", u.data.identity.unit, u.data.identity.area, per_unit[id(u)],
-                      u.data.counted, len(u.data.dropouts))
+                      u.data.counted, len(u.data.dropouts), unit_completeness(u.data))
         for u in units
     }
     area_levels = [
@@ -215,7 +240,15 @@ def _pooled(kind: str, name: str, area: str, parts: Sequence[LevelResult]) -> Le
     for part in parts:
         for question_id, tally in part.tallies.items():
             tallies[question_id] = tallies.get(question_id, Tally()) + tally
-    return LevelResult(kind, name, area, tallies, sum(p.cases for p in parts), sum(p.dropouts for p in parts))
+    completeness = Completeness()
+    for part in parts:
+        completeness = completeness + part.completeness
+    return LevelResult(kind, name, area, tallies, sum(p.cases for p in parts), sum(p.dropouts for p in parts),
+                       completeness)
+
+
+def unit_completeness(data: UnitData) -> Completeness:
+    return Completeness.of(case.status for case in data.cases)
 
 
 def _matched_questions(

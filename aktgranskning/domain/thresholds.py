@@ -55,3 +55,37 @@ class Thresholds:
 
     def describe(self) -> str:
         return f"grön ≥ {self.good} %, gul {self.fair}–{self.good - 1} %, röd < {self.fair} %"
+
+
+# The one palette of the product: the results view, the pdf and the workbooks take their colours
+# from here, so a share has the same colour on screen, on paper and in Excel.
+BAR_COLOURS = {
+    Level.GOOD: "#5DBB63",
+    Level.FAIR: "#F2C94C",
+    Level.POOR: "#E06666",
+    Level.NONE: "#BDBDBD",  # drawn hatched, with "– inga Ja/Nej", never as a bar
+}
+FILL_COLOURS = {  # cell backgrounds in tables and heatmaps
+    Level.GOOD: "#C6EFCE",
+    Level.FAIR: "#FFEB9C",
+    Level.POOR: "#FFC7CE",
+    Level.NONE: "#FFFFFF",
+}
+# A 0 % bar would have no length and vanish; it is drawn this long so that the red shows.
+ZERO_BAR_FRACTION = 0.015
+
+
+def bar_colour(level: Level) -> str:
+    return BAR_COLOURS[level]
+
+
+def fill_colour(level: Level) -> str:
+    return FILL_COLOURS[level]
+
+
+def bar_fraction(share: float | None) -> float | None:
+    """How much of the full width a share's bar covers: None (no bar) without Ja/Nej, a short
+    visible stub for 0 %, else the share."""
+    if share is None:
+        return None
+    return max(share, ZERO_BAR_FRACTION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aktgranskning.domain.comparison import YearChange, compare
+from aktgranskning.domain.completeness import Completeness
 from aktgranskning.domain.results import Tally
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import (
@@ -49,6 +50,11 @@ class UnitReport:
     blocks: tuple[ChecklistBlock, ...]
     sections: tuple[SectionTally, ...]
     case_filter: CaseFilter
+
+    @property
+    def completeness(self) -> Completeness:
+        """Klara, pågående, ej påbörjade and bortfall of the whole enhet (the filter aside)."""
+        return Completeness.of(case.status for case in self.data.cases)
 
     @property
     def rows(self) -> list[ReportRow]:

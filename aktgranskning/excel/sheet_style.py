@@ -6,7 +6,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from aktgranskning.excel.writing import put
+from aktgranskning.domain.completeness import Completeness
+from aktgranskning.domain.thresholds import Level, fill_colour
+from aktgranskning.excel.writing import excel_text, put
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 BOLD = Font(bold=True)
@@ -14,6 +16,36 @@ TITLE_FONT = Font(bold=True, size=14)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 THIN = Side(style="thin", color="A0A0A0")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+PRELIMINARY_FONT = Font(bold=True, color="9C0006", size=12)
+PRELIMINARY_FILL = PatternFill("solid", fgColor="FFC7CE")
+FINAL_FONT = Font(italic=True, color="3A3A3A")
+BANNER_ROW = 1  # every report sheet starts with the completeness line
+
+
+def level_fill(level: Level) -> PatternFill:
+    """The cell background of a level, from the product's one palette."""
+    if level is Level.NONE:
+        return PatternFill(fill_type=None)
+    return PatternFill("solid", fgColor=fill_colour(level).lstrip("#"))
+
+
+def completeness_banner(sheet: Worksheet, completeness: Completeness, text: str | None = None,
+                        columns: int = 9) -> None:
+    """Row 1 of the sheet states how many akter are klara, pågående, ej påbörjade and bortfall;
+    a preliminary result is marked in red, on screen and in the printed page header."""
+    banner = text or completeness.banner()
+    cell = put(sheet, BANNER_ROW, 1, banner)
+    if completeness.preliminary:
+        cell.font = PRELIMINARY_FONT
+        for column in range(1, columns + 1):
+            sheet.cell(row=BANNER_ROW, column=column).fill = PRELIMINARY_FILL
+        header = sheet.oddHeader.center
+        # '&' starts a header code in Excel; a literal one is written twice. Excel keeps 255 characters.
+        header.text = excel_text(banner).replace("&", "&&")[:250]
+        header.color = "9C0006"
+        header.size = 11
+    else:
+        cell.font = FINAL_FONT
 
 
 def header_row(sheet: Worksheet, row: int, titles: list[str], centred: bool = False) -> None:

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange
 from aktgranskning.domain.summary import (
     KIND_LABELS,
+    LevelResult,
     METHOD,
     SUPPRESS_BELOW,
     Summary,
@@ -28,17 +29,16 @@ from aktgranskning.excel.sheet_style import (
     TITLE_FONT,
     WRAP_TOP,
     column_widths,
+    completeness_banner,
     header_row,
+    level_fill,
     print_setup,
 )
-from aktgranskning.excel.writing import put, save_atomically
+from aktgranskning.excel.writing import excel_text, put, save_atomically
 
-LEVEL_FILLS = {
-    Level.GOOD: PatternFill("solid", fgColor="C6EFCE"),
-    Level.FAIR: PatternFill("solid", fgColor="FFEB9C"),
-    Level.POOR: PatternFill("solid", fgColor="FFC7CE"),
-    Level.NONE: PatternFill(fill_type=None),
-}
+LEVEL_FILLS = {level: level_fill(level) for level in Level}
+
+
 def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[str, str, str], YearChange] | None,
                            earlier_year: int | None) -> Path:
     workbook = Workbook()
@@ -50,7 +50,9 @@ def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[s
     if changes is not None and earlier_year is not None:
         _changes(workbook.create_sheet("Jämförelse"), summary, changes, earlier_year)
     _read_log(workbook.create_sheet("Inläsning"), summary)
-    workbook.properties.title = f"Aktgranskning {summary.administration} {summary.year}"
+    for sheet in workbook.worksheets:  # row 1 of every sheet: how complete the result is
+        completeness_banner(sheet, summary.completeness, summary.banner())
+    workbook.properties.title = excel_text(f"Aktgranskning {summary.administration} {summary.year}")
     workbook.properties.creator = "Aktgranskning"
     return save_atomically(workbook, target)
 
@@ -66,11 +68,12 @@ def _checklist_titles(summary: Summary) -> dict[str, str]:
 
 def _heatmap(sheet: Worksheet, summary: Summary) -> None:
     sheet.title = "Sammanställning"
-    put(sheet, 1, 1, f"{summary.administration} {summary.year} – sammanställning av aktgranskningen").font = TITLE_FONT
-    put(sheet, 2, 1, f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}")
-    put(sheet, 3, 1, f"Färger: {summary.thresholds.describe()}. Cellen visar andel (Ja/bedömda).")
-    first_row = 5
-    titles = ["Nr", "Fråga"] + [f"{KIND_LABELS[level.kind]}\n{level.name}" for level in summary.levels]
+    put(sheet, 2, 1, f"{summary.administration} {summary.year} – sammanställning av aktgranskningen").font = TITLE_FONT
+    put(sheet, 3, 1, f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}")
+    put(sheet, 4, 1, f"Färger: {summary.thresholds.describe()}. Cellen visar andel (Ja/bedömda). "
+        "Nivåer märkta (preliminär) har akter som inte är färdiggranskade.")
+    first_row = 6
+    titles = ["Nr", "Fråga"] + [level_title(level) for level in summary.levels]
     header_row(sheet, first_row, titles, centred=True)
     sheet.row_dimensions[first_row].height = 45
     numbers = _numbers(summary)
@@ -100,21 +103,36 @@ def _heatmap(sheet: Worksheet, summary: Summary) -> None:
     print_setup(sheet, True, f"{first_row}:{first_row}")
 
 
+def level_title(level: LevelResult) -> str:
+    """A heatmap column's title: 'Enhet\nMottagningen', with '(preliminär)' when unfinished."""
+    return f"{KIND_LABELS[level.kind]}\n{level.name}" + ("\n(preliminär)" if level.preliminary else "")
+
+
+CASE_HEADERS = ["Nivå", "Namn", "Område", "Akter i urvalet", "Klara", "Pågående", "Ej påbörjade", "Bortfall",
+                "Akter i resultatet", "Preliminär"]
+
+
 def _cases(sheet: Worksheet, summary: Summary) -> None:
-    header_row(sheet, 1, ["Nivå", "Namn", "Område", "Akter i resultatet", "Bortfall"], centred=True)
-    for row, level in enumerate(summary.levels, start=2):
-        for column, value in enumerate([KIND_LABELS[level.kind], level.name, level.area, level.cases, level.dropouts], 1):
-            put(sheet, row, column, value).border = GRID
-    column_widths(sheet, [12, 34, 24, 18, 10])
-    print_setup(sheet, True, "1:1")
+    header_row(sheet, 2, CASE_HEADERS, centred=True)
+    for row, level in enumerate(summary.levels, start=3):
+        c = level.completeness
+        values = [KIND_LABELS[level.kind], level.name, level.area, c.total, c.done, c.in_progress, c.not_started,
+                  c.dropouts, level.cases, "PRELIMINÄR" if level.preliminary else "nej"]
+        for column, value in enumerate(values, 1):
+            cell = put(sheet, row, column, value)
+            cell.border = GRID
+            if level.preliminary and column == len(values):
+                cell.fill = LEVEL_FILLS[Level.POOR]
+    column_widths(sheet, [12, 34, 24, 14, 8, 10, 12, 10, 16, 12])
+    print_setup(sheet, True, "2:2")
 
 
 def _shared(sheet: Worksheet, summary: Summary) -> None:
-    put(sheet, 1, 1, "Frågor där minst två enheter ligger under den gröna nivån").font = BOLD
-    header_row(sheet, 3, ["Nr", "Fråga", "Antal enheter", "Enheter", "Förvaltningen"], centred=True)
+    put(sheet, 2, 1, "Frågor där minst två enheter ligger under den gröna nivån").font = BOLD
+    header_row(sheet, 4, ["Nr", "Fråga", "Antal enheter", "Enheter", "Förvaltningen"], centred=True)
     numbers = _numbers(summary)
     total = summary.administration_level
-    for row, area in enumerate(summary.shared_areas, start=4):
+    for row, area in enumerate(summary.shared_areas, start=5):
         values = [numbers[area.question.question_id], area.question.text, len(area.units), ", ".join(area.units),
                   cell_text(total.tally(area.question.question_id))]
         for column, value in enumerate(values, start=1):
@@ -122,15 +140,15 @@ def _shared(sheet: Worksheet, summary: Summary) -> None:
             cell.alignment = WRAP_TOP
             cell.border = GRID
     if not summary.shared_areas:
-        put(sheet, 4, 1, "Inga gemensamma utvecklingsområden.")
+        put(sheet, 5, 1, "Inga gemensamma utvecklingsområden.")
     column_widths(sheet, [6, 50, 14, 50, 16])
-    print_setup(sheet, True, "3:3")
+    print_setup(sheet, True, "4:4")
 
 
 def _activities(sheet: Worksheet, summary: Summary) -> None:
-    header_row(sheet, 1, ["Område", "Enhet", "Aktivitet", "Kopplad till", "Ansvarig (roll)", "Klart senast",
+    header_row(sheet, 2, ["Område", "Enhet", "Aktivitet", "Kopplad till", "Ansvarig (roll)", "Klart senast",
                           "Uppföljning", "Status"], centred=True)
-    for row, item in enumerate(summary.activities, start=2):
+    for row, item in enumerate(summary.activities, start=3):
         a = item.activity
         values = [item.area, item.unit, a.activity, a.linked, a.responsible, a.due, a.follow_up, a.status.label]
         for column, value in enumerate(values, start=1):
@@ -138,16 +156,16 @@ def _activities(sheet: Worksheet, summary: Summary) -> None:
             cell.alignment = WRAP_TOP
             cell.border = GRID
     column_widths(sheet, [18, 20, 40, 16, 16, 12, 28, 13])
-    sheet.freeze_panes = "A2"
-    print_setup(sheet, True, "1:1")
+    sheet.freeze_panes = "A3"
+    print_setup(sheet, True, "2:2")
 
 
 def _gender(sheet: Worksheet, summary: Summary) -> None:
-    put(sheet, 1, 1, f"Förvaltningen per kön. Celler med färre än {SUPPRESS_BELOW} bedömda akter visas inte, "
+    put(sheet, 2, 1, f"Förvaltningen per kön. Celler med färre än {SUPPRESS_BELOW} bedömda akter visas inte, "
         "så att ingen kan kännas igen.")
-    header_row(sheet, 3, ["Nr", "Fråga", "Flickor/kvinnor", "Pojkar/män"], centred=True)
+    header_row(sheet, 4, ["Nr", "Fråga", "Flickor/kvinnor", "Pojkar/män"], centred=True)
     numbers = _numbers(summary)
-    for row, question in enumerate(summary.questions, start=4):
+    for row, question in enumerate(summary.questions, start=5):
         by_gender = summary.gender.get(question.question_id, {})
         values: list[Any] = [numbers[question.question_id], question.text]
         for gender in (Gender.FEMALE, Gender.MALE):
@@ -156,17 +174,17 @@ def _gender(sheet: Worksheet, summary: Summary) -> None:
         for column, value in enumerate(values, start=1):
             put(sheet, row, column, value).border = GRID
     column_widths(sheet, [6, 50, 18, 18])
-    print_setup(sheet, True, "3:3")
+    print_setup(sheet, True, "4:4")
 
 
 def _changes(sheet: Worksheet, summary: Summary, changes: dict[tuple[str, str, str], YearChange], year: int) -> None:
-    put(sheet, 1, 1, f"Förändring från {year} i procentenheter. ”Kan vara slumpen” betyder att förändringen ryms "
+    put(sheet, 2, 1, f"Förändring från {year} i procentenheter. ”Kan vara slumpen” betyder att förändringen ryms "
         "inom vad slumpen förklarar med så här små urval (Fishers exakta test, 5 %).")
-    titles = ["Nr", "Fråga"] + [f"{KIND_LABELS[level.kind]}\n{level.name}" for level in summary.levels]
-    header_row(sheet, 3, titles, centred=True)
-    sheet.row_dimensions[3].height = 45
+    titles = ["Nr", "Fråga"] + [level_title(level) for level in summary.levels]
+    header_row(sheet, 4, titles, centred=True)
+    sheet.row_dimensions[4].height = 45
     numbers = _numbers(summary)
-    for row, question in enumerate(summary.questions, start=4):
+    for row, question in enumerate(summary.questions, start=5):
         put(sheet, row, 1, numbers[question.question_id]).border = GRID
         put(sheet, row, 2, question.text).border = GRID
         for column, level in enumerate(summary.levels, start=3):
@@ -177,12 +195,12 @@ def _changes(sheet: Worksheet, summary: Summary, changes: dict[tuple[str, str, s
             if change is not None and not change.within_chance:
                 cell.font = BOLD
     column_widths(sheet, [6, 50] + [16] * len(summary.levels))
-    print_setup(sheet, True, "3:3")
+    print_setup(sheet, True, "4:4")
 
 
 def _read_log(sheet: Worksheet, summary: Summary) -> None:
-    header_row(sheet, 1, ["Fil", "Enhet", "Område", "År", "Kontroll"], centred=True)
-    row = 2
+    header_row(sheet, 2, ["Fil", "Enhet", "Område", "År", "Kontroll"], centred=True)
+    row = 3
     for item in summary.inputs:
         identity = item.data.identity
         check = {True: "kontrollsumman stämmer", False: "DATA-BLADET ÄR ÄNDRAT FÖR HAND", None: "granskningsfil"}

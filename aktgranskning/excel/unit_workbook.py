@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.marker import DataPoint
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
@@ -15,7 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 from aktgranskning.domain.case import DropoutReason
-from aktgranskning.domain.unit_report import UnitReport
+from aktgranskning.domain.thresholds import Level, bar_colour, bar_fraction, fill_colour
+from aktgranskning.domain.unit_report import ReportRow, UnitReport
 from aktgranskning.excel import data_sheet
 from aktgranskning.excel.sheet_style import (
     BOLD,
@@ -23,14 +25,14 @@ from aktgranskning.excel.sheet_style import (
     TITLE_FONT,
     WRAP_TOP,
     column_widths,
+    completeness_banner,
     header_row,
     print_setup,
 )
-from aktgranskning.excel.writing import put, save_atomically
+from aktgranskning.excel.writing import excel_text, put, save_atomically
 
-GREEN = "C6EFCE"
-YELLOW = "FFEB9C"
-RED = "FFC7CE"
+GREEN, YELLOW, RED = (fill_colour(level).lstrip("#") for level in (Level.GOOD, Level.FAIR, Level.POOR))
+MAX_ROW_HEIGHT = 409.0  # points; Excel refuses taller rows
 
 
 def write_unit_workbook(report: UnitReport, target: Path, exported_at: str, app_version: str) -> Path:
@@ -40,7 +42,9 @@ def write_unit_workbook(report: UnitReport, target: Path, exported_at: str, app_
     _activities_sheet(workbook.create_sheet("Förbättringsaktiviteter"), report)
     _dropout_sheet(workbook.create_sheet("Bortfall"), report)
     _data_sheet(workbook.create_sheet(data_sheet.SHEET_NAME), report, exported_at, app_version)
-    workbook.properties.title = f"Aktgranskning {report.data.identity.display_name}"
+    for sheet in workbook.worksheets:
+        completeness_banner(sheet, report.completeness)
+    workbook.properties.title = excel_text(f"Aktgranskning {report.data.identity.display_name}")
     workbook.properties.creator = "Aktgranskning"
     return save_atomically(workbook, target)
 
@@ -54,18 +58,17 @@ SHARE_COLUMN = 8
 def _results_sheet(sheet: Worksheet, report: UnitReport, exported_at: str) -> None:
     sheet.title = "Resultat"
     identity = report.data.identity
-    put(sheet, 1, 1, f"{identity.unit} {identity.year} – resultat av aktgranskningen").font = TITLE_FONT
-    put(sheet, 2, 1, f"{identity.administration} · {identity.area} · {report.data.describe_cases()} · "
+    put(sheet, 2, 1, f"{identity.unit} {identity.year} – resultat av aktgranskningen").font = TITLE_FONT
+    put(sheet, 3, 1, f"{identity.administration} · {identity.area} · {report.data.describe_cases()} · "
         f"exporterad {exported_at[:10]}")
-    put(sheet, 3, 1, "Andel Ja = Ja / (Ja + Nej); X (ej tillämplig) och obesvarade räknas inte. "
+    put(sheet, 4, 1, "Andel Ja = Ja / (Ja + Nej); X (ej tillämplig) och obesvarade räknas inte. "
         f"Färger: {report.data.thresholds.describe()}.")
     comparing = report.previous is not None
     headers = RESULT_HEADERS + (COMPARE_HEADERS if comparing else [])
-    first_row = 5
+    first_row = 6
     header_row(sheet, first_row, headers)
     row = first_row + 1
     share_ranges: list[str] = []
-    chart_blocks: list[tuple[str, int, int]] = []
     for block in report.blocks:
         put(sheet, row, 1, f"{block.checklist.title} – {block.cases} akter").font = BOLD
         row += 1
@@ -87,10 +90,10 @@ def _results_sheet(sheet: Worksheet, report: UnitReport, exported_at: str) -> No
             )
             row += 1
         share_ranges.append(f"{_col(SHARE_COLUMN)}{first}:{_col(SHARE_COLUMN)}{row - 1}")
-        chart_blocks.append((block.checklist.title, first, row - 1))
         row += 1
     _colour_shares(sheet, share_ranges, report)
     row = _section_table(sheet, row + 1, report)
+    row, chart_blocks = _chart_data(sheet, row + 1, report)
     _charts(sheet, chart_blocks, row + 1)
     widths = [6, 22, 60, 6, 6, 6, 10, 9, 16] + ([18, 30] if comparing else [])
     column_widths(sheet, widths)
@@ -136,12 +139,43 @@ def _colour_shares(sheet: Worksheet, ranges: list[str], report: UnitReport) -> N
             )
 
 
-def _charts(sheet: Worksheet, blocks: list[tuple[str, int, int]], anchor_row: int) -> None:
-    for title, first, last in blocks:
+CHART_LABEL_COLUMN = 2  # the chart's own data: label with counts, and the bar's length
+CHART_VALUE_COLUMN = 3
+ChartBlock = tuple[str, int, int, tuple[ReportRow, ...]]
+
+
+def chart_label(row: ReportRow) -> str:
+    """'F1 17 av 19 (89 %)', or 'F3 – inga Ja/Nej' where no bar is drawn."""
+    return f"{row.number} {row.tally.describe()}"
+
+
+def _chart_data(sheet: Worksheet, row: int, report: UnitReport) -> tuple[int, list[ChartBlock]]:
+    """The charts plot this block rather than the share column: a 0 % bar gets a short visible
+    length (its label says 0 %), and a question without Ja/Nej gets no bar but the words."""
+    put(sheet, row, 1, "Underlag för diagrammen (0 % ritas som en kort röd stapel; frågor utan Ja/Nej "
+        "får ingen stapel)").font = BOLD
+    row += 1
+    put(sheet, row, CHART_LABEL_COLUMN, "Fråga och resultat").font = BOLD
+    put(sheet, row, CHART_VALUE_COLUMN, "Stapelns längd").font = BOLD
+    row += 1
+    blocks: list[ChartBlock] = []
+    for block in report.blocks:
+        first = row
+        for item in block.rows:
+            put(sheet, row, CHART_LABEL_COLUMN, chart_label(item))
+            cell = put(sheet, row, CHART_VALUE_COLUMN, bar_fraction(item.tally.share))
+            cell.number_format = "0.0 %"
+            row += 1
+        blocks.append((block.checklist.title, first, row - 1, block.rows))
+    return row, blocks
+
+
+def _charts(sheet: Worksheet, blocks: list[ChartBlock], anchor_row: int) -> None:
+    for title, first, last, rows in blocks:
         chart = BarChart()
         chart.type = "bar"
         chart.style = 10
-        chart.title = f"{title}: andel Ja"
+        chart.title = excel_text(f"{title}: andel Ja")
         chart.y_axis.title = "Andel Ja"
         chart.y_axis.number_format = "0 %"
         chart.y_axis.scaling.min = 0
@@ -149,8 +183,16 @@ def _charts(sheet: Worksheet, blocks: list[tuple[str, int, int]], anchor_row: in
         chart.x_axis.scaling.orientation = "maxMin"  # first question at the top, as in the table
         chart.legend = None
         chart.gapWidth = 40
-        chart.add_data(Reference(sheet, min_col=SHARE_COLUMN, min_row=first, max_row=last), titles_from_data=False)
-        chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
+        chart.add_data(Reference(sheet, min_col=CHART_VALUE_COLUMN, min_row=first, max_row=last),
+                       titles_from_data=False)
+        chart.set_categories(Reference(sheet, min_col=CHART_LABEL_COLUMN, min_row=first, max_row=last))
+        series = chart.series[0]
+        for index, item in enumerate(rows):
+            point = DataPoint(idx=index)
+            colour = bar_colour(item.level).lstrip("#")
+            point.graphicalProperties.solidFill = colour
+            point.graphicalProperties.line.solidFill = colour
+            series.dPt.append(point)
         chart.height = max(6.0, 0.7 * (last - first + 1) + 3)
         chart.width = 22
         sheet.add_chart(chart, f"C{anchor_row}")
@@ -165,14 +207,14 @@ ACTIVITY_HEADERS = ["Aktivitet", "Kopplad till fråga/område", "Ansvarig (roll)
 def _analysis_sheet(sheet: Worksheet, report: UnitReport) -> None:
     analysis = report.data.analysis
     identity = report.data.identity
-    put(sheet, 1, 1, f"Analys – {identity.unit} {identity.year}").font = TITLE_FONT
+    put(sheet, 2, 1, f"Analys – {identity.unit} {identity.year}").font = TITLE_FONT
     rows: list[tuple[str, str]] = [
         ("Ifylld av", analysis.filled_by or "–"),
         ("Senast ändrad", analysis.filled_at[:16].replace("T", " ") if analysis.filled_at else "–"),
     ]
     rows += [(label, analysis.text(name)) for name, label in ANALYSIS_FIELDS.items()]
     for offset, (label, text) in enumerate(rows):
-        row = 3 + offset
+        row = 4 + offset
         put(sheet, row, 1, label).font = BOLD
         sheet.cell(row=row, column=1).alignment = WRAP_TOP
         put(sheet, row, 2, text).alignment = WRAP_TOP
@@ -181,9 +223,12 @@ def _analysis_sheet(sheet: Worksheet, report: UnitReport) -> None:
     print_setup(sheet, landscape=False)
 
 
+ACTIVITY_HEADER_ROW = 2
+
+
 def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
-    header_row(sheet, 1, ACTIVITY_HEADERS)
-    for row, activity in enumerate(report.data.analysis.activities, start=2):
+    header_row(sheet, ACTIVITY_HEADER_ROW, ACTIVITY_HEADERS)
+    for row, activity in enumerate(report.data.analysis.activities, start=ACTIVITY_HEADER_ROW + 1):
         values = [activity.activity, activity.linked, activity.responsible, activity.due,
                   activity.follow_up, activity.status.label, activity.from_year]
         for column, value in enumerate(values, start=1):
@@ -194,20 +239,26 @@ def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
         sheet.row_dimensions[row].height = max(_text_height(activity.activity, 40),
                                                _text_height(activity.follow_up, 30))
     column_widths(sheet, [40, 24, 18, 12, 30, 13, 8])
-    sheet.freeze_panes = "A2"
-    print_setup(sheet, landscape=True, title_rows="1:1")
+    sheet.freeze_panes = f"A{ACTIVITY_HEADER_ROW + 1}"
+    print_setup(sheet, landscape=True, title_rows=f"{ACTIVITY_HEADER_ROW}:{ACTIVITY_HEADER_ROW}")
 
 
 # --- Bortfall --------------------------------------------------------------------------------------
 def _dropout_sheet(sheet: Worksheet, report: UnitReport) -> None:
     data = report.data
-    put(sheet, 1, 1, f"Bortfall – {data.identity.unit} {data.identity.year}").font = TITLE_FONT
-    put(sheet, 3, 1, "Akter i resultatet")
-    put(sheet, 3, 2, data.counted)
-    put(sheet, 4, 1, "Bortfall")
-    put(sheet, 4, 2, len(data.dropouts))
-    header_row(sheet, 6, ["Orsak", "Antal"])
-    row = 7
+    put(sheet, 2, 1, f"Bortfall – {data.identity.unit} {data.identity.year}").font = TITLE_FONT
+    completeness = report.completeness
+    counts = [("Akter i resultatet", data.counted), ("Klara", completeness.done),
+              ("Pågående", completeness.in_progress), ("Ej påbörjade", completeness.not_started),
+              ("Bortfall", completeness.dropouts)]
+    row = 4
+    for label, count in counts:
+        put(sheet, row, 1, label)
+        put(sheet, row, 2, count)
+        row += 1
+    row += 1
+    header_row(sheet, row, ["Orsak", "Antal"])
+    row += 1
     for reason, count in data.dropout_reasons():
         put(sheet, row, 1, _reason_label(reason))
         put(sheet, row, 2, count)
@@ -266,8 +317,11 @@ def data_sheet_rows(report: UnitReport, exported_at: str, app_version: str) -> t
 
 def _data_sheet(sheet: Worksheet, report: UnitReport, exported_at: str, app_version: str) -> None:
     meta, rows = data_sheet_rows(report, exported_at, app_version)
+    # The checksum is over the text as the sheet holds it, so a reader recomputes the same sum.
+    meta = [[excel_text(v) if isinstance(v, str) else v for v in values] for values in meta]
+    rows = [[excel_text(v) if isinstance(v, str) else v for v in values] for values in rows]
     meta.append([data_sheet.CHECKSUM_KEY, data_sheet.checksum(meta, rows)])
-    put(sheet, 1, 1, data_sheet.TITLE).font = BOLD
+    put(sheet, 2, 1, data_sheet.TITLE).font = BOLD
     row = 3
     for values in meta:
         for column, value in enumerate(values, start=1):
@@ -287,7 +341,7 @@ def _data_sheet(sheet: Worksheet, report: UnitReport, exported_at: str, app_vers
 # --- shared ---------------------------------------------------------------------------------------
 def _text_height(text: str, characters_per_line: int) -> float:
     lines = sum(max(1, -(-len(line) // characters_per_line)) for line in (text or "").split("\n"))
-    return max(15.0, 15.0 * lines)
+    return min(MAX_ROW_HEIGHT, max(15.0, 15.0 * lines))
 
 
 def _col(index: int) -> str:

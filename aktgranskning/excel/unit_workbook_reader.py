@@ -191,11 +191,13 @@ def _analysis(rows: list[list[str]]) -> Analysis:
 def _activities(path: Path, rows: list[list[str]]) -> tuple[Activity, ...]:
     if not rows:
         return ()
-    header = [cell.strip() for cell in rows[0]]
+    # The header is row 1 in older workbooks and follows the completeness line in newer ones.
+    start = next((i for i, row in enumerate(rows[:3]) if [c.strip() for c in row][:1] == ACTIVITY_HEADERS[:1]), 0)
+    header = [cell.strip() for cell in rows[start]]
     if header[: len(ACTIVITY_HEADERS)] != ACTIVITY_HEADERS:
-        raise FileProblem(path, "rubrikerna i bladet Förbättringsaktiviteter har ändrats.", "rad 1")
+        raise FileProblem(path, "rubrikerna i bladet Förbättringsaktiviteter har ändrats.", f"rad {start + 1}")
     activities = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[start + 1:], start=start + 2):
         cells = (row + [""] * len(ACTIVITY_HEADERS))[: len(ACTIVITY_HEADERS)]
         if not any(cell.strip() for cell in cells):
             continue

@@ -1,5 +1,6 @@
-"""Shared rules for every workbook the product writes: text never becomes a formula, and a file
-appears only when it is complete (written beside the target, then renamed into place)."""
+"""Shared rules for every workbook the product writes: text never becomes a formula, characters
+Excel cannot store are replaced visibly (domain.safe_text), and a file appears only when it is
+complete (written beside the target, then renamed into place)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from aktgranskning.atomic_file import build_atomically
+from aktgranskning.domain.safe_text import XLSX, safe_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -14,15 +16,22 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def put(sheet: Any, row: int, column: int, value: object) -> Any:
     """Write a value; text that a spreadsheet would run as a formula is stored as plain text."""
     cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = excel_text(value)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
     return cell
 
 
+def excel_text(text: str) -> str:
+    """Text as a workbook can hold it (cells, chart titles, properties)."""
+    return safe_text(text, XLSX)
+
+
 def sheet_title(name: str, taken: set[str]) -> str:
     """A legal, unique sheet name (31 characters, none of []:*?/\\)."""
-    cleaned = "".join("_" if ch in '[]:*?/\\' else ch for ch in name).strip() or "Blad"
+    cleaned = "".join("_" if ch in '[]:*?/\\' else ch for ch in excel_text(name)).strip() or "Blad"
     title = cleaned[:31]
     counter = 2
     while title.casefold() in {t.casefold() for t in taken}:

@@ -273,7 +273,8 @@ class MainWindow(QMainWindow):
             return
         names = "\n".join(str(path) for path in written)
         self.statusBar().showMessage(f"Rapporten är skriven: {', '.join(p.name for p in written)}", 10000)
-        QMessageBox.information(self, "Rapporten är skriven", f"Skrev:\n{names}")
+        notices = "".join(f"\n\n{notice}" for notice in written.notices)
+        QMessageBox.information(self, "Rapporten är skriven", f"Skrev:\n{names}{notices}")
 
     def show_case_list(self) -> None:
         if not self.may_leave_analysis():

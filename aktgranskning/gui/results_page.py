@@ -27,7 +27,7 @@ from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
-from aktgranskning.gui.share_bar import LEVEL_ROLE, SHARE_ROLE, ShareBarDelegate
+from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
 from aktgranskning.services.report import (
     comparable_previous,
@@ -61,6 +61,10 @@ class ResultsPage(QWidget):
 
         self.heading = QLabel()
         self.heading.setObjectName("pageTitle")
+        self.completeness = QLabel()
+        self.completeness.setObjectName("completeness")
+        self.completeness.setWordWrap(True)
+        self.completeness.setAccessibleName("Hur många akter som är granskade")
         self.summary = QLabel()
         self.summary.setObjectName("caseDetails")
         self.summary.setWordWrap(True)
@@ -94,15 +98,22 @@ class ResultsPage(QWidget):
         self.table.setAccessibleName("Resultat per fråga")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
+        # The question text wraps and its row grows, so it stays readable on a small screen.
+        self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.table.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 12)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setItemDelegateForColumn(SHARE_COLUMN, ShareBarDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 46), (2, 44), (3, 44), (4, 44), (5, 60), (6, 190), (7, 130), (8, 200)):
+        header.setMinimumSectionSize(36)
+        # Widths from the texts they must hold, so they scale with the font and the screen's scaling.
+        metrics = self.fontMetrics()
+        samples = {0: "U22", 2: "Nej", 3: "Nej", 4: "Nej", 5: "Obesv.", 6: "100 av 100 (100 %)",
+                   7: "14 av 17 (82 %)", 8: "+22 p.e. (kan vara"}
+        for column, sample in samples.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
 
         top = QHBoxLayout()
         top.addWidget(back)
@@ -123,6 +134,7 @@ class ResultsPage(QWidget):
         filters.addWidget(self.clear_comparison)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.completeness)
         layout.addWidget(self.summary)
         layout.addLayout(filters)
         layout.addWidget(self.comparison_label)
@@ -177,10 +189,19 @@ class ResultsPage(QWidget):
         self.report = current_report(self.session, self.previous, self.current_filter())
         data = self.report.data
         self.heading.setText(f"Resultat – {data.identity.display_name}")
+        self._show_completeness(self.report)
         self.summary.setText(self._summary_text(self.report))
         self.comparison_label.setText(self._comparison_text())
         self.clear_comparison.setEnabled(self.previous is not None)
         self._fill_table(self.report)
+
+    def _show_completeness(self, report: UnitReport) -> None:
+        completeness = report.completeness
+        self.completeness.setText(completeness.banner() + ("." if not completeness.preliminary else
+                                  ". Resultatet gäller bara de akter som är granskade hittills."))
+        style = ("color: #9c0006; background: #ffc7ce; font-weight: bold; padding: 4px;"
+                 if completeness.preliminary else "color: #3a3a3a;")
+        self.completeness.setStyleSheet(style)
 
     def _summary_text(self, report: UnitReport) -> str:
         data = report.data
@@ -202,6 +223,9 @@ class ResultsPage(QWidget):
 
     def _fill_table(self, report: UnitReport) -> None:
         self.table.setRowCount(0)
+        comparing = report.previous is not None
+        self.table.setColumnHidden(7, not comparing)
+        self.table.setColumnHidden(8, not comparing)
         sections = {(s.checklist_id, s.section_id): s for s in report.sections}
         for block in report.blocks:
             self._add_heading_row(f"{block.checklist.title} – {block.cases} akter", CHECKLIST_BACKGROUND)
@@ -236,9 +260,7 @@ class ResultsPage(QWidget):
             item.setFont(font)
             item.setBackground(QBrush(SECTION_BACKGROUND))
             self.table.setItem(index, column, item)
-        share_item = self.table.item(index, SHARE_COLUMN)
-        share_item.setData(SHARE_ROLE, tally.share)
-        share_item.setData(LEVEL_ROLE, thresholds.level(tally.share).value)
+        set_share(self.table.item(index, SHARE_COLUMN), tally.share, thresholds.level(tally.share))
 
     def _add_question_row(self, row: ReportRow) -> None:
         index = self.table.rowCount()
@@ -251,8 +273,7 @@ class ResultsPage(QWidget):
             self.table.setItem(index, column, _item(value))
         self.table.item(index, 1).setToolTip(row.question.text)
         share_item = self.table.item(index, SHARE_COLUMN)
-        share_item.setData(SHARE_ROLE, tally.share)
-        share_item.setData(LEVEL_ROLE, row.level.value)
+        set_share(share_item, tally.share, row.level)
         share_item.setToolTip(row.level.label)
         change_item = self.table.item(index, 8)
         if row.change is not None and row.change.difference:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -30,11 +31,13 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text
-from aktgranskning.domain.thresholds import Level
+from aktgranskning.domain.thresholds import Level, fill_colour
 from aktgranskning.services.summary import build_summary, export_summary, input_files
 
-HEAT = {Level.GOOD: "#c6efce", Level.FAIR: "#ffeb9c", Level.POOR: "#ffc7ce", Level.NONE: "#ffffff"}
+HEAT = {level: fill_colour(level) for level in Level}
 INPUT_FILTER = "Enhetsfiler (*.xlsx *.granskning);;Alla filer (*)"
+PREFERRED_SIZE = QSize(1200, 760)
+SCREEN_SHARE = 0.92  # of the available screen area, at most
 
 
 class SummaryDialog(QDialog):
@@ -42,11 +45,12 @@ class SummaryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sammanställ enheter")
         self.setAcceptDrops(True)
-        self.resize(1200, 760)
+        self._fitted = False
         self.summary: Summary | None = None
         self.earlier: Summary | None = None
         self.earlier_folder: Path | None = None
         self.replacements: list[Path] = []
+        self.last_notices: list[str] = []
 
         self.files = QListWidget()
         self.files.setAccessibleName("Filer att sammanställa")
@@ -60,6 +64,11 @@ class SummaryDialog(QDialog):
         earlier = QPushButton("&Jämför med tidigare år…")
         earlier.clicked.connect(self.choose_earlier)
         self.earlier_label = QLabel("Ingen jämförelse.")
+        self.earlier_label.setWordWrap(True)
+        self.completeness = QLabel()
+        self.completeness.setWordWrap(True)
+        self.completeness.setAccessibleName("Hur många akter som är granskade")
+        self.completeness.hide()
         self.run_button = QPushButton("&Sammanställ")
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.run)
@@ -83,6 +92,7 @@ class SummaryDialog(QDialog):
         close.clicked.connect(self.accept)
 
         hint = QLabel("Dra enheternas Excelfiler eller granskningsfiler – eller en hel mapp – hit.")
+        hint.setWordWrap(True)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(hint)
@@ -94,10 +104,23 @@ class SummaryDialog(QDialog):
         left_layout.addWidget(self.progress)
         left_layout.addWidget(QLabel("Inläst och varningar:"))
         left_layout.addWidget(self.log, 1)
+        # On a small screen the file column scrolls instead of pushing controls off the screen.
+        left_scroll = QScrollArea()
+        left_scroll.setWidget(left)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setMinimumWidth(220)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.completeness)
+        right_layout.addWidget(self.heatmap, 1)
         splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.heatmap)
+        splitter.addWidget(left_scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 900])
+        self.splitter = splitter
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (*self.save_buttons, close):
@@ -105,6 +128,26 @@ class SummaryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
+
+    # --- size ------------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._fitted:
+            self._fitted = True
+            self.fit_to_screen()
+        super().showEvent(event)
+
+    def fit_to_screen(self) -> None:
+        """The preferred size, but never more than the screen's available area (taskbar aside),
+        centred on it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        width = min(PREFERRED_SIZE.width(), int(available.width() * SCREEN_SHARE) - frame.width())
+        height = min(PREFERRED_SIZE.height(), int(available.height() * SCREEN_SHARE) - frame.height())
+        self.resize(max(width, self.minimumSizeHint().width()), max(height, 200))
+        self.resize(min(self.width(), available.width()), min(self.height(), available.height()))
+        self.move(available.center() - self.rect().center())
+        self.splitter.setSizes([max(220, self.width() // 4), self.width() - max(220, self.width() // 4)])
 
     # --- choosing files --------------------------------------------------------------------------
     def add_paths(self, paths: list[Path]) -> None:
@@ -169,6 +212,7 @@ class SummaryDialog(QDialog):
                 return False
         self.progress.hide()
         self._show_log(self.summary)
+        self._show_completeness(self.summary)
         self._show_heatmap(self.summary)
         for button in self.save_buttons:
             button.setEnabled(True)
@@ -207,8 +251,10 @@ class SummaryDialog(QDialog):
                       for item in self.earlier.excluded]
         for item in summary.inputs:
             identity = item.data.identity
+            level = next((lv for lv in summary.units() if lv.name == identity.unit and lv.area == identity.area), None)
+            mark = " – PRELIMINÄR" if level is not None and level.preliminary else ""
             lines.append(f"✓ {item.source}: {identity.unit} {identity.year} ({identity.area}), "
-                         f"{item.data.counted} akter, {len(item.data.dropouts)} bortfall")
+                         f"{item.data.describe_cases()}{mark}")
         lines += [f"⚠ {source}: Data-bladet är ändrat för hand (kontrollsumman stämmer inte)." for source in summary.edited]
         lines += [f"⚠ {source}: frågan {qid} ”{text}” saknas." for source, qid, text in summary.unmatched]
         lines += [f"ℹ Frågan {qid} har olika formulering: ”{a}” / ”{b}”." for qid, a, b in summary.renamed]
@@ -216,15 +262,28 @@ class SummaryDialog(QDialog):
             lines.append("Gäller vid dubbletter: " + ", ".join(p.name for p in self.replacements))
         self.log.setPlainText("\n".join(lines))
 
+    def _show_completeness(self, summary: Summary) -> None:
+        preliminary = summary.completeness.preliminary
+        self.completeness.setText(summary.banner() + ".")
+        self.completeness.setStyleSheet("color: #9c0006; background: #ffc7ce; font-weight: bold; padding: 4px;"
+                                        if preliminary else "color: #3a3a3a;")
+        self.completeness.show()
+
     def _show_heatmap(self, summary: Summary) -> None:
         levels = summary.levels
         self.heatmap.clear()
         self.heatmap.setRowCount(len(summary.questions))
         self.heatmap.setColumnCount(len(levels))
+        metrics = self.heatmap.fontMetrics()
+        column_width = metrics.horizontalAdvance("100 % (15/15)") + 20
+        characters = max(8, (column_width - 12) // max(1, metrics.horizontalAdvance("n")))
         self.heatmap.setHorizontalHeaderLabels(
-            [KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, 16)) for lv in levels]
+            [KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, characters))
+             + ("\n(preliminär)" if lv.preliminary else "") for lv in levels]
         )
         self.heatmap.setVerticalHeaderLabels([q.text for q in summary.questions])
+        for row, question in enumerate(summary.questions):  # the header may cut a long question
+            self.heatmap.verticalHeaderItem(row).setToolTip(question.text)
         for row, question in enumerate(summary.questions):
             for column, level in enumerate(levels):
                 tally = level.tally(question.question_id)
@@ -232,10 +291,11 @@ class SummaryDialog(QDialog):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 colour = HEAT[summary.thresholds.level(tally.share if tally else None)]
                 item.setBackground(QBrush(QColor(colour)))
-                item.setToolTip(f"{level.name}: {tally.describe() if tally else 'inga akter av den här typen'}")
+                item.setToolTip(f"{level.name}: {tally.describe() if tally else 'inga akter av den här typen'}"
+                                f"\n{level.completeness.banner()}")
                 self.heatmap.setItem(row, column, item)
         self.heatmap.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.heatmap.horizontalHeader().setDefaultSectionSize(118)
+        self.heatmap.horizontalHeader().setDefaultSectionSize(column_width)
         lines = max(header.count("\n") + 1 for header in (self.heatmap.horizontalHeaderItem(c).text()
                                                             for c in range(len(levels))))
         self.heatmap.horizontalHeader().setFixedHeight(self.fontMetrics().height() * lines + 12)
@@ -253,11 +313,15 @@ class SummaryDialog(QDialog):
         arguments = {"workbook": None, "json_path": None, "pdf": None}
         arguments[kind] = path
         try:
-            export_summary(self.summary, arguments["workbook"], arguments["json_path"], self.earlier, arguments["pdf"])
+            exported = export_summary(self.summary, arguments["workbook"], arguments["json_path"], self.earlier,
+                                      arguments["pdf"])
         except UserError as error:
             QMessageBox.warning(self, "Filen kunde inte skrivas", error.message)
             return None
         self.log.appendPlainText(f"Sparade {path}")
+        self.last_notices = list(exported.notices)
+        for notice in exported.notices:
+            self.log.appendPlainText(f"ℹ {notice}")
         return path
 
     def save_workbook(self) -> None:

@@ -1,5 +1,7 @@
-"""Shared look of the PDF reports: A4, styles in DejaVu Sans, colours for the levels, and a
-footer with 'Sida N av M' (drawn in a second pass, when the page count is known)."""
+"""Shared look of the PDF reports: A4, styles in DejaVu Sans, colours for the levels, text made
+drawable (domain.safe_text with the embedded font's glyphs), a line at the top of every page
+saying how complete the result is, and a footer with 'Sida N av M' (drawn in a second pass,
+when the page count is known)."""
 
 from __future__ import annotations
 
@@ -12,27 +14,40 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table
 
-from aktgranskning.domain.thresholds import Level
+from aktgranskning.domain.completeness import Completeness
+from aktgranskning.domain.safe_text import OutputFormat, pdf_format, safe_text
+from aktgranskning.domain.thresholds import Level, bar_colour, fill_colour
 from aktgranskning.pdf.fonts import BOLD, REGULAR
 
 PAGE = A4
 MARGIN = 16 * mm
-LEVEL_COLOURS = {
-    Level.GOOD: colors.HexColor("#C6EFCE"),
-    Level.FAIR: colors.HexColor("#FFEB9C"),
-    Level.POOR: colors.HexColor("#FFC7CE"),
-    Level.NONE: colors.white,
-}
-BAR_COLOURS = {
-    Level.GOOD: colors.HexColor("#2E7D32"),
-    Level.FAIR: colors.HexColor("#C49000"),
-    Level.POOR: colors.HexColor("#C62828"),
-    Level.NONE: colors.grey,
-}
+LEVEL_COLOURS = {level: colors.HexColor(fill_colour(level)) for level in Level}
+BAR_COLOURS = {level: colors.HexColor(bar_colour(level)) for level in Level}
 HEADER_BACKGROUND = colors.HexColor("#DDE4EE")
+PRELIMINARY_COLOUR = colors.HexColor("#9C0006")
+
+
+@cache
+def _pdf_output() -> OutputFormat:
+    """What the embedded fonts can draw (both weights), read from their character maps."""
+    covered = set(pdfmetrics.getFont(REGULAR).face.charToGlyph)
+    covered &= set(pdfmetrics.getFont(BOLD).face.charToGlyph)
+    frozen = frozenset(covered)
+    return pdf_format(lambda code_point: code_point in frozen)
+
+
+def pdf_text(text: str) -> str:
+    """Text as the pdf can draw it; call after register_fonts."""
+    return safe_text(text, _pdf_output())
+
+
+def table(rows: list[list[Any]], widths: list[float], repeat_rows: int = 1) -> Table:
+    """A table whose rows may split across pages, so a long text in a cell flows on."""
+    return Table(rows, colWidths=widths, repeatRows=repeat_rows, splitInRow=1)
 
 
 @cache
@@ -41,6 +56,8 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "small": ParagraphStyle("liten", parent=base, fontSize=8, leading=10),
+        "preliminary": ParagraphStyle("preliminär", parent=base, fontName=BOLD, fontSize=11, leading=14,
+                                      textColor=PRELIMINARY_COLOUR, spaceAfter=6),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=9.8),
         "cell_bold": ParagraphStyle("cell_fet", parent=base, fontName=BOLD, fontSize=8, leading=9.8),
         "title": ParagraphStyle("titel", parent=base, fontName=BOLD, fontSize=20, leading=25, spaceAfter=4),
@@ -52,11 +69,67 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def paragraph(text: str, style: str = "body") -> Paragraph:
     """A paragraph of plain text: markup characters are escaped, line breaks kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
+    return Paragraph(escape(pdf_text(text)).replace("\n", "<br/>"), styles()[style])
 
 
-def numbered_canvas(footer_left: str) -> type[Canvas]:
-    """A canvas class that writes 'footer_left' and 'Sida N av M' at the foot of each page."""
+LINES_PER_PARAGRAPH = 40
+CHARACTERS_PER_PARAGRAPH = 3000
+
+
+def paragraphs(text: str, style: str = "body") -> list[Paragraph]:
+    """A long text as several paragraphs of at most 40 lines or about 3 000 characters each
+    (a longer line is broken at a space). reportlab re-wraps the rest of a paragraph at every
+    page break, so one paragraph of 3 000 lines takes minutes."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > CHARACTERS_PER_PARAGRAPH:
+            cut = line.rfind(" ", 0, CHARACTERS_PER_PARAGRAPH)
+            cut = cut if cut > 0 else CHARACTERS_PER_PARAGRAPH
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        pieces.append(line)
+    chunks: list[list[str]] = [[]]
+    for piece in pieces:
+        if len(chunks[-1]) >= LINES_PER_PARAGRAPH or sum(map(len, chunks[-1])) + len(piece) > CHARACTERS_PER_PARAGRAPH:
+            chunks.append([])
+        chunks[-1].append(piece)
+    return [paragraph("\n".join(chunk), style) for chunk in chunks if chunk]
+
+
+CELL_LINES = 30
+CELL_CHARACTERS = 1500
+
+
+class LongTexts:
+    """Table cells keep the start of a very long text; the whole text follows the table as
+    ordinary paragraphs. reportlab re-wraps a whole row at every page break, so a row of 3 000
+    lines would take many seconds; outside the table it flows across pages at once."""
+
+    def __init__(self) -> None:
+        self.moved: list[tuple[str, str]] = []
+
+    def cell(self, text: str, label: str) -> Paragraph:
+        if len(text) <= CELL_CHARACTERS and text.count("\n") < CELL_LINES:
+            return paragraph(text, "cell")
+        self.moved.append((label, text))
+        start = "\n".join(text[:CELL_CHARACTERS // 3].split("\n")[:CELL_LINES // 3])
+        return paragraph(f"{start} … (hela texten står under tabellen: {label})", "cell")
+
+    def story(self) -> list[Paragraph]:
+        story: list[Paragraph] = []
+        for label, text in self.moved:
+            story.append(paragraph(label, "cell_bold"))
+            story += paragraphs(text, "cell")
+        return story
+
+
+def numbered_canvas(footer_left: str, completeness: Completeness | None = None,
+                    banner: str | None = None) -> type[Canvas]:
+    """A canvas class that writes 'footer_left' and 'Sida N av M' at the foot of each page and
+    the completeness line (red 'PRELIMINÄR – …' when akter are unfinished) at its top."""
+    footer_left = pdf_text(footer_left)
+    top_line = pdf_text(banner or completeness.banner()) if completeness is not None else ""
+    preliminary = completeness is not None and completeness.preliminary
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,7 +151,11 @@ def numbered_canvas(footer_left: str) -> type[Canvas]:
             super().save()
 
         def _footer(self, total: int) -> None:
-            width, _ = self._pagesize
+            width, height = self._pagesize
+            if top_line:
+                self.setFont(BOLD if preliminary else REGULAR, 9 if preliminary else 8)
+                self.setFillColor(PRELIMINARY_COLOUR if preliminary else colors.HexColor("#555555"))
+                self.drawString(MARGIN, height - 10 * mm, top_line)
             self.setFont(REGULAR, 8)
             self.setFillColor(colors.HexColor("#555555"))
             self.drawString(MARGIN, 9 * mm, footer_left)

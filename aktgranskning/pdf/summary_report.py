@@ -18,6 +18,7 @@ from reportlab.platypus import (
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.comparison import YearChange
 from aktgranskning.domain.summary import KIND_LABELS, METHOD, Summary, cell_text
+from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.pdf.fonts import REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
@@ -25,8 +26,11 @@ from aktgranskning.pdf.layout import (
     LEVEL_COLOURS,
     MARGIN,
     PAGE,
+    LongTexts,
     numbered_canvas,
     paragraph,
+    pdf_text,
+    table,
 )
 
 PAGE_LANDSCAPE = landscape(PAGE)
@@ -43,10 +47,11 @@ def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
     def build(path: Path) -> None:
         document = SimpleDocTemplate(
             str(path), pagesize=PAGE_LANDSCAPE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=MARGIN + 4 * mm, title=f"Aktgranskning {title}", author="Aktgranskning", lang="sv-SE",
-            initialFontName=REGULAR,
+            bottomMargin=MARGIN + 4 * mm, title=pdf_text(f"Aktgranskning {title}"), author="Aktgranskning",
+            lang="sv-SE", initialFontName=REGULAR,
         )
-        document.build(story, canvasmaker=numbered_canvas(f"Aktgranskning · sammanställning {title}"))
+        document.build(story, canvasmaker=numbered_canvas(f"Aktgranskning · sammanställning {title}",
+                                                          summary.completeness, summary.banner()))
 
     return build_atomically(build, target)
 
@@ -57,12 +62,25 @@ def _front(summary: Summary) -> list[Any]:
         paragraph("Aktgranskning – sammanställning för förvaltningen", "subtitle"),
         paragraph(f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}"),
         paragraph(f"Färger: {summary.thresholds.describe()}.", "small"),
-        paragraph("Akter och bortfall", "h2"),
     ]
-    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Nivå", "Namn", "Akter i resultatet", "Bortfall")]]
-    for level in summary.levels:
-        rows.append([KIND_LABELS[level.kind], paragraph(level.name, "cell"), level.cases, level.dropouts])
-    story.append(_table(rows, [30 * mm, 90 * mm, 35 * mm, 25 * mm]))
+    if summary.completeness.preliminary:
+        story.insert(2, paragraph(f"{summary.banner()}. Resultatet gäller bara de akter som är granskade hittills.",
+                                  "preliminary"))
+    for item in summary.excluded:
+        story.insert(2, paragraph(f"Ingår inte: {item.source} kunde inte läsas ({item.reason})", "preliminary"))
+    story.append(paragraph("Akter och bortfall", "h2"))
+    headers = ("Nivå", "Namn", "Akter i urvalet", "Klara", "Pågående", "Ej påbörjade", "Bortfall",
+               "Akter i resultatet", "Preliminär")
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in headers]]
+    marks: list[Any] = []
+    for index, level in enumerate(summary.levels, start=1):
+        c = level.completeness
+        rows.append([KIND_LABELS[level.kind], paragraph(level.name, "cell"), c.total, c.done, c.in_progress,
+                     c.not_started, c.dropouts, level.cases, "PRELIMINÄR" if level.preliminary else "nej"])
+        if level.preliminary:
+            marks.append(("BACKGROUND", (8, index), (8, index), LEVEL_COLOURS[Level.POOR]))
+    story.append(_table(rows, [24 * mm, 70 * mm, 24 * mm, 16 * mm, 20 * mm, 22 * mm, 18 * mm, 28 * mm, 24 * mm],
+                        marks))
     if summary.edited:
         story.append(paragraph("Varning: Data-bladet är ändrat för hand i " + ", ".join(summary.edited) + ".", "h2"))
     story.append(PageBreak())
@@ -75,11 +93,12 @@ def _heatmaps(summary: Summary) -> list[Any]:
     levels = list(summary.levels)
     for start in range(0, len(levels), LEVELS_PER_TABLE):
         part = levels[start:start + LEVELS_PER_TABLE]
-        header = ["Nr", "Fråga"] + [f"{KIND_LABELS[lv.kind]} {lv.name}" for lv in part]
+        header = ["Nr", "Fråga"] + [f"{KIND_LABELS[lv.kind]} {lv.name}" + (" (preliminär)" if lv.preliminary else "")
+                                    for lv in part]
         rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
         style: list[Any] = []
         for r, question in enumerate(summary.questions, start=1):
-            row: list[Any] = [numbers[question.question_id], paragraph(question.text, "cell")]
+            row: list[Any] = [pdf_text(numbers[question.question_id]), paragraph(question.text, "cell")]
             for c, level in enumerate(part, start=2):
                 tally = level.tally(question.question_id)
                 row.append(cell_text(tally))
@@ -109,20 +128,24 @@ def _activities(summary: Summary) -> list[Any]:
         return story + [paragraph("Inga enheter har lagt in förbättringsaktiviteter.")]
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Enhet", "Aktivitet", "Kopplad till", "Ansvarig",
                                                             "Klart senast", "Status")]]
-    for item in summary.activities:
+    long_texts = LongTexts()
+    for number, item in enumerate(summary.activities, start=1):
         a = item.activity
-        rows.append([paragraph(item.unit, "cell"), paragraph(a.activity, "cell"), paragraph(a.linked, "cell"), paragraph(a.responsible, "cell"),
-                     a.due_text or "–", a.status.label])
-    return story + [_table(rows, [40 * mm, 100 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm])]
+        label = f"aktivitet {number} ({item.unit})"
+        rows.append([long_texts.cell(item.unit, f"{label}, enhet"), long_texts.cell(a.activity, label),
+                     long_texts.cell(a.linked, f"{label}, kopplad till"),
+                     long_texts.cell(a.responsible, f"{label}, ansvarig"),
+                     long_texts.cell(a.due_text or "–", f"{label}, klart senast"), a.status.label])
+    return story + [_table(rows, [40 * mm, 100 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm])] + long_texts.story()
 
 
 def _table(rows: list[list[Any]], widths: list[float], extra: list[Any] | None = None) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
+    result = table(rows, widths)
+    result.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#A0A0A0")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         *(extra or []),
     ]))
-    return table
+    return result

@@ -21,6 +21,7 @@ from reportlab.platypus import (
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
+from aktgranskning.domain.thresholds import bar_fraction
 from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
 from aktgranskning.pdf.fonts import BOLD, REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
@@ -29,8 +30,12 @@ from aktgranskning.pdf.layout import (
     LEVEL_COLOURS,
     MARGIN,
     PAGE,
+    LongTexts,
     numbered_canvas,
     paragraph,
+    paragraphs,
+    pdf_text,
+    table,
 )
 
 CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
@@ -44,10 +49,11 @@ def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir:
     def build(path: Path) -> None:
         document = SimpleDocTemplate(
             str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=MARGIN + 4 * mm, title=f"Aktgranskning {identity.display_name}",
+            bottomMargin=MARGIN + 4 * mm, title=pdf_text(f"Aktgranskning {identity.display_name}"),
             author="Aktgranskning", lang="sv-SE", initialFontName=REGULAR,
         )
-        document.build(story, canvasmaker=numbered_canvas(f"Aktgranskning · {identity.display_name}"))
+        document.build(story, canvasmaker=numbered_canvas(f"Aktgranskning · {identity.display_name}",
+                                                          report.completeness))
 
     return build_atomically(build, target)
 
@@ -56,10 +62,17 @@ def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir:
 def _summary_page(report: UnitReport, exported_at: str) -> list[Any]:
     data = report.data
     identity = data.identity
+    completeness = report.completeness
     story: list[Any] = [
         paragraph(f"{identity.unit} {identity.year}", "title"),
         paragraph(f"Aktgranskning – egenkontroll · {identity.area} · {identity.administration}", "subtitle"),
+    ]
+    if completeness.preliminary:
+        story.append(paragraph(f"{completeness.banner()}. Resultatet gäller bara de akter som är granskade "
+                               "hittills och kan ändras när resten är klara.", "preliminary"))
+    story += [
         paragraph(f"{_capitalised(data.describe_cases())}. Utskrivet {exported_at[:10]}."),
+        paragraph(f"Akter: {completeness.counts_text()}.", "small"),
     ]
     reasons = ", ".join(f"{r.label.lower() if r else 'orsak ej angiven'} {n}" for r, n in data.dropout_reasons())
     if reasons:
@@ -90,7 +103,7 @@ def _section_table(report: UnitReport) -> Table:
         rows.append([paragraph(report.data.checklist_title(section.checklist_id), "cell"), paragraph(section.title, "cell"),
                      tally.yes, tally.no, tally.not_applicable, paragraph(tally.describe(), "cell")])
         levels.append(thresholds.level(tally.share))
-    table = Table(rows, colWidths=[62 * mm, 50 * mm, 10 * mm, 10 * mm, 10 * mm, 36 * mm], repeatRows=1)
+    result = table(rows, [62 * mm, 50 * mm, 10 * mm, 10 * mm, 10 * mm, 36 * mm])
     style = [
         ("FONT", (0, 0), (-1, -1), REGULAR, 8),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
@@ -99,8 +112,8 @@ def _section_table(report: UnitReport) -> Table:
         ("ALIGN", (2, 1), (4, -1), "RIGHT"),
     ]
     style += [("BACKGROUND", (5, i), (5, i), LEVEL_COLOURS[level]) for i, level in enumerate(levels, start=1)]
-    table.setStyle(TableStyle(style))
-    return table
+    result.setStyle(TableStyle(style))
+    return result
 
 
 def _capitalised(text: str) -> str:
@@ -140,7 +153,7 @@ def _results(report: UnitReport) -> list[Any]:
         story.append(paragraph(f"{block.checklist.title} – {block.cases} akter", "h2"))
         story.append(_results_table(block, comparing))
         story.append(Spacer(1, 4 * mm))
-        story.append(KeepTogether([_chart(block)]))
+        story.append(KeepTogether([results_chart(block)]))
     story.append(PageBreak())
     return story
 
@@ -149,7 +162,7 @@ def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
     header = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Resultat"] + (["Föreg. år", "Förändring"] if comparing else [])
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     for row in block.rows:
-        cells: list[Any] = [row.number, paragraph(row.question.text, "cell"), row.tally.yes, row.tally.no,
+        cells: list[Any] = [pdf_text(row.number), paragraph(row.question.text, "cell"), row.tally.yes, row.tally.no,
                             row.tally.not_applicable, row.tally.unanswered, paragraph(row.tally.describe(), "cell")]
         if comparing:
             cells += [paragraph(row.previous.describe() if row.previous else "–", "cell"),
@@ -159,7 +172,7 @@ def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
         widths = [9 * mm, 53 * mm, 8 * mm, 10 * mm, 7 * mm, 13 * mm, 26 * mm, 26 * mm, 26 * mm]
     else:
         widths = [10 * mm, 100 * mm, 10 * mm, 10 * mm, 8 * mm, 13 * mm, 27 * mm]
-    table = Table(rows, colWidths=widths, repeatRows=1)
+    result = table(rows, widths)
     style = [
         ("FONT", (0, 0), (-1, -1), REGULAR, 8),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
@@ -169,11 +182,18 @@ def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
     ]
     for index, row in enumerate(block.rows, start=1):
         style.append(("BACKGROUND", (6, index), (6, index), LEVEL_COLOURS[row.level]))
-    table.setStyle(TableStyle(style))
-    return table
+    result.setStyle(TableStyle(style))
+    return result
 
 
-def _chart(block: ChecklistBlock) -> Drawing:
+def bar_label(row: ReportRow) -> str:
+    """The words beside a bar: its counts, or that there is no Ja/Nej (and so no bar)."""
+    return row.tally.describe()
+
+
+def results_chart(block: ChecklistBlock) -> Drawing:
+    """Bars in the level colours of domain.thresholds; 0 % is a short red bar, a question
+    without Ja/Nej has no bar and says so."""
     count = len(block.rows)
     bar_space = 5.2 * mm
     height = count * bar_space + 18 * mm
@@ -181,12 +201,12 @@ def _chart(block: ChecklistBlock) -> Drawing:
     chart = HorizontalBarChart()
     chart.x = 14 * mm
     chart.y = 10 * mm
-    chart.width = CONTENT_WIDTH - 24 * mm
+    chart.width = CONTENT_WIDTH - 48 * mm  # room on the right for the label of a full bar
     chart.height = count * bar_space
     # reportlab draws the first category at the bottom; reverse so F1 is on top, as in the table.
     rows = list(reversed(block.rows))
-    chart.data = [[round(100 * (row.tally.share or 0.0)) for row in rows]]
-    chart.categoryAxis.categoryNames = [row.number for row in rows]
+    chart.data = [[100 * (bar_fraction(row.tally.share) or 0.0) for row in rows]]
+    chart.categoryAxis.categoryNames = [pdf_text(row.number) for row in rows]
     chart.categoryAxis.labels.fontName = REGULAR
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
@@ -198,11 +218,19 @@ def _chart(block: ChecklistBlock) -> Drawing:
     chart.barWidth = bar_space * 0.7
     chart.groupSpacing = bar_space * 0.3
     chart.bars.strokeWidth = 0
+    chart.bars.strokeColor = None
     for index, row in enumerate(rows):
         chart.bars[(0, index)].fillColor = BAR_COLOURS[row.level]
+    chart.barLabelFormat = "values"  # the labels of barLabelArray, not the numbers
+    chart.barLabelArray = [[pdf_text(bar_label(row)) for row in rows]]
+    chart.barLabels.fontName = REGULAR
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    chart.barLabels.fillColor = colors.HexColor("#1A1A1A")
     drawing.add(chart)
-    drawing.add(String(chart.x, height - 5 * mm, f"{block.checklist.title}: andel Ja per fråga (grå = ingen Ja/Nej)",
-                       fontName=BOLD, fontSize=8.5))
+    title = f"{block.checklist.title}: andel Ja per fråga (0 % = kort röd stapel; ingen stapel = inga Ja/Nej)"
+    drawing.add(String(chart.x, height - 5 * mm, pdf_text(title), fontName=BOLD, fontSize=8.5))
     return drawing
 
 
@@ -218,26 +246,29 @@ def _analysis(report: UnitReport) -> list[Any]:
         if name == "dropout_comment":
             continue
         story.append(paragraph(label, "h2"))
-        story.append(paragraph(analysis.text(name).strip() or "–"))
+        story += paragraphs(analysis.text(name).strip() or "–")
     story.append(paragraph("Förbättringsaktiviteter", "h2"))
     if not analysis.activities:
         story.append(paragraph("Inga förbättringsaktiviteter är inlagda."))
         return story
     header = ["Aktivitet", "Kopplad till", "Ansvarig", "Klart senast", "Uppföljning", "Status"]
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
-    for activity in analysis.activities:
+    long_texts = LongTexts()
+    for number, activity in enumerate(analysis.activities, start=1):
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
-        rows.append([paragraph(name, "cell"), paragraph(activity.linked, "cell"), paragraph(activity.responsible, "cell"),
-                     paragraph(activity.due_text or "–", "cell"), paragraph(activity.follow_up, "cell"), paragraph(activity.status.label, "cell")])
+        texts = (name, activity.linked, activity.responsible, activity.due_text or "–", activity.follow_up,
+                 activity.status.label)
+        rows.append([long_texts.cell(text, f"aktivitet {number}, {title.lower()}")
+                     for text, title in zip(texts, header, strict=True)])
     widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
+    activities = table(rows, widths)
+    activities.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#A0A0A0")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    story.append(table)
-    return story
+    story.append(activities)
+    return story + long_texts.story()
 
 
 def _dropouts(report: UnitReport) -> list[Any]:
@@ -248,5 +279,5 @@ def _dropouts(report: UnitReport) -> list[Any]:
     for reason, count in data.dropout_reasons():
         story.append(paragraph(f"• {reason.label if reason else 'Orsak ej angiven'}: {count}"))
     if data.analysis.dropout_comment.strip():
-        story.append(paragraph(data.analysis.dropout_comment))
+        story += paragraphs(data.analysis.dropout_comment)
     return story

@@ -7,12 +7,14 @@ from pathlib import Path
 from aktgranskning import __version__
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.review_file import now_iso
+from aktgranskning.domain.safe_text import recording
 from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import UnitReport, build_report
 from aktgranskning.excel.unit_workbook import write_unit_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.unit_report import write_unit_pdf
 from aktgranskning.services.analysis import without_filler
+from aktgranskning.services.exported import Exported
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.unit_data import (
     find_previous_year,
@@ -65,9 +67,10 @@ def previous_year_for(session: ReviewSession) -> tuple[Path | None, UnitData | N
 
 def export_unit_report(
     report: UnitReport, workbook: Path | None, pdf: Path | None, print_filler: bool = False
-) -> list[Path]:
+) -> Exported:
     """Write the workbook and/or the PDF; each appears whole or not at all. The analysis filler's
-    name is printed only when `print_filler` (the user's choice)."""
+    name is printed only when `print_filler` (the user's choice). The notices say whether the
+    result is preliminary and which characters the formats could not hold."""
     if workbook is None and pdf is None:
         raise UserError("Ange minst en fil att skriva: en Excelfil (.xlsx) eller en pdf.")
     for target, suffix in ((workbook, ".xlsx"), (pdf, ".pdf")):
@@ -77,11 +80,16 @@ def export_unit_report(
         report = without_filler(report)
     exported_at = now_iso()
     written = []
-    if workbook is not None:
-        written.append(write_unit_workbook(report, workbook, exported_at, __version__))
-    if pdf is not None:
-        written.append(write_unit_pdf(report, pdf, exported_at, resources_dir() / "fonts"))
-    return written
+    with recording() as replacements:
+        if workbook is not None:
+            written.append(write_unit_workbook(report, workbook, exported_at, __version__))
+        if pdf is not None:
+            written.append(write_unit_pdf(report, pdf, exported_at, resources_dir() / "fonts"))
+    notices = replacements.notices()
+    if report.completeness.preliminary:
+        notices.insert(0, f"Resultatet är preliminärt: {report.completeness.state_text()}. "
+                          "Det står på varje sida och blad.")
+    return Exported(tuple(written), tuple(notices))
 
 
 def default_report_name(data: UnitData) -> str:

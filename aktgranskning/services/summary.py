@@ -10,10 +10,12 @@ from typing import Any
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.safe_text import JSON, recording, safe_text
 from aktgranskning.domain.summary import ExcludedFile, Summary, SummaryInput, changes, summarise
 from aktgranskning.excel.summary_workbook import write_summary_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.summary_report import write_summary_pdf
+from aktgranskning.services.exported import Exported
 from aktgranskning.services.unit_data import WORKBOOK_SUFFIXES, read_unit_file
 
 REVIEW_SUFFIX = ".granskning"
@@ -91,18 +93,24 @@ def build_summary(paths: Sequence[Path], replacements: Iterable[Path] = (),
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:
-    """The numbers for BI tools. Keep the keys stable."""
+    """The numbers for BI tools. Keep the keys stable. "akter" per level counts the akter in the
+    sample by status; "preliminar" is true while some of them are not finished; "ej_inlasta" names
+    the files that could not be read and are not in the numbers."""
     return {
         "forvaltning": summary.administration,
         "ar": summary.year,
         "metod": "andel = summa Ja / summa (Ja + Nej) per nivå (poolad)",
+        "preliminar": summary.completeness.preliminary,
+        "ej_inlasta": [{"fil": item.source, "orsak": item.reason} for item in summary.excluded],
         "nivaer": [
             {
                 "niva": level.kind,
                 "namn": level.name,
                 "omrade": level.area,
-                "akter": level.cases,
+                "akter": level.completeness.as_json(),
+                "akter_i_resultatet": level.cases,
                 "bortfall": level.dropouts,
+                "preliminar": level.preliminary,
                 "fragor": [
                     {"id": q.question_id, "ja": t.yes, "nej": t.no, "x": t.not_applicable,
                      "obesvarad": t.unanswered, "andel": t.share}
@@ -115,8 +123,30 @@ def summary_json(summary: Summary) -> dict[str, Any]:
     }
 
 
+def json_safe(value: Any) -> Any:
+    """Every string of a JSON structure as UTF-8 can hold it (no lone surrogates)."""
+    if isinstance(value, str):
+        return safe_text(value, JSON)
+    if isinstance(value, dict):
+        return {json_safe(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
+
+
 def export_summary(summary: Summary, workbook: Path | None, json_path: Path | None,
-                   earlier: Summary | None = None, pdf: Path | None = None) -> list[Path]:
+                   earlier: Summary | None = None, pdf: Path | None = None) -> Exported:
+    with recording() as replacements:
+        written = _write_summary(summary, workbook, json_path, earlier, pdf)
+    notices = replacements.notices()
+    if summary.completeness.preliminary:
+        notices.insert(0, f"Sammanställningen är preliminär: {summary.state_text()}. "
+                          "Det står på varje sida och blad.")
+    return Exported(tuple(written), tuple(notices))
+
+
+def _write_summary(summary: Summary, workbook: Path | None, json_path: Path | None,
+                   earlier: Summary | None, pdf: Path | None) -> list[Path]:
     written = []
     if workbook is not None:
         if workbook.suffix.lower() != ".xlsx":
@@ -128,6 +158,6 @@ def export_summary(summary: Summary, workbook: Path | None, json_path: Path | No
             raise FileProblem(pdf, "filnamnet ska sluta på .pdf.")
         written.append(write_summary_pdf(summary, pdf, resources_dir() / "fonts"))
     if json_path is not None:
-        text = json.dumps(summary_json(summary), ensure_ascii=False, indent=2)
+        text = json.dumps(json_safe(summary_json(summary)), ensure_ascii=False, indent=2)
         written.append(build_atomically(lambda path: path.write_text(text, encoding="utf-8"), json_path))
     return written

@@ -163,7 +163,7 @@ def test_print_setup_is_a4_fitted_to_width_with_repeated_headers(exported):
     results = book["Resultat"]
     assert int(results.page_setup.paperSize) == 9  # A4
     assert results.page_setup.fitToWidth == 1 and results.sheet_properties.pageSetUpPr.fitToPage
-    assert results.print_title_rows == "$5:$5"
+    assert results.print_title_rows == "$6:$6"
     with zipfile.ZipFile(exported["workbook"]) as archive:  # openpyxl does not read charts back
         charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
         assert len(charts) == 2 and "<barChart>" in archive.read(charts[0]).decode()

@@ -5,6 +5,7 @@ sheet), says the result is without it, and exits with code 3."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -104,7 +105,9 @@ def test_49_good_and_one_bad_file_gives_the_summary_of_the_49(kind, round_of_49,
     before = hashlib.sha256(bad.read_bytes()).hexdigest()
     out = tmp_path / "Sammanställning 2026.xlsx"
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "aktgranskning", "sammanstall", str(folder), "-o", str(out)],
+    json_out, pdf_out = tmp_path / "sammanstallning.json", tmp_path / "sammanstallning.pdf"
+    result = subprocess.run([sys.executable, "-m", "aktgranskning", "sammanstall", str(folder), "-o", str(out),
+                             "--json", str(json_out), "--pdf", str(pdf_out)],
                             capture_output=True, text=True, encoding="utf-8", timeout=120)
     elapsed = time.monotonic() - started
     print(f"{kind}: sammanstall av {GOOD}+1 filer tog {elapsed:.1f} s")
@@ -121,6 +124,10 @@ def test_49_good_and_one_bad_file_gives_the_summary_of_the_49(kind, round_of_49,
     assert listed[name].startswith("LÄSTES INTE – ingår inte i sammanställningen") and words in listed[name]
     assert sum(1 for status in listed.values() if not status.startswith("LÄSTES INTE")) == GOOD
     assert any(row[0] == "Sammanställningen omfattar inte 1 fil som inte kunde läsas (markerade ovan)." for row in rows)
+    left_out = json.loads(json_out.read_text(encoding="utf-8"))["ej_inlasta"]
+    assert [item["fil"] for item in left_out] == [name] and words in left_out[0]["orsak"]
+    pdf_text = subprocess.run(["pdftotext", str(pdf_out), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Ingår inte: {name} kunde inte läsas" in " ".join(pdf_text.split())
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == before
     assert elapsed < 30, f"{elapsed:.1f} s"
 

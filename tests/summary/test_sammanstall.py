@@ -76,7 +76,7 @@ def test_the_json_has_each_enhet_as_status_says_and_pooled_totals(round_folder, 
         text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True).stdout
         assert "Resultat per fråga och nivå" in text and "Har anmälare dokumenterats?" in text
     book = openpyxl.load_workbook(tmp_path / "summa.xlsx")
-    assert "Jämförelse" in book.sheetnames and "poolad" in book["Sammanställning"]["A2"].value
+    assert "Jämförelse" in book.sheetnames and "poolad" in book["Sammanställning"]["A3"].value
 
 
 def test_a_hand_edited_workbook_is_flagged_by_name(round_folder, tmp_path):

@@ -1,0 +1,70 @@
+"""How far a review has come: klara, pågående, ej påbörjade and bortfall, and whether a result
+built on it is preliminary. Every result the product shows or writes states this, so a
+half-done review never passes as a result ("så att det faktiska antalet granskade ärenden framkommer")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aktgranskning.domain.case import CaseStatus
+
+
+@dataclass(frozen=True)
+class Completeness:
+    done: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    dropouts: int = 0
+
+    def __add__(self, other: Completeness) -> Completeness:
+        return Completeness(self.done + other.done, self.in_progress + other.in_progress,
+                            self.not_started + other.not_started, self.dropouts + other.dropouts)
+
+    @classmethod
+    def of(cls, statuses: Iterable[CaseStatus]) -> Completeness:
+        counts = {status: 0 for status in CaseStatus}
+        for status in statuses:
+            counts[status] += 1
+        return cls(counts[CaseStatus.DONE], counts[CaseStatus.IN_PROGRESS], counts[CaseStatus.NOT_STARTED],
+                   counts[CaseStatus.DROPOUT])
+
+    @property
+    def total(self) -> int:
+        """Every akt in the sample, dropouts included (as `status --json` counts "totalt")."""
+        return self.done + self.in_progress + self.not_started + self.dropouts
+
+    @property
+    def to_review(self) -> int:
+        """The akter that are to be reviewed: the sample without dropouts."""
+        return self.done + self.in_progress + self.not_started
+
+    @property
+    def unfinished(self) -> int:
+        return self.in_progress + self.not_started
+
+    @property
+    def preliminary(self) -> bool:
+        return self.unfinished > 0
+
+    def counts_text(self) -> str:
+        """'8 klara, 5 pågående, 7 ej påbörjade, 1 bortfall'."""
+        return (f"{self.done} klara, {self.in_progress} pågående, {self.not_started} ej påbörjade, "
+                f"{self.dropouts} bortfall")
+
+    def banner(self) -> str:
+        """The line every page and sheet carries: 'PRELIMINÄR – 12 av 20 akter är inte
+        färdiggranskade (…)' or 'Alla 20 akter är färdiggranskade (…)'."""
+        if self.preliminary:
+            return f"PRELIMINÄR – {self.state_text()}"
+        return self.state_text()
+
+    def state_text(self) -> str:
+        """'12 av 20 akter är inte färdiggranskade (…)' or 'Alla 20 akter är färdiggranskade (…)'."""
+        if self.preliminary:
+            return f"{self.unfinished} av {self.to_review} akter är inte färdiggranskade ({self.counts_text()})"
+        return f"Alla {self.to_review} akter är färdiggranskade ({self.counts_text()})"
+
+    def as_json(self) -> dict[str, int]:
+        return {"totalt": self.total, "klara": self.done, "pagaende": self.in_progress,
+                "ej_paborjade": self.not_started, "bortfall": self.dropouts}
