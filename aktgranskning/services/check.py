@@ -26,6 +26,7 @@ class CheckReport:
     facts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    refused: bool = False  # the file could not be read at all
 
     @property
     def ok(self) -> bool:
@@ -38,7 +39,9 @@ class CheckReport:
             lines += ["", "Att känna till:"] + [f"  – {note}" for note in self.notes]
         if self.problems:
             lines += ["", f"Problem ({len(self.problems)}):"] + [f"  – {p}" for p in self.problems]
-            lines += ["", "Bedömning: filen har fel som behöver rättas."]
+            verdict = ("filen kan inte läsas av Aktgranskning." if self.refused
+                       else "filen har fel som behöver rättas.")
+            lines += ["", f"Bedömning: {verdict}"]
         else:
             lines += ["", "Bedömning: filen är hel och konsekvent."]
         return "\n".join(lines)
@@ -48,7 +51,13 @@ def check_review_file(path: Path) -> CheckReport:
     """Reads a private snapshot of the file (with the side files that belong to it), so the
     check never changes the file and says what exists only in a side file."""
     report = CheckReport(path)
-    snapshot = read_snapshot(path)
+    try:
+        snapshot = read_snapshot(path)
+    except FileProblem as refused:  # not a file the program wrote, or changed outside it
+        where = f" ({refused.place})" if refused.place else ""
+        report.problems.append(f"{refused.problem}{where}")
+        report.refused = True
+        return report
     _check_side_files(snapshot, report)
     problems_before = len(report.problems)
     _check_sqlite_integrity(path, snapshot.connection, report)

@@ -54,6 +54,7 @@ _WINDOWS = sys.platform == "win32"
 _BINARY = getattr(os, "O_BINARY", 0)
 _LOCKED_BYTE = 0x7FFF_0000  # below 2 GiB: msvcrt.locking positions are 32-bit
 _MAX_LOCK_TEXT = 4096
+_ABANDONED_AFTER_SECONDS = 10
 _ATTEMPTS = 20
 
 _BUSY = {errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK, getattr(errno, "EDEADLOCK", errno.EDEADLK), errno.EDEADLK}
@@ -155,6 +156,7 @@ class FileLock:
 
     # --- taking the lock ----------------------------------------------------------------------
     def _acquire_by_link(self, text: bytes, token: str, take_over: bool) -> int:
+        self._remove_abandoned_temporaries()
         temporary = self.lock_path.with_name(f".{self.lock_path.name}.{token[:16]}.tmp")
         descriptor, os_lock = _write_new_locked_file(temporary, text)
         try:
@@ -167,6 +169,26 @@ class FileLock:
             temporary.unlink(missing_ok=True)
         _close(descriptor)  # this filesystem has no hard links
         return self._acquire_in_place(text, take_over)
+
+    def _remove_abandoned_temporaries(self) -> None:
+        """A process killed between writing its temporary lock and linking it leaves that file
+        behind. Its writer locks it before writing and removes the name once linked, so one that
+        holds text but no OS lock is abandoned; an empty one only once it is old, since its writer
+        may be between creating and locking it."""
+        for leftover in self.lock_path.parent.glob(f".{self.lock_path.name}.*.tmp"):
+            try:
+                descriptor = os.open(leftover, os.O_RDWR | _BINARY)
+            except OSError:
+                continue
+            try:
+                abandoned = os.fstat(descriptor).st_size > 0 or (
+                    time.time() - os.fstat(descriptor).st_mtime > _ABANDONED_AFTER_SECONDS)
+                if abandoned and _try_os_lock(descriptor) is _OsLock.TAKEN:
+                    leftover.unlink(missing_ok=True)
+            except OSError:
+                pass
+            finally:
+                _close(descriptor)
 
     def _link_or_replace(self, temporary: Path, take_over: bool, own_os_lock: _OsLock) -> bool:
         """Put our finished, locked file under the lock name: True when done, False when the

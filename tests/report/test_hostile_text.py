@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -28,10 +29,20 @@ from aktgranskning.domain.safe_text import (
     safe_text,
 )
 from aktgranskning.domain.summary import SummaryInput, summarise
-from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
+from aktgranskning.domain.unit_data import (
+    CaseData,
+    ChecklistRef,
+    QuestionRef,
+    UnitData,
+    UnitIdentity,
+)
 from aktgranskning.domain.unit_report import build_report
 from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
-from aktgranskning.services.analysis import read_analysis, save_activities, save_analysis_text
+from aktgranskning.services.analysis import (
+    read_analysis,
+    save_activities,
+    save_analysis_text,
+)
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.report import export_unit_report
 from aktgranskning.services.summary import export_summary
@@ -121,7 +132,7 @@ def unit_data(text: str, unit: str, year: int = 2026) -> UnitData:
     cases = tuple(CaseData(n, "fb", Gender.FEMALE if n % 2 else Gender.MALE, "13–17 år", status, None, a)
                   for n, (status, a) in enumerate(zip(statuses, answers, strict=True), start=1))
     cases += (CaseData(4, "fb", Gender.MALE, "0–6 år", CaseStatus.DROPOUT, DropoutReason.OTHER, {}),)
-    activity = Activity(activity=text, linked=text, responsible=text, due="2027-03-31", follow_up=text)
+    activity = Activity(activity=text, linked=text, responsible=text, due=date(2027, 3, 31), follow_up=text)
     analysis = Analysis(strengths=text, development_areas=text, keep_good=text, improvements=text,
                         dropout_comment=text, comparison_comment=text, filled_by=text, activities=(activity,))
     identity = UnitIdentity(f"Förvaltning {text}", f"Område {text}", unit, year, f"uuid-{unit}")
@@ -178,7 +189,7 @@ def pasted(demo_round, tmp_path_factory) -> dict:
         for name, text in texts.items():
             save_analysis_text(session, name, text)
         save_activities(session, [Activity(activity=f"Aktivitet{VERTICAL_TAB}{EMOJI}", linked="F1",
-                                           responsible="Enhetschef", due="2027-03-31", follow_up=LONG_FOLLOW_UP)])
+                                           responsible="Enhetschef", due=date(2027, 3, 31), follow_up=LONG_FOLLOW_UP)])
     finally:
         session.close()
     result = run_cli("rapport", str(source), "-o", str(folder / "r.xlsx"), "--pdf", str(folder / "r.pdf"))

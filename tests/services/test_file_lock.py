@@ -489,3 +489,17 @@ def test_a_read_only_folder_gives_the_reason_to_open_read_only(tiny_disk):
         FileLock(path).acquire("Anna")
     assert "går inte att skriva i" in caught.value.message and str(tiny_disk) in caught.value.message
     assert "bara för läsning" in caught.value.read_only_reason
+
+
+def test_a_temporary_lock_left_by_a_killed_process_is_cleaned_up_but_a_fresh_empty_one_is_kept(tmp_path):
+    path = tmp_path / "Enheten 2026.granskning"
+    path.write_bytes(b"")
+    abandoned = tmp_path / f".{lock_path_for(path).name}.0123456789abcdef.tmp"
+    abandoned.write_text(json.dumps({"user": "Död", "host": socket.gethostname(), "pid": 999_999}), encoding="utf-8")
+    being_written = tmp_path / f".{lock_path_for(path).name}.fedcba9876543210.tmp"
+    being_written.write_bytes(b"")
+    lock = FileLock(path)
+    lock.acquire("Anna")
+    lock.release()
+    assert not abandoned.exists()
+    assert being_written.exists()

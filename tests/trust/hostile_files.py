@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from aktgranskning.checklist_files import content_hash
@@ -16,9 +17,17 @@ from aktgranskning.domain.analysis import Activity
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import DropoutReason
 from aktgranskning.domain.thresholds import Thresholds
-from aktgranskning.services.analysis import save_activities, save_analysis_text, save_thresholds
+from aktgranskning.services.analysis import (
+    save_activities,
+    save_analysis_text,
+    save_thresholds,
+)
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.opening import NewFileInfo, create_review_file, open_review_file
+from aktgranskning.services.opening import (
+    NewFileInfo,
+    create_review_file,
+    open_review_file,
+)
 from tests.conftest import make_cases
 
 HUGE_BYTES = 50_000_000
@@ -38,7 +47,7 @@ def base_file(path: Path, unit: str = "Testenheten", year: int = 2026) -> Path:
                 session.set_answer(case.id, question.id, Answer.NO if number % 3 == 0 else Answer.YES)
         session.mark_dropout(cases[3].id, DropoutReason.FILE_MISSING)
         save_analysis_text(session, "strengths", "Utredningarna är tydliga.")
-        save_activities(session, [Activity("Checklista vid anmälan", responsible="Enhetschef", due="2027-03-31")])
+        save_activities(session, [Activity("Checklista vid anmälan", responsible="Enhetschef", due=date(2027, 3, 31))])
         save_thresholds(session, Thresholds(good=85, fair=70))
     finally:
         session.close()
