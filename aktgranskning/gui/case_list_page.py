@@ -81,6 +81,15 @@ class CaseListPage(QWidget):
         self.table.open_requested.connect(self.open_case.emit)
         self.table.doubleClicked.connect(self._double_clicked)
 
+        self.notices = QLabel()
+        self.notices.setObjectName("fileNotices")
+        self.notices.setWordWrap(True)
+        self.notices.setTextFormat(Qt.TextFormat.PlainText)
+        self.notices.setAccessibleName("Att känna till om filen")
+        self.notices.setStyleSheet("QLabel#fileNotices { background: #fff4ce; border: 1px solid #d8b600;"
+                                   " padding: 6px; }")
+        self.notices.hide()
+
         self.open_button = QPushButton("Granska vald akt (Enter)")
         self.open_button.setAccessibleName("Granska vald akt")
         self.open_button.clicked.connect(self._open_selected)
@@ -95,6 +104,7 @@ class CaseListPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.progress)
+        layout.addWidget(self.notices)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
@@ -103,7 +113,14 @@ class CaseListPage(QWidget):
 
     def show_session(self, session: ReviewSession) -> None:
         self.session = session
+        self.show_notices(session.notices())
         self.reload()
+
+    def show_notices(self, notices: list[str]) -> None:
+        """What opening the file found (side files not used, a synced folder, a read-only view):
+        kept on the page while the file is open, not in a dialog that is gone after one click."""
+        self.notices.setText("\n".join(f"• {notice}" for notice in notices))
+        self.notices.setVisible(bool(notices))
 
     def reload(self) -> None:
         assert self.session is not None

@@ -104,6 +104,10 @@ class ReviewSession:
     def read_only(self) -> bool:
         return self.store.read_only
 
+    def notices(self) -> list[str]:
+        """Everything a person should know about the file while it is open, in Swedish."""
+        return [*self.notes, *([self.folder_warning] if self.folder_warning else [])]
+
     def close(self) -> None:
         self.store.close()
         if self._on_close is not None:
