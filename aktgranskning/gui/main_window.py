@@ -394,6 +394,8 @@ class MainWindow(QMainWindow):
     def may_leave_analysis(self) -> bool:
         """Before the analysis is left (another page, another file, quitting, exporting): save
         what is waiting; if something still is not in the file, ask. False means stay."""
+        if not self._may_leave_review():
+            return False
         page = self.analysis
         page.flush()
         problems = page.unsaved_problems()
@@ -411,12 +413,30 @@ class MainWindow(QMainWindow):
             return False
         return True
 
-    def ask_about_unsaved(self, problems: list[str], can_retry: bool) -> QMessageBox.StandardButton:
+    def _may_leave_review(self) -> bool:
+        """Answers whose save failed are on screen only: try again, let them go, or stay."""
+        page = self.review
+        problems = page.unsaved_problems()
+        while problems:
+            choice = self.ask_about_unsaved(problems, True, where="i akten")
+            if choice == QMessageBox.StandardButton.Save:
+                page.retry_unsaved()
+                problems = page.unsaved_problems()
+                continue
+            if choice == QMessageBox.StandardButton.Discard:
+                page.discard_unsaved()
+                return True
+            self.pages.setCurrentWidget(page)
+            return False
+        return True
+
+    def ask_about_unsaved(self, problems: list[str], can_retry: bool,
+                          where: str = "i analysen") -> QMessageBox.StandardButton:
         box = QMessageBox(QMessageBox.Icon.Warning, "Allt är inte sparat",
-                          "Det här står i analysen men finns inte i granskningsfilen:", parent=self)
+                          f"Det här står {where} men finns inte i granskningsfilen:", parent=self)
         advice = ("Spara försöker spara en gång till. " if can_retry else "") + \
             "Med Spara inte försvinner just det här; allt annat finns redan i filen. Avbryt tar dig tillbaka " \
-            "till analysen så att du kan rätta det."
+            f"{'till analysen' if where == 'i analysen' else 'till akten'} så att du kan rätta det."
         box.setInformativeText("\n".join(f"• {p}" for p in problems) + "\n\n" + advice)
         buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
         if can_retry:

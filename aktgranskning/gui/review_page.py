@@ -331,6 +331,20 @@ class ReviewPage(QWidget):
         if self.session.last_saved_at:
             self.saved.emit(self.session.last_saved_at)
 
+    def unsaved_problems(self) -> list[str]:
+        """Answers on screen that the file does not hold (their save failed), in Swedish."""
+        if self.case is None:
+            return []
+        numbers = {row.question.id: number for number, row in enumerate(self.rows, start=1)}
+        return [f"Akt {self.case.sequence}, fråga {numbers.get(question_id, '?')}: "
+                f"{answer.label if answer is not None else 'borttaget svar'} är inte sparat"
+                for question_id, answer in self._unsaved.items()]
+
+    def discard_unsaved(self) -> None:
+        self._unsaved.clear()
+        self.retry_button.hide()
+        self.refresh()
+
     def retry_unsaved(self) -> None:
         for question_id, answer in list(self._unsaved.items()):
             if not self._save_answer(question_id, answer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus
@@ -161,6 +161,34 @@ def test_a_failed_save_keeps_the_answer_on_screen(window, review_file, qtbot, mo
     window.review.retry_button.click()
     assert stored_answers(review_file, case.id)["fb.anmalare"] == "Ja"
     assert not window.review.retry_button.isVisible()
+
+
+def test_an_unsaved_answer_is_not_left_behind_silently(window, review_file, qtbot, monkeypatch):
+    case = _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    real_set_answer = window.session.set_answer
+
+    def disk_full(*args, **kwargs):
+        raise SaveFailed(f"{review_file}: svaret kunde inte sparas (database or disk is full).")
+
+    monkeypatch.setattr(window.session, "set_answer", disk_full)
+    press(qtbot, K.Key_J)
+    asked: list[list[str]] = []
+
+    def answer(choice):
+        def ask(problems, can_retry, **_where):
+            asked.append(problems)
+            return choice
+        return ask
+
+    monkeypatch.setattr(window, "ask_about_unsaved", answer(QMessageBox.StandardButton.Cancel))
+    press(qtbot, K.Key_Right, modifier=Qt.KeyboardModifier.ControlModifier)  # next akt: asks, stays
+    assert window.review.case.id == case.id
+    assert asked and "Ja är inte sparat" in asked[-1][0] and f"Akt {case.sequence}" in asked[-1][0]
+    monkeypatch.setattr(window.session, "set_answer", real_set_answer)
+    monkeypatch.setattr(window, "ask_about_unsaved", answer(QMessageBox.StandardButton.Save))
+    window.show_case_list()  # Spara: saved on the way out
+    assert stored_answers(review_file, case.id)["fb.anmalare"] == "Ja"
+    assert window.pages.currentWidget() is window.case_list
 
 
 def test_esc_goes_back_and_ctrl_arrows_change_case(window, qtbot):
