@@ -3,12 +3,13 @@
     python benchmarks/review_keyboard.py [--svar 400]
 
 (a) Keystrokes to finish a case from the keyboard (goal: one per applicable question plus one).
-(b) Time from a key press in the review view until the answer is committed to the file (the
-    service commits before the key handler returns), median and 99th percentile, next to a bare
-    sqlite3 insert+commit with the same journal mode and durability as the program's engine
-    (read from aktgranskning.storage.engine: journal_mode=DELETE, synchronous=EXTRA) on the same
-    disk in the same run. Goal: within 2× of the bare commit. `--jamfor-lagen` also times bare
-    commits in the other candidate modes (TRUNCATE+FULL, WAL+FULL) for the record.
+(b) Time from a key press in the review view until the answer is durable in the file (the
+    service writes the whole file beside it, flushes and renames it over before the key handler
+    returns; storage/whole_file.py), median and 99th percentile, next to two floors measured on the
+    same disk in the same run: a bare sqlite3 insert+commit with the same durability
+    (journal_mode=DELETE, synchronous=EXTRA: the commit and its folder are flushed), and a bare
+    write of a file of the same size beside + fsync + rename + folder fsync. Goal: within 2× of the
+    bare commit. `--jamfor-lagen` also times bare commits in TRUNCATE+FULL and WAL+FULL.
 """
 
 from __future__ import annotations
@@ -46,6 +47,21 @@ def bare_sqlite_commits(folder: Path, count: int, journal_mode: str, synchronous
         connection.execute("COMMIT")
         times.append(time.perf_counter() - start)
     connection.close()
+    return times
+
+
+def bare_whole_file_replacements(folder: Path, count: int, size: int) -> list[float]:
+    """The floor of the program's own way of saving: a file of the same size written beside,
+    flushed, renamed over and the folder flushed."""
+    from aktgranskning.atomic_file import replace_durably
+
+    target = folder / "ren-ersattning.bin"
+    data = os.urandom(size)
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        replace_durably(target, data)
+        times.append(time.perf_counter() - start)
     return times
 
 
@@ -129,6 +145,8 @@ def main() -> int:
                                  (target.id, row.question.id)).fetchone()[0]
         assert last == ("Nej" if args.svar % 2 == 0 else "Ja"), last
         bare = bare_sqlite_commits(folder, args.svar, JOURNAL_MODE, SYNCHRONOUS)
+        path_size_kb = path.stat().st_size / 1024
+        replaced = bare_whole_file_replacements(folder, args.svar, path.stat().st_size)
         others = {f"{mode}+{sync}": bare_sqlite_commits(folder, args.svar, mode, sync)
                   for mode, sync in (("TRUNCATE", "FULL"), ("WAL", "FULL"))} if args.jamfor_lagen else {}
         session.close()
@@ -137,8 +155,10 @@ def main() -> int:
     bare_median, bare_p99 = statistics.median(bare) * 1000, percentile(bare, 0.99) * 1000
     print(f"(b) Från tangenttryck till sparat svar på disk ({args.svar} svar)")
     mode = f"{JOURNAL_MODE.upper()}+{SYNCHRONOUS}"
-    print(f"    Aktgranskning ({mode}):  median {app_median:.2f} ms, 99:e percentilen {app_p99:.2f} ms")
+    print(f"    Aktgranskning (hela filen ersätts):  median {app_median:.2f} ms, 99:e percentilen {app_p99:.2f} ms")
     print(f"    sqlite3 insert+commit ({mode}): median {bare_median:.2f} ms, 99:e percentilen {bare_p99:.2f} ms")
+    print(f"    skriv {path_size_kb:.0f} kB bredvid + fsync + byt namn + fsync mapp: median "
+          f"{statistics.median(replaced) * 1000:.2f} ms, 99:e percentilen {percentile(replaced, 0.99) * 1000:.2f} ms")
     for name, times in others.items():
         print(f"    sqlite3 insert+commit ({name}): median {statistics.median(times) * 1000:.2f} ms, "
               f"99:e percentilen {percentile(times, 0.99) * 1000:.2f} ms")

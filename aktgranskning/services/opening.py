@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aktgranskning import __version__
+from aktgranskning.atomic_file import sync_folder
 from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.errors import FileProblem
@@ -63,6 +64,7 @@ def create_review_file(
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_new_file(temporary, info, checklists, cases)
         temporary.rename(path)
+        sync_folder(path.parent)
     except OSError as exc:
         raise FileProblem(path, f"filen kunde inte skapas ({exc.strerror}).") from exc
     finally:
@@ -93,6 +95,7 @@ def _write_new_file(
                 tx.add_checklist(checklist)
             for case in cases:
                 tx.add_case(case, at)
+        store.publish()
     finally:
         store.close()
 

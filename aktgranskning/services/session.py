@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
@@ -86,9 +87,11 @@ class ReviewSession:
     def __init__(self, store: ReviewStore, reviewer: str, on_close: Callable[[], None] | None = None) -> None:
         self.store = store
         self._on_close = on_close
+        self._closed = False
         self.reviewer = reviewer or "okänd"
+        revision = store.schema_revision() or ""  # its own connection: not inside the transaction below
         with self.reading() as tx:
-            self.meta: FileMeta = replace(tx.read_meta(), schema_version=store.schema_revision() or "")
+            self.meta: FileMeta = replace(tx.read_meta(), schema_version=revision)
             self.checklists: dict[str, Checklist] = tx.checklists()
         self.last_saved_at: str | None = None
         self._history = UndoHistory()
@@ -108,7 +111,12 @@ class ReviewSession:
         """Everything a person should know about the file while it is open, in Swedish."""
         return [*self.notes, *([self.folder_warning] if self.folder_warning else [])]
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
+        self._closed = True
         self.store.close()
         if self._on_close is not None:
             self._on_close()
@@ -514,7 +522,7 @@ class _GuardedWrite:
     def __exit__(self, exc_type, exc, tb) -> bool:  # type: ignore[no-untyped-def]
         try:
             suppressed = self._context.__exit__(exc_type, exc, tb)
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, OSError) as error:  # OSError: writing the file failed
             raise _save_failed(self.session.path, error) from error
         if exc_type is None:
             self.session.last_saved_at = now_iso()
@@ -523,8 +531,21 @@ class _GuardedWrite:
         return bool(suppressed)
 
 
+_OS_REASONS = {
+    errno.ENOSPC: "disken är full",
+    errno.EROFS: "mappen går bara att läsa",
+    errno.EACCES: "filen eller mappen går inte att skriva i",
+    errno.EPERM: "filen eller mappen går inte att skriva i",
+    errno.ENOENT: "mappen finns inte längre (är nätverksenheten borta?)",
+    errno.EIO: "ett in- eller utmatningsfel, t.ex. en nätverksenhet som försvann",
+}
+
+
 def _save_failed(path: Path, exc: Exception) -> SaveFailed:
-    detail = str(getattr(exc, "orig", exc))
+    if isinstance(exc, OSError):
+        detail = _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    else:
+        detail = str(getattr(exc, "orig", exc))
     return SaveFailed(
         f"{path}: svaret kunde inte sparas ({detail}). Svaret finns kvar på skärmen; "
         "kontrollera att filen går att skriva till (nätverksenhet, diskutrymme) och försök igen."

@@ -70,6 +70,14 @@ def engine_over(connection: sqlite3.Connection) -> Engine:
     return create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
 
 
+def writer_engine_over(connection: sqlite3.Connection) -> Engine:
+    """An engine over the writer's in-memory copy (`storage.whole_file`), with explicit BEGIN
+    so a change and its audit row commit together."""
+    engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
+    event.listen(engine, "begin", _begin_explicitly)
+    return engine
+
+
 def _begin_explicitly(connection: object) -> None:
     connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
 

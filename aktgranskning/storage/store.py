@@ -41,8 +41,9 @@ from aktgranskning.domain.case import Case, CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta
 from aktgranskning.domain.thresholds import Thresholds
-from aktgranskning.storage.engine import engine_over, open_engine
+from aktgranskning.storage.engine import engine_over, writer_engine_over
 from aktgranskning.storage.migrate import current_revision
+from aktgranskning.storage.whole_file import WholeFile
 from aktgranskning.storage.tables import (
     ActivityRow,
     AnalysisRow,
@@ -95,15 +96,19 @@ _FAIR_KEY = "troskel_gul"
 class ReviewStore:
     """One open granskningsfil."""
 
-    def __init__(self, path: Path, engine: Engine, read_only: bool = False) -> None:
+    def __init__(self, path: Path, engine: Engine, read_only: bool = False, whole: WholeFile | None = None) -> None:
         self.path = path
         self.engine = engine
         self.read_only = read_only
+        self._whole = whole
 
     @classmethod
     def open(cls, path: Path) -> ReviewStore:
-        """The file on disk, for writing (the caller holds its lock)."""
-        return cls(path, open_engine(path))
+        """The file, for writing (the caller holds its lock): worked on in memory and written
+        whole to `path` after every committed change (see storage/whole_file.py). A path that
+        does not exist yet starts empty and appears with the first publication."""
+        whole = WholeFile(path)
+        return cls(path, writer_engine_over(whole.connection), whole=whole)
 
     @classmethod
     def over_connection(cls, path: Path, connection: sqlite3.Connection) -> ReviewStore:
@@ -112,11 +117,22 @@ class ReviewStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._whole is not None:
+            self._whole.close()
 
     @contextmanager
     def transaction(self) -> Iterator[ReviewTransaction]:
+        """One transaction; when it changed something, the file holds the change on return."""
         with self.engine.begin() as connection:
             yield ReviewTransaction(connection)
+        if self._whole is not None:
+            self._whole.publish_if_changed()
+
+    def publish(self) -> None:
+        """Write the whole database to the file now (after schema changes made outside
+        `transaction`, such as a new file's migrations)."""
+        if self._whole is not None:
+            self._whole.publish()
 
     def schema_revision(self) -> str | None:
         return current_revision(self.engine)
