@@ -344,7 +344,7 @@ class AnalysisPage(QWidget):
 
     def _save_text(self, name: str) -> None:
         self._timers[name].stop()
-        if self._loading or self.session is None or self.session.read_only:
+        if self._loading or not self._writable():
             return
         text = self.fields[name].toPlainText()
         try:
@@ -449,7 +449,7 @@ class AnalysisPage(QWidget):
         return found
 
     def _save_activities(self) -> None:
-        if self._loading or self.session is None or self.session.read_only:
+        if self._loading or not self._writable():
             return
         self._first_edit()
         activities = self.current_activities()
@@ -509,6 +509,16 @@ class AnalysisPage(QWidget):
         self.saved.emit(self.session.last_saved_at or "")
 
     # --- leaving the page ------------------------------------------------------------------------
+    def _writable(self) -> bool:
+        return self.session is not None and not self.session.closed and not self.session.read_only
+
+    def forget_session(self) -> None:
+        """The file was closed (another one opened, or quitting): nothing may be saved into it
+        any more, and nothing waiting on a timer for it either."""
+        for timer in self._timers.values():
+            timer.stop()
+        self.session = None
+
     def flush(self) -> None:
         """Save whatever is waiting: a cell being edited, text typed within the last moment."""
         self._commit_open_editor()
@@ -548,7 +558,7 @@ class AnalysisPage(QWidget):
 
     def discard_unsaved(self) -> None:
         """Show the file's content again, dropping what could not be saved."""
-        if self.session is not None:
+        if self.session is not None and not self.session.closed:
             self.show_session(self.session, self.previous)
 
     def focus_first_problem(self) -> None:

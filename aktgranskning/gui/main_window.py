@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
     # --- closing ------------------------------------------------------------------------------
     def _close_session(self) -> None:
         if self.session is not None:
+            self.analysis.forget_session()
             self.session.close()
             self.session = None
 

@@ -51,6 +51,8 @@ def check_review_file(path: Path) -> CheckReport:
     """Reads a private snapshot of the file (with the side files that belong to it), so the
     check never changes the file and says what exists only in a side file."""
     report = CheckReport(path)
+    if not path.exists() or path.is_dir():
+        read_snapshot(path)  # raises the plain message: there is no file to report on
     try:
         snapshot = read_snapshot(path)
     except FileProblem as refused:  # not a file the program wrote, or changed outside it
