@@ -4,9 +4,9 @@
 
 Three programs, each started as a new Python process, interleaved, `--korningar` times each:
 
-- **programmet**: `aktgranskning.gui.launch.launch_window` — the window's real start path
-  (arguments, logging, Swedish Qt texts, style, the main window, the file opened with its
-  trust check and lock) — with an event filter that notes when the case list's table has
+- **programmet**: `aktgranskning.app.start_window`, what `aktgranskning FIL` runs before the
+  event loop — the window's real start path (arguments, logging, Swedish Qt texts, style, the
+  main window, the file opened with its trust check and lock) — with an event filter that notes when the case list's table has
   been painted, then quits. Nothing in the product knows it is being measured.
 - **golvet** (the floor of the chosen stack): a bare script that starts PySide6, reads the
   same file's case rows with SQLAlchemy Core and shows them in a QTableView.
@@ -63,10 +63,10 @@ def watch(table, app):
 '''
 
 _APP = _PROBE + r'''
-from pathlib import Path
-from aktgranskning.gui.launch import launch_window
+from aktgranskning.app import start_window, wants_cli
 
-started = launch_window([sys.argv[1]])
+assert not wants_cli([sys.argv[1]]), "the file would be taken for a command"
+started = start_window([sys.argv[1]])
 assert started is not None, "the window did not start"
 app, window = started
 assert window.pages.currentWidget() is window.case_list, "the case list is not the page shown"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import (
@@ -22,14 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.errors import UserError
-from aktgranskning.gui.analysis_page import AnalysisPage
 from aktgranskning.gui.case_list_page import CaseListPage
 from aktgranskning.gui.dialogs import (
     HistoryDialog,
     NewFileDialog,
     ReviewerDialog,
 )
-from aktgranskning.gui.results_page import ResultsPage
 from aktgranskning.gui.review_page import ReviewPage
 from aktgranskning.gui.screen_fit import fit_to_available_screen, remembered_place
 from aktgranskning.gui.start_page import StartPage
@@ -37,6 +36,10 @@ from aktgranskning.services.file_lock import FileInUse
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.settings import PRINT_FILLER, REVIEWER_NAME, Settings
 from aktgranskning.services.workspace import Workspace
+
+if TYPE_CHECKING:  # created when first shown: their modules import the report, Excel and PDF code
+    from aktgranskning.gui.analysis_page import AnalysisPage
+    from aktgranskning.gui.results_page import ResultsPage
 
 FILE_FILTER = "Granskningsfiler (*.granskning);;Alla filer (*)"
 WINDOW_NAME = "huvudfonster"
@@ -55,10 +58,10 @@ class MainWindow(QMainWindow):
         self.start_page = StartPage()
         self.case_list = CaseListPage()
         self.review = ReviewPage()
-        self.results = ResultsPage()
-        self.analysis = AnalysisPage()
+        self._results: ResultsPage | None = None
+        self._analysis: AnalysisPage | None = None
         self.pages = QStackedWidget()
-        for page in (self.start_page, self.case_list, self.review, self.results, self.analysis):
+        for page in (self.start_page, self.case_list, self.review):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
@@ -127,14 +130,39 @@ class MainWindow(QMainWindow):
         self.review.history_requested.connect(self.show_history)
         self.review.saved.connect(self._show_saved)
         self.review.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.results.back_requested.connect(self.show_case_list)
-        self.results.analysis_requested.connect(self.show_analysis)
-        self.results.export_requested.connect(self.export_report)
-        self.results.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.analysis.back_requested.connect(self.show_results)
-        self.analysis.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.analysis.saved.connect(self._show_saved)
-        self.analysis.first_edit.connect(self._ask_reviewer_once)
+
+    # --- pages made when first needed ---------------------------------------------------------
+    @property
+    def results(self) -> ResultsPage:
+        """The results page, made on first use: it reads last year's file and computes the report,
+        which the case list does not need, and its module imports the Excel and PDF code."""
+        if self._results is None:
+            from aktgranskning.gui.results_page import ResultsPage
+
+            page = ResultsPage()
+            page.back_requested.connect(self.show_case_list)
+            page.analysis_requested.connect(self.show_analysis)
+            page.export_requested.connect(self.export_report)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            self.pages.addWidget(page)
+            self._results = page
+            if self.session is not None:
+                page.show_session(self.session)
+        return self._results
+
+    @property
+    def analysis(self) -> AnalysisPage:
+        if self._analysis is None:
+            from aktgranskning.gui.analysis_page import AnalysisPage
+
+            page = AnalysisPage()
+            page.back_requested.connect(self.show_results)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            page.saved.connect(self._show_saved)
+            page.first_edit.connect(self._ask_reviewer_once)
+            self.pages.addWidget(page)
+            self._analysis = page
+        return self._analysis
 
     # --- files --------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -161,7 +189,8 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_file(path)
         self.start_page.set_recent(self.settings.recent_files())
         self.case_list.show_session(session)
-        self.results.show_session(session)
+        if self._results is not None:  # otherwise it reads the session when first shown
+            self._results.show_session(session)
         if session.read_only_reason:
             QMessageBox.information(self, "Skrivskyddad fil", f"{path.name}: {session.read_only_reason}")
         self._update_title()
@@ -233,15 +262,19 @@ class MainWindow(QMainWindow):
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
-        self.results.refresh()
-        self.pages.setCurrentWidget(self.results)
-        self.results.focus_table()
+        made_now = self._results is None
+        page = self.results  # a page made now has just read the session
+        if not made_now:
+            page.refresh()
+        self.pages.setCurrentWidget(page)
+        page.focus_table()
 
     def show_analysis(self) -> None:
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
-        if self.pages.currentWidget() is self.analysis and self.analysis.session is self.session:
+        if self._analysis is not None and self.pages.currentWidget() is self._analysis \
+                and self._analysis.session is self.session:
             return  # already here: reloading would drop what is on screen but not saved
         self.analysis.show_session(self.session, self.results.previous)
         self.pages.setCurrentWidget(self.analysis)
@@ -396,7 +429,9 @@ class MainWindow(QMainWindow):
         what is waiting; if something still is not in the file, ask. False means stay."""
         if not self._may_leave_review():
             return False
-        page = self.analysis
+        page = self._analysis
+        if page is None:
+            return True  # never shown: nothing typed there
         page.flush()
         problems = page.unsaved_problems()
         while problems:
