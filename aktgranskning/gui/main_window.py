@@ -24,12 +24,6 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.errors import UserError
 from aktgranskning.gui.case_list_page import CaseListPage
-from aktgranskning.gui.dialogs import (
-    HistoryDialog,
-    NewFileDialog,
-    ReviewerDialog,
-)
-from aktgranskning.gui.review_page import ReviewPage
 from aktgranskning.gui.screen_fit import fit_to_available_screen, remembered_place
 from aktgranskning.gui.start_page import StartPage
 from aktgranskning.services.file_lock import FileInUse
@@ -37,9 +31,10 @@ from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.settings import PRINT_FILLER, REVIEWER_NAME, Settings
 from aktgranskning.services.workspace import Workspace
 
-if TYPE_CHECKING:  # created when first shown: their modules import the report, Excel and PDF code
+if TYPE_CHECKING:  # pages made when first shown, so that starting imports only the case list's code
     from aktgranskning.gui.analysis_page import AnalysisPage
     from aktgranskning.gui.results_page import ResultsPage
+    from aktgranskning.gui.review_page import ReviewPage
 
 FILE_FILTER = "Granskningsfiler (*.granskning);;Alla filer (*)"
 WINDOW_NAME = "huvudfonster"
@@ -57,11 +52,11 @@ class MainWindow(QMainWindow):
 
         self.start_page = StartPage()
         self.case_list = CaseListPage()
-        self.review = ReviewPage()
+        self._review: ReviewPage | None = None
         self._results: ResultsPage | None = None
         self._analysis: AnalysisPage | None = None
         self.pages = QStackedWidget()
-        for page in (self.start_page, self.case_list, self.review):
+        for page in (self.start_page, self.case_list):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
@@ -123,15 +118,25 @@ class MainWindow(QMainWindow):
         self.start_page.demo_requested.connect(self.open_demo)
         self.start_page.recent_chosen.connect(self.open_file)
         self.case_list.open_case.connect(self.open_case)
-        self.review.back_requested.connect(self.show_case_list)
-        self.review.case_finished.connect(self._case_finished)
-        self.review.navigate_requested.connect(self._navigate)
-        self.review.dropout_requested.connect(self.record_dropout)
-        self.review.history_requested.connect(self.show_history)
-        self.review.saved.connect(self._show_saved)
-        self.review.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     # --- pages made when first needed ---------------------------------------------------------
+    @property
+    def review(self) -> ReviewPage:
+        if self._review is None:
+            from aktgranskning.gui.review_page import ReviewPage
+
+            page = ReviewPage()
+            page.back_requested.connect(self.show_case_list)
+            page.case_finished.connect(self._case_finished)
+            page.navigate_requested.connect(self._navigate)
+            page.dropout_requested.connect(self.record_dropout)
+            page.history_requested.connect(self.show_history)
+            page.saved.connect(self._show_saved)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.pages.addWidget(page)
+            self._review = page
+        return self._review
+
     @property
     def results(self) -> ResultsPage:
         """The results page, made on first use: it reads last year's file and computes the report,
@@ -209,6 +214,8 @@ class MainWindow(QMainWindow):
         self.open_file(path)
 
     def new_from_sample_list(self) -> None:
+        from aktgranskning.gui.dialogs import NewFileDialog
+
         dialog = NewFileDialog(self)
         if not dialog.exec():
             return
@@ -315,7 +322,8 @@ class MainWindow(QMainWindow):
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
-        current = self.review.case.id if self.pages.currentWidget() is self.review and self.review.case else None
+        review = self._review
+        current = review.case.id if review is not None and self.pages.currentWidget() is review and review.case else None
         self.case_list.reload()
         if current is not None:
             self.case_list.select_case(current)
@@ -330,7 +338,7 @@ class MainWindow(QMainWindow):
         self.review.focus_first_gap()
 
     def _navigate(self, delta: int) -> None:
-        if self.session is None or self.review.case is None:
+        if self.session is None or self._review is None or self._review.case is None:
             return
         cases = self.session.cases()
         ids = [c.id for c in cases]
@@ -364,10 +372,14 @@ class MainWindow(QMainWindow):
             return
         case = self.session.case(case_id)
         texts = {q.id: q.text for q in self.session.checklist_for(case).questions()}
+        from aktgranskning.gui.dialogs import HistoryDialog
+
         HistoryDialog(f"akt {case.sequence}", self.session.audit_entries(case_id), texts, self).exec()
 
     # --- settings and status ------------------------------------------------------------------
     def change_reviewer(self) -> bool:
+        from aktgranskning.gui.dialogs import ReviewerDialog
+
         dialog = ReviewerDialog(self.settings.get(REVIEWER_NAME), "t.ex. dina initialer", self)
         if not dialog.exec():
             return False
