@@ -16,7 +16,9 @@ Time is from just before the process is spawned until it reports the paint (wall
 interpreter start-up is included); memory is the process's peak resident set (ru_maxrss from
 wait4). Medians are printed with the ratios programmet/golvet (goal ≤ 1,5 for both time and
 memory) and programmet/bar PySide6. "Cold" means a new process each time; the disk cache and
-Python's bytecode caches are warm, the same for all three. Linux/macOS (wait4).
+Python's bytecode caches are warm, the same for all three (the caches live in the temp folder,
+written by one unmeasured warm-up start of each). Linux/macOS (wait4). `--fore MAPP` adds the program from another checkout (one
+without `app.start_window`, run through its `gui.launch` steps) to the same run.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ class _Painted(QObject):
         return False
     def report(self):
         at = time.time()
-        print("VISAD", repr(at), self.table.model().rowCount(), flush=True)
+        package = getattr(sys.modules.get("aktgranskning"), "__file__", None) or "-"
+        print("VISAD", repr(at), self.table.model().rowCount(), package, flush=True)
         self.app.quit()
 
 def watch(table, app):
@@ -125,7 +128,24 @@ table.show()
 sys.exit(app.exec())
 '''
 
+# An older checkout without app.start_window: the same steps as its run_gui, without the loop.
+_OLDER_APP = _PROBE + r'''
+from aktgranskning.gui import launch
+
+args = launch.parse_gui_arguments([sys.argv[1]])
+launch.configure_logging()
+app = launch.create_application()
+window = launch.build_main_window()
+launch.install_error_reporter(window)
+window.show()
+window.open_file(args.fil, read_only=args.skrivskyddad)
+assert window.pages.currentWidget() is window.case_list, "the case list is not the page shown"
+probe = watch(window.case_list.table, app)
+sys.exit(app.exec())
+'''
+
 PROGRAMS = {"programmet": _APP, "golvet": _FLOOR, "bar PySide6": _BARE}
+BEFORE = "före"
 
 
 @dataclass(frozen=True)
@@ -133,11 +153,16 @@ class Run:
     seconds: float
     peak_mib: float
     rows: int
+    package: str  # the aktgranskning that ran ("-" for the bare scripts)
 
 
 def run_once(source: str, review_file: Path, environment: dict[str, str]) -> Run:
+    folder = ROOT
+    if source is _OLDER_APP:  # `-c` puts the working folder first on sys.path: the older checkout's
+        folder = Path(environment["AKTGRANSKNING_FORE"])
+        environment = dict(environment, PYTHONPATH=str(folder))
     start = time.time()
-    process = subprocess.Popen([sys.executable, "-c", source, str(review_file)], cwd=ROOT, env=environment,
+    process = subprocess.Popen([sys.executable, "-c", source, str(review_file)], cwd=folder, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
     assert process.stdout is not None and process.stderr is not None
     output, errors = process.stdout.read(), process.stderr.read()
@@ -148,9 +173,9 @@ def run_once(source: str, review_file: Path, environment: dict[str, str]) -> Run
     shown = [line.split() for line in output.splitlines() if line.startswith(SHOWN)]
     if process.returncode != 0 or not shown:
         raise SystemExit(f"Körningen misslyckades (kod {process.returncode}):\n{output}\n{errors}")
-    _word, at, rows = shown[0]
+    _word, at, rows, package = shown[0][0], shown[0][1], shown[0][2], " ".join(shown[0][3:])
     peak_kib = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB on Linux
-    return Run(float(at) - start, peak_kib / 1024, int(rows))
+    return Run(float(at) - start, peak_kib / 1024, int(rows), package)
 
 
 def demo_review_file(folder: Path) -> Path:
@@ -167,18 +192,27 @@ def child_environment(folder: Path) -> dict[str, str]:
     environment = dict(os.environ)
     environment.setdefault("QT_QPA_PLATFORM", "offscreen")
     environment["AKTGRANSKNING_DATAMAPP"] = str(folder / "användardata")  # never the user's own settings
+    # Bytecode cached as in any installation (pip and PyInstaller compile it), kept in the temp
+    # folder: with PYTHONDONTWRITEBYTECODE the program's own modules would be compiled from source
+    # on every start while the libraries' came precompiled.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    environment["PYTHONPYCACHEPREFIX"] = str(folder / "bytekod")
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environment.get("PYTHONPATH")]))
     return environment
 
 
-def measure(runs: int, folder: Path) -> dict[str, list[Run]]:
+def measure(runs: int, folder: Path, before: Path | None) -> dict[str, list[Run]]:
     review_file = demo_review_file(folder)
     environment = child_environment(folder)
-    results: dict[str, list[Run]] = {name: [] for name in PROGRAMS}
-    for name, source in PROGRAMS.items():  # one unmeasured warm-up each: bytecode caches, disk cache
+    programs = dict(PROGRAMS)
+    if before is not None:
+        programs[BEFORE] = _OLDER_APP
+        environment["AKTGRANSKNING_FORE"] = str(before)
+    results: dict[str, list[Run]] = {name: [] for name in programs}
+    for name, source in programs.items():  # one unmeasured warm-up each: bytecode caches, disk cache
         run_once(source, review_file, environment)
     for _ in range(runs):
-        for name, source in PROGRAMS.items():  # interleaved, so load on the machine hits all alike
+        for name, source in programs.items():  # interleaved, so load on the machine hits all alike
             results[name].append(run_once(source, review_file, environment))
     return results
 
@@ -199,6 +233,13 @@ def report(results: dict[str, list[Run]]) -> bool:
     print(f"Programmet / golvet (PySide6 + SQLAlchemy Core): tid {time_ratio:.2f}×, minne {memory_ratio:.2f}× "
           f"(mål ≤ {GOAL:g}×)")
     print(f"Programmet / bar PySide6 (utan SQLAlchemy):      tid {app_s / bare_s:.2f}×, minne {app_mib / bare_mib:.2f}×")
+    for name in ("programmet", BEFORE):
+        if name in results:
+            print(f"  ({name}: {', '.join(sorted({r.package for r in results[name]}))})")
+    if BEFORE in medians:
+        before_s, before_mib = medians[BEFORE]
+        print(f"Före / golvet:                                   tid {before_s / floor_s:.2f}×, minne "
+              f"{before_mib / floor_mib:.2f}×")
     reached = time_ratio <= GOAL and memory_ratio <= GOAL
     print("Målet är nått." if reached else "Målet är INTE nått.")
     return reached
@@ -207,12 +248,14 @@ def report(results: dict[str, list[Run]]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--korningar", type=int, default=7, help="kalla starter per program (minst 5)")
+    parser.add_argument("--fore", type=Path, metavar="MAPP",
+                        help="mät också programmet i en annan utcheckning (t.ex. före en ändring) i samma körning")
     args = parser.parse_args()
     if args.korningar < 5:
         parser.error("minst 5 körningar behövs för en median")
     folder = Path(tempfile.mkdtemp(prefix="aktgranskning-start-"))
     try:
-        reached = report(measure(args.korningar, folder))
+        reached = report(measure(args.korningar, folder, args.fore))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0 if reached else 1
