@@ -462,7 +462,9 @@ class MainWindow(QMainWindow):
 
     def _may_leave_review(self) -> bool:
         """Answers whose save failed are on screen only: try again, let them go, or stay."""
-        page = self.review
+        page = self._review
+        if page is None:
+            return True  # no akt opened yet: nothing answered
         problems = page.unsaved_problems()
         while problems:
             choice = self.ask_about_unsaved(problems, True, where="i akten")
