@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from aktgranskning.cli import SUBCOMMANDS, run_cli
 
@@ -38,17 +41,46 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _start(arguments: list[str]) -> int:
     if wants_cli(arguments):
         return run_cli(arguments)
-    try:
-        from aktgranskning.gui.launch import run_gui
-    except ImportError as error:  # Qt missing or broken: the commands still work
-        from aktgranskning.logging_setup import log_unexpected
-
-        log_path = log_unexpected(error, where="starta fönstret")
-        logged = f" Detaljer finns i loggen: {log_path}" if log_path else ""
-        print(f"Fel: fönstret kunde inte startas (Qt saknas eller är skadat: {type(error).__name__}). "
-              f"Kommandona fungerar ändå, se aktgranskning --help.{logged}", file=sys.stderr)
+    started = start_window(arguments)
+    if started is None:
         return 1
-    return run_gui(arguments)
+    app, _window = started  # the window must stay referenced while the loop runs
+    return app.exec()
+
+
+def start_window(arguments: Sequence[str]) -> tuple[Any, Any] | None:
+    """The window's start path up to its first page (the case list when a file is given):
+    (application, window) ready for `exec()`, or None when it could not start (already said).
+    `benchmarks/startup.py` times exactly this."""
+    with _collection_paused():
+        try:
+            from aktgranskning.gui.launch import launch_window
+        except ImportError as error:  # Qt missing or broken: the commands still work
+            from aktgranskning.logging_setup import log_unexpected
+
+            log_path = log_unexpected(error, where="starta fönstret")
+            logged = f" Detaljer finns i loggen: {log_path}" if log_path else ""
+            print(f"Fel: fönstret kunde inte startas (Qt saknas eller är skadat: {type(error).__name__}). "
+                  f"Kommandona fungerar ändå, se aktgranskning --help.{logged}", file=sys.stderr)
+            return None
+        return launch_window(arguments)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cycle collector would walk the ~100 000 objects that importing Qt, SQLAlchemy and
+    the program creates several times over while the window starts, and once more on the first
+    paint after it (together some 50 ms here). Those objects (modules, classes, the window)
+    live as long as the program, so collection is off while starting and they are then frozen
+    (`gc.freeze`): later collections skip them instead of rescanning them all."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 if __name__ == "__main__":

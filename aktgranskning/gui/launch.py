@@ -63,7 +63,10 @@ def build_main_window():  # type: ignore[no-untyped-def]
     return MainWindow(Workspace(user_data_dir()), settings)
 
 
-def run_gui(argv: Sequence[str]) -> int:
+def launch_window(argv: Sequence[str]):  # type: ignore[no-untyped-def]
+    """Everything up to the first page: the arguments, logging, the application, the main window
+    shown, and the file (or demo) opened. Returns (app, window) ready for `app.exec()`, or None
+    when the window could not be built (already reported). The start benchmark calls this too."""
     args = parse_gui_arguments(argv)
     try:
         configure_logging()
@@ -74,7 +77,7 @@ def run_gui(argv: Sequence[str]) -> int:
         window = build_main_window()
     except Exception as error:  # the window could not be built: say so, never a traceback
         ErrorReporter(lambda: WindowState(None, "när programmet startade"), lambda: None).report(error)
-        return 1
+        return None
     reporter = install_error_reporter(window)
     window.show()
     try:
@@ -84,4 +87,12 @@ def run_gui(argv: Sequence[str]) -> int:
             window.open_file(args.fil, read_only=args.skrivskyddad)
     except Exception as error:  # not inside a slot, so sys.excepthook would not see it
         reporter.report(error)
+    return app, window
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    started = launch_window(argv)
+    if started is None:
+        return 1
+    app, _window = started  # the window must stay referenced while the loop runs
     return app.exec()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import (
@@ -22,21 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.errors import UserError
-from aktgranskning.gui.analysis_page import AnalysisPage
 from aktgranskning.gui.case_list_page import CaseListPage
-from aktgranskning.gui.dialogs import (
-    HistoryDialog,
-    NewFileDialog,
-    ReviewerDialog,
-)
-from aktgranskning.gui.results_page import ResultsPage
-from aktgranskning.gui.review_page import ReviewPage
 from aktgranskning.gui.screen_fit import fit_to_available_screen, remembered_place
 from aktgranskning.gui.start_page import StartPage
 from aktgranskning.services.file_lock import FileInUse
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.settings import PRINT_FILLER, REVIEWER_NAME, Settings
 from aktgranskning.services.workspace import Workspace
+
+if TYPE_CHECKING:  # pages made when first shown, so that starting imports only the case list's code
+    from aktgranskning.gui.analysis_page import AnalysisPage
+    from aktgranskning.gui.results_page import ResultsPage
+    from aktgranskning.gui.review_page import ReviewPage
 
 FILE_FILTER = "Granskningsfiler (*.granskning);;Alla filer (*)"
 WINDOW_NAME = "huvudfonster"
@@ -54,11 +52,11 @@ class MainWindow(QMainWindow):
 
         self.start_page = StartPage()
         self.case_list = CaseListPage()
-        self.review = ReviewPage()
-        self.results = ResultsPage()
-        self.analysis = AnalysisPage()
+        self._review: ReviewPage | None = None
+        self._results: ResultsPage | None = None
+        self._analysis: AnalysisPage | None = None
         self.pages = QStackedWidget()
-        for page in (self.start_page, self.case_list, self.review, self.results, self.analysis):
+        for page in (self.start_page, self.case_list):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
@@ -120,21 +118,56 @@ class MainWindow(QMainWindow):
         self.start_page.demo_requested.connect(self.open_demo)
         self.start_page.recent_chosen.connect(self.open_file)
         self.case_list.open_case.connect(self.open_case)
-        self.review.back_requested.connect(self.show_case_list)
-        self.review.case_finished.connect(self._case_finished)
-        self.review.navigate_requested.connect(self._navigate)
-        self.review.dropout_requested.connect(self.record_dropout)
-        self.review.history_requested.connect(self.show_history)
-        self.review.saved.connect(self._show_saved)
-        self.review.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.results.back_requested.connect(self.show_case_list)
-        self.results.analysis_requested.connect(self.show_analysis)
-        self.results.export_requested.connect(self.export_report)
-        self.results.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.analysis.back_requested.connect(self.show_results)
-        self.analysis.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.analysis.saved.connect(self._show_saved)
-        self.analysis.first_edit.connect(self._ask_reviewer_once)
+
+    # --- pages made when first needed ---------------------------------------------------------
+    @property
+    def review(self) -> ReviewPage:
+        if self._review is None:
+            from aktgranskning.gui.review_page import ReviewPage
+
+            page = ReviewPage()
+            page.back_requested.connect(self.show_case_list)
+            page.case_finished.connect(self._case_finished)
+            page.navigate_requested.connect(self._navigate)
+            page.dropout_requested.connect(self.record_dropout)
+            page.history_requested.connect(self.show_history)
+            page.saved.connect(self._show_saved)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.pages.addWidget(page)
+            self._review = page
+        return self._review
+
+    @property
+    def results(self) -> ResultsPage:
+        """The results page, made on first use: it reads last year's file and computes the report,
+        which the case list does not need, and its module imports the Excel and PDF code."""
+        if self._results is None:
+            from aktgranskning.gui.results_page import ResultsPage
+
+            page = ResultsPage()
+            page.back_requested.connect(self.show_case_list)
+            page.analysis_requested.connect(self.show_analysis)
+            page.export_requested.connect(self.export_report)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            self.pages.addWidget(page)
+            self._results = page
+            if self.session is not None:
+                page.show_session(self.session)
+        return self._results
+
+    @property
+    def analysis(self) -> AnalysisPage:
+        if self._analysis is None:
+            from aktgranskning.gui.analysis_page import AnalysisPage
+
+            page = AnalysisPage()
+            page.back_requested.connect(self.show_results)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            page.saved.connect(self._show_saved)
+            page.first_edit.connect(self._ask_reviewer_once)
+            self.pages.addWidget(page)
+            self._analysis = page
+        return self._analysis
 
     # --- files --------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -161,7 +194,8 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_file(path)
         self.start_page.set_recent(self.settings.recent_files())
         self.case_list.show_session(session)
-        self.results.show_session(session)
+        if self._results is not None:  # otherwise it reads the session when first shown
+            self._results.show_session(session)
         if session.read_only_reason:
             QMessageBox.information(self, "Skrivskyddad fil", f"{path.name}: {session.read_only_reason}")
         self._update_title()
@@ -180,6 +214,8 @@ class MainWindow(QMainWindow):
         self.open_file(path)
 
     def new_from_sample_list(self) -> None:
+        from aktgranskning.gui.dialogs import NewFileDialog
+
         dialog = NewFileDialog(self)
         if not dialog.exec():
             return
@@ -233,15 +269,19 @@ class MainWindow(QMainWindow):
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
-        self.results.refresh()
-        self.pages.setCurrentWidget(self.results)
-        self.results.focus_table()
+        made_now = self._results is None
+        page = self.results  # a page made now has just read the session
+        if not made_now:
+            page.refresh()
+        self.pages.setCurrentWidget(page)
+        page.focus_table()
 
     def show_analysis(self) -> None:
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
-        if self.pages.currentWidget() is self.analysis and self.analysis.session is self.session:
+        if self._analysis is not None and self.pages.currentWidget() is self._analysis \
+                and self._analysis.session is self.session:
             return  # already here: reloading would drop what is on screen but not saved
         self.analysis.show_session(self.session, self.results.previous)
         self.pages.setCurrentWidget(self.analysis)
@@ -282,7 +322,8 @@ class MainWindow(QMainWindow):
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
-        current = self.review.case.id if self.pages.currentWidget() is self.review and self.review.case else None
+        review = self._review
+        current = review.case.id if review is not None and self.pages.currentWidget() is review and review.case else None
         self.case_list.reload()
         if current is not None:
             self.case_list.select_case(current)
@@ -297,7 +338,7 @@ class MainWindow(QMainWindow):
         self.review.focus_first_gap()
 
     def _navigate(self, delta: int) -> None:
-        if self.session is None or self.review.case is None:
+        if self.session is None or self._review is None or self._review.case is None:
             return
         cases = self.session.cases()
         ids = [c.id for c in cases]
@@ -331,10 +372,14 @@ class MainWindow(QMainWindow):
             return
         case = self.session.case(case_id)
         texts = {q.id: q.text for q in self.session.checklist_for(case).questions()}
+        from aktgranskning.gui.dialogs import HistoryDialog
+
         HistoryDialog(f"akt {case.sequence}", self.session.audit_entries(case_id), texts, self).exec()
 
     # --- settings and status ------------------------------------------------------------------
     def change_reviewer(self) -> bool:
+        from aktgranskning.gui.dialogs import ReviewerDialog
+
         dialog = ReviewerDialog(self.settings.get(REVIEWER_NAME), "t.ex. dina initialer", self)
         if not dialog.exec():
             return False
@@ -397,7 +442,9 @@ class MainWindow(QMainWindow):
         what is waiting; if something still is not in the file, ask. False means stay."""
         if not self._may_leave_review():
             return False
-        page = self.analysis
+        page = self._analysis
+        if page is None:
+            return True  # never shown: nothing typed there
         page.flush()
         problems = page.unsaved_problems()
         while problems:
@@ -416,7 +463,9 @@ class MainWindow(QMainWindow):
 
     def _may_leave_review(self) -> bool:
         """Answers whose save failed are on screen only: try again, let them go, or stay."""
-        page = self.review
+        page = self._review
+        if page is None:
+            return True  # no akt opened yet: nothing answered
         problems = page.unsaved_problems()
         while problems:
             choice = self.ask_about_unsaved(problems, True, where="i akten")

@@ -75,6 +75,12 @@ class ResultsPage(QWidget):
         self.case_type.setAccessibleName("Ärendetyp")
         self.gender = QComboBox()
         self.gender.setAccessibleName("Kön")
+        for combo in (self.case_type, self.gender):
+            # A fixed width, whatever the names (the list that opens shows them whole): sized to long
+            # checklist titles it would widen the window off a 150 % screen. Narrow enough that the
+            # page's minimum width leaves the window inside 911 px with its frame allowance.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(3)
         self.good = _percent_box("Grön från", 90)
         self.fair = _percent_box("Gul från", 75)
         self.case_type.currentIndexChanged.connect(self.refresh)

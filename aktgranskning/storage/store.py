@@ -45,23 +45,15 @@ from aktgranskning.storage.engine import engine_over, writer_engine_over
 from aktgranskning.storage.migrate import current_revision
 from aktgranskning.storage.whole_file import WholeFile
 from aktgranskning.storage.tables import (
-    ActivityRow,
-    AnalysisRow,
-    AnswerRow,
-    AuditRow,
-    Base,
-    CaseRow,
-    ChecklistRow,
-    MetaRow,
+    ACTIVITIES,
+    ANALYSIS,
+    ANSWERS,
+    AUDIT,
+    CASES,
+    CHECKLISTS,
+    META,
+    METADATA,
 )
-
-META = MetaRow.__table__
-CHECKLISTS = ChecklistRow.__table__
-CASES = CaseRow.__table__
-ANSWERS = AnswerRow.__table__
-AUDIT = AuditRow.__table__
-ANALYSIS = AnalysisRow.__table__
-ACTIVITIES = ActivityRow.__table__
 
 # Statements on the answer path, built once: building them costs more than running them.
 _CASE_BY_ID = select(CASES).where(CASES.c.id == bindparam("wanted_id"))
@@ -363,7 +355,7 @@ class ReviewTransaction:
     def count_rows(self) -> dict[str, int]:
         return {
             table.name: self.connection.execute(select(func.count()).select_from(table)).scalar() or 0
-            for table in Base.metadata.sorted_tables
+            for table in METADATA.sorted_tables
         }
 
 

@@ -1,109 +1,104 @@
-"""The tables of a granskningsfil (schema head). Older schemas live in migrations/versions."""
+"""The tables of a granskningsfil (schema head). Older schemas live in migrations/versions.
+
+SQLAlchemy Core `Table`s, not ORM classes: the store works on connections with Core statements,
+and importing the ORM would cost every start of the window a tenth of a second for nothing.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Column,
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
+    Table,
     Text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+METADATA = MetaData()
 
-class Base(DeclarativeBase):
-    pass
+META = Table(
+    "review_meta", METADATA,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
 
+CHECKLISTS = Table(
+    "checklists", METADATA,
+    Column("id", String, primary_key=True),
+    Column("version", String, nullable=False),
+    Column("content_hash", String, nullable=False),
+    Column("definition", Text, nullable=False),  # the checklist as JSON, as reviewed
+)
 
-class MetaRow(Base):
-    __tablename__ = "review_meta"
-    key: Mapped[str] = mapped_column(String, primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+CASES = Table(
+    "cases", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("sequence", Integer, unique=True, nullable=False),
+    Column("case_number", String, nullable=False),
+    Column("case_type", String, ForeignKey("checklists.id"), nullable=False),
+    Column("gender", String, nullable=False),
+    Column("age_group", String, nullable=False),
+    Column("caseworker_code", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("is_reserve", Boolean, nullable=False, default=False),
+    Column("replaces_case_id", Integer, ForeignKey("cases.id"), nullable=True),
+    Column("dropout_reason", String, nullable=True),
+    Column("dropout_text", Text, nullable=False, default=""),
+    Column("reviewer", String, nullable=False, default=""),
+    Column("updated_at", String, nullable=False, default=""),
+    CheckConstraint("status IN ('ej_paborjad', 'pagaende', 'klar', 'bortfall')", name="ck_cases_status"),
+)
 
+ANSWERS = Table(
+    "answers", METADATA,
+    Column("case_id", Integer, ForeignKey("cases.id"), primary_key=True),
+    Column("question_id", String, primary_key=True),
+    Column("answer", String, nullable=True),
+    Column("comment", Text, nullable=False, default=""),
+    Column("reviewer", String, nullable=False, default=""),
+    Column("answered_at", String, nullable=False, default=""),
+    CheckConstraint("answer IS NULL OR answer IN ('Ja', 'Nej', 'X')", name="ck_answers_answer"),
+)
 
-class ChecklistRow(Base):
-    __tablename__ = "checklists"
-    id: Mapped[str] = mapped_column(String, primary_key=True)
-    version: Mapped[str] = mapped_column(String)
-    content_hash: Mapped[str] = mapped_column(String)
-    definition: Mapped[str] = mapped_column(Text)  # the checklist as JSON, as reviewed
+AUDIT = Table(
+    "audit_log", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("at", String, nullable=False),
+    Column("who", String, nullable=False),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("question_id", String, nullable=True),
+    Column("field", String, nullable=False),
+    Column("old_value", Text, nullable=True),
+    Column("new_value", Text, nullable=True),
+    Index("ix_audit_case", "case_id"),
+)
 
+# The enhet's analysis texts, one row per field (see domain.analysis.ANALYSIS_FIELDS).
+ANALYSIS = Table(
+    "analysis", METADATA,
+    Column("field", String, primary_key=True),
+    Column("value", Text, nullable=False, default=""),
+    Column("updated_by", String, nullable=False, default=""),
+    Column("updated_at", String, nullable=False, default=""),
+)
 
-class CaseRow(Base):
-    __tablename__ = "cases"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sequence: Mapped[int] = mapped_column(Integer, unique=True)
-    case_number: Mapped[str] = mapped_column(String)
-    case_type: Mapped[str] = mapped_column(ForeignKey("checklists.id"))
-    gender: Mapped[str] = mapped_column(String)
-    age_group: Mapped[str] = mapped_column(String)
-    caseworker_code: Mapped[str] = mapped_column(String)
-    status: Mapped[str] = mapped_column(String)
-    is_reserve: Mapped[bool] = mapped_column(Boolean, default=False)
-    replaces_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)
-    dropout_reason: Mapped[str | None] = mapped_column(String, nullable=True)
-    dropout_text: Mapped[str] = mapped_column(Text, default="")
-    reviewer: Mapped[str] = mapped_column(String, default="")
-    updated_at: Mapped[str] = mapped_column(String, default="")
-    __table_args__ = (
-        CheckConstraint(
-            "status IN ('ej_paborjad', 'pagaende', 'klar', 'bortfall')", name="ck_cases_status"
-        ),
-    )
-
-
-class AnswerRow(Base):
-    __tablename__ = "answers"
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
-    question_id: Mapped[str] = mapped_column(String, primary_key=True)
-    answer: Mapped[str | None] = mapped_column(String, nullable=True)
-    comment: Mapped[str] = mapped_column(Text, default="")
-    reviewer: Mapped[str] = mapped_column(String, default="")
-    answered_at: Mapped[str] = mapped_column(String, default="")
-    __table_args__ = (
-        CheckConstraint("answer IS NULL OR answer IN ('Ja', 'Nej', 'X')", name="ck_answers_answer"),
-    )
-
-
-class AuditRow(Base):
-    __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[str] = mapped_column(String)
-    who: Mapped[str] = mapped_column(String)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    question_id: Mapped[str | None] = mapped_column(String, nullable=True)
-    field: Mapped[str] = mapped_column(String)
-    old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
-    new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
-    __table_args__ = (Index("ix_audit_case", "case_id"),)
-
-
-class AnalysisRow(Base):
-    """The enhet's analysis texts, one row per field (see domain.analysis.ANALYSIS_FIELDS)."""
-
-    __tablename__ = "analysis"
-    field: Mapped[str] = mapped_column(String, primary_key=True)
-    value: Mapped[str] = mapped_column(Text, default="")
-    updated_by: Mapped[str] = mapped_column(String, default="")
-    updated_at: Mapped[str] = mapped_column(String, default="")
-
-
-class ActivityRow(Base):
-    __tablename__ = "activities"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    position: Mapped[int] = mapped_column(Integer)
-    activity: Mapped[str] = mapped_column(Text, default="")
-    linked: Mapped[str] = mapped_column(Text, default="")
-    responsible: Mapped[str] = mapped_column(String, default="")
-    due: Mapped[str] = mapped_column(String, default="")
-    follow_up: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String)
-    from_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    __table_args__ = (
-        CheckConstraint(
-            "status IN ('planerad', 'pagaende', 'genomford', 'ej_genomford')", name="ck_activities_status"
-        ),
-    )
+ACTIVITIES = Table(
+    "activities", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("activity", Text, nullable=False, default=""),
+    Column("linked", Text, nullable=False, default=""),
+    Column("responsible", String, nullable=False, default=""),
+    Column("due", String, nullable=False, default=""),
+    Column("follow_up", Text, nullable=False, default=""),
+    Column("status", String, nullable=False),
+    Column("from_year", Integer, nullable=True),
+    CheckConstraint(
+        "status IN ('planerad', 'pagaende', 'genomford', 'ej_genomford')", name="ck_activities_status"
+    ),
+)

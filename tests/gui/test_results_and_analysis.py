@@ -319,7 +319,7 @@ def test_opening_another_file_first_saves_the_analysis_of_this_one(main, qtbot, 
 
 
 def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main, qtbot, unit_files, monkeypatch):
-    from aktgranskning.gui import main_window
+    from aktgranskning.gui import dialogs  # main_window imports its dialogs when they are opened
 
     main.settings.set(REVIEWER_NAME, "")
 
@@ -336,7 +336,7 @@ def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main
         def chosen(self) -> str:
             return "AB"
 
-    monkeypatch.setattr(main_window, "ReviewerDialog", Answering)
+    monkeypatch.setattr(dialogs, "ReviewerDialog", Answering)
     main.show_analysis()
     field = main.analysis.fields["keep_good"]
     field.setFocus()

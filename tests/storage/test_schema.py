@@ -9,14 +9,14 @@ from aktgranskning.storage.migrate import (
     known_revisions,
     upgrade_to_head,
 )
-from aktgranskning.storage.tables import Base
+from aktgranskning.storage.tables import METADATA
 
 
 def test_migrations_build_exactly_the_schema_the_code_expects(tmp_path):
     engine = open_engine(tmp_path / "ny.granskning")
     upgrade_to_head(engine)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection), METADATA)
     engine.dispose()
     assert differences == []
 
