@@ -433,7 +433,8 @@ class MainWindow(QMainWindow):
     # --- closing ------------------------------------------------------------------------------
     def _close_session(self) -> None:
         if self.session is not None:
-            self.analysis.forget_session()
+            if self._analysis is not None:
+                self._analysis.forget_session()
             self.session.close()
             self.session = None
 
