@@ -20,7 +20,7 @@ from aktgranskning.domain.review_file import FileMeta, now_iso
 from aktgranskning.services.file_lock import CannotLock, FileLock
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.sync_folders import folder_warning
-from aktgranskning.storage.engine import SQLITE_MAGIC, connect_file, convert_to_rollback_journal
+from aktgranskning.storage.engine import plain_file_name, SQLITE_MAGIC, connect_file, convert_to_rollback_journal
 from aktgranskning.storage.migrate import (
     head_revision,
     known_revisions,
@@ -55,6 +55,7 @@ def create_review_file(
     so a failure never leaves half a file; an existing file is never overwritten."""
     if path.exists():
         raise FileProblem(path, "filen finns redan. Välj ett annat namn eller ta bort den gamla filen först.")
+    plain_file_name(path)  # a path SQLite could not open later is refused now, not after the work
     used_types = {case.case_type for case in cases}
     missing = used_types - {c.id for c in checklists}
     if missing:

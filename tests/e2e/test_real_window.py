@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("Xvfb") and shutil.which("xdotool")),
-    reason="Xvfb och xdotool behövs (Debian-paketen xvfb och xdotool)",
-)
+pytestmark = [
+    pytest.mark.slow,  # long: runs in CI after the default suite (pytest -m slow)
+    pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")),
+                       reason="Xvfb och xdotool behövs (Debian-paketen xvfb och xdotool)"),
+]
 
 
 def _free_display() -> int:

@@ -25,7 +25,6 @@ from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.report import export_unit_report, unit_report
 
-
 CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 

@@ -14,7 +14,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aktgranskning.domain.steps import work_step
 from aktgranskning.gui import error_report
-from aktgranskning.gui.error_report import WindowState, install_error_reporter, unexpected_error_text
+from aktgranskning.gui.error_report import (
+    WindowState,
+    install_error_reporter,
+    unexpected_error_text,
+)
 from aktgranskning.logging_setup import LOG_NAME
 
 SECRET = "".join(["MOT", "-", "9", "1", "7", "3"])

@@ -16,9 +16,9 @@ from aktgranskning.domain.unit_data import CaseFilter, question_tallies
 from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
+from aktgranskning.services.settings import REVIEWER_NAME
 from aktgranskning.services.status import status_data
 from aktgranskning.services.unit_data import unit_data_of
-from aktgranskning.services.settings import REVIEWER_NAME
 from tests.gui.conftest import opened_window
 
 
@@ -319,7 +319,9 @@ def test_opening_another_file_first_saves_the_analysis_of_this_one(main, qtbot, 
 
 
 def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main, qtbot, unit_files, monkeypatch):
-    from aktgranskning.gui import dialogs  # main_window imports its dialogs when they are opened
+    from aktgranskning.gui import (
+        dialogs,  # main_window imports its dialogs when they are opened
+    )
 
     main.settings.set(REVIEWER_NAME, "")
 

@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, QSize
 
-from aktgranskning.gui.screen_fit import fit_to_available_screen, frame_fits, remembered_place
+from aktgranskning.gui.screen_fit import (
+    fit_to_available_screen,
+    frame_fits,
+    remembered_place,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96, "dpr": 1}

@@ -14,6 +14,7 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screen_fit.py"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", [1.0, 1.25, 1.5])
 def test_the_windows_fit_a_small_laptop_screen(scale):
     result = subprocess.run([sys.executable, str(SCRIPT), str(scale)], capture_output=True, text=True, timeout=180)

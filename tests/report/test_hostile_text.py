@@ -145,6 +145,7 @@ def out(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("text")
 
 
+@pytest.mark.slow
 @given(st.text(ANY_CHARACTER, max_size=80))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_gives_a_valid_workbook_pdf_and_json(out, text):
@@ -246,6 +247,7 @@ def test_a_summary_with_the_pasted_text_is_whole_in_every_format(pasted, demo_ro
     assert any(row[6] and "SLUTORD" in row[6] for row in activities.iter_rows(values_only=True))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice saknas")
 def test_libreoffice_opens_the_workbooks(pasted, tmp_path):
     folder = pasted["folder"]

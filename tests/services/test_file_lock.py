@@ -12,7 +12,12 @@ import pytest
 
 from aktgranskning.domain.answers import Answer
 from aktgranskning.services import file_lock
-from aktgranskning.services.file_lock import CannotLock, FileInUse, FileLock, lock_path_for
+from aktgranskning.services.file_lock import (
+    CannotLock,
+    FileInUse,
+    FileLock,
+    lock_path_for,
+)
 from aktgranskning.services.opening import open_for_reading, open_review_file
 from aktgranskning.services.status import status_data
 
@@ -253,6 +258,7 @@ def _prepare_round(path: Path, round_number: int) -> str:
     return setup
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_place", [False, True], ids=["hard link", "in place"])
 def test_processes_racing_for_a_stale_or_absent_lock_exactly_one_wins(tmp_path, in_place):
     path = tmp_path / "Enhet 2026.granskning"

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -24,7 +25,11 @@ from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.review import is_complete
 from aktgranskning.services.check import check_review_file
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.opening import NewFileInfo, create_review_file, open_review_file
+from aktgranskning.services.opening import (
+    NewFileInfo,
+    create_review_file,
+    open_review_file,
+)
 from aktgranskning.services.session import ReserveHasAnswers
 from aktgranskning.services.undo import CaseFields, normalised
 from tests.conftest import make_cases
@@ -236,4 +241,4 @@ class ReviewSessionMachine(RuleBasedStateMachine):
 
 
 ReviewSessionMachine.TestCase.settings = PROFILE
-test_review_session_under_random_sequences = ReviewSessionMachine.TestCase
+test_review_session_under_random_sequences = pytest.mark.slow(ReviewSessionMachine.TestCase)

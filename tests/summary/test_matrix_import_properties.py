@@ -3,6 +3,7 @@ come from an earlier year's Excel matrix: conditions, completeness and bortfall 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from aktgranskning.domain.review import is_complete
 from aktgranskning.domain.unit_data import CaseData, UnitIdentity
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.unit_data import unit_data_of
+
+pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
 
 IDENTITY = UnitIdentity("F", "O", "Enheten", 2023, "uuid-test")
 SPELLINGS = {

@@ -14,9 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from aktgranskning.services.opening import open_for_reading, open_review_file
 from aktgranskning.services.status import status_data
 from aktgranskning.storage.migrate import head_revision
+
+pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HELPER = Path(__file__).with_name("upgrade_killer.py")

@@ -13,6 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
+
 ROUNDS = int(os.environ.get("AKTGRANSKNING_KRASCHRUNDOR", "50"))
 HELPER = Path(__file__).with_name("answer_burst.py")
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,6 +20,8 @@ import pytest
 from aktgranskning.domain.answers import Answer
 from aktgranskning.services.opening import open_review_file
 
+pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
+
 LONG_FOLDER = "/".join(["en mapp med ett ganska långt namn för att nå djupt " + "x" * 20] * 3)
 
 NAMES = [

@@ -25,7 +25,14 @@ from aktgranskning.services.summary import read_input
 from aktgranskning.services.unit_data import unit_data_of
 from aktgranskning.storage import untrusted
 from aktgranskning.storage.untrusted import check_database, harden_connection
-from tests.trust.hostile_files import BY_NAME, HOSTILE, HUGE_BYTES, Hostile, base_file, make_hostile
+from tests.trust.hostile_files import (
+    BY_NAME,
+    HOSTILE,
+    HUGE_BYTES,
+    Hostile,
+    base_file,
+    make_hostile,
+)
 
 SECONDS_PER_COMMAND = 10.0
 DATA = Path(__file__).parent.parent / "data"
@@ -100,6 +107,7 @@ def test_every_command_refuses_the_hostile_file(entry, originals, tmp_path, caps
 THROUGH_THE_PROCESS = ("trigger", "view_shadowing_answers", "recursive_view", "checklist_wrong_hash")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", THROUGH_THE_PROCESS)
 def test_the_real_cli_refuses_hostile_files_in_time(name, originals, tmp_path):
     """The same through `python -m aktgranskning`, so the time bound includes starting the

@@ -20,9 +20,16 @@ from pathlib import Path
 import pytest
 
 from aktgranskning.domain.answers import Answer
-from aktgranskning.services.opening import NewFileInfo, create_review_file, open_for_reading, open_review_file
+from aktgranskning.services.opening import (
+    NewFileInfo,
+    create_review_file,
+    open_for_reading,
+    open_review_file,
+)
 from aktgranskning.storage.migrate import head_revision
 from tests.conftest import make_cases
+
+pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
 
 ROOT = Path(__file__).resolve().parents[2]
 HELPER = Path(__file__).with_name("fuse_passthrough.py")

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 BLOCKER = '''
@@ -53,6 +55,7 @@ def test_the_blocker_itself_catches_a_connection(tmp_path):
     assert (tmp_path / "natlogg.txt").read_text(encoding="utf-8").strip()
 
 
+@pytest.mark.slow
 def test_cli_commands_work_with_the_network_blocked(tmp_path):
     steps = [
         ("demo", str(tmp_path / "demo"), "--ar", "2026"),

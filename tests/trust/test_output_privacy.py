@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
+
 PERSONNUMMER = re.compile(r"(?<![\w-])(\d{6}|\d{8})[-+]?\d{4}(?![\w-])")
 UNITS = ("Mottagningen", "Utredning barn", "Utredning ungdom")
 

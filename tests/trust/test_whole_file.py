@@ -15,9 +15,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from aktgranskning.atomic_file import is_leftover_of
 from aktgranskning.services.check import check_review_file
 from aktgranskning.services.opening import open_for_reading
+
+pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
 
 ROUNDS = int(os.environ.get("AKTGRANSKNING_KOPIERUNDOR", "30"))
 HELPER = Path(__file__).with_name("answer_burst.py")
