@@ -439,17 +439,22 @@ class MainWindow(QMainWindow):
             self.session = None
 
     def may_leave_analysis(self) -> bool:
-        """Before the analysis is left (another page, another file, quitting, exporting): save
-        what is waiting; if something still is not in the file, ask. False means stay."""
-        if not self._may_leave_review():
+        """Before the analysis or an akt is left (another page, another file, quitting,
+        exporting): save what is waiting; if something still is not in the file, ask. False
+        means stay."""
+        if self._review is not None and not self._settle_unsaved(self._review, "i akten"):
             return False
-        page = self._analysis
-        if page is None:
+        if self._analysis is None:
             return True  # never shown: nothing typed there
-        page.flush()
+        self._analysis.flush()
+        return self._settle_unsaved(self._analysis, "i analysen")
+
+    def _settle_unsaved(self, page: ReviewPage | AnalysisPage, where: str) -> bool:
+        """Ask until what the page shows is in the file, or the person lets it go (True), or
+        chooses to stay on the page (False)."""
         problems = page.unsaved_problems()
         while problems:
-            choice = self.ask_about_unsaved(problems, page.can_retry())
+            choice = self.ask_about_unsaved(problems, page.can_retry(), where=where)
             if choice == QMessageBox.StandardButton.Save:
                 page.retry_saves()
                 problems = page.unsaved_problems()
@@ -459,25 +464,6 @@ class MainWindow(QMainWindow):
                 return True
             self.pages.setCurrentWidget(page)
             page.focus_first_problem()
-            return False
-        return True
-
-    def _may_leave_review(self) -> bool:
-        """Answers whose save failed are on screen only: try again, let them go, or stay."""
-        page = self._review
-        if page is None:
-            return True  # no akt opened yet: nothing answered
-        problems = page.unsaved_problems()
-        while problems:
-            choice = self.ask_about_unsaved(problems, True, where="i akten")
-            if choice == QMessageBox.StandardButton.Save:
-                page.retry_unsaved()
-                problems = page.unsaved_problems()
-                continue
-            if choice == QMessageBox.StandardButton.Discard:
-                page.discard_unsaved()
-                return True
-            self.pages.setCurrentWidget(page)
             return False
         return True
 

@@ -340,6 +340,17 @@ class ReviewPage(QWidget):
                 f"{answer.label if answer is not None else 'borttaget svar'} är inte sparat"
                 for question_id, answer in self._unsaved.items()]
 
+    def can_retry(self) -> bool:
+        return True  # a failed answer is kept on screen and can always be written again
+
+    def retry_saves(self) -> None:
+        self.retry_unsaved()
+
+    def focus_first_problem(self) -> None:
+        row = next((r for r in self.rows if r.question.id in self._unsaved), None)
+        if row is not None:
+            row.setFocus()
+
     def discard_unsaved(self) -> None:
         self._unsaved.clear()
         self.retry_button.hide()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from aktgranskning.atomic_file import sync_folder
 from aktgranskning.storage.engine import open_engine, plain_file_name
 from aktgranskning.storage.hardening import harden_connection
 
@@ -90,7 +91,7 @@ def upgrade_file(path: Path, revision: str) -> Path:
     for stale in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)  # an old WAL must never be applied to the new file
     os.replace(work, path)
-    _fsync_folder(path.parent)
+    sync_folder(path.parent)
     return backup
 
 
@@ -116,7 +117,7 @@ def ensure_backup(path: Path, revision: str) -> Path:
     shutil.copyfile(path, temporary)
     _fsync_file(temporary)
     os.replace(temporary, backup)
-    _fsync_folder(path.parent)
+    sync_folder(path.parent)
     return backup
 
 
@@ -138,15 +139,3 @@ def copy_database(source: Path, target: Path) -> None:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass  # some network filesystems refuse to sync a folder; the rename itself is done
-    finally:
-        os.close(descriptor)

@@ -243,7 +243,7 @@ def test_quitting_with_a_date_that_is_no_date_asks_and_cancel_keeps_the_window(m
     page.activities.item(0, 3).setText("snart")
     asked = []
 
-    def answer(problems, can_retry):  # type: ignore[no-untyped-def]
+    def answer(problems, can_retry, **_where):  # type: ignore[no-untyped-def]
         asked.append((problems, can_retry))
         return QMessageBox.StandardButton.Cancel
 
@@ -253,7 +253,7 @@ def test_quitting_with_a_date_that_is_no_date_asks_and_cancel_keeps_the_window(m
     assert asked and "”snart” i Klart senast" in asked[0][0][0] and asked[0][1] is False
     main.show_case_list()  # leaving the page asks as well
     assert len(asked) == 2 and main.pages.currentWidget() is page
-    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a: QMessageBox.StandardButton.Discard)
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a, **k: QMessageBox.StandardButton.Discard)
     main.show_case_list()
     assert main.pages.currentWidget() is main.case_list
 
@@ -279,7 +279,7 @@ def test_text_typed_just_before_quitting_is_saved_without_asking(main, qtbot, un
     field = main.analysis.fields["keep_good"]
     field.setFocus()
     qtbot.keyClicks(field, "Sista tanken")
-    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a: pytest.fail("nothing to ask: the text can be saved"))
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a, **k: pytest.fail("nothing to ask: the text can be saved"))
     main.close()
     assert analysis_rows(unit_files)["keep_good"] == "Sista tanken"
 
@@ -302,7 +302,7 @@ def test_a_text_the_file_refused_is_kept_and_quitting_asks_to_try_again(main, qt
     page.flush()
     assert page.save_problem.isVisible() and "disken är full" in page.save_problem.text()
     answers = [QMessageBox.StandardButton.Save]
-    monkeypatch.setattr(main, "ask_about_unsaved", lambda problems, can_retry: answers.pop(0))
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda problems, can_retry, **k: answers.pop(0))
     monkeypatch.setattr(analysis_page, "save_analysis_text", real_save)  # the disk has room again
     main.close()
     assert analysis_rows(unit_files)["keep_good"] == "Viktig text"
@@ -375,7 +375,7 @@ def test_a_cell_still_being_typed_in_is_saved_when_quitting(main, qtbot, unit_fi
     editor = QApplication.focusWidget()
     assert isinstance(editor, QLineEdit)
     qtbot.keyClicks(editor, "Rutin for akter")  # ASCII: QTest types no å, ä, ö
-    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a: pytest.fail("nothing to ask: the cell can be saved"))
+    monkeypatch.setattr(main, "ask_about_unsaved", lambda *a, **k: pytest.fail("nothing to ask: the cell can be saved"))
     qtbot.keyClick(main, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert main.session is None
     assert activity_rows(unit_files) == [("Rutin for akter", "", "")]
