@@ -13,6 +13,7 @@ built from the name), so `#`, `?`, `%` and friends in a file or folder name mean
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -72,10 +73,36 @@ def engine_over(connection: sqlite3.Connection) -> Engine:
 
 def writer_engine_over(connection: sqlite3.Connection) -> Engine:
     """An engine over the writer's in-memory copy (`storage.whole_file`), with explicit BEGIN
-    so a change and its audit row commit together."""
+    so a change and its audit row commit together, and every text made storable."""
     engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
     event.listen(engine, "begin", _begin_explicitly)
+    event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
     return engine
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(value: object) -> object:
+    """A text SQLite can hold as UTF-8: a lone surrogate (from a broken paste, or a file name
+    decoded with surrogateescape) becomes a visible U+FFFD instead of failing the save."""
+    if isinstance(value, str) and not value.isascii() and _LONE_SURROGATE.search(value):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _storable_parameters(_connection: object, _cursor: object, statement: str, parameters: object,
+                         _context: object, executemany: bool) -> tuple[str, object]:
+    def clean(one: object) -> object:
+        if isinstance(one, dict):
+            return {key: storable(value) for key, value in one.items()}
+        if isinstance(one, list | tuple):
+            return type(one)(storable(value) for value in one)
+        return one
+
+    if executemany and isinstance(parameters, list | tuple):
+        return statement, type(parameters)(clean(one) for one in parameters)
+    return statement, clean(parameters)
 
 
 def _begin_explicitly(connection: object) -> None:

@@ -249,3 +249,17 @@ def test_read_only_session_refuses_changes(review_file):
             session.set_answer(case.id, "fb.anmalare", Y)
     finally:
         session.close()
+
+
+def test_a_lone_surrogate_pasted_into_a_comment_is_stored_as_a_visible_replacement(session, review_file):
+    """A broken paste can carry half a surrogate pair, which UTF-8 cannot hold: the save must not
+    fail; the character becomes U+FFFD and the rest of the text is kept."""
+    import sqlite3
+
+    case = next(c for c in session.cases() if not c.is_reserve)
+    question = next(session.checklist_for(case).questions()).id
+    session.set_comment(case.id, question, "före\ud800efter\x0b och 😀")
+    with sqlite3.connect(review_file) as connection:
+        stored = connection.execute("SELECT comment FROM answers WHERE case_id = ? AND question_id = ?",
+                                    (case.id, question)).fetchone()[0]
+    assert stored == "före\ufffdefter\x0b och 😀"
