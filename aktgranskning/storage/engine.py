@@ -49,9 +49,7 @@ def connect_file(path: Path) -> sqlite3.Connection:
         harden_connection(connection)
         connection.execute("PRAGMA foreign_keys=ON")
         connection.execute("PRAGMA busy_timeout=5000")
-        mode = connection.execute(f"PRAGMA journal_mode={JOURNAL_MODE}").fetchone()[0]
-        if str(mode).lower() != JOURNAL_MODE:
-            raise sqlite3.OperationalError(f"journal_mode {mode} kunde inte ändras till {JOURNAL_MODE}")
+        _use_rollback_journal(connection)
         connection.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
     except BaseException:
         connection.close()
@@ -118,8 +116,12 @@ def convert_to_rollback_journal(path: Path) -> None:
         harden_connection(connection)
         connection.execute("PRAGMA busy_timeout=5000")
         connection.execute("PRAGMA locking_mode=EXCLUSIVE")
-        mode = connection.execute(f"PRAGMA journal_mode={JOURNAL_MODE}").fetchone()[0]
-        if str(mode).lower() != JOURNAL_MODE:
-            raise sqlite3.OperationalError(f"journal_mode {mode} kunde inte ändras till {JOURNAL_MODE}")
+        _use_rollback_journal(connection)
     finally:
         connection.close()
+
+
+def _use_rollback_journal(connection: sqlite3.Connection) -> None:
+    mode = connection.execute(f"PRAGMA journal_mode={JOURNAL_MODE}").fetchone()[0]
+    if str(mode).lower() != JOURNAL_MODE:
+        raise sqlite3.OperationalError(f"journal_mode {mode} kunde inte ändras till {JOURNAL_MODE}")
