@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Where the environment forbids writing bytecode, every CLI test's subprocess would compile the
+# whole package from source again (about a third of a second each). A private cache in the system
+# temp folder keeps that out of the run and writes nothing into the working tree.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "aktgranskning-pytest-pycache"))
 
 from aktgranskning.domain.case import Case, CaseStatus, Gender  # noqa: E402
 from aktgranskning.domain.checklist import Checklist  # noqa: E402

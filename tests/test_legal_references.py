@@ -40,6 +40,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           encoding="utf-8", timeout=180)
 
 
+@pytest.mark.slow
 def test_the_workbook_and_pdf_write_kap_with_a_dot(tmp_path):
     folder = tmp_path / "demo"
     write_demo(folder, installed_checklists(), year=2026)

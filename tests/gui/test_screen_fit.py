@@ -37,6 +37,7 @@ def inside(rect: list[int], area: list[int]) -> bool:
     return QRect(*area).contains(QRect(*rect))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale, room", [("1", (1366, 768)), ("1.25", (1093, 614)), ("1.5", (911, 512))])
 def test_the_window_and_its_controls_fit_the_screen(scale, room, tmp_path):
     seen = probe(scale, tmp_path)

@@ -25,6 +25,8 @@ from aktgranskning.services.report import export_unit_report, unit_report
 from aktgranskning.services.summary import build_summary
 from tests.trust.hostile_files import BY_NAME, base_file, make_hostile
 
+pytestmark = pytest.mark.slow  # 49 enheter per case: runs in CI after the default suite (pytest -m slow)
+
 GOOD = 49
 WORKBOOKS = 4  # of the 49, as enhet workbooks; the rest granskningsfiler
 

@@ -202,6 +202,7 @@ TYPED = st.one_of(MATRIX_CELLS.filter(lambda t: t.isprintable()),
 
 @settings(max_examples=max(20, EXAMPLES // 8), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(edits=st.lists(st.tuples(st.integers(1, 60), st.integers(1, 12), TYPED), min_size=1, max_size=6))
 def test_fuzz_hand_edited_enhet_workbooks(tmp_path, enhet_workbook, edits):
     """Cells of the Data sheet changed by hand, anywhere: read with a message or flagged, never a crash."""
