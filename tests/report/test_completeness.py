@@ -16,6 +16,8 @@ from aktgranskning.services.summary import build_summary
 
 from .conftest import UNIT, run_cli
 
+pytestmark = pytest.mark.slow  # whole demo rounds: runs in CI after the default suite (pytest -m slow)
+
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils saknas")
 
 

@@ -114,6 +114,7 @@ def test_the_same_enhet_with_different_answers_is_never_merged_silently(inputs, 
     assert "kopia.xlsx" in [i.source for i in replaced.inputs] and original.source not in [i.source for i in replaced.inputs]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(inputs=unit_inputs())
 def test_gender_cells_under_five_cases_are_never_shown(tmp_path_factory, inputs):

@@ -84,6 +84,7 @@ def test_real_files_pass(originals, tmp_path):
             connection.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", HOSTILE, ids=[h.name for h in HOSTILE])
 def test_every_command_refuses_the_hostile_file(entry, originals, tmp_path, capsys):
     hostile = make_hostile(originals["2026"], tmp_path / f"Från en annan enhet ({entry.name}).granskning", entry)
