@@ -47,8 +47,11 @@ def _xdotool(display: str, *args: str) -> str:
     return result.stdout.strip()
 
 
-def test_keys_typed_into_the_real_window_land_in_the_file(x_display, review_file, tmp_path):
-    env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb", "AKTGRANSKNING_DATAMAPP": str(tmp_path)}
+def type_into_real_window(x_display: str, review_file: Path, data_folder: Path, keys: tuple[str, ...],
+                          pause: float) -> dict:
+    """Start the program on `review_file` in a real window, type `keys` with xdotool (the last one
+    should quit), and return `status --json` of the file afterwards."""
+    env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb", "AKTGRANSKNING_DATAMAPP": str(data_folder)}
     program = subprocess.Popen([sys.executable, "-m", "aktgranskning", str(review_file)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -60,18 +63,21 @@ def test_keys_typed_into_the_real_window_land_in_the_file(x_display, review_file
         assert window, "the window did not appear"
         _xdotool(x_display, "windowfocus", "--sync", window)
         time.sleep(0.5)
-        for key in ("Return", "j", "j", "n", "x", "ctrl+q"):
+        for key in keys:
             _xdotool(x_display, "key", "--delay", "50", key)
-            time.sleep(0.25)
+            time.sleep(pause)
         program.wait(timeout=20)
     finally:
         if program.poll() is None:
             program.kill()
     assert program.returncode == 0, program.stderr.read()
-
     status = subprocess.run([sys.executable, "-m", "aktgranskning", "status", str(review_file), "--json"],
                             capture_output=True, text=True, env=env, check=True)
-    data = json.loads(status.stdout)
+    return json.loads(status.stdout)
+
+
+def test_keys_typed_into_the_real_window_land_in_the_file(x_display, review_file, tmp_path):
+    data = type_into_real_window(x_display, review_file, tmp_path, ("Return", "j", "j", "n", "x", "ctrl+q"), 0.25)
     answered = {(q["id"], key) for q in data["fragor"] for key in ("ja", "nej", "x") if q[key]}
     # the first open case is a förhandsbedömning; its first four questions have no conditions
     assert answered == {
