@@ -20,6 +20,7 @@ from aktgranskning.services.settings import REVIEWER_NAME
 from aktgranskning.services.status import status_data
 from aktgranskning.services.unit_data import unit_data_of
 from tests.gui.conftest import opened_window
+from tests.enhet_db import enhet_db
 
 
 @pytest.fixture(scope="module")
@@ -94,14 +95,14 @@ def test_changed_colour_limits_are_saved_in_the_file(main, unit_files):
     main.show_results()
     main.results.good.setValue(95)
     main.results.good.editingFinished.emit()
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         stored = dict(connection.execute("SELECT key, value FROM review_meta WHERE key LIKE 'troskel%'"))
     assert stored == {"troskel_gron": "95", "troskel_gul": "75"}
     assert "grön ≥ 95 %" in main.results.summary.text()
 
 
 def analysis_rows(path: Path) -> dict[str, str]:
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return dict(connection.execute("SELECT field, value FROM analysis"))
 
 
@@ -162,17 +163,17 @@ def test_last_years_activities_are_carried_over_and_their_status_saved(main, uni
     page = main.analysis
     assert "Förbättringsaktiviteter 2025" in page.previous_label.text()
     page.carry_over_previous()
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         rows = connection.execute("SELECT activity, status, from_year FROM activities ORDER BY position").fetchall()
     assert len(rows) == 3 and all(year == 2025 for _, _, year in rows)
     combo = page.activities.cellWidget(2, 5)
     combo.setCurrentIndex(combo.findData("genomford"))
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         assert connection.execute("SELECT status FROM activities WHERE position = 2").fetchone() == ("genomford",)
 
 
 def activity_rows(path: Path) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return connection.execute("SELECT activity, linked, due FROM activities ORDER BY position").fetchall()
 
 
@@ -345,13 +346,13 @@ def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main
     qtbot.keyClicks(field, "Text")
     assert main.settings.reviewer() == "AB"  # asked at the first key press, before anything was saved
     main.analysis.flush()
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         assert connection.execute("SELECT updated_by FROM analysis WHERE field = 'keep_good'").fetchone() == ("AB",)
     assert "av AB" in main.analysis.filled.text()
     main.analysis.activities.setRowCount(0)
     main.analysis.add_activity()
     main.analysis.activities.item(0, 0).setText("Ny rutin")  # asked once only: no second dialog
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         assert connection.execute("SELECT DISTINCT updated_by FROM analysis").fetchall() == [("AB",)]
     assert Answering.asked == 1
 

@@ -26,6 +26,7 @@ from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.opening import (
     NewFileInfo,
     create_review_file,
+    open_for_filling,
     open_review_file,
 )
 from tests.conftest import make_cases
@@ -38,7 +39,7 @@ def base_file(path: Path, unit: str = "Testenheten", year: int = 2026) -> Path:
     analysis text, an activity and colour limits."""
     create_review_file(path, NewFileInfo("Testförvaltningen", "Testområdet", unit, year), installed_checklists(),
                        make_cases())
-    session = open_review_file(path, reviewer="testare")
+    session = open_for_filling(path, reviewer="testare")
     try:
         cases = session.cases()
         for case in cases[:3]:

@@ -16,7 +16,7 @@ import pytest
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.services.check import check_review_file
-from aktgranskning.services.opening import open_for_reading, open_review_file
+from aktgranskning.services.opening import open_for_filling, open_for_reading, open_review_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def _pairs(path: Path) -> list[tuple[int, str]]:
 
 
 def _answer_some(path: Path, how_many: int) -> None:
-    session = open_review_file(path, reviewer="t")
+    session = open_for_filling(path, reviewer="t")
     try:
         for case_id, question_id in _pairs(path)[:how_many]:
             session.set_answer(case_id, question_id, Answer.YES)
