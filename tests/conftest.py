@@ -17,15 +17,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
     os.environ.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "aktgranskning-pytest-pycache"))
 
-from aktgranskning.domain.case import Case, CaseStatus, Gender  # noqa: E402
-from aktgranskning.domain.checklist import Checklist  # noqa: E402
-from aktgranskning.services.checklists import installed_checklists  # noqa: E402
-from aktgranskning.services.opening import (  # noqa: E402
+from aktgranskning.domain.case import Case, CaseStatus, Gender
+from aktgranskning.domain.checklist import Checklist
+from aktgranskning.services.checklists import installed_checklists
+from aktgranskning.services.opening import (
     NewFileInfo,
     create_review_file,
     open_review_file,
 )
-from aktgranskning.services.session import ReviewSession  # noqa: E402
+from aktgranskning.services.session import ReviewSession
 
 
 @pytest.fixture(autouse=True)

@@ -46,7 +46,8 @@ def read_sample_list(path: Path, sheet: str | None = None) -> SampleList:
     for number, cells in table.rows:
         case_number = cell(cells, "case_number")
         if not case_number:
-            raise FileProblem(path, "ärendenummer saknas.", f"rad {number}, kolumn {table.header[columns['case_number']]}")
+            column = table.header[columns["case_number"]]
+            raise FileProblem(path, "ärendenummer saknas.", f"rad {number}, kolumn {column}")
         case_type = cell(cells, "case_type")
         if not case_type:
             raise FileProblem(path, "ärendetyp saknas.", f"rad {number}, kolumn {table.header[columns['case_type']]}")

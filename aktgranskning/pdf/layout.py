@@ -62,8 +62,10 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell_bold": ParagraphStyle("cell_fet", parent=base, fontName=BOLD, fontSize=8, leading=9.8),
         "title": ParagraphStyle("titel", parent=base, fontName=BOLD, fontSize=20, leading=25, spaceAfter=4),
         "subtitle": ParagraphStyle("undertitel", parent=base, fontSize=11, leading=14, spaceAfter=10),
-        "h1": ParagraphStyle("rubrik1", parent=base, fontName=BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6),
-        "h2": ParagraphStyle("rubrik2", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+        "h1": ParagraphStyle("rubrik1", parent=base, fontName=BOLD, fontSize=14, leading=18,
+                             spaceBefore=6, spaceAfter=6),
+        "h2": ParagraphStyle("rubrik2", parent=base, fontName=BOLD, fontSize=11, leading=14,
+                             spaceBefore=8, spaceAfter=4),
     }
 
 

@@ -14,6 +14,7 @@ from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.people import (
     DEFAULT_AGE_BANDS,
     UNKNOWN_AGE_GROUP,
+    AgeBand,
     age_group_of,
     age_on,
     age_reference_date,
@@ -50,7 +51,8 @@ def create_from_sample_list(
         checklist = _checklist_for(row, checklists, sample_list)
         gender, age_group = _gender_and_age_group(row, today, bands)
         cases.append(
-            Case.drawn(sequence, row.case_number, checklist.id, gender, age_group, coder.code(row.caseworker), row.reserve)
+            Case.drawn(sequence, row.case_number, checklist.id, gender, age_group, coder.code(row.caseworker),
+                       row.reserve)
         )
     create_review_file(target, info, checklists, cases)
     return NewFileReport(target, len(sample_rows), len(reserve_rows), listing.unknown_columns)
@@ -68,7 +70,7 @@ def _checklist_for(row: SampleListRow, checklists: Sequence[Checklist], path: Pa
     )
 
 
-def _gender_and_age_group(row: SampleListRow, today: date, bands: tuple) -> tuple[Gender, str]:
+def _gender_and_age_group(row: SampleListRow, today: date, bands: tuple[AgeBand, ...]) -> tuple[Gender, str]:
     facts = parse_personnummer(row.personnummer, today) if row.personnummer else None
     gender = Gender.parse(row.gender) if row.gender else (facts.gender if facts else Gender.UNKNOWN)
     if row.age_group:
