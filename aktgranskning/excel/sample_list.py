@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.excel.columns import map_columns, require_columns
-from aktgranskning.excel.tables import read_table
+from aktgranskning.excel.tables import read_table, sheet_names
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,13 @@ class SampleList:
     path: Path
     rows: list[SampleListRow]
     unknown_columns: list[str]
+
+
+def sheet_for_unit(path: Path, unit: str) -> str | None:
+    """A sample workbook has one sheet per enhet: the one named after this enhet (as Excel
+    compares sheet names, cut to its 31 characters), or None to read the first sheet."""
+    wanted = unit.casefold()[:31]
+    return next((name for name in sheet_names(path) if name.casefold() == wanted), None)
 
 
 def read_sample_list(path: Path, sheet: str | None = None) -> SampleList:

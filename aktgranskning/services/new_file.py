@@ -21,7 +21,7 @@ from aktgranskning.domain.people import (
     parse_age_bands,
     parse_personnummer,
 )
-from aktgranskning.excel.sample_list import SampleListRow, read_sample_list
+from aktgranskning.excel.sample_list import SampleListRow, read_sample_list, sheet_for_unit
 from aktgranskning.services.opening import NewFileInfo, create_review_file
 
 
@@ -40,7 +40,7 @@ def create_from_sample_list(
     checklists: Sequence[Checklist],
     today: date | None = None,
 ) -> NewFileReport:
-    listing = read_sample_list(sample_list, sheet=_sheet_for_unit(sample_list, info.unit))
+    listing = read_sample_list(sample_list, sheet=sheet_for_unit(sample_list, info.unit))
     today = today or date.today()
     bands = parse_age_bands(DEFAULT_AGE_BANDS)
     coder = CaseworkerCoder()
@@ -119,17 +119,3 @@ class CaseworkerCoder:
 def _looks_like_a_name(text: str) -> bool:
     return len(text) > 4 and text[0].isupper() and text[1:].islower()
 
-
-def _sheet_for_unit(path: Path, unit: str) -> str | None:
-    """A sample workbook has one sheet per enhet: use the one named after this enhet, if any."""
-    if path.suffix.casefold() not in (".xlsx", ".xlsm") or not path.exists():
-        return None
-    try:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True)
-        names = workbook.sheetnames
-        workbook.close()
-    except Exception:  # the reader reports a broken file with a proper message
-        return None
-    return next((name for name in names if name.casefold() == unit.casefold()[:31]), None)
