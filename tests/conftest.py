@@ -26,6 +26,12 @@ from aktgranskning.services.opening import (
     open_review_file,
 )
 from aktgranskning.services.session import ReviewSession
+from tests.worktree_clean import WorktreeCheck
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # with pytest-xdist, the controller checks for everyone
+        config.pluginmanager.register(WorktreeCheck(Path(__file__).resolve().parent.parent), "worktree-clean")
 
 
 @pytest.fixture(autouse=True)
