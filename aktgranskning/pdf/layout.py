@@ -133,7 +133,7 @@ def numbered_canvas(footer_left: str, completeness: Completeness | None = None,
     top_line = pdf_text(banner or completeness.banner()) if completeness is not None else ""
     preliminary = completeness is not None and completeness.preliminary
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # Without this reportlab starts every page in Helvetica, which is not embedded.
             kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
