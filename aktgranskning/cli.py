@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from aktgranskning.domain.summary import Summary
     from aktgranskning.services.session import ReviewSession
 
-SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval", "rapport", "sammanstall", "sammanfoga",
-               "importera-resultat")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_INCOMPLETE = 3  # sammanstall: written, but without the files that could not be read
 
@@ -426,6 +424,9 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "sammanfoga": _merge,
     "importera-resultat": _import_matrix,
 }
+# The first words that run a command rather than open the window, even when a file or folder of
+# that name is in the current directory. Derived from the handlers so a new command is never missed.
+SUBCOMMANDS = tuple(name for name in _HANDLERS if name is not None)
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C

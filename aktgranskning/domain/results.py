@@ -13,7 +13,6 @@ from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case, CaseStatus
 from aktgranskning.domain.checklist import Checklist, effective_answers
 
-
 NO_SHARE_TEXT = "– inga Ja/Nej"
 
 

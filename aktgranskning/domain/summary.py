@@ -225,7 +225,8 @@ def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) 
         edited=tuple(u.source for u in units if u.checksum_matches is False),
         shared_areas=tuple(_shared_areas(questions, [unit_levels[id(u)] for u in units], thresholds)),
         activities=tuple(
-            UnitActivity(u.data.identity.unit, u.data.identity.area, a) for u in units for a in u.data.analysis.activities
+            UnitActivity(u.data.identity.unit, u.data.identity.area, a)
+            for u in units for a in u.data.analysis.activities
         ),
         gender=_gender_breakdown(units, questions),
     )
@@ -277,7 +278,8 @@ def _matched_questions(
     return list(by_id.values()), unmatched, renamed
 
 
-def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult], thresholds: Thresholds) -> list[SharedArea]:
+def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult],
+                  thresholds: Thresholds) -> list[SharedArea]:
     shared = []
     for question in questions:
         below = tuple(
@@ -290,7 +292,8 @@ def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult]
     return sorted(shared, key=lambda s: -len(s.units))
 
 
-def _gender_breakdown(units: Sequence[SummaryInput], questions: Sequence[QuestionRef]) -> dict[str, dict[Gender, Tally]]:
+def _gender_breakdown(units: Sequence[SummaryInput],
+                      questions: Sequence[QuestionRef]) -> dict[str, dict[Gender, Tally]]:
     result: dict[str, dict[Gender, Tally]] = {}
     for gender in (Gender.FEMALE, Gender.MALE):
         for unit in units:

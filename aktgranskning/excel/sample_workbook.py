@@ -10,7 +10,9 @@ from aktgranskning.domain.people import age_group_order
 from aktgranskning.excel.writing import put, save_atomically, sheet_title
 
 CASE_HEADERS = ("Löpnummer", "Ärendenummer", "Ärendetyp", "Kön", "Åldersgrupp", "Handläggare", "Reserv")
-_GENDER_LABELS = {Gender.FEMALE: "Kvinna/flicka", Gender.MALE: "Man/pojke", Gender.OTHER: "Annat", Gender.UNKNOWN: "Okänt"}
+_GENDER_LABELS = {
+    Gender.FEMALE: "Kvinna/flicka", Gender.MALE: "Man/pojke", Gender.OTHER: "Annat", Gender.UNKNOWN: "Okänt",
+}
 
 
 def age_basis_text(source) -> str:  # type: ignore[no-untyped-def]
@@ -51,9 +53,9 @@ def write_sample_workbook(sampling, target: Path) -> Path:  # type: ignore[no-un
         row += 1
         for stratum in sorted(unit.result.population_per_stratum, key=lambda s: (s[0], age_group_order(s[1]))):
             gender, age_group = stratum
-            values = (_GENDER_LABELS[Gender(gender)], age_group, unit.result.population_per_stratum[stratum],
+            counts = (_GENDER_LABELS[Gender(gender)], age_group, unit.result.population_per_stratum[stratum],
                       unit.result.allocation.get(stratum, 0))
-            for column, value in enumerate(values, start=1):
+            for column, value in enumerate(counts, start=1):
                 put(sheet, row, column, value)
             row += 1
         row += 1

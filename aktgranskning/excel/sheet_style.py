@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -57,7 +59,7 @@ def header_row(sheet: Worksheet, row: int, titles: list[str], centred: bool = Fa
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if centred else None)
 
 
-def column_widths(sheet: Worksheet, widths: list[float]) -> None:
+def column_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 

@@ -14,9 +14,9 @@ from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange
 from aktgranskning.domain.summary import (
     KIND_LABELS,
-    LevelResult,
     METHOD,
     SUPPRESS_BELOW,
+    LevelResult,
     Summary,
     cell_text,
     suppressed,

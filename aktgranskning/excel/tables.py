@@ -73,6 +73,24 @@ def sheet_title(path: Path, sheet: str | None = None) -> str:
         workbook.close()
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of an xlsx workbook; none for csv and for a file that cannot be opened (reading
+    it then says what is wrong)."""
+    if path.suffix.casefold() not in (".xlsx", ".xlsm") or not path.is_file():
+        return []
+    from openpyxl import load_workbook
+
+    try:
+        _ensure_safe_zip(path)
+        workbook = load_workbook(path, read_only=True)
+    except Exception:  # FileProblem or whatever openpyxl raises for a broken file
+        return []
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
 def _with_header(path: Path, rows: list[tuple[int, list[str]]], stop_at_blank: bool) -> Table:
     for index, (number, cells) in enumerate(rows):
         if any(cell.strip() for cell in cells):

@@ -143,9 +143,9 @@ class AnalysisPage(QWidget):
             self.activities.setColumnWidth(column, width)
         self.date_delegate = DateDelegate(self.activities)
         self.activities.setItemDelegateForColumn(DUE_COLUMN, self.date_delegate)
-        self.activities.horizontalHeaderItem(DUE_COLUMN).setToolTip(
-            "Dubbelklicka och välj datum i kalendern (ÅÅÅÅ-MM-DD). Delete tar bort datumet."
-        )
+        due_header = self.activities.horizontalHeaderItem(DUE_COLUMN)
+        if due_header is not None:
+            due_header.setToolTip("Dubbelklicka och välj datum i kalendern (ÅÅÅÅ-MM-DD). Delete tar bort datumet.")
         self.activities.itemChanged.connect(self._activity_changed)
         self.activities.installEventFilter(self)
         self.activity_problems = QLabel()
@@ -178,9 +178,10 @@ class AnalysisPage(QWidget):
         buttons.addStretch(1)
         inner.addLayout(buttons)
         inner.addWidget(self.previous_label)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(content)
+        # Not `self.scroll`: that would hide QWidget.scroll().
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(content)
 
         top = QHBoxLayout()
         top.addWidget(back)
@@ -189,7 +190,7 @@ class AnalysisPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.filled)
         layout.addWidget(self.save_problem)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
     def _field_with_suggestion(self, name: str, field: AnalysisField) -> QWidget:
         if name not in SUGGESTED_FIELDS:
@@ -346,6 +347,7 @@ class AnalysisPage(QWidget):
         self._timers[name].stop()
         if self._loading or not self._writable():
             return
+        assert self.session is not None
         text = self.fields[name].toPlainText()
         try:
             save_analysis_text(self.session, name, text)  # unchanged text is not rewritten
@@ -362,7 +364,8 @@ class AnalysisPage(QWidget):
         self._append_activity_row(Activity(activity=""))
         row = self.activities.rowCount() - 1
         self.activities.setCurrentCell(row, 0)
-        self.activities.editItem(self.activities.item(row, 0))
+        if (item := self.activities.item(row, 0)) is not None:
+            self.activities.editItem(item)
 
     def remove_selected_activity(self) -> None:
         row = self.activities.currentRow()
@@ -375,7 +378,7 @@ class AnalysisPage(QWidget):
         if self.previous is None:
             return
         year = self.previous.identity.year
-        present = {self.activities.item(r, 0).text() for r in range(self.activities.rowCount())}
+        present = {self._cell_text(r, 0) for r in range(self.activities.rowCount())}
         added = 0
         self.activities.blockSignals(True)
         for activity in self.previous.analysis.activities:
@@ -415,9 +418,10 @@ class AnalysisPage(QWidget):
         for its row (or none), so the rest of the row is still saved."""
         activities = []
         for row in range(self.activities.rowCount()):
-            texts = [(self.activities.item(row, c).text() if self.activities.item(row, c) else "") for c in range(5)]
+            texts = [self._cell_text(row, c) for c in range(5)]
             combo = self.activities.cellWidget(row, STATUS_COLUMN)
-            status = ActivityStatus(str(combo.currentData())) if combo else ActivityStatus.PLANNED
+            status = (ActivityStatus(str(combo.currentData())) if isinstance(combo, QComboBox)
+                      else ActivityStatus.PLANNED)
             first = self.activities.item(row, 0)
             from_year = first.data(Qt.ItemDataRole.UserRole) if first else None
             activities.append(Activity(
@@ -425,6 +429,10 @@ class AnalysisPage(QWidget):
                 status=status, from_year=int(from_year) if from_year else None,
             ))
         return activities
+
+    def _cell_text(self, row: int, column: int) -> str:
+        item = self.activities.item(row, column)
+        return item.text() if item is not None else ""
 
     def _due_to_save(self, row: int) -> date | None:
         item = self.activities.item(row, DUE_COLUMN)
@@ -452,6 +460,7 @@ class AnalysisPage(QWidget):
         if self._loading or not self._writable():
             return
         self._first_edit()
+        assert self.session is not None
         activities = self.current_activities()
         try:
             save_activities(self.session, activities)
@@ -569,4 +578,4 @@ class AnalysisPage(QWidget):
         if invalid:
             self.activities.setFocus()
             self.activities.setCurrentCell(invalid[0][0], DUE_COLUMN)
-            self.scroll.ensureWidgetVisible(self.activities)
+            self.scroll_area.ensureWidgetVisible(self.activities)

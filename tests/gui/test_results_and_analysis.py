@@ -396,7 +396,8 @@ def test_the_filler_is_printed_in_the_export_only_when_the_user_chooses(main, tm
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
         main.export_report()
         sheet = openpyxl.load_workbook(target)["Analys"]
-        return next(sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Ifylld av")
+        return next(sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)
+                    if sheet.cell(r, 1).value == "Ifylld av")
 
     assert not main.print_filler_action.isChecked()
     assert exported_filler("utan") == "–"

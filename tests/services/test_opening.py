@@ -74,7 +74,8 @@ def test_new_file_leaves_no_temporary_files(review_file):
 
 def test_metadata_is_recorded(session, checklists):
     meta = session.meta
-    assert (meta.administration, meta.area, meta.unit, meta.year) == ("Testförvaltningen", "Testområdet", "Testenheten", 2026)
+    assert (meta.administration, meta.area, meta.unit, meta.year) == (
+        "Testförvaltningen", "Testområdet", "Testenheten", 2026)
     assert len(meta.file_uuid) == 36
     assert meta.schema_version == head_revision()
     assert {c.id: c.content_hash for c in session.checklists.values()} == {c.id: c.content_hash for c in checklists}

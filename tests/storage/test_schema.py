@@ -52,3 +52,5 @@ def test_every_change_replaces_the_file_whole_with_no_side_file(session, review_
                 == ("Ja",)
     assert review_file.read_bytes() == enhet_before
     assert sorted(p.name for p in review_file.parent.iterdir()) == sorted([review_file.name, own.name])
+    with session.store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -56,7 +56,8 @@ def test_copies_bring_their_answers_in_and_a_conflict_is_listed_not_resolved(rev
     copy_a, copy_b = tmp_path / "kopia AB.granskning", tmp_path / "kopia CD.granskning"
     shutil.copy(review_file, copy_a)
     shutil.copy(review_file, copy_b)
-    for path, who, answers in ((copy_a, "AB", {1: Answer.YES, 2: Answer.NO}), (copy_b, "CD", {2: Answer.YES, 3: Answer.YES})):
+    for path, who, answers in ((copy_a, "AB", {1: Answer.YES, 2: Answer.NO}),
+                               (copy_b, "CD", {2: Answer.YES, 3: Answer.YES})):
         session = open_for_filling(path, reviewer=who)
         try:
             for sequence, answer in answers.items():

@@ -196,8 +196,8 @@ def test_a_journal_of_another_page_size_is_not_applied(review_file, tmp_path):
     session = open_for_reading(review_file)
     try:
         assert _answer_count(session) == 2
-        assert any("-journal hör inte till filen" in note and "sidstorleken stämmer inte" in note for note in session.notes), \
-            session.notes
+        assert any("-journal hör inte till filen" in note and "sidstorleken stämmer inte" in note
+                   for note in session.notes), session.notes
     finally:
         session.close()
     session = open_review_file(review_file, reviewer="t")  # moved aside, never replayed into the file
