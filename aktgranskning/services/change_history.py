@@ -3,7 +3,7 @@ history dialog and `kontrollera` have always read."""
 
 from __future__ import annotations
 
-from aktgranskning.domain.changes import Change, ChangeLog, Kind, PER_CASE, PER_QUESTION, decode
+from aktgranskning.domain.changes import PER_CASE, PER_QUESTION, Change, ChangeLog, Kind, decode
 from aktgranskning.domain.review_file import AuditEntry
 
 

@@ -14,7 +14,6 @@ changed, so watching the folder costs a listing and a `stat` per file.
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 import threading
 from collections.abc import Iterable
@@ -22,11 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from aktgranskning.domain.changes import Change, Presence
 from aktgranskning.domain.errors import FileProblem, UserError
-from aktgranskning.storage.snapshot import take_snapshot
+from aktgranskning.storage.member_snapshot import NotThisEnhet, take_member_snapshot
 from aktgranskning.storage.store import ReviewStore
-from aktgranskning.storage.untrusted import check_database
 
 SUFFIX = ".granskning"
 MAX_FILES = 200  # files of one folder read at most; an enhet has a handful
@@ -82,11 +82,6 @@ def is_candidate(name: str) -> bool:
 
 def _signature(status: os.stat_result) -> Signature:
     return (status.st_size, status.st_mtime_ns, status.st_ino)
-
-
-class _NotThisEnhet(Exception):
-    def __init__(self, file_uuid: str) -> None:
-        self.file_uuid = file_uuid
 
 
 @dataclass(frozen=True)
@@ -174,37 +169,21 @@ def read_for(path: Path, file_uuid: str) -> Member | Unreadable | None:
 
 
 def _read(path: Path, signature: Signature, file_uuid: str) -> _Read:
-    def check(connection: sqlite3.Connection) -> None:
-        found = file_uuid_of(connection)
-        if found != file_uuid:
-            raise _NotThisEnhet(found)
-        check_database(connection, path)
-
     try:
-        snapshot = take_snapshot(path, check=check)
-    except _NotThisEnhet as other:
+        snapshot = take_member_snapshot(path, file_uuid)
+    except NotThisEnhet as other:
         return _Read(signature, other.file_uuid, None)
     except FileProblem as problem:
         return _Read(signature, "", Unreadable(path, problem.problem))
-    except (OSError, sqlite3.Error) as exc:
-        return _Read(signature, "", Unreadable(path, f"filen kunde inte läsas ({exc})."))
+    except OSError as exc:
+        return _Read(signature, "", Unreadable(path, f"filen kunde inte läsas ({exc.strerror or exc})."))
     store = ReviewStore.over_connection(path, snapshot.connection)
     try:
         return _Read(signature, file_uuid, member_of(path, store))
-    except (UserError, sqlite3.Error, ValueError, KeyError) as exc:
+    except (UserError, ValueError, KeyError, SQLAlchemyError) as exc:
         return _Read(signature, file_uuid, Unreadable(path, f"filen kunde inte läsas ({exc})."))
     finally:
         store.close()
-
-
-def file_uuid_of(connection: sqlite3.Connection) -> str:
-    """The file id, read before the file is checked: only when `review_meta` is a plain table,
-    and by its primary key, so nothing of the untrusted file's own code can run."""
-    kinds = connection.execute("SELECT type FROM sqlite_master WHERE name = 'review_meta'").fetchall()
-    if kinds != [("table",)]:
-        return "-"
-    row = connection.execute("SELECT value FROM review_meta WHERE key = 'file_uuid'").fetchone()
-    return str(row[0]) if row and isinstance(row[0], str) and len(row[0]) <= 100 else "-"
 
 
 def member_of(path: Path, store: ReviewStore) -> Member:

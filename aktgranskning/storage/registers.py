@@ -184,13 +184,14 @@ def _write_case(connection: Connection, log: ChangeLog, case_id: int, checklists
     states = {kind: log.state(Register.of(kind, case_id)) for kind in (Kind.STATUS, Kind.DROPOUT, Kind.RESERVE)}
     values: dict[str, Any] = {}
     status = case.status
-    if states[Kind.STATUS]:
-        status = decode(merged_value(states[Kind.STATUS]))
+    status_state, dropout_state, reserve_state = states[Kind.STATUS], states[Kind.DROPOUT], states[Kind.RESERVE]
+    if status_state is not None:
+        status = decode(merged_value(status_state))
     reason, text = case.dropout_reason, case.dropout_text
-    if states[Kind.DROPOUT]:
-        reason, text = decode(merged_value(states[Kind.DROPOUT]))  # type: ignore[misc]
-    if states[Kind.RESERVE]:
-        replaces = decode(merged_value(states[Kind.RESERVE]))
+    if dropout_state is not None:
+        reason, text = decode(merged_value(dropout_state))  # type: ignore[misc]
+    if reserve_state is not None:
+        replaces = decode(merged_value(reserve_state))
         exists = replaces is None or connection.execute(select(CASES.c.id).where(CASES.c.id == replaces)).first()
         values["replaces_case_id"] = replaces if exists else None
     stored = {row.question_id: Answer(row.answer) if row.answer else None

@@ -253,7 +253,8 @@ class ReviewTransaction:
                 self.connection.execute(insert(META).values(key=key, value=value))
 
     def table_names(self) -> set[str]:
-        return {row[0] for row in self.connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = self.connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {row[0] for row in tables}
 
     def meta_values(self) -> dict[str, str]:
         return {row.key: row.value for row in self._rows(select(META))}

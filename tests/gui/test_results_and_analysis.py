@@ -4,7 +4,6 @@ saved as it is written, and the export — checked against the file on disk."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,8 @@ from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.settings import REVIEWER_NAME
 from aktgranskning.services.status import status_data
 from aktgranskning.services.unit_data import unit_data_of
-from tests.gui.conftest import opened_window
 from tests.enhet_db import enhet_db
+from tests.gui.conftest import opened_window
 
 
 @pytest.fixture(scope="module")

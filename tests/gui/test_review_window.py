@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -12,8 +10,8 @@ from aktgranskning.domain.case import CaseStatus
 from aktgranskning.gui.dialogs import DropoutDialog
 from aktgranskning.gui.question_row import QuestionRow
 from aktgranskning.services.session import SaveFailed
-from tests.gui.conftest import press
 from tests.enhet_db import enhet_db
+from tests.gui.conftest import press
 
 K = Qt.Key
 

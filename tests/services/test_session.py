@@ -1,4 +1,3 @@
-import sqlite3
 
 import pytest
 
@@ -255,7 +254,6 @@ def test_read_only_session_refuses_changes(review_file):
 def test_a_lone_surrogate_pasted_into_a_comment_is_stored_as_a_visible_replacement(session, review_file):
     """A broken paste can carry half a surrogate pair, which UTF-8 cannot hold: the save must not
     fail; the character becomes U+FFFD and the rest of the text is kept."""
-    import sqlite3
 
     case = next(c for c in session.cases() if not c.is_reserve)
     question = next(session.checklist_for(case).questions()).id

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.copy_merge import Version, plan_merge
-from aktgranskning.services.opening import open_for_filling, open_review_file
+from aktgranskning.services.opening import open_for_filling
 from tests.enhet_db import enhet_db
 
 keys = st.tuples(st.integers(1, 4), st.sampled_from(["q1", "q2", "q3"]))

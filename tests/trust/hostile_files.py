@@ -27,7 +27,6 @@ from aktgranskning.services.opening import (
     NewFileInfo,
     create_review_file,
     open_for_filling,
-    open_review_file,
 )
 from tests.conftest import make_cases
 
