@@ -13,6 +13,7 @@ changed, so watching the folder costs a listing and a `stat` per file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import threading
@@ -33,6 +34,7 @@ MAX_FILES = 200  # files of one folder read at most; an enhet has a handful
 WRITER_KEY = "skribent"
 WRITER_REVIEWER_KEY = "skribent_granskare"
 WRITER_COMPUTER_KEY = "skribent_dator"
+WRITER_FOLDER_KEY = "skribent_mapp"  # which enhet folder a working copy belongs to (a digest)
 
 Signature = tuple[int, int, int]
 
@@ -48,6 +50,7 @@ class Member:
     computer: str
     changes: tuple[Change, ...]
     presence: tuple[Presence, ...]
+    folder: str = ""  # for a working copy: the enhet folder it belongs to
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,14 @@ class FolderReader:
             contents = FolderContents(self.folder, reachable=False)
             self.last = contents
             return contents
-        entries += _working_copies(self.file_uuid)
+        local = _working_copies(self.file_uuid)
         contents = FolderContents(self.folder)
-        for entry in entries[:MAX_FILES]:
+        for entry in [*entries[:MAX_FILES], *local]:
             if os.path.normcase(entry.path) in skipped:
                 continue
             result = read_for(Path(entry.path), self.file_uuid)
+            if entry in local and isinstance(result, Member) and not same_folder(result.folder, self.folder):
+                continue  # this computer's work on a copy of the enhet elsewhere
             if isinstance(result, Member):
                 contents.members.append(result)
             elif isinstance(result, Unreadable):
@@ -130,6 +135,16 @@ class FolderReader:
                                                                f"bara de {MAX_FILES} första lästes."))
         self.last = contents
         return contents
+
+
+def same_folder(recorded: str, folder: Path) -> bool:
+    return bool(recorded) and recorded == folder_key(folder)
+
+
+def folder_key(folder: Path) -> str:
+    """Which folder, as a digest: the path itself (it may hold the login name) never goes into
+    a file that is shared."""
+    return hashlib.sha256(os.path.normcase(os.path.abspath(folder)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _working_copies(file_uuid: str) -> list[os.DirEntry[str]]:
@@ -193,7 +208,8 @@ def member_of(path: Path, store: ReviewStore) -> Member:
         changes = tuple(tx.changes()) if has_changes else ()
         presence = tuple(tx.presence()) if has_changes else ()
     return Member(path, values.get("file_uuid", ""), values.get(WRITER_KEY, ""),
-                  values.get(WRITER_REVIEWER_KEY, ""), values.get(WRITER_COMPUTER_KEY, ""), changes, presence)
+                  values.get(WRITER_REVIEWER_KEY, ""), values.get(WRITER_COMPUTER_KEY, ""), changes, presence,
+                  values.get(WRITER_FOLDER_KEY, ""))
 
 
 def unreadable_notices(unreadable: Iterable[Unreadable]) -> list[str]:

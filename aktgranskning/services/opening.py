@@ -220,6 +220,7 @@ def open_review_file(
         if store.schema_revision() != head_revision():
             upgrade_to_head(store.engine)
             store.publish()
+        _belong_to_folder(store, path.parent)
         session = ReviewSession(store, reviewer, on_close=copy.release)
         session.enhet_path = path
         session.notes = notes
@@ -298,6 +299,16 @@ def _write_working_copy(target: Path, source: sqlite3.Connection, writer: str, r
     finally:
         memory.close()
     replace_durably(target, data)
+
+
+def _belong_to_folder(store: ReviewStore, folder: Path) -> None:
+    """The working copy follows the enhet's folder it was last opened from, so that this
+    computer's readers merge it there and not into a copy of the enhet somewhere else."""
+    from aktgranskning.services.enhet_folder import WRITER_FOLDER_KEY, folder_key
+
+    with store.transaction() as tx:
+        if tx.meta_values().get(WRITER_FOLDER_KEY) != folder_key(folder):
+            tx.set_meta_value(WRITER_FOLDER_KEY, folder_key(folder))
 
 
 def _link_to_folder(session: ReviewSession, path: Path, copy: WorkingCopy) -> None:
