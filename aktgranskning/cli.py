@@ -118,6 +118,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="konflikterna är avgjorda: svaren i enhetsfilen gäller och kopiornas avvikande svar "
                             "läggs åt sidan (antecknas i ändringsloggen)")
 
+    collect = commands.add_parser(
+        "samla", help="samla enhetens filer (enhetens fil och granskarnas egna) i en ny granskningsfil",
+        description="Samla enhetens mapp – enhetens granskningsfil och varje granskares egen fil bredvid den – "
+                    "i en ny, fristående granskningsfil, t.ex. för att skicka med e-post, arkivera eller "
+                    "jämföra med nästa år. Vägrar så länge granskarna har konflikter som ingen avgjort.",
+    )
+    collect.add_argument("fil", metavar="FIL", type=Path, help="enhetens granskningsfil (eller en granskares fil)")
+    collect.add_argument("-o", "--utfil", required=True, type=Path, metavar="NY_FIL",
+                         help="den nya granskningsfilen (skrivs aldrig över om den finns)")
+    collect.add_argument("--behall-konflikter", action="store_true",
+                         help="samla ändå; konflikterna står kvar öppna i den nya filen och avgörs där")
+
     matrix = commands.add_parser(
         "importera-resultat", help="läs ett tidigare års resultat ur en Excelmatris (frågor som rader, akter som kolumner)"
     )
@@ -352,6 +364,18 @@ def _cases(count: int) -> str:
     return f"{count} akt" if count == 1 else f"{count} akter"
 
 
+def _collect(args: argparse.Namespace) -> int:
+    from aktgranskning.services.collect import collect_enhet
+
+    result = collect_enhet(args.fil, args.utfil, keep_conflicts=args.behall_konflikter)
+    print(f"Skrev {result.path} ur {result.sources} {'fil' if result.sources == 1 else 'filer'}.")
+    if result.conflicts:
+        print(f"{len(result.conflicts)} konflikter står kvar öppna i den nya filen:", file=sys.stderr)
+        for conflict in result.conflicts:
+            print(f"  – {conflict.describe()}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace) -> int:
     from aktgranskning.services.check import check_review_file
 
@@ -422,6 +446,7 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "rapport": _report,
     "sammanstall": _summary,
     "sammanfoga": _merge,
+    "samla": _collect,
     "importera-resultat": _import_matrix,
 }
 # The first words that run a command rather than open the window, even when a file or folder of
@@ -469,6 +494,7 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
     "rapport": lambda a: ("skriva rapporten ur granskningsfilen {} till", [a.fil, a.utfil, a.pdf]),
     "sammanstall": lambda a: ("sammanställa enheternas filer", [a.filer]),
     "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
+    "samla": lambda a: ("samla enhetens filer {} i den nya filen {}", [a.fil, a.utfil]),
     "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
 }
 

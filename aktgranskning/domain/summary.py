@@ -249,7 +249,7 @@ def _pooled(kind: str, name: str, area: str, parts: Sequence[LevelResult]) -> Le
 
 
 def unit_completeness(data: UnitData) -> Completeness:
-    return Completeness.of(case.status for case in data.cases)
+    return Completeness.of((case.status for case in data.cases), data.conflicts)
 
 
 def _matched_questions(

@@ -3,10 +3,12 @@ and when. Never decided here; a person decides in the window (`ReviewSession.dec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aktgranskning.domain.case import Case, CaseStatus, DropoutReason
 from aktgranskning.domain.changes import ChangeLog, Kind, Register, RegisterState, decode
+from aktgranskning.domain.checklist import Checklist
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Conflict:
     register: Register
     sequence: int | None  # the akt's löpnummer, None for the analysis
     versions: tuple[ConflictVersion, ...]
+    question_text: str = ""
 
     @property
     def kind(self) -> Kind:
@@ -37,21 +40,35 @@ class Conflict:
 
     def describe(self) -> str:
         where = f"akt {self.sequence}" if self.sequence is not None else "analysen"
-        what = f"fråga {self.question_id}" if self.question_id else self.kind.label
+        what = self.kind.label
+        if self.question_id:
+            what = f"frågan ”{self.question_text}”" if self.question_text else f"frågan {self.question_id}"
+            if self.kind is Kind.COMMENT:
+                what = f"kommentaren till {what}"
         said = " och ".join(f"{v.who or 'okänd'} {v.text} ({v.at[:16].replace('T', ' ')})" for v in self.versions)
         return f"{where}, {what}: {said}"
 
 
-def conflicts_of(log: ChangeLog, cases: list[Case]) -> list[Conflict]:
+def conflicts_of(log: ChangeLog, cases: list[Case], checklists: Mapping[str, Checklist]) -> list[Conflict]:
     sequences = {case.id: case.sequence for case in cases}
+    types = {case.id: case.case_type for case in cases}
     found = []
     for state in log.conflicts():
         case_id = state.register.case_id
         if case_id is not None and case_id not in sequences:
             continue
         found.append(Conflict(state.register, sequences.get(case_id) if case_id is not None else None,
-                              _versions(state, sequences)))
+                              _versions(state, sequences), _question_text(state.register, types, checklists)))
     return found
+
+
+def _question_text(register: Register, types: dict[int, str], checklists: Mapping[str, Checklist]) -> str:
+    if register.kind not in (Kind.ANSWER, Kind.COMMENT) or register.case_id is None:
+        return ""
+    checklist = checklists.get(types.get(register.case_id, ""))
+    if checklist is None or not checklist.has_question(register.name or ""):
+        return ""
+    return checklist.question(register.name or "").text
 
 
 def _versions(state: RegisterState, sequences: dict[int, int]) -> tuple[ConflictVersion, ...]:

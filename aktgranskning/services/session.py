@@ -377,7 +377,7 @@ class ReviewSession:
         log = self.change_log()
         if not log.conflicts():
             return []
-        return conflicts_of(log, self.cases())
+        return conflicts_of(log, self.cases(), self.checklists)
 
     def conflicts_in(self, case_id: int) -> list[Conflict]:
         return [c for c in self.conflicts() if c.case_id == case_id]
