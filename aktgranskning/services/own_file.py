@@ -129,7 +129,9 @@ class FolderPublisher:
         return True
 
     def close(self, timeout: float = 10.0) -> bool:
-        written = self.flush(timeout)
+        """Write what is waiting, then stop. While the folder cannot be reached, do not wait: the
+        working copy holds everything and the next opening publishes it."""
+        written = self.flush(0.0 if self.failure is not None else timeout)
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
