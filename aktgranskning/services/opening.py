@@ -199,12 +199,16 @@ def open_review_file(
     protection = write_protection(path)
     if read_only or protection:
         return _read_only_session(path, accept_older, reviewer, protection)
-    notes = _prepare_enhet_file(path, upgrade)
     snapshot = read_snapshot(path)
+    notes: list[str] = []
+    if _needs_preparing(path, snapshot):
+        snapshot.connection.close()
+        notes = _prepare_enhet_file(path, upgrade)
+        snapshot = read_snapshot(path)
     start = session_from_snapshot(path, snapshot, accept_older=False, reviewer=reviewer)
     meta = start.meta
     try:
-        copy = claim_working_copy(meta.file_uuid, start.reviewer, _writer_reviewer)
+        copy = claim_working_copy(meta.file_uuid, start.reviewer, lambda p: _writer_reviewer(p, meta.file_uuid))
     except CannotLock as cannot:
         start.close()
         return _read_only_session(path, accept_older, reviewer, cannot.read_only_reason)
@@ -264,21 +268,12 @@ def _read_only_session(path: Path, accept_older: bool, reviewer: str, reason: st
     return session
 
 
-def _writer_reviewer(path: Path) -> str:
+def _writer_reviewer(path: Path, file_uuid: str) -> str:
     """Whose working copy a file in this computer's working folder is ('' when unreadable)."""
-    from aktgranskning.services.enhet_folder import WRITER_REVIEWER_KEY
+    from aktgranskning.services.enhet_folder import Member, read_for
 
-    try:
-        snapshot = read_snapshot(path)
-    except FileProblem:
-        return ""
-    try:
-        return str(snapshot.connection.execute(
-            "SELECT value FROM review_meta WHERE key = ?", (WRITER_REVIEWER_KEY,)).fetchone()[0])
-    except (sqlite3.Error, TypeError):
-        return ""
-    finally:
-        snapshot.connection.close()
+    member = read_for(path, file_uuid)
+    return member.reviewer if isinstance(member, Member) else ""
 
 
 def _write_working_copy(target: Path, source: sqlite3.Connection, writer: str, reviewer: str) -> None:
@@ -332,13 +327,19 @@ def _link_to_folder(session: ReviewSession, path: Path, copy: WorkingCopy) -> No
     store.mirror_to(link.publisher.offer)
 
 
+def _needs_preparing(path: Path, snapshot: Snapshot) -> bool:
+    if side_files(path) or is_wal_mode(read_header(path)):
+        return True
+    try:
+        return revision_of(snapshot.connection) != head_revision()
+    except Exception:
+        return True
+
+
 def _prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
     """Once, for a file from an older version: bring it into the rollback journal, move foreign
     side files aside and upgrade its schema — in place, under the file's lock, so that two
-    computers never do it at once. A file of this version is left as it is."""
-    sides = side_files(path)
-    if not sides and not is_wal_mode(read_header(path)) and _revision_of_file(path) == head_revision():
-        return []
+    computers never do it at once."""
     lock = FileLock(path)
     try:
         lock.acquire("uppgradering")
@@ -360,19 +361,6 @@ def _prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
         return notes
     finally:
         lock.release()
-
-
-def _revision_of_file(path: Path) -> str | None:
-    try:
-        snapshot = read_snapshot(path)
-    except FileProblem:
-        return None  # read again, with its message, by the caller
-    try:
-        return revision_of(snapshot.connection)
-    except Exception:
-        return None
-    finally:
-        snapshot.connection.close()
 
 
 def _prepare_for_writing(path: Path) -> str:
