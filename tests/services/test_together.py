@@ -243,3 +243,30 @@ def test_presence_says_who_has_which_akt_open_and_goes_when_they_close(two):
     bertil.close()
     anna.refresh_from_folder()
     assert anna.others_in(case_id) == []
+
+
+def test_lock_journal_and_temporary_files_from_another_computer_change_nothing(two, review_file):
+    anna, bertil = two
+    case_id, question = first_question(anna, 1)
+    bertil.set_answer(case_id, question, N)
+    published(bertil)
+    anna.refresh_from_folder()
+    before = status_data(reader := open_for_reading(review_file))
+    reader.close()
+    own = bertil.link.shared_path
+    folder = review_file.parent
+    (folder / (own.name + "-journal")).write_bytes(os.urandom(4096))  # a journal synced from elsewhere
+    (folder / (review_file.name + "-journal")).write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + os.urandom(600))
+    (folder / (review_file.name + ".lås")).write_text('{"user": "Erik", "host": "annan", "pid": 1}')
+    (folder / f".{own.name}.1a2b3c4d.tmp").write_bytes(own.read_bytes()[:1000])  # a publication cut short
+    (folder / f"~${review_file.name}").write_bytes(b"")
+    (folder / "Testenheten 2026 (1).granskning").write_bytes(b"inte en databas")  # a broken "copy"
+    assert anna.refresh_from_folder() == set()
+    after = status_data(reader := open_for_reading(review_file))
+    reader.close()
+    assert after == before
+    assert any("Testenheten 2026 (1).granskning lästes inte" in note for note in anna.notices())
+    anna.set_answer(case_id, question, Y)  # and writing goes on as before
+    published(anna)
+    bertil.refresh_from_folder()
+    assert {s.question_id: s.stored for s in bertil.question_states(case_id)}[question] is Y
