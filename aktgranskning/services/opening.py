@@ -195,6 +195,10 @@ def open_review_file(
     except once when a file of an older version must be upgraded (then under a lock, with a
     backup beside it). Opened read-only (asked for, or the folder or file cannot be written) it
     is a snapshot like any reader's."""
+    if not read_only and not _reachable(path):
+        offline = _open_offline(path, reviewer)
+        if offline is not None:
+            return offline
     _ensure_looks_like_review_file(path)
     protection = write_protection(path)
     if read_only or protection:
@@ -224,7 +228,7 @@ def open_review_file(
         if store.schema_revision() != head_revision():
             upgrade_to_head(store.engine)
             store.publish()
-        _belong_to_folder(store, path.parent)
+        _belong_to_folder(store, path)
         session = ReviewSession(store, reviewer, on_close=copy.release)
         session.enhet_path = path
         session.notes = notes
@@ -254,6 +258,40 @@ def open_for_filling(path: Path, reviewer: str) -> ReviewSession:
         lock.release()
         raise
     return ReviewSession(store, reviewer, on_close=lock.release)
+
+
+def _reachable(path: Path) -> bool:
+    try:
+        return path.parent.is_dir()
+    except OSError:
+        return False
+
+
+def _open_offline(path: Path, reviewer: str) -> ReviewSession | None:
+    """The enhet's folder cannot be reached (the share, the VPN): go on in this computer's working
+    copy of that enhet, when there is one; it is published to the folder when the folder returns."""
+    from aktgranskning.services.enhet_folder import Member, folder_key, read_for
+    from aktgranskning.services.own_file import offline_candidates
+
+    wanted = folder_key(path)
+    for file_uuid, candidate in offline_candidates():
+        member = read_for(candidate, file_uuid)
+        if not isinstance(member, Member) or member.enhet_file != wanted:
+            continue
+        if member.reviewer != (reviewer or "okänd"):
+            continue
+        lock = FileLock(candidate)
+        try:
+            lock.acquire(member.reviewer)
+        except (FileInUse, CannotLock):
+            continue
+        copy = WorkingCopy(candidate, candidate.stem, lock)
+        store = ReviewStore.open(candidate)
+        session = ReviewSession(store, reviewer, on_close=copy.release)
+        session.enhet_path = path
+        _link_to_folder(session, path, copy)
+        return session
+    return None
 
 
 def _read_only_session(path: Path, accept_older: bool, reviewer: str, reason: str) -> ReviewSession:
@@ -296,14 +334,18 @@ def _write_working_copy(target: Path, source: sqlite3.Connection, writer: str, r
     replace_durably(target, data)
 
 
-def _belong_to_folder(store: ReviewStore, folder: Path) -> None:
-    """The working copy follows the enhet's folder it was last opened from, so that this
-    computer's readers merge it there and not into a copy of the enhet somewhere else."""
-    from aktgranskning.services.enhet_folder import WRITER_FOLDER_KEY, folder_key
+def _belong_to_folder(store: ReviewStore, path: Path) -> None:
+    """The working copy follows the enhet's file and folder it was last opened from, so that this
+    computer's readers merge it there and not into a copy of the enhet somewhere else, and so that
+    it can be opened by the enhet file's name while the folder cannot be reached."""
+    from aktgranskning.services.enhet_folder import WRITER_FILE_KEY, WRITER_FOLDER_KEY, folder_key
 
+    wanted = {WRITER_FOLDER_KEY: folder_key(path.parent), WRITER_FILE_KEY: folder_key(path)}
     with store.transaction() as tx:
-        if tx.meta_values().get(WRITER_FOLDER_KEY) != folder_key(folder):
-            tx.set_meta_value(WRITER_FOLDER_KEY, folder_key(folder))
+        values = tx.meta_values()
+        for key, value in wanted.items():
+            if values.get(key) != value:
+                tx.set_meta_value(key, value)
 
 
 def _link_to_folder(session: ReviewSession, path: Path, copy: WorkingCopy) -> None:

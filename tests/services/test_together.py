@@ -270,3 +270,33 @@ def test_lock_journal_and_temporary_files_from_another_computer_change_nothing(t
     published(anna)
     bertil.refresh_from_folder()
     assert {s.question_id: s.stored for s in bertil.question_states(case_id)}[question] is Y
+
+
+def test_an_enhet_whose_folder_is_gone_opens_from_the_working_copy_and_is_published_later(review_file, tmp_path):
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    shared = folder / review_file.name
+    shutil.copyfile(review_file, shared)
+    anna = open_as("Anna", shared, tmp_path)
+    case_id, question = first_question(anna, 1)
+    anna.set_answer(case_id, question, Y)
+    published(anna)
+    anna.close()
+    away = tmp_path / "borta"
+    folder.rename(away)  # the laptop has left the office: the share is not there
+    try:
+        anna = open_as("Anna", shared, tmp_path)  # from the recent files, as the window does
+        assert not anna.read_only and anna.link.offline
+        assert {s.question_id: s.stored for s in anna.question_states(case_id)}[question] is Y
+        other_case, other_question = first_question(anna, 2)
+        anna.set_answer(other_case, other_question, N)
+        assert any("går inte att nå" in note for note in anna.notices())
+    finally:
+        away.rename(folder)
+    assert anna.link.publisher.flush(timeout=10)
+    anna.close()
+    reader = open_for_reading(shared)
+    try:
+        assert {s.question_id: s.stored for s in reader.question_states(other_case)}[other_question] is N
+    finally:
+        reader.close()
