@@ -118,7 +118,7 @@ def run_round(tmp_path: Path, folders: dict[str, Path], enhet_name: str,
         time.sleep(1.5)  # a few more reads of the folder by every reviewer
         (control / "done").write_text("")
         for name, process in processes.items():
-            out, err = process.communicate(timeout=120)
+            _out, err = process.communicate(timeout=120)
             assert process.returncode == 0, f"{name}: {err[-2000:]}"
     finally:
         for process in processes.values():
@@ -164,8 +164,8 @@ def check_round(outcome: dict, folders: dict[str, Path], enhet_name: str) -> Non
 
         reader = open_for_reading(folders["Anna"] / enhet_name)
         try:
-            stored = {(c.id, s.question_id): s.stored.value for c in reader.cases() for s in reader.question_states(c.id)
-                      if s.stored is not None}
+            stored = {(c.id, s.question_id): s.stored.value for c in reader.cases()
+                      for s in reader.question_states(c.id) if s.stored is not None}
             conflicts = reader.conflicts()
         finally:
             reader.close()
@@ -198,7 +198,6 @@ def test_four_reviewers_in_one_folder_on_local_disk(review_file, tmp_path):
 
 
 def test_four_reviewers_in_one_folder_on_a_share_without_shared_memory(review_file, tmp_path):
-    from tests.trust.test_network_fs import share as _share_fixture  # noqa: F401  (documentation)
     from tests.support.fuse_share import mounted_share
 
     backing = tmp_path / "lagring"
