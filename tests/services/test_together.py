@@ -15,7 +15,7 @@ import pytest
 
 from aktgranskning.cli import run_cli
 from aktgranskning.domain.answers import Answer
-from aktgranskning.domain.case import DropoutReason
+from aktgranskning.domain.case import CaseStatus, DropoutReason
 from aktgranskning.services.check import check_review_file
 from aktgranskning.services.collect import ConflictsRemain, collect_enhet
 from aktgranskning.services.opening import open_for_reading, open_review_file
@@ -120,7 +120,7 @@ def test_a_conflict_is_listed_everywhere_and_gone_everywhere_once_decided(two, r
     assert {s.question_id: s.stored for s in bertil.question_states(case_id)}[question] is N
 
 
-def test_same_answer_from_both_is_no_conflict_and_a_bortfall_meets_an_answer_as_one(two):
+def test_same_answer_from_both_is_no_conflict_and_answering_an_akt_another_made_bortfall_is_none(two):
     anna, bertil = two
     case_id, question = first_question(anna, 1)
     anna.set_answer(case_id, question, Y)
@@ -131,10 +131,12 @@ def test_same_answer_from_both_is_no_conflict_and_a_bortfall_meets_an_answer_as_
     published(anna, bertil)
     anna.refresh_from_folder()
     bertil.refresh_from_folder()
-    conflicts = {(c.sequence, c.kind.value) for c in anna.conflicts()}
-    assert (1, "svar") not in conflicts  # same value from both: agreement, not a conflict
-    assert (3, "status") in conflicts  # bortfall against pågående: a person decides
-    assert {(c.sequence, c.kind.value) for c in bertil.conflicts()} == conflicts
+    assert anna.conflicts() == [] == bertil.conflicts()  # same value from both: agreement
+    # pågående only follows from Bertil's answer; the bortfall is Anna's decision and holds, and
+    # Bertil's answer is kept with the akt (not counted while it is a bortfall)
+    for session in two:
+        assert session.case(other_case).status is CaseStatus.DROPOUT
+        assert {s.question_id: s.stored for s in session.question_states(other_case)}[other_question] is Y
 
 
 def test_status_kontrollera_rapport_and_samla_read_the_enhet_whole(two, review_file, tmp_path, capsys):
