@@ -1,0 +1,199 @@
+"""Two reviewers on one enhet at once, as the window shows it (issue 19): the other's answers
+arrive without taking the keyboard away, who else is where, conflicts with a choice, offline.
+
+The window is Anna on one "computer"; Bertil is a session of the services on another (a data
+folder and a computer name of his own), writing his own file into the same enhet folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.case import DropoutReason
+from aktgranskning.gui.case_model import CONFLICTS_COLUMN, PRESENCE_COLUMN
+from aktgranskning.paths import user_config_dir
+from aktgranskning.services.opening import NewFileInfo, create_review_file, open_review_file
+from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.settings import REVIEWER_NAME, Settings
+from tests.conftest import make_cases
+from tests.gui.conftest import opened_window, press
+
+
+@contextmanager
+def computer(folder: Path, name: str) -> Iterator[None]:
+    """Code run as on another computer: its own data folder and computer name."""
+    saved = {key: os.environ.get(key) for key in ("AKTGRANSKNING_DATAMAPP", "AKTGRANSKNING_DATORNAMN")}
+    os.environ["AKTGRANSKNING_DATAMAPP"] = str(folder)
+    os.environ["AKTGRANSKNING_DATORNAMN"] = name
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture
+def enhet(tmp_path: Path, checklists) -> Path:
+    path = tmp_path / "delad" / "Testenheten 2026.granskning"
+    path.parent.mkdir()
+    create_review_file(path, NewFileInfo("Testförvaltningen", "Testområdet", "Testenheten", 2026),
+                       checklists, make_cases())
+    return path
+
+
+@pytest.fixture
+def anna(qtbot, enhet: Path, monkeypatch):
+    monkeypatch.setenv("AKTGRANSKNING_DATORNAMN", "DATOR1")
+    Settings(user_config_dir() / "installningar.json").set(REVIEWER_NAME, "Anna")
+    main = opened_window(qtbot, enhet)
+    yield main
+    main.close()
+
+
+@pytest.fixture
+def bertil(anna, enhet: Path, tmp_path: Path) -> Iterator[ReviewSession]:
+    folder = tmp_path / "bertils-dator"
+    with computer(folder, "DATOR2"):
+        other = open_review_file(enhet, reviewer="Bertil")
+    other.computer_folder = folder  # type: ignore[attr-defined]
+    yield other
+    with computer(folder, "DATOR2"):
+        other.close()
+
+
+def refresh_as_bertil(bertil: ReviewSession) -> None:
+    with computer(bertil.computer_folder, "DATOR2"):  # type: ignore[attr-defined]
+        bertil.refresh_from_folder()
+
+
+def publish(session: ReviewSession) -> None:
+    assert session.link is not None and session.link.publisher.flush()
+
+
+def question_ids(session: ReviewSession, case_id: int) -> list[str]:
+    return [state.question_id for state in session.question_states(case_id)]
+
+
+def first_case(window) -> int:
+    return window.session.cases()[0].id
+
+
+def cell(window, case_id: int, column: int) -> str:
+    model = window.case_list.model
+    return str(model.index(model.row_of_case(case_id), column).data())
+
+
+def test_the_others_answer_appears_in_the_open_akt_without_taking_the_keyboard(qtbot, anna, bertil):
+    case_id = first_case(anna)
+    anna.open_case(case_id)
+    review = anna.review
+    scroll = review.scroll.verticalScrollBar()
+    scroll.setValue(scroll.maximum() // 3)
+    typing_in = review.rows[0]
+    typing_in.setFocus()
+    press(qtbot, Qt.Key.Key_K)
+    qtbot.keyClicks(QApplication.focusWidget(), "Skrivs just nu")
+    focus, at = QApplication.focusWidget(), scroll.value()
+    assert focus is typing_in.comment_edit
+    late = review.rows[5]
+    bertil.set_answer(case_id, late.question.id, Answer.NO)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: late.buttons[Answer.NO].isChecked(), timeout=5000)
+    assert QApplication.focusWidget() is focus and typing_in.comment_edit.text() == "Skrivs just nu"
+    assert scroll.value() == at
+    anna.show_case_list()
+    assert "Bertil" in cell(anna, case_id, 7)  # who answered in the akt
+
+
+def test_the_list_shows_who_else_is_in_an_akt_and_the_akt_says_so(qtbot, anna, bertil):
+    second = anna.session.cases()[1].id
+    bertil.set_presence(second)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: cell(anna, second, PRESENCE_COLUMN) == "Bertil granskar", timeout=5000)
+    assert "Bertil (akt 2)" in anna.case_list.together.text()
+    assert cell(anna, first_case(anna), PRESENCE_COLUMN) == ""
+    anna.open_case(second)
+    notice = anna.review.notices
+    assert notice.isVisible() and "Bertil har också den här akten öppen just nu." in notice.text()
+    assert anna.pages.currentWidget() is anna.review  # told, not forbidden
+    anna.show_case_list()
+    publish(anna.session)
+    refresh_as_bertil(bertil)
+    assert [p.who for p in bertil.link.presences] == ["Anna"] and bertil.link.presences[0].case_id is None
+
+
+def test_a_conflict_is_shown_on_the_question_and_in_the_list_and_a_choice_clears_it(qtbot, anna, bertil):
+    case_id = first_case(anna)
+    anna.open_case(case_id)
+    row = anna.review.rows[0]
+    row.setFocus()
+    press(qtbot, Qt.Key.Key_J)  # Anna: Ja, Bertil has not seen it
+    bertil.set_answer(case_id, row.question.id, Answer.NO)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: row.conflict_box.isVisible(), timeout=5000)
+    shown = row.conflict_box.findChildren(type(anna.review.notices))[0].text()
+    assert "Anna: Ja (" in shown and "Bertil: Nej (" in shown
+    choices = [b.text() for b in row.conflict_buttons]
+    assert choices == ["Välj Anna: Ja", "Välj Bertil: Nej"]
+    anna.show_case_list()
+    assert cell(anna, case_id, CONFLICTS_COLUMN) == "⚠ 1 konflikt"
+    assert "1 konflikt i 1 akt" in anna.case_list.together.text()
+    anna.open_case(case_id)
+    row.conflict_buttons[1].click()
+    assert not row.conflict_box.isVisible() and row.buttons[Answer.NO].isChecked()
+    assert anna.session.conflicts() == []
+    anna.show_case_list()
+    assert cell(anna, case_id, CONFLICTS_COLUMN) == ""
+    publish(anna.session)
+    refresh_as_bertil(bertil)
+    assert bertil.conflicts() == []  # decided for everyone once the file arrives
+
+
+def test_the_offline_notice_comes_when_the_folder_goes_and_leaves_when_it_is_back(qtbot, anna, bertil, enhet):
+    anna.open_case(first_case(anna))
+    away = enhet.parent.with_name("borta")
+    enhet.parent.rename(away)
+    try:
+        anna.watch.read_now()
+        qtbot.waitUntil(lambda: "går inte att nå" in anna.review.notices.text(), timeout=5000)
+        assert anna.review.notices.isVisible()
+        assert "Andras svar hämtade kl." in anna.review.notices.text()
+        anna.show_case_list()
+        assert "går inte att nå" in anna.case_list.notices.text() and anna.case_list.notices.isVisible()
+    finally:
+        away.rename(enhet.parent)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: not anna.case_list.notices.isVisible(), timeout=5000)
+    assert "andras svar hämtade" in anna.shared_label.text()
+
+
+def test_a_conflict_about_the_akt_itself_is_shown_in_its_header_with_a_choice(qtbot, anna, bertil):
+    case_id = first_case(anna)
+    anna.session.mark_dropout(case_id, DropoutReason.FILE_MISSING, use_reserve=False)
+    bertil.mark_dropout(case_id, DropoutReason.WRONG_SAMPLE, use_reserve=False)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: cell(anna, case_id, CONFLICTS_COLUMN) == "⚠ 1 konflikt", timeout=5000)
+    anna.open_case(case_id)
+    bar = anna.review.conflict_bar
+    assert bar.isVisible() and len(bar.shown) == 1
+    assert [b.text() for b in bar.buttons] == ["Välj Anna: bortfall (Akten saknas)",
+                                               "Välj Bertil: bortfall (Felaktigt urval)"]
+    assert not any(row.conflict_box.isVisible() for row in anna.review.rows)
+    bar.buttons[1].click()
+    assert not bar.isVisible() and anna.session.conflicts() == []
+    assert anna.session.case(case_id).dropout_reason is DropoutReason.WRONG_SAMPLE
+    assert "felaktigt urval" in anna.review.details.text()
