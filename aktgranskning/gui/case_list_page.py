@@ -200,9 +200,9 @@ class CaseListPage(QWidget):
             parts.append(f"Arbetar i enheten just nu: {who}.")
         count = sum(len(found) for found in conflicts.values())
         if count:
-            akter = len(conflicts)
-            parts.append(f"⚠ {conflicts_word(count)} i {akter} {'akt' if akter == 1 else 'akter'}: öppna akten "
-                         "och välj vilket svar som gäller.")
+            numbers = sorted(sequences[case_id] for case_id in conflicts if case_id in sequences)
+            akter = joined([str(n) for n in numbers]) if numbers else "?"
+            parts.append(f"⚠ {conflicts_word(count)} i akt {akter}: öppna akten och välj vilket svar som gäller.")
         text = " ".join(parts)
         if text != self.together.text():
             self.together.setText(text)

@@ -11,7 +11,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
 
 from aktgranskning.domain.case import Case, CaseStatus, Gender
 from aktgranskning.domain.changes import Presence
@@ -58,6 +58,12 @@ def status_label(case: Case, sequences: dict[int, int]) -> str:
     if case.replaces_case_id is not None:
         label += f" (ersätter nr {sequences.get(case.replaces_case_id, '?')})"
     return label
+
+
+def _warning_icon() -> QIcon:
+    from PySide6.QtWidgets import QApplication, QStyle
+
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -145,7 +151,9 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == PRESENCE_COLUMN:
             return QBrush(PRESENCE_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tool_tip(case.id, column)
+            return self._tool_tip(case.id, CONFLICTS_COLUMN if column == 0 else column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and case.id in self._conflicts:
+            return _warning_icon()  # seen also where the window is too narrow for the column
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 6):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.watch.arrived.connect(self._others_arrived)
         self.watch.heartbeat.connect(self._heartbeat)
         self.watch.read_failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self._seen_presences: tuple[tuple[str, int | None], ...] = ()
+        self._seen_presences: tuple[object, ...] = ()
         self._build_menus()
         self._connect()
         self._show_reviewer()
@@ -419,11 +419,13 @@ class MainWindow(QMainWindow):
         except UserError as error:
             self.statusBar().showMessage(error.message, 8000)
 
-    def _presence_signature(self) -> tuple[tuple[str, int | None], ...]:
+    def _presence_signature(self) -> tuple[object, ...]:
+        """Who is where, and whether that is known now (offline it is what was last seen)."""
         link = self.session.link if self.session is not None else None
         if link is None:
             return ()
-        return tuple(sorted(((p.who, p.case_id) for p in link.presences), key=lambda item: (item[0], item[1] or 0)))
+        where = sorted(((p.who, p.case_id) for p in link.presences), key=lambda item: (item[0], item[1] or 0))
+        return (link.offline, *where)
 
     def _others_arrived(self, contents: object) -> None:
         """What the folder watch read: merge it into the own file and redraw only what changed —

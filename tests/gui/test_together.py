@@ -150,7 +150,7 @@ def test_a_conflict_is_shown_on_the_question_and_in_the_list_and_a_choice_clears
     assert choices == ["Välj Anna: Ja", "Välj Bertil: Nej"]
     anna.show_case_list()
     assert cell(anna, case_id, CONFLICTS_COLUMN) == "⚠ 1 konflikt"
-    assert "1 konflikt i 1 akt" in anna.case_list.together.text()
+    assert "1 konflikt i akt 1:" in anna.case_list.together.text()
     anna.open_case(case_id)
     row.conflict_buttons[1].click()
     assert not row.conflict_box.isVisible() and row.buttons[Answer.NO].isChecked()
@@ -163,6 +163,10 @@ def test_a_conflict_is_shown_on_the_question_and_in_the_list_and_a_choice_clears
 
 
 def test_the_offline_notice_comes_when_the_folder_goes_and_leaves_when_it_is_back(qtbot, anna, bertil, enhet):
+    bertil.set_presence(None)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: "Arbetar i enheten just nu: Bertil" in anna.case_list.together.text(), timeout=5000)
     anna.open_case(first_case(anna))
     away = enhet.parent.with_name("borta")
     enhet.parent.rename(away)
@@ -173,11 +177,13 @@ def test_the_offline_notice_comes_when_the_folder_goes_and_leaves_when_it_is_bac
         assert "Andras svar hämtade kl." in anna.review.notices.text()
         anna.show_case_list()
         assert "går inte att nå" in anna.case_list.notices.text() and anna.case_list.notices.isVisible()
+        assert "arbetade: Bertil (ingen akt öppen)" in anna.case_list.together.text()  # not "just nu"
     finally:
         away.rename(enhet.parent)
     anna.watch.read_now()
     qtbot.waitUntil(lambda: not anna.case_list.notices.isVisible(), timeout=5000)
     assert "andras svar hämtade" in anna.shared_label.text()
+    assert "Arbetar i enheten just nu: Bertil" in anna.case_list.together.text()
 
 
 def test_a_conflict_about_the_akt_itself_is_shown_in_its_header_with_a_choice(qtbot, anna, bertil):
