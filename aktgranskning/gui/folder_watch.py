@@ -65,6 +65,11 @@ class FolderWatch(QObject):
         self._heart.timeout.connect(self.heartbeat.emit)
 
     @property
+    def running(self) -> bool:
+        """Reading the folder every `READ_INTERVAL_MS` and telling the others every `HEARTBEAT_MS`."""
+        return self._tick.isActive() and self._heart.isActive()
+
+    @property
     def reading(self) -> bool:
         return self._read is not None
 

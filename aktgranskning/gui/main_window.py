@@ -474,8 +474,9 @@ class MainWindow(QMainWindow):
             return
         try:
             self.session.decide(register, value)
-        except UserError as error:
-            QMessageBox.warning(self, "Beslutet kunde inte sparas", error.message)
+        except UserError as error:  # said where the choice was made, not in a dialog
+            self.case_list.show_notices([*self.session.notices(), error.message])
+            self.statusBar().showMessage(error.message, 10000)
             return
         self.case_list.show_together()
         if self.session.last_saved_at:

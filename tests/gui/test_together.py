@@ -203,3 +203,53 @@ def test_a_conflict_about_the_akt_itself_is_shown_in_its_header_with_a_choice(qt
     assert not bar.isVisible() and anna.session.conflicts() == []
     assert anna.session.case(case_id).dropout_reason is DropoutReason.WRONG_SAMPLE
     assert "felaktigt urval" in anna.review.details.text()
+
+
+def test_answering_a_conflicted_question_with_a_key_decides_it(qtbot, anna, bertil):
+    case_id = first_case(anna)
+    anna.open_case(case_id)
+    row = anna.review.rows[0]
+    row.setFocus()
+    press(qtbot, Qt.Key.Key_J)
+    bertil.set_answer(case_id, row.question.id, Answer.NO)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: row.conflict_box.isVisible(), timeout=5000)
+    row.setFocus()
+    press(qtbot, Qt.Key.Key_X if Answer.NOT_APPLICABLE in row.question.allowed else Qt.Key.Key_N)
+    assert not row.conflict_box.isVisible() and anna.session.conflicts() == []
+
+
+def test_a_presence_whose_program_went_silent_leaves_the_list_and_a_heartbeat_keeps_ones_own(
+        qtbot, anna, bertil, monkeypatch):
+    assert anna.watch.running
+    second = anna.session.cases()[1].id
+    bertil.set_presence(second)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: cell(anna, second, PRESENCE_COLUMN) == "Bertil granskar", timeout=5000)
+    refresh_as_bertil(bertil)
+    first_beat = bertil.link.presences[0].heartbeat
+    monkeypatch.setattr("aktgranskning.services.enhet_link.PRESENCE_SECONDS", 0.3)
+    qtbot.wait(400)  # Bertil's program says nothing more, as when it was killed
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: cell(anna, second, PRESENCE_COLUMN) == "", timeout=5000)
+    assert "Bertil" not in anna.case_list.together.text()
+    anna.watch.heartbeat.emit()  # what the 30 s timer does
+    publish(anna.session)
+    refresh_as_bertil(bertil)
+    assert [p.who for p in bertil.link.presences] == ["Anna"] and bertil.link.presences[0].heartbeat > first_beat
+
+
+def test_a_conflict_in_the_analysis_is_shown_on_the_case_list_with_a_choice(qtbot, anna, bertil):
+    from aktgranskning.services.analysis import read_analysis, save_analysis_text
+
+    save_analysis_text(anna.session, "strengths", "Tydliga utredningar")
+    save_analysis_text(bertil, "strengths", "Snabba beslut")
+    publish(bertil)
+    anna.watch.read_now()
+    bar = anna.case_list.conflict_bar
+    qtbot.waitUntil(lambda: bar.isVisible(), timeout=5000)
+    assert [b.text() for b in bar.buttons] == ["Välj Anna: ”Tydliga utredningar”", "Välj Bertil: ”Snabba beslut”"]
+    bar.buttons[1].click()
+    assert not bar.isVisible() and read_analysis(anna.session).strengths == "Snabba beslut"
