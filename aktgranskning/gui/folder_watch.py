@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from aktgranskning.logging_setup import log_unexpected
+
 if TYPE_CHECKING:
     from aktgranskning.services.enhet_folder import FolderContents
     from aktgranskning.services.session import ReviewSession
@@ -115,7 +117,9 @@ class FolderWatch(QObject):
         if read.session is not self.session or read.session.closed:
             return  # another file was opened meanwhile
         if read.failed is not None:
-            self.read_failed.emit(f"Enhetens mapp kunde inte läsas ({read.failed}).")
+            log_unexpected(read.failed, "läsa enhetens mapp")
+            self.read_failed.emit("Enhetens mapp kunde inte läsas just nu; programmet försöker igen om en stund "
+                                  "(felet finns i loggen).")
         elif read.contents is not None:
             self.arrived.emit(read.contents)
         if self._again:

@@ -28,6 +28,7 @@ from aktgranskning.gui.case_list_page import CaseListPage
 from aktgranskning.gui.folder_watch import FolderWatch
 from aktgranskning.gui.screen_fit import fit_to_available_screen, remembered_place
 from aktgranskning.gui.start_page import StartPage
+from aktgranskning.logging_setup import log_unexpected
 from aktgranskning.services.file_lock import FileInUse
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.settings import PRINT_FILLER, REVIEWER_NAME, Settings
@@ -437,6 +438,11 @@ class MainWindow(QMainWindow):
             touched = session.take_in(contents)  # type: ignore[arg-type]
         except UserError as error:
             self.statusBar().showMessage(error.message, 8000)
+            touched = set()
+        except Exception as error:  # a merge that failed is tried again at the next read, never a dialog
+            log_unexpected(error, "ta in de andra granskarnas ändringar")
+            self.statusBar().showMessage("De andra granskarnas ändringar kunde inte tas in just nu; programmet "
+                                         "försöker igen om en stund (felet finns i loggen).", 8000)
             touched = set()
         presences = self._presence_signature()
         moved = presences != self._seen_presences

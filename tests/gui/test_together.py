@@ -253,3 +253,24 @@ def test_a_conflict_in_the_analysis_is_shown_on_the_case_list_with_a_choice(qtbo
     assert [b.text() for b in bar.buttons] == ["Välj Anna: ”Tydliga utredningar”", "Välj Bertil: ”Snabba beslut”"]
     bar.buttons[1].click()
     assert not bar.isVisible() and read_analysis(anna.session).strengths == "Snabba beslut"
+
+
+def test_a_merge_that_fails_is_told_in_the_status_bar_and_done_at_the_next_read(qtbot, anna, bertil, monkeypatch):
+    case_id = first_case(anna)
+    real, calls = anna.session.take_in, []
+
+    def fails_once(contents):
+        calls.append(contents)
+        if len(calls) == 1:
+            raise RuntimeError("en trasig disk")
+        return real(contents)
+
+    monkeypatch.setattr(anna.session, "take_in", fails_once)
+    bertil.set_answer(case_id, question_ids(bertil, case_id)[0], Answer.YES)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)
+    assert "kunde inte tas in just nu" in anna.statusBar().currentMessage()
+    assert QApplication.activeModalWidget() is None
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: cell(anna, case_id, 6).startswith("1 av"), timeout=5000)
