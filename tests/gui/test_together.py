@@ -274,3 +274,23 @@ def test_a_merge_that_fails_is_told_in_the_status_bar_and_done_at_the_next_read(
     assert QApplication.activeModalWidget() is None
     anna.watch.read_now()
     qtbot.waitUntil(lambda: cell(anna, case_id, 6).startswith("1 av"), timeout=5000)
+
+
+def test_a_conflict_marked_above_the_view_does_not_move_the_question_in_focus(qtbot, anna, bertil):
+    case_id = first_case(anna)
+    anna.open_case(case_id)
+    review = anna.review
+    top, focused = review.rows[0], review.rows[-1]
+    anna.session.set_answer(case_id, top.question.id, Answer.YES)
+    bertil.set_answer(case_id, top.question.id, Answer.NO)
+    review.focus_row(focused)
+    scroll = review.scroll.verticalScrollBar()
+    qtbot.wait(20)
+    scroll.setValue(scroll.maximum())
+    assert scroll.value() > top.y() + top.height()  # the first question is out of view
+    on_screen = focused.y() - scroll.value()
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: top.conflict_box.isVisible(), timeout=5000)
+    qtbot.wait(50)
+    assert focused.hasFocus() and focused.y() - scroll.value() == on_screen
