@@ -180,6 +180,8 @@ class CaseListPage(QWidget):
                 present.setdefault(presence.case_id, []).append(presence)
         self.model.set_together(by_case, present)
         self.conflict_bar.show_conflicts([c for c in conflicts if c.case_id is None])
+        for button in self.conflict_bar.buttons:
+            button.setEnabled(not self.session.read_only)
         seen_at = link.others_read_at if stale and link is not None else None
         self._show_who_works(presences, by_case, seen_at)
 

@@ -258,6 +258,10 @@ class ReviewPage(QWidget):
             row.set_conflicts(by_question.get(row.question.id, []))
         self.conflict_bar.numbers = self._numbers()
         self.conflict_bar.show_conflicts([c for c in conflicts if c.question_id is None])
+        if self.session.read_only:  # shown, but decided only where the file can be written
+            for button in [*self.conflict_bar.buttons, *(b for r in self.rows for b in r.conflict_buttons)]:
+                button.setEnabled(False)
+                button.setToolTip("Filen är öppnad skrivskyddad: öppna den för granskning för att välja.")
 
     def take_in_others(self) -> None:
         """Another reviewer changed this akt: show it where the person is, keeping the keyboard

@@ -294,3 +294,18 @@ def test_a_conflict_marked_above_the_view_does_not_move_the_question_in_focus(qt
     qtbot.waitUntil(lambda: top.conflict_box.isVisible(), timeout=5000)
     qtbot.wait(50)
     assert focused.hasFocus() and focused.y() - scroll.value() == on_screen
+
+
+def test_a_read_only_window_shows_a_conflict_but_offers_no_choice(qtbot, anna, bertil, enhet, tmp_path):
+    case_id = first_case(anna)
+    question = question_ids(bertil, case_id)[0]
+    anna.session.set_answer(case_id, question, Answer.YES)
+    bertil.set_answer(case_id, question, Answer.NO)
+    publish(anna.session)
+    publish(bertil)
+    assert anna.open_file(enhet, read_only=True)
+    assert anna.session.read_only and not anna.watch.running  # nothing of its own to share
+    anna.open_case(case_id)
+    row = anna.review.rows[0]
+    assert row.conflict_box.isVisible() and row.conflict_buttons
+    assert not any(button.isEnabled() for button in row.conflict_buttons)
