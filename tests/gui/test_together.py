@@ -309,3 +309,17 @@ def test_a_read_only_window_shows_a_conflict_but_offers_no_choice(qtbot, anna, b
     row = anna.review.rows[0]
     assert row.conflict_box.isVisible() and row.conflict_buttons
     assert not any(button.isEnabled() for button in row.conflict_buttons)
+
+
+def test_the_case_list_takes_in_the_others_work_keeping_selection_and_focus(qtbot, anna, bertil):
+    cases = anna.session.cases()
+    chosen, changed = cases[2].id, cases[4].id
+    anna.case_list.select_case(chosen)
+    anna.case_list.focus_table()
+    qtbot.waitUntil(lambda: anna.case_list.table.hasFocus())
+    bertil.set_answer(changed, question_ids(bertil, changed)[0], Answer.YES)
+    publish(bertil)
+    anna.watch.read_now()
+    qtbot.waitUntil(lambda: cell(anna, changed, 6).startswith("1 av"), timeout=5000)
+    assert anna.case_list.selected_case_id() == chosen and anna.case_list.table.hasFocus()
+    assert cell(anna, changed, 5) == "Pågående" and "Bertil" in cell(anna, changed, 7)
