@@ -134,6 +134,11 @@ def _pictures(percent: str) -> int:
             window.grab().save(out("tillsammans-offline"))
             measured["offline"] = off_screen(window.case_list)
             measured["offline_text"] = window.case_list.notices.text()
+            window.open_case(shared.id)
+            app.processEvents()
+            window.grab().save(out("tillsammans-akt-offline"))
+            measured["akt_offline"] = off_screen(window.review)
+            measured["akt_offline_rows_in_view"] = window.review.scroll.viewport().height()
         finally:
             away.rename(enhet.parent)
         for other in others.values():
