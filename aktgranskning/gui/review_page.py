@@ -268,7 +268,10 @@ class ReviewPage(QWidget):
         focus, a comment being typed and the scroll position (the focused question, or the first
         one in view, stays where it was on screen)."""
         anchor = self._scroll_anchor()
+        told = (self.banner.text(), bool(self.banner.property("error"))) if self.banner.isVisible() else None
         self.refresh()
+        if told is not None and not self.banner.isVisible():
+            self._show_banner(*told)  # what the person was told stays until they move on
         if anchor is not None:
             self._keep_anchor(*anchor)
             QTimer.singleShot(0, lambda: self._keep_anchor(*anchor))
