@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             file_menu, "&Exportera enhetsrapport (Excel och pdf)…", "Ctrl+E", self.export_report
         )
+        self.collect_action = self._action(file_menu, "Sam&la enhetens filer i en fil…", None, self.collect_files)
+        self.copies_action = self._action(file_menu, "För &in kopior…", None, self.bring_in_copies)
         file_menu.addSeparator()
         self._action(file_menu, "Dra &urval ur ärendelista…", None, self.draw_sample)
         self._action(file_menu, "Sa&mmanställ enheter…", "Ctrl+Shift+S", self.open_summary)
@@ -336,6 +338,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Rapporten är skriven: {', '.join(p.name for p in written)}", 10000)
         notices = "".join(f"\n\n{notice}" for notice in written.notices)
         QMessageBox.information(self, "Rapporten är skriven", f"Skrev:\n{names}{notices}")
+
+    def collect_files(self) -> None:
+        if self.session is None:
+            QMessageBox.information(self, "Ingen fil öppen", "Öppna en granskningsfil först.")
+            return
+        from aktgranskning.gui.enhet_files import collect_enhet_files
+
+        if self.may_leave_analysis():
+            collect_enhet_files(self, self.session)
+
+    def bring_in_copies(self) -> None:
+        if self.session is None or self.session.read_only:
+            QMessageBox.information(self, "Ingen fil öppen för granskning",
+                                    "Öppna enhetens granskningsfil för granskning först.")
+            return
+        from aktgranskning.gui.enhet_files import bring_in_copies
+
+        if self.may_leave_analysis() and bring_in_copies(self, self.session):
+            self.case_list.reload()
 
     def show_case_list(self) -> None:
         if not self.may_leave_analysis():

@@ -47,7 +47,7 @@ class EnhetLink:
             return
         self.others_read_at = contents.read_at
         self.unreadable = contents.unreadable
-        self.members = len(contents.of_enhet(self.file_uuid))
+        self.members = sum(1 for m in contents.of_enhet(self.file_uuid) if m.path.parent == contents.folder)
         newest: dict[str, Presence] = {}  # a writer's file may be there twice (a copy, a working copy)
         for presence in contents.presences_of(self.file_uuid):
             if presence.writer != self.writer and (
