@@ -12,8 +12,8 @@ the window shows the busy cursor and the progress view shows what is being done.
 Why a thread pool and not a `QThread` worker: every job is one call with no event loop of its own
 and no state between calls; the pool keeps its threads and reuses them, and `QThreadPool.start`
 takes a Python callable, so no `QRunnable` subclass (with its ownership rules) is needed. A job
-that never reports progress (reading a case list) cannot be stopped midway: Avbryt then lets the
-window go on at once and the job's result is thrown away when it arrives.
+that never reports progress (reading a case list) cannot be stopped midway; Avbryt lets the window
+go on at once all the same, and the job's result is thrown away when it arrives.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -47,7 +48,6 @@ Job = Callable[[Progress, CancelCheck], T]
 Control = QWidget | QAction
 
 CANCEL_TEXT = "Avbryt"
-CANCELLING_TEXT = "Avbryter …"
 DIALOG_DELAY_MS = 400  # a window-level progress dialog appears only for work that takes this long
 
 
@@ -78,6 +78,7 @@ class ProgressPanel(QWidget):
         self.cancel_button.setAccessibleName(f"Avbryt {name.lower()}")
         self.cancel_button.clicked.connect(self._cancel_pressed)
         self._cancel: Callable[[], None] | None = None
+        self._text = ""
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.bar, 1)
@@ -90,18 +91,20 @@ class ProgressPanel(QWidget):
 
     def begin(self, text: str, cancel: Callable[[], None] | None) -> None:
         self._cancel = cancel
+        self._text = text
         self.label.setText(text)
+        self.label.setVisible(bool(text))  # a page may say what is being done elsewhere
         self.bar.setRange(0, 0)  # busy until the first report
         self.bar.setFormat("")
         self.cancel_button.setVisible(cancel is not None)
-        self.cancel_button.setEnabled(True)
-        self.cancel_button.setText(CANCEL_TEXT)
         self.show()
 
     def step(self, number: int, total: int, text: str) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(number)
-        self.bar.setFormat(f"{number} av {total}: {text}" if text else f"{number} av {total}")
+        self.bar.setFormat(f"{number} av {total}")
+        self.label.setText(f"{self._text}\n{text}" if text else self._text)  # a long file name wraps here
+        self.label.setVisible(bool(self.label.text()))
 
     def end(self) -> None:
         self._cancel = None
@@ -109,8 +112,6 @@ class ProgressPanel(QWidget):
 
     def _cancel_pressed(self) -> None:
         if self._cancel is not None:
-            self.cancel_button.setEnabled(False)
-            self.cancel_button.setText(CANCELLING_TEXT)
             self._cancel()
 
 
@@ -231,8 +232,8 @@ _HOLDS = _Holds()
 _COLLECTOR = _CollectorPause()
 _VIEW_USER: dict[int, BackgroundOperation[Any]] = {}  # which operation a progress view shows now
 
-# Operations that have started and not yet been handled on the GUI thread: kept alive here, so a
-# relay is never collected while its worker may still emit.
+# Operations whose worker has not yet been handled on the GUI thread (a cancelled one included):
+# kept alive here, so a relay is never collected while its worker may still emit.
 _RUNNING: set[BackgroundOperation[Any]] = set()
 
 
@@ -310,10 +311,13 @@ class BackgroundOperation(QObject, Generic[T]):
         return self
 
     def cancel(self) -> None:
-        """Ask the job to stop. A job stops at its next progress report; whatever it returns
-        later is not used. The controls come back when the job has actually stopped."""
-        if self.running and not self._cancel_event.is_set():
-            self._cancel_event.set()
+        """Stop: the window goes on at once (controls back, `on_cancelled`, `finished`), and the
+        job stops at its next progress report; whatever it returns is thrown away. Only jobs that
+        write nothing are cancellable, so nothing is left half-written."""
+        if not self.running or self._cancel_event.is_set():
+            return
+        self._cancel_event.set()
+        self._finish(_Outcome(error=Cancelled()))
 
     @property
     def cancel_requested(self) -> bool:
@@ -325,9 +329,14 @@ class BackgroundOperation(QObject, Generic[T]):
             self._progress.step(number, total, text)
 
     def _handle(self, outcome: _Outcome) -> None:
-        self.running = False
+        """The worker is done (its outcome queued to the GUI thread)."""
         _RUNNING.discard(self)
         _COLLECTOR.job_ended()
+        if self.running:  # not cancelled before
+            self._finish(outcome)
+
+    def _finish(self, outcome: _Outcome) -> None:
+        self.running = False
         self._restore()
         error = outcome.error
         if isinstance(error, Cancelled) or (error is None and self._cancel_event.is_set()):
@@ -428,9 +437,33 @@ def discard_in_background(result: object) -> None:
 
 def _dismantle(box: list[object]) -> None:
     stack = [box.pop()]
+    steps = 0
     while stack:
         item = stack.pop()
         # 2 = the name `item` and getrefcount's argument: nothing outside this loop holds it
         if sys.getrefcount(item) == 2 and not isinstance(item, type):
             stack.extend(gc.get_referents(item))
         del item
+        steps += 1
+        if steps % 256 == 0:
+            time.sleep(0)  # hands the GIL to the GUI thread if it waits, instead of after 5 ms
+
+
+def wait_until_idle(timeout_ms: int = 60_000) -> bool:
+    """For scripts, tests and benchmarks that drive the window (never for the window itself): run
+    the event loop until every background operation has been handled and what was waiting has
+    been delivered, painting included. False if `timeout_ms` passed first."""
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_ms / 1000
+
+    def check() -> None:
+        if not _RUNNING or time.monotonic() > deadline:
+            poll.stop()
+            QTimer.singleShot(0, loop.quit)  # after what is already posted
+
+    poll = QTimer()
+    poll.setInterval(5)
+    poll.timeout.connect(check)
+    poll.start()
+    loop.exec()
+    return not _RUNNING

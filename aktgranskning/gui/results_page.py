@@ -143,9 +143,12 @@ class ResultsPage(QWidget):
         layout.addWidget(self.completeness)
         layout.addWidget(self.summary)
         layout.addLayout(filters)
-        layout.addWidget(self.comparison_label)
         self.loading_progress = ProgressPanel("Läser tidigare år")
-        layout.addWidget(self.loading_progress)
+        self.loading_progress.setMaximumWidth(metrics.horizontalAdvance("x" * 40))
+        comparison_row = QHBoxLayout()
+        comparison_row.addWidget(self.comparison_label, 1)
+        comparison_row.addWidget(self.loading_progress)  # the label says what is read
+        layout.addLayout(comparison_row)
         layout.addWidget(self.table, 1)
 
     # --- session and comparison ------------------------------------------------------------------
@@ -218,7 +221,7 @@ class ResultsPage(QWidget):
         self.refresh()
         operation = run_in_background(
             job, on_success=on_read, owner=self, controls=[self.choose_button, self.clear_comparison],
-            progress=self.loading_progress, text=text, on_error=on_error,
+            progress=self.loading_progress, text="", on_error=on_error,
         )
         operation.finished.connect(lambda: self._loading_finished(operation))
         self.loading = operation

@@ -85,10 +85,11 @@ def test_the_control_is_disabled_with_a_busy_cursor_and_progress_while_the_job_r
     operation, got = start(starter, job, text="Läser filerna …")
     operation_other = run_in_background(lambda _p, _c: release.wait(5), on_success=lambda _r: None,
                                         owner=starter, controls=[starter.other])
-    qtbot.waitUntil(lambda: starter.progress.bar.format() == "1 av 3: första filen", timeout=3000)
+    qtbot.waitUntil(lambda: starter.progress.bar.format() == "1 av 3", timeout=3000)
+    assert starter.progress.label.text() == "Läser filerna …\nförsta filen"
     assert not starter.button.isEnabled()
     assert starter.cursor().shape() == Qt.CursorShape.BusyCursor
-    assert starter.progress.isVisible() and starter.progress.label.text() == "Läser filerna …"
+    assert starter.progress.isVisible()
     assert starter.progress.cancel_button.isVisible() and starter.progress.cancel_button.text() == "Avbryt"
     release.set()
     with qtbot.waitSignals([operation.finished, operation_other.finished], timeout=3000):
@@ -151,12 +152,12 @@ def test_cancelling_stops_the_job_at_its_next_step_and_nothing_is_written(qtbot,
     cancelled: list[bool] = []
     operation, got = start(starter, job, on_cancelled=lambda: cancelled.append(True))
     qtbot.waitUntil(lambda: len(steps) >= 5, timeout=3000)
-    qtbot.mouseClick(starter.progress.cancel_button, Qt.MouseButton.LeftButton)
-    assert starter.progress.cancel_button.text() == "Avbryter …"
-    with qtbot.waitSignal(operation.finished, timeout=3000):
-        pass
-    assert operation.outcome == "avbruten" and cancelled == [True] and got == []
-    assert len(steps) < 500
+    with qtbot.waitSignal(operation.finished, timeout=1000):  # at once, not when the job has stopped
+        qtbot.mouseClick(starter.progress.cancel_button, Qt.MouseButton.LeftButton)
+    assert operation.outcome == "avbruten" and cancelled == [True]
+    assert starter.button.isEnabled() and not starter.progress.isVisible()
+    wait_for_background(qtbot, timeout=3000)  # the job itself stops at its next step
+    assert got == [] and len(steps) < 500
     assert list(tmp_path.iterdir()) == []  # no result, no temporary file
     assert starter.button.isEnabled() and not starter.progress.isVisible()
 
@@ -215,9 +216,9 @@ def test_closing_the_sampling_dialog_cancels_the_preview(qtbot, tmp_path):
     dialog = sampling_dialog_on(qtbot, tmp_path, 3_000)
     operation = dialog.preview()
     assert operation is not None
-    dialog.reject()
-    with qtbot.waitSignal(operation.finished, timeout=10_000):
-        pass
+    with qtbot.waitSignal(operation.finished, timeout=1000):
+        dialog.reject()
+    wait_for_background(qtbot, timeout=10_000)  # the draw ends by itself; its result is not shown
     assert operation.outcome == "avbruten" and dialog.sampling is None and dialog.units.rowCount() == 0
 
 
@@ -292,12 +293,71 @@ def test_a_cancelled_summary_keeps_what_was_shown(qtbot, unit_workbooks, monkeyp
     monkeypatch.setattr(summary_service, "read_input", slow_read)
     operation = dialog.run()
     assert operation is not None
-    qtbot.waitUntil(lambda: dialog.progress.bar.format().startswith("1 av 3"), timeout=3000)
-    dialog.progress.cancel_button.click()
+    qtbot.waitUntil(lambda: dialog.progress.bar.format() == "1 av 3", timeout=3000)
+    with qtbot.waitSignal(operation.finished, timeout=1000):
+        dialog.progress.cancel_button.click()
     release.set()
-    with qtbot.waitSignal(operation.finished, timeout=5000):
-        pass
+    wait_for_background(qtbot, timeout=5000)
     assert operation.outcome == "avbruten" and dialog.summary is None
     assert dialog.heatmap.model() is None and not any(button.isEnabled() for button in dialog.save_buttons)
     assert dialog.log.toPlainText() == "Sammanställningen avbröts; ingenting ändrades."
     assert dialog.run_button.isEnabled()
+
+
+# --- the main window: export, and the results page reading an earlier year ----------------------
+
+@pytest.fixture
+def window_on_demo(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from tests.gui.conftest import opened_window
+
+    demo = tmp_path / "demo"
+    write_demo(demo, installed_checklists(), year=2026)
+    window = opened_window(qtbot, demo / "Mottagningen 2026.granskning")
+    yield window
+    wait_for_background(qtbot)
+    window.close()
+
+
+def test_export_disables_its_menu_item_and_button_until_both_files_are_written(qtbot, window_on_demo, tmp_path,
+                                                                                monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from aktgranskning.services import report
+
+    window = window_on_demo
+    target = tmp_path / "ut" / "Mottagningen 2026.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, title, _text: told.append(title))
+    gate = threading.Event()
+    real_export = report.export_unit_report
+
+    def gated_export(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(5)
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(report, "export_unit_report", gated_export)
+    window.export_report()
+    assert not window.export_action.isEnabled() and not window.results.export_button.isEnabled()
+    assert not target.exists()
+    gate.set()
+    wait_for_background(qtbot)
+    assert target.exists() and target.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert told == ["Rapporten är skriven"]
+    assert window.export_action.isEnabled() and window.results.export_button.isEnabled()
+
+
+def test_a_comparison_file_for_another_enhet_is_refused_with_its_reason(qtbot, window_on_demo):
+    window = window_on_demo
+    window.show_results()
+    wait_for_background(qtbot)
+    page = window.results
+    assert "Jämförs med 2025" in page.comparison_label.text()
+    other = window.session.path.with_name("Utredning barn 2025.granskning")
+    operation = page.set_comparison(other)
+    assert operation is not None and not page.choose_button.isEnabled()
+    assert page.comparison_label.text() == f"Läser {other.name} …"
+    wait_for_background(qtbot)
+    assert page.comparison_label.text().startswith(f"Jämförelsen kunde inte göras: {other}: filen gäller enheten")
+    assert page.previous is not None and page.previous.identity.unit == "Mottagningen"  # the earlier choice stays
+    assert page.choose_button.isEnabled()
