@@ -16,6 +16,7 @@ after it (each of which also frees the previous run's result). Goal (issue 14): 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import sys
@@ -33,7 +34,8 @@ TAIL_MS = 100
 
 def measure(start: Callable[[], object]) -> tuple[float, float, float]:
     """(seconds from the start to the end of the work, longest gap between beats in seconds,
-    seconds after the start when that gap began) while `start()`'s background operation runs, from inside the event loop."""
+    seconds after the start when that gap began) while `start()`'s background operation runs,
+    from inside the event loop."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from aktgranskning.gui.background import running_operations
@@ -66,15 +68,14 @@ def measure(start: Callable[[], object]) -> tuple[float, float, float]:
     timer.stop()
     beats.append(time.perf_counter())
     measured = [b for b in beats if b >= span["start"]]
-    longest, at = max((b - a, a) for a, b in zip(measured, measured[1:], strict=False))
+    longest, at = max((b - a, a) for a, b in itertools.pairwise(measured))
     return span["end"] - span["start"], longest, at - span["start"]
 
 
 def sampling_preview(folder: Path, rows: int) -> Callable[[], object]:
-    from benchmarks.sampling_large import write_export
-
     from aktgranskning.gui.sampling_dialog import SamplingDialog
     from aktgranskning.services.workspace import Workspace
+    from benchmarks.sampling_large import write_export
 
     export = folder / "arendelista.csv"
     write_export(export, rows, 50)
@@ -87,9 +88,8 @@ def sampling_preview(folder: Path, rows: int) -> Callable[[], object]:
 
 
 def summary(folder: Path, units: int) -> Callable[[], object]:
-    from benchmarks.summary_300 import write_workbooks
-
     from aktgranskning.gui.summary_dialog import SummaryDialog
+    from benchmarks.summary_300 import write_workbooks
 
     write_workbooks(folder, units)
     dialog = SummaryDialog()
@@ -100,10 +100,11 @@ def summary(folder: Path, units: int) -> Callable[[], object]:
 
 
 def main_window_with_demo(folder: Path):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
     from aktgranskning.gui.launch import apply_style, build_main_window, install_swedish
     from aktgranskning.services.checklists import installed_checklists
     from aktgranskning.services.demo import write_demo
-    from PySide6.QtWidgets import QApplication
 
     demo = folder / "demo"
     write_demo(demo, installed_checklists(), year=2026)
@@ -138,7 +139,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rader", type=int, default=100_000)
     parser.add_argument("--enheter", type=int, default=300)
-    parser.add_argument("--upprepa", type=int, default=2, help="mätningar per operation efter den första (största stoppet visas)")
+    parser.add_argument("--upprepa", type=int, default=2,
+                        help="mätningar per operation efter den första (största stoppet visas)")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as name:
@@ -146,7 +148,7 @@ def main() -> int:
         os.environ["AKTGRANSKNING_DATAMAPP"] = str(folder / "anvandare")
         from PySide6.QtWidgets import QApplication
 
-        app = QApplication.instance() or QApplication([])
+        _app = QApplication.instance() or QApplication([])  # held for the whole run
         started = time.perf_counter()
         window = main_window_with_demo(folder / "fonster")
         window.show_results()
@@ -169,7 +171,8 @@ def main() -> int:
             _, longest, at = max(runs, key=lambda r: r[1])
             worst = max(worst, longest)
             verdict = "ok" if longest * 1000 <= GOAL_MS else "över"
-            print(f"{label:<44} {took:5.2f} s {longest * 1000:10.0f} ms {at:5.2f} s {first[1] * 1000:11.0f} ms  {verdict}")
+            print(f"{label:<44} {took:5.2f} s {longest * 1000:10.0f} ms {at:5.2f} s "
+                  f"{first[1] * 1000:11.0f} ms  {verdict}")
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):
             print("\nPYTHONDONTWRITEBYTECODE är satt: första gången kompileras modulerna från källkod, vilket "
                   "håller GIL; ett installerat program läser färdiga .pyc-filer.")

@@ -27,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aktgranskning.gui.background import wait_until_idle  # noqa: E402
+from aktgranskning.gui.background import wait_until_idle
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -94,7 +94,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="aktgranskning-tangenter-", dir=args.mapp) as folder_name:
         folder = Path(folder_name)
         os.environ["AKTGRANSKNING_DATAMAPP"] = str(folder / "anvandare")
-        app = create_application()
+        _app = create_application()  # held: the page needs the application alive
         path = write_demo(folder / "demo", installed_checklists(), year=2026)[0]
         session = open_review_file(path, reviewer="benchmark")
         page = ReviewPage()

@@ -32,7 +32,7 @@ def environment(scale: float, folder: Path) -> dict[str, str]:
 
 def measure(scale: float, save: bool) -> dict[str, object]:
     from PySide6.QtCore import QRect, Qt
-    from PySide6.QtWidgets import QApplication, QStyle
+    from PySide6.QtWidgets import QStyle
 
     from aktgranskning.gui.launch import build_main_window, create_application
     from aktgranskning.gui.results_page import SHARE_COLUMN

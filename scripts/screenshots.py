@@ -47,7 +47,6 @@ def _scaled_pages(percent: str) -> int:
     """Start page, case list, review page and analysis page as the window opens on this screen."""
     with tempfile.TemporaryDirectory() as folder:
         os.environ["AKTGRANSKNING_DATAMAPP"] = folder
-        from PySide6.QtWidgets import QApplication
 
         from aktgranskning.gui.launch import build_main_window, create_application
 
@@ -104,7 +103,6 @@ def _name_the_reviewer(window) -> None:  # type: ignore[no-untyped-def]
 def _readme_pictures() -> int:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["AKTGRANSKNING_DATAMAPP"] = folder
-        from PySide6.QtWidgets import QApplication
 
         from aktgranskning.domain.answers import Answer
         from aktgranskning.gui.launch import build_main_window, create_application

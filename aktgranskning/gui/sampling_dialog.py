@@ -244,7 +244,8 @@ class SamplingDialog(QDialog):
         administration = self.administration.text().strip()
         if self.make_files.isChecked():
             if not administration:
-                QMessageBox.warning(self, "Urvalet kunde inte sparas", "Skriv förvaltningens namn för granskningsfilerna.")
+                QMessageBox.warning(self, "Urvalet kunde inte sparas",
+                                    "Skriv förvaltningens namn för granskningsfilerna.")
                 return None
             folder = QFileDialog.getExistingDirectory(self, "Mapp för granskningsfilerna")
         sampling, workspace, year = self.sampling, self.workspace, self.year.value()
@@ -258,8 +259,11 @@ class SamplingDialog(QDialog):
             return message
 
         # Writing is not stopped halfway: every file appears whole or not at all.
+        def saved(message: str) -> None:
+            QMessageBox.information(self, "Urvalet är sparat", message)
+
         self.operation = run_in_background(
-            write, on_success=lambda message: QMessageBox.information(self, "Urvalet är sparat", message),
+            write, on_success=saved,
             owner=self, controls=[self.preview_button, self.save_button], progress=self.progress,
             text="Sparar urvalet …", error_title="Urvalet kunde inte sparas", cancellable=False,
         )

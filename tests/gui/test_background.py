@@ -4,6 +4,7 @@ control that started it is disabled meanwhile, and the window keeps answering.""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sys
 import threading
@@ -174,7 +175,7 @@ def heartbeat_until(qtbot, finished) -> tuple[int, float]:  # type: ignore[no-un
         pass
     timer.stop()
     beats.append(time.perf_counter())
-    return len(beats) - 2, max(b - a for a, b in zip(beats, beats[1:], strict=False))
+    return len(beats) - 2, max(b - a for a, b in itertools.pairwise(beats))
 
 
 def sampling_dialog_on(qtbot, tmp_path: Path, rows: int) -> SamplingDialog:

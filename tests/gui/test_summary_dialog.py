@@ -45,10 +45,11 @@ def test_a_folder_is_read_with_warnings_and_the_heatmap_has_every_level(qtbot, w
     assert dialog.files.count() == 3
     assert dialog.run() is not None
     wait_for_background(qtbot)
-    assert dialog.heatmap.model().rowCount() == 36 and dialog.heatmap.model().columnCount() == 6  # förvaltning, 2 områden, 3 enheter
+    model = dialog.heatmap.model()
+    assert model.rowCount() == 36 and model.columnCount() == 6  # förvaltning, 2 områden, 3 enheter
     expected = build_summary([workbooks])
     first = expected.questions[0].question_id
-    assert dialog.heatmap.model().index(0, 0).data().endswith(
+    assert model.index(0, 0).data().endswith(
         f"({expected.levels[0].tally(first).yes}/{expected.levels[0].tally(first).assessed})")
     log = dialog.log.toPlainText()
     assert "Utredning barn 2026.xlsx: Data-bladet är ändrat för hand" in log

@@ -9,8 +9,8 @@ from pathlib import Path
 from aktgranskning.gui.summary_dialog import SummaryDialog
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.report import export_unit_report, unit_report
-from tests.trust.hostile_files import BY_NAME, base_file, make_hostile
 from tests.gui.waiting import wait_for_background
+from tests.trust.hostile_files import BY_NAME, base_file, make_hostile
 
 
 def test_a_bad_file_is_listed_with_its_reason_and_the_others_are_summarised(qtbot, tmp_path):
