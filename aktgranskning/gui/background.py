@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,6 +49,7 @@ Control = QWidget | QAction
 
 CANCEL_TEXT = "Avbryt"
 DIALOG_DELAY_MS = 400  # a window-level progress dialog appears only for work that takes this long
+QUIT_WAIT_MS = 10_000  # when the program ends: how long a job may take to stop (or finish writing)
 
 
 class Cancelled(Exception):
@@ -245,6 +246,28 @@ def _ignore(_result: Any) -> None:
     pass
 
 
+_quit_hooked = False
+
+
+def _stop_jobs_when_quitting() -> None:
+    """When the event loop ends, cancel what runs and wait for the pool's threads, so that no job
+    still runs Python while the interpreter shuts down; a job that writes finishes its file."""
+    global _quit_hooked
+    app = QCoreApplication.instance()
+    if _quit_hooked or app is None:
+        return
+    _quit_hooked = True
+
+    def stop() -> None:
+        pools = {id(op._pool): op._pool for op in _RUNNING}
+        for op in list(_RUNNING):
+            op.cancel()
+        for pool in pools.values():
+            pool.waitForDone(QUIT_WAIT_MS)
+
+    app.aboutToQuit.connect(stop)
+
+
 def report_unexpected(error: BaseException) -> None:
     """An unexpected error goes where an error in a slot goes: the window's error report
     (`gui.error_report`, installed as sys.excepthook), never a traceback in front of the user."""
@@ -299,6 +322,7 @@ class BackgroundOperation(QObject, Generic[T]):
         self.running = True
         _RUNNING.add(self)
         _COLLECTOR.job_started()
+        _stop_jobs_when_quitting()
         for control in self._controls:
             _HOLDS.disable(control)
         assert self._owner is not None

@@ -362,3 +362,36 @@ def test_a_comparison_file_for_another_enhet_is_refused_with_its_reason(qtbot, w
     assert page.comparison_label.text().startswith(f"Jämförelsen kunde inte göras: {other}: filen gäller enheten")
     assert page.previous is not None and page.previous.identity.unit == "Mottagningen"  # the earlier choice stays
     assert page.choose_button.isEnabled()
+
+
+QUITTING = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from aktgranskning.gui.background import run_in_background
+app = QApplication([])
+owner = QWidget()
+steps = []
+def job(progress, cancelled):
+    for number in range(3000):  # 30 s unless it stops
+        progress(number, 3000, "")
+        steps.append(number)
+        time.sleep(0.01)
+started = time.perf_counter()
+operation = run_in_background(job, on_success=lambda _r: None, owner=owner)
+QTimer.singleShot(300, app.quit)
+app.exec()
+print(operation.outcome, len(steps) < 3000, round(time.perf_counter() - started, 1))
+"""
+
+
+def test_quitting_stops_a_running_job_before_the_program_ends():
+    import os
+    import subprocess
+
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", QUITTING], capture_output=True, text=True, timeout=20,
+                          env=environment)
+    assert done.returncode == 0, done.stderr
+    outcome, stopped, seconds = done.stdout.split()
+    assert outcome == "avbruten" and stopped == "True" and float(seconds) < 5
