@@ -33,7 +33,7 @@ BEAT_MS = 10
 TAIL_MS = 100
 
 
-def measure(start: Callable[[], object]) -> tuple[float, float, float]:
+def measure(start: Callable[[], object], idle_ms: int = 0) -> tuple[float, float, float]:
     """(seconds from the start to the end of the work, longest gap between beats in seconds,
     seconds after the start when that gap began) while `start()`'s background operation runs,
     from inside the event loop."""
@@ -55,6 +55,8 @@ def measure(start: Callable[[], object]) -> tuple[float, float, float]:
         poll.start()
 
     def check() -> None:
+        if time.perf_counter() - span["start"] < idle_ms / 1000:
+            return
         if not running_operations() and "end" not in span:
             span["end"] = time.perf_counter()
             poll.stop()
@@ -140,7 +142,11 @@ def export(window, folder: Path) -> Case:  # type: ignore[no-untyped-def]
 def last_year(window) -> Case:  # type: ignore[no-untyped-def]
     from aktgranskning.services.report import previous_year_for
 
-    return lambda: window.results.show_session(window.session), lambda: previous_year_for(window.session)
+    def on_gui_thread() -> None:  # as show_session was: read last year's file, then show the results
+        window.results.previous_path, window.results.previous, _ = previous_year_for(window.session)
+        window.results.refresh()
+
+    return lambda: window.results.show_session(window.session), on_gui_thread
 
 
 keep: list[object] = []
@@ -176,6 +182,8 @@ def main() -> int:
         print(f"{'Operation':<44} {'tid':>7} {'längsta stopp':>13} {'vid':>7} {'första gången':>14}  mål {GOAL_MS} ms"
               f"   samma arbete på GUI-tråden")
         worst = 0.0
+        idle = measure(lambda: None, idle_ms=2000)[1]
+        print(f"{'Tomgång: inget arbete i 2 s (golvet)':<44} {'':7} {idle * 1000:10.0f} ms")
         for label, (start, on_gui_thread) in cases.items():
             first = measure(start)  # imports the modules the job needs (from source here, see below)
             runs = [measure(start) for _ in range(args.upprepa)]
@@ -186,6 +194,9 @@ def main() -> int:
             verdict = "ok" if longest * 1000 <= GOAL_MS else "över"
             print(f"{label:<44} {took:5.2f} s {longest * 1000:10.0f} ms {at:5.2f} s "
                   f"{first[1] * 1000:11.0f} ms  {verdict:<4}     {before * 1000:8.0f} ms")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"\nDatorns belastning (medel 1 min) efteråt: {load:.1f} på {os.cpu_count()} kärnor; ett stopp över "
+              "golvet på en upptagen dator är också andra programs tid.")
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):
             print("\nPYTHONDONTWRITEBYTECODE är satt: första gången kompileras modulerna från källkod, vilket "
                   "håller GIL; ett installerat program läser färdiga .pyc-filer.")

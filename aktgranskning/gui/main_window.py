@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -324,6 +324,10 @@ class MainWindow(QMainWindow):
         )
 
         if not self.may_leave_analysis():
+            return
+        if self.results.loading is not None:  # the report compares with last year: wait until it is read
+            self.results.loading.finished.connect(self.export_report, Qt.ConnectionType.SingleShotConnection)
+            self.statusBar().showMessage("Exporten börjar när fjolårets fil är läst …", 5000)
             return
         report = self.results.report_for_export()
         suggested = str(self.session.path.with_name(f"{default_report_name(report.data)}.xlsx"))

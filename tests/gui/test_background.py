@@ -395,3 +395,28 @@ def test_quitting_stops_a_running_job_before_the_program_ends():
     assert done.returncode == 0, done.stderr
     outcome, stopped, seconds = done.stdout.split()
     assert outcome == "avbruten" and stopped == "True" and float(seconds) < 5
+
+
+def test_an_export_started_before_last_years_file_is_read_waits_for_it_and_compares(qtbot, window_on_demo, tmp_path,
+                                                                                   monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from aktgranskning.services import report
+
+    window = window_on_demo
+    target = tmp_path / "ut" / "Mottagningen 2026.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    compared_with: list[int | None] = []
+    real_export = report.export_unit_report
+
+    def recording_export(unit_report, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compared_with.append(unit_report.previous.identity.year if unit_report.previous else None)
+        return real_export(unit_report, *args, **kwargs)
+
+    monkeypatch.setattr(report, "export_unit_report", recording_export)
+    window.export_report()  # makes the results page, which starts reading last year's file
+    assert window.results.loading is not None and not target.exists()
+    wait_for_background(qtbot)
+    assert compared_with == [2025]
+    assert target.exists() and target.with_suffix(".pdf").exists()
