@@ -420,3 +420,33 @@ def test_an_export_started_before_last_years_file_is_read_waits_for_it_and_compa
     wait_for_background(qtbot)
     assert compared_with == [2025]
     assert target.exists() and target.with_suffix(".pdf").exists()
+
+
+def test_a_file_made_from_a_sample_list_is_written_off_the_gui_thread_and_then_opened(qtbot, window_on_demo,
+                                                                                     tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from aktgranskning.gui import dialogs
+    from aktgranskning.services import new_file
+
+    window = window_on_demo
+    listing = tmp_path / "urval.csv"
+    listing.write_text("Ärendenummer;Ärendetyp;Kön;Ålder\nA-1;Utredning;K;9\nA-2;Utredning;M;15\n", encoding="utf-8")
+    target = tmp_path / "Norr 2026.granskning"
+    monkeypatch.setattr(dialogs.NewFileDialog, "exec", lambda _self: 1)
+    monkeypatch.setattr(dialogs.NewFileDialog, "values", lambda _self: (listing, "F", "O", "Norr", 2026))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    written_on: list[int] = []
+    real_create = new_file.create_from_sample_list
+
+    def recording_create(*args, **kwargs):  # type: ignore[no-untyped-def]
+        written_on.append(threading.get_ident())
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(new_file, "create_from_sample_list", recording_create)
+    window.new_from_sample_list()
+    assert not window.new_action.isEnabled()
+    wait_for_background(qtbot)
+    assert written_on and written_on[0] != threading.get_ident()
+    assert window.session is not None and window.session.path == target and len(window.session.cases()) == 2
+    assert window.new_action.isEnabled()
