@@ -307,12 +307,19 @@ def test_a_cancelled_summary_keeps_what_was_shown(qtbot, unit_workbooks, monkeyp
 
 # --- the main window: export, and the results page reading an earlier year ----------------------
 
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory) -> Path:
+    demo = tmp_path_factory.mktemp("fonster") / "demo"
+    write_demo(demo, installed_checklists(), year=2026)
+    return demo
+
+
 @pytest.fixture
-def window_on_demo(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+def window_on_demo(qtbot, tmp_path, demo_files):  # type: ignore[no-untyped-def]
     from tests.gui.conftest import opened_window
 
     demo = tmp_path / "demo"
-    write_demo(demo, installed_checklists(), year=2026)
+    shutil.copytree(demo_files, demo)
     window = opened_window(qtbot, demo / "Mottagningen 2026.granskning")
     yield window
     wait_for_background(qtbot)
@@ -338,6 +345,8 @@ def test_export_disables_its_menu_item_and_button_until_both_files_are_written(q
         return real_export(*args, **kwargs)
 
     monkeypatch.setattr(report, "export_unit_report", gated_export)
+    window.show_results()
+    wait_for_background(qtbot)  # last year's file is read
     window.export_report()
     assert not window.export_action.isEnabled() and not window.results.export_button.isEnabled()
     assert not target.exists()
