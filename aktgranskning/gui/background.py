@@ -260,7 +260,8 @@ _quit_hooked = False
 
 def _stop_jobs_when_quitting() -> None:
     """When the event loop ends, cancel what runs and wait for the pool's threads, so that no job
-    still runs Python while the interpreter shuts down; a job that writes finishes its file."""
+    still runs Python while the interpreter shuts down; a job that writes (not cancellable)
+    finishes its file."""
     global _quit_hooked
     app = QCoreApplication.instance()
     if _quit_hooked or app is None:
@@ -346,8 +347,9 @@ class BackgroundOperation(QObject, Generic[T]):
     def cancel(self) -> None:
         """Stop: the window goes on at once (controls back, `on_cancelled`, `finished`), and the
         job stops at its next progress report; whatever it returns is thrown away. Only jobs that
-        write nothing are cancellable, so nothing is left half-written."""
-        if not self.running or self._cancel_event.is_set():
+        write nothing are cancellable, so nothing is left half-written; for the others (started
+        with cancellable=False) this does nothing and the writing finishes."""
+        if not self.running or not self._cancellable or self._cancel_event.is_set():
             return
         self._cancel_event.set()
         self._finish(_Outcome(error=Cancelled()))

@@ -459,3 +459,21 @@ def test_a_file_made_from_a_sample_list_is_written_off_the_gui_thread_and_then_o
     assert written_on and written_on[0] != threading.get_ident()
     assert window.session is not None and window.session.path == target and len(window.session.cases()) == 2
     assert window.new_action.isEnabled()
+
+
+def test_a_job_that_writes_is_not_cancelled_by_closing_and_its_file_is_whole(qtbot, starter, tmp_path):
+    release = threading.Event()
+    target = tmp_path / "urval.xlsx"
+
+    def write(_progress, _cancelled):  # type: ignore[no-untyped-def]
+        release.wait(5)
+        return build_atomically(lambda path: path.write_text("hela filen"), target)
+
+    operation, got = start(starter, write, cancellable=False)
+    assert not starter.progress.cancel_button.isVisible()
+    operation.cancel()  # what closing the window asks of every operation
+    assert operation.running and not starter.button.isEnabled()
+    release.set()
+    wait_for_background(qtbot)
+    assert operation.outcome == "klar" and got == [target] and target.read_text() == "hela filen"
+    assert [p.name for p in tmp_path.iterdir()] == ["urval.xlsx"]
