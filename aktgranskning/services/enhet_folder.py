@@ -161,6 +161,17 @@ def _working_copies(file_uuid: str) -> list[os.DirEntry[str]]:
         return []
 
 
+def known_file_uuid(path: Path) -> str:
+    """The file id of a file this process has read and that has not changed since, else ''."""
+    try:
+        signature = _signature(path.stat())
+    except OSError:
+        return ""
+    with _CACHE_LOCK:
+        cached = _CACHE.get(os.path.normcase(str(path.absolute())))
+    return cached.file_uuid if cached is not None and cached.signature == signature else ""
+
+
 def read_for(path: Path, file_uuid: str) -> Member | Unreadable | None:
     """The file as a member of the enhet with `file_uuid`, a notice when it cannot be read, or
     None when it is another enhet's file. Read again only when the file changed."""

@@ -16,6 +16,7 @@ from aktgranskning.excel.summary_workbook import write_summary_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.summary_report import write_summary_pdf
 from aktgranskning.services.exported import Exported
+from aktgranskning.services.enhet_folder import known_file_uuid
 from aktgranskning.services.unit_data import WORKBOOK_SUFFIXES, read_unit_file
 
 REVIEW_SUFFIX = ".granskning"
@@ -55,16 +56,36 @@ def read_inputs(paths: Sequence[Path], progress: Callable[[int, int, str], None]
         raise UserError("Inga enhetsfiler hittades (Excelfiler från Aktgranskning eller granskningsfiler).")
     inputs: list[SummaryInput] = []
     excluded: list[ExcludedFile] = []
+    enheter: dict[tuple[Path, str], int] = {}  # an enhet's folder and file id → its input
     for number, path in enumerate(files, start=1):
         if progress is not None:
             progress(number, len(files), path.name)
+        if path.suffix.lower() == REVIEW_SUFFIX and (path.parent, known_file_uuid(path)) in enheter:
+            _name_enhet_by(inputs, enheter[(path.parent, known_file_uuid(path))], path)
+            continue  # a reviewer's own file of an enhet already read with its folder
         try:
-            inputs.append(read_input(path))
+            read = read_input(path)
         except UserError as problem:
             excluded.append(ExcludedFile(path.name, _reason(problem, path)))
+            continue
         except Exception as exc:  # any failure while reading one file is that file's problem
             excluded.append(ExcludedFile(path.name, _unexpected(exc, path)))
+        else:
+            key = (path.parent, read.data.identity.file_uuid)
+            if path.suffix.lower() == REVIEW_SUFFIX and key in enheter:
+                _name_enhet_by(inputs, enheter[key], path)
+                continue
+            if path.suffix.lower() == REVIEW_SUFFIX:
+                enheter[key] = len(inputs)
+            inputs.append(read)
     return inputs, excluded
+
+
+def _name_enhet_by(inputs: list[SummaryInput], index: int, path: Path) -> None:
+    """An enhet read from its folder is named by its own file, the shortest name of the folder's
+    files (a reviewer's file adds ' – namn på dator (id)' to it)."""
+    if len(path.name) < len(inputs[index].source):
+        inputs[index] = replace(inputs[index], source=path.name)
 
 
 def _reason(problem: UserError, path: Path) -> str:

@@ -302,3 +302,21 @@ def test_an_enhet_whose_folder_is_gone_opens_from_the_working_copy_and_is_publis
         assert {s.question_id: s.stored for s in reader.question_states(other_case)}[other_question] is N
     finally:
         reader.close()
+
+
+def test_sammanstall_of_the_folder_counts_the_enhet_once_with_every_reviewers_answers(two, review_file, tmp_path):
+    from aktgranskning.services.summary import build_summary
+
+    anna, bertil = two
+    case_1, question_1 = first_question(anna, 1)
+    case_2, question_2 = first_question(anna, 2)
+    anna.set_answer(case_1, question_1, Y)
+    bertil.set_answer(case_2, question_2, N)
+    published(anna, bertil)
+    assert len(list(review_file.parent.glob("*.granskning"))) == 3
+    summary = build_summary([review_file.parent])
+    assert summary.excluded == ()
+    [unit] = [level for level in summary.levels if level.kind == "enhet"]
+    assert unit.name == "Testenheten"
+    assert unit.tallies[question_1].yes == 1 and unit.tallies[question_2].no == 1
+    assert [item.source for item in summary.inputs] == [review_file.name]
