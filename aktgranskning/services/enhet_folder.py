@@ -17,6 +17,7 @@ import hashlib
 import os
 import stat
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -186,7 +187,9 @@ def read_for(path: Path, file_uuid: str) -> Member | Unreadable | None:
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
     if cached is None or cached.signature != signature or (cached.result is None and cached.file_uuid == file_uuid):
-        cached = _read(path, signature, file_uuid)
+        cached = _read_steadily(path, signature, file_uuid)
+        if cached is None:
+            return None  # gone
         with _CACHE_LOCK:
             if len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.clear()
@@ -194,6 +197,25 @@ def read_for(path: Path, file_uuid: str) -> Member | Unreadable | None:
     if cached.file_uuid and cached.file_uuid != file_uuid:
         return None
     return cached.result
+
+
+def _read_steadily(path: Path, signature: Signature, file_uuid: str, attempts: int = 4) -> _Read | None:
+    """Read the file; when it could not be read because it was replaced meanwhile (another
+    program renamed its new version over it: on a share an open can then fail with "no such
+    file"), read the new version instead of remembering the failure."""
+    for _attempt in range(attempts):
+        read = _read(path, signature, file_uuid)
+        try:
+            now = _signature(path.stat())
+        except OSError:
+            now = None
+        if isinstance(read.result, Member) or now == signature:
+            return read
+        if now is None:
+            time.sleep(0.02)
+            continue
+        signature = now
+    return read if now is not None else None
 
 
 def _read(path: Path, signature: Signature, file_uuid: str) -> _Read:
