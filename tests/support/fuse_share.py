@@ -16,6 +16,8 @@ What it simulates, and on what it is modelled:
   ``locks="local"`` the kernel keeps the locks on this machine instead (what
   ``tests/trust/fuse_passthrough.py`` does), so processes here do exclude each other.
 * Hard links are refused (``EROFS``), as fusepy's default and many SMB servers do.
+* A rename over a file is atomic, also while another process has that file open (as on the
+  backing filesystem; libfuse's default would make the name vanish for a moment).
 
 Usage (in a test; several processes may use the mount point at once)::
 
@@ -237,8 +239,11 @@ def _passthrough_class() -> type:
 def serve(backing: str, mount_point: str, locks: LockMode, threads: bool) -> None:
     from fuse import FUSE
 
+    # hard_remove: without it libfuse's high-level API hides the target of a rename that someone
+    # has open as .fuse_hidden… first, so a rename over an open file is not atomic (the name is
+    # missing for a moment). The backing filesystem's rename is; keep it so.
     FUSE(_passthrough_class()(backing, locks), mount_point, foreground=True, direct_io=True,
-         nothreads=not threads)
+         nothreads=not threads, hard_remove=True)
 
 
 def main() -> None:
