@@ -3,7 +3,7 @@ folders and the reviewer's name; a process that hangs is stopped at its timeout.
 
 from __future__ import annotations
 
-from tests.support.computers import make_computers, run_cli, run_python, start_python
+from tests.support.computers import make_computers, run_cli, run_python, start_python, synced_folders_of
 
 WHERE_AM_I = """
 import json, tempfile
@@ -33,6 +33,8 @@ def test_every_computer_has_folders_of_its_own_and_its_reviewer_s_name(tmp_path)
 def test_without_a_shared_folder_each_computer_gets_a_work_folder_of_its_own(tmp_path):
     anna, bertil = make_computers(tmp_path, ["Anna", "Bertil"])
     assert anna.work_folder != bertil.work_folder and anna.work_folder.is_dir()
+    assert [(f.name, f.user, f.folder) for f in synced_folders_of([anna, bertil])] == \
+        [("DATOR-ANNA", "Anna", anna.work_folder), ("DATOR-BERTIL", "Bertil", bertil.work_folder)]
 
 
 def test_the_program_runs_as_one_computer_and_a_hanging_process_is_stopped(tmp_path):

@@ -310,11 +310,26 @@ ops = st.lists(st.one_of(
 ), min_size=6, max_size=40)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(script=ops, seed=st.integers(0, 2**16), torn_free_delay=st.sampled_from([(0.1, 1.0), (0.5, 8.0)]))
-def test_property_every_file_arrives_whole_after_resume_and_no_unseen_change_is_lost(script, seed, torn_free_delay):
+delays = st.sampled_from([(0.1, 1.0), (0.5, 8.0)])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(script=ops, seed=st.integers(0, 2**16), delay=delays)
+def test_property_every_file_arrives_whole_after_resume_and_no_unseen_change_is_lost(script, seed, delay):
+    check_every_file_arrives_whole_and_no_unseen_change_is_lost(script, seed, delay)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(script=ops, seed=st.integers(0, 2**16), delay=delays)
+def test_property_every_file_arrives_whole_at_length(script, seed, delay):
+    check_every_file_arrives_whole_and_no_unseen_change_is_lost(script, seed, delay)
+
+
+def check_every_file_arrives_whole_and_no_unseen_change_is_lost(script: list[tuple[str, object]], seed: int,
+                                                                delay: tuple[float, float]) -> None:
     with tempfile.TemporaryDirectory() as root:
-        client, folders = make_client(Path(root), 3, seed=seed, delay_seconds=torn_free_delay)
+        client, folders = make_client(Path(root), 3, seed=seed, delay_seconds=delay)
         written: set[bytes] = set()
         shared_writes: list[tuple[bytes, bytes | None]] = []  # (content, what the writer's screen showed)
         last_own: dict[int, bytes | None] = {}

@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.sync_client import SyncedFolder
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA_FOLDER_VARIABLE = "AKTGRANSKNING_DATAMAPP"
 COMPUTER_NAME_VARIABLE = "AKTGRANSKNING_DATORNAMN"  # proposed; not read by the program yet
@@ -210,3 +212,10 @@ def run_python(computer: Computer, code: str | None = None, *, module: str | Non
 def run_cli(computer: Computer, *args: str, timeout: float = 120.0) -> ProcessResult:
     """``aktgranskning ARGS`` on this computer (e.g. ``run_cli(c, "status", str(f), "--json")``)."""
     return run_python(computer, module="aktgranskning", args=args, timeout=timeout)
+
+
+def synced_folders_of(computers: Sequence[Computer]) -> list[SyncedFolder]:
+    """The computers' own work folders, for ``SyncClient`` (setting (c): one folder per computer)."""
+    if len({c.work_folder for c in computers}) != len(computers):
+        raise ValueError("the computers share a work folder: make them without shared_folder to sync them")
+    return [SyncedFolder(c.name, c.reviewer, c.work_folder) for c in computers]
