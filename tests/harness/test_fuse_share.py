@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,43 @@ def test_no_shared_memory_and_locks_that_keep_nobody_out(tmp_path, locks, second
             assert _python(TAKE_LOCK, str(path)).stdout.strip() == second_process_says
     assert not os.path.ismount(share)
     assert (tmp_path / "lagring" / path.name).read_bytes() == b"\0" * 4096
+
+
+HOLD_EXCLUSIVE = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN EXCLUSIVE")
+print("håller", flush=True)
+sys.stdin.readline()
+"""
+TRY_EXCLUSIVE = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)
+try:
+    connection.execute("BEGIN EXCLUSIVE")
+    print("fick skrivlåset")
+except sqlite3.OperationalError as error:
+    print(error)
+"""
+
+
+@pytest.mark.parametrize(("locks", "second_writer_gets"), [("ignored", "fick skrivlåset"),
+                                                          ("local", "database is locked")])
+def test_sqlite_s_write_lock_keeps_nobody_out_on_the_share(tmp_path, locks, second_writer_gets):
+    """What two computers writing one SQLite file on such a share would meet: both get the lock."""
+    with mounted_share(tmp_path / "lagring", locks=locks) as share:
+        path = share / "gemensam.granskning"
+        setup = sqlite3.connect(path)
+        setup.execute("CREATE TABLE answers (x)")
+        setup.commit()
+        setup.close()
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_EXCLUSIVE, str(path)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "håller"
+            assert _python(TRY_EXCLUSIVE, str(path)).stdout.strip() == second_writer_gets
+        finally:
+            holder.communicate("\n", timeout=30)
 
 
 WRITER = """
