@@ -33,7 +33,8 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-@pytest.mark.parametrize(("locks", "second_process_says"), [("ignored", "fick låset"), ("local", "låst av någon annan")])
+@pytest.mark.parametrize(("locks", "second_process_says"),
+                         [("ignored", "fick låset"), ("local", "låst av någon annan")])
 def test_no_shared_memory_and_locks_that_keep_nobody_out(tmp_path, locks, second_process_says):
     with mounted_share(tmp_path / "lagring", locks=locks) as share:
         path = share / "Mottagningen 2026.granskning"
@@ -116,11 +117,13 @@ def test_several_processes_replace_their_own_files_whole_on_the_share(tmp_path):
                                     env={**os.environ, "PYTHONPATH": str(ROOT)})
                    for name in ("Anna", "Bertil", "Cecilia", "David")]
         results = [w.communicate(timeout=60) for w in writers]
-        assert all(w.returncode == 0 and out.startswith("klar") for w, (out, _) in zip(writers, results)), results
+        assert all(w.returncode == 0 and out.startswith("klar")
+                   for w, (out, _) in zip(writers, results, strict=True)), results
         reads = [tuple(map(int, out.split()[1:])) for out, _ in results]
         assert sum(whole for whole, _ in reads) >= 100
         print("hela/försvunna läsningar per process:", reads)
-        assert sorted(p.name for p in share.iterdir()) == [f"{n}.granskning" for n in ("Anna", "Bertil", "Cecilia", "David")]
+        names = ("Anna", "Bertil", "Cecilia", "David")
+        assert sorted(p.name for p in share.iterdir()) == [f"{n}.granskning" for n in names]
     assert (tmp_path / "lagring" / "David.granskning").read_bytes() == b"David 24" * 500
 
 

@@ -410,7 +410,8 @@ def test_the_threaded_runner_delivers_against_the_real_clock(tmp_path):
             client.wait_until_settled(timeout=1.0)
         client.resume(cecilia.name)
         waited = client.wait_until_settled(timeout=20)
-    expected = {"Anna.granskning": b"anna 2", "Bertil.granskning": b"bertil 2", "Cecilia.granskning": b"cecilia offline"}
+    expected = {"Anna.granskning": b"anna 2", "Bertil.granskning": b"bertil 2",
+                "Cecilia.granskning": b"cecilia offline"}
     for folder in (anna, bertil, cecilia):
         assert client.files(folder.name) == expected
     assert waited < 5

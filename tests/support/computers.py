@@ -97,7 +97,7 @@ def make_computers(root: Path, reviewers: Sequence[str], *, shared_folder: Path 
     if len(computer_names) != len(reviewers) or len(set(computer_names)) != len(computer_names):
         raise ValueError("one distinct computer name per reviewer is needed")
     computers = []
-    for reviewer, name in zip(reviewers, computer_names):
+    for reviewer, name in zip(reviewers, computer_names, strict=True):
         home = root / name
         work = shared_folder if shared_folder is not None else home / "Granskning"
         computer = Computer(name=name, reviewer=reviewer, home=home, work_folder=work)

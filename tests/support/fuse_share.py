@@ -59,7 +59,7 @@ def fuse_unavailable_reason() -> str:
         return "fusermount saknas (apt-get install fuse3)"
     try:
         import fuse  # noqa: F401  (fusepy, needs libfuse.so.2)
-    except (ImportError, OSError, EnvironmentError) as exc:
+    except (ImportError, OSError) as exc:
         return f"fusepy/libfuse2 saknas ({exc})"
     return ""
 
