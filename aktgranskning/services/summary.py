@@ -15,8 +15,8 @@ from aktgranskning.domain.summary import ExcludedFile, Summary, SummaryInput, ch
 from aktgranskning.excel.summary_workbook import write_summary_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.summary_report import write_summary_pdf
-from aktgranskning.services.exported import Exported
 from aktgranskning.services.enhet_folder import known_file_uuid
+from aktgranskning.services.exported import Exported
 from aktgranskning.services.unit_data import WORKBOOK_SUFFIXES, read_unit_file
 
 REVIEW_SUFFIX = ".granskning"
