@@ -202,9 +202,42 @@ def test_four_reviewers_in_one_folder_on_a_share_without_shared_memory(review_fi
 
     backing = tmp_path / "lagring"
     backing.mkdir()
-    with mounted_share(backing) as mount:
+    with mounted_share(backing) as mount:  # direct_io: no mmap; fcntl locks keep nobody out
         target = mount / review_file.name
         target.write_bytes(review_file.read_bytes())
         folders = dict.fromkeys(NAMES, mount)
         outcome = run_round(tmp_path, folders, review_file.name, while_live=lambda: time.sleep(4))
         check_round(outcome, folders, review_file.name)
+        assert sorted(p.suffix for p in mount.iterdir()) == [".granskning"] * 5  # the enhet's + 4 own files
+
+
+def test_four_reviewers_each_in_a_folder_of_their_own_kept_in_sync_as_onedrive_does(review_file, tmp_path):
+    """Seconds late, in any order, whole files only after they were still for a moment, a torn
+    in-place delivery now and then, lock/journal/temp files carried for some names; one computer
+    goes offline in the middle and comes back."""
+    from tests.support.sync_client import SyncClient, SyncSettings, SyncedFolder
+
+    folders = {}
+    for name in NAMES:
+        folder = tmp_path / f"{name}s dator" / "OneDrive - Kommunen" / "Mottagningen"
+        folder.mkdir(parents=True)
+        (folder / review_file.name).write_bytes(review_file.read_bytes())
+        folders[name] = folder
+    client = SyncClient([SyncedFolder(f"DATOR-{name.upper()}", name, folder) for name, folder in folders.items()],
+                        SyncSettings(seed=19, still_seconds=0.4, delay_seconds=(0.2, 1.5), torn_write_probability=0.15,
+                                     side_file_probability=0.5))
+
+    def offline_in_the_middle() -> None:
+        time.sleep(2)
+        client.pause("DATOR-CECILIA")
+        time.sleep(3)
+        client.resume("DATOR-CECILIA")
+        time.sleep(3)
+
+    with client.running_in_thread():
+        outcome = run_round(tmp_path, folders, review_file.name, while_live=offline_in_the_middle,
+                            settle=lambda: client.wait_until_settled(timeout=90))
+        outcome["after_decision"] = lambda: client.wait_until_settled(timeout=90)
+        check_round(outcome, folders, review_file.name)
+    delivered = [event for event in client.events if event.kind == "deliver"]
+    assert delivered, "the sync client delivered nothing"
