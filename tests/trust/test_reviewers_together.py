@@ -215,7 +215,7 @@ def test_four_reviewers_each_in_a_folder_of_their_own_kept_in_sync_as_onedrive_d
     """Seconds late, in any order, whole files only after they were still for a moment, a torn
     in-place delivery now and then, lock/journal/temp files carried for some names; one computer
     goes offline in the middle and comes back."""
-    from tests.support.sync_client import SyncClient, SyncSettings, SyncedFolder
+    from tests.support.sync_client import SyncClient, SyncedFolder, SyncSettings
 
     folders = {}
     for name in NAMES:
