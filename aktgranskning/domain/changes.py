@@ -181,6 +181,7 @@ class ChangeLog:
         self._changes: dict[str, Change] = {}
         self._replaced: set[str] = set()
         self._by_register: dict[Register, dict[str, Change]] = {}
+        self._conflicts: list[RegisterState] | None = None
         self.add(changes)
 
     def __len__(self) -> int:
@@ -199,6 +200,8 @@ class ChangeLog:
             self._replaced.update(change.replaces)
             self._by_register.setdefault(change.register, {})[change.id] = change
             touched.add(change.register)
+        if touched:
+            self._conflicts = None
         return touched
 
     def changes(self) -> list[Change]:
@@ -218,9 +221,14 @@ class ChangeLog:
         return RegisterState(register, heads)
 
     def conflicts(self) -> list[RegisterState]:
-        states = (self.state(register) for register in self._by_register)
-        found = [state for state in states if state is not None and state.conflicted]
-        return sorted(found, key=lambda s: (s.register.case_id or 0, s.register.kind.value, s.register.text))
+        """Every register in conflict; worked out again only after changes were added (the
+        window asks on every key press)."""
+        if self._conflicts is None:
+            states = (self.state(register) for register in self._by_register)
+            found = [state for state in states if state is not None and state.conflicted]
+            self._conflicts = sorted(found, key=lambda s: (s.register.case_id or 0, s.register.kind.value,
+                                                           s.register.text))
+        return list(self._conflicts)
 
     def history(self, register: Register) -> list[Change]:
         return sorted(self._by_register.get(register, {}).values(), key=lambda c: c.order_key)

@@ -30,7 +30,7 @@ from aktgranskning.gui.conflict_bar import NOTICE_STYLE, ConflictBar, also_open_
 from aktgranskning.gui.dialogs import DropoutDialog
 from aktgranskning.gui.question_row import QuestionRow
 from aktgranskning.services.conflicts import Conflict, value_text
-from aktgranskning.services.session import ReserveHasAnswers, ReviewSession, SaveFailed
+from aktgranskning.services.session import CaseView, ReserveHasAnswers, ReviewSession, SaveFailed
 
 _GENDER_TEXT = {"kvinna": "flicka/kvinna", "man": "pojke/man", "annat": "annat kön", "okänt": "kön okänt"}
 
@@ -209,11 +209,13 @@ class ReviewPage(QWidget):
             QWidget.setTabOrder(previous, button)
             previous = button
 
-    def refresh(self) -> None:
-        """Re-read the case from the file and show it (answers, conditions, status)."""
+    def refresh(self, view: CaseView | None = None) -> None:
+        """Show the case (answers, conditions, status): as `view` says — read by the change that
+        was just saved, in its own transaction — or as read from the file now."""
         assert self.session is not None and self.case is not None
-        self.case = self.session.case(self.case.id)
-        states = {s.question_id: s for s in self.session.question_states(self.case.id)}
+        view = view or self.session.case_view(self.case.id)
+        self.case = view.case
+        states = {s.question_id: s for s in view.states}
         for row in self.rows:
             qid = row.question.id
             row.set_state(states[qid], self._unsaved[qid] if qid in self._unsaved else False)
@@ -411,7 +413,7 @@ class ReviewPage(QWidget):
     def _save_answer(self, question_id: str, answer: Answer | None) -> bool:
         assert self.session is not None and self.case is not None
         try:
-            self.session.set_answer(self.case.id, question_id, answer)
+            view = self.session.set_answer(self.case.id, question_id, answer)
         except SaveFailed as failure:
             self._unsaved[question_id] = answer
             self.refresh()
@@ -422,14 +424,14 @@ class ReviewPage(QWidget):
             self.message.emit(error.message)
             return False
         self._unsaved.pop(question_id, None)
-        self._after_save()
+        self._after_save(view)
         return True
 
-    def _after_save(self) -> None:
+    def _after_save(self, view: CaseView | None = None) -> None:
         assert self.session is not None
         if not self._unsaved:
             self.retry_button.hide()
-        self.refresh()
+        self.refresh(view)
         if self.session.last_saved_at:
             self.saved.emit(self.session.last_saved_at)
 

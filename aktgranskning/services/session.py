@@ -80,6 +80,14 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class CaseView:
+    """What a page needs to redraw an akt, read in the transaction that changed it."""
+
+    case: Case
+    states: list[QuestionState]
+
+
+@dataclass(frozen=True)
 class QuestionState:
     question_id: str
     answer: Answer | None  # what counts (X when the condition is not met)
@@ -169,8 +177,15 @@ class ReviewSession:
 
     def question_states(self, case_id: int) -> list[QuestionState]:
         with self.reading() as tx:
-            case = tx.case(case_id)
-            records = tx.answer_records(case_id)
+            return self._states_in(tx, case_id)
+
+    def case_view(self, case_id: int) -> CaseView:
+        with self.reading() as tx:
+            return CaseView(tx.case(case_id), self._states_in(tx, case_id))
+
+    def _states_in(self, tx: ReviewTransaction, case_id: int) -> list[QuestionState]:
+        case = tx.case(case_id)
+        records = tx.answer_records(case_id)
         checklist = self.checklist_for(case)
         stored = {qid: record.answer for qid, record in records.items()}
         effective = effective_answers(checklist, stored)
@@ -217,9 +232,12 @@ class ReviewSession:
         return entries + audit_of_changes(self.change_log(), case_id, {c.id: c.sequence for c in self.cases()})
 
     # --- writing ------------------------------------------------------------------------------
-    def set_answer(self, case_id: int, question_id: str, answer: Answer | None) -> None:
-        """Record an answer (None clears it). Committed before this returns."""
+    def set_answer(self, case_id: int, question_id: str, answer: Answer | None) -> CaseView:
+        """Record an answer (None clears it). Committed before this returns, in one transaction
+        that also reads what the page needs to redraw the akt."""
+        views: list[CaseView] = []
         with self.writing() as tx:
+            tx.finishing.append(lambda: views.append(CaseView(tx.case(case_id), self._states_in(tx, case_id))))
             case = tx.case(case_id)
             checklist = self.checklist_for(case)
             question = checklist.question(question_id)
@@ -227,7 +245,7 @@ class ReviewSession:
             self._ensure_answerable_in(case, checklist, question_id, answer, records)
             old = records.get(question_id, AnswerRecord(question_id, None))
             if old.answer is answer:
-                return  # the same key pressed again changes nothing, not even who answered
+                return self._view_now(tx, case_id)  # the same key again changes nothing, not even who
             before = self._snapshot(tx, {case_id}, {(case_id, question_id)})
             at = now_iso()
             tx.put_answer(case_id, replace(old, answer=answer, reviewer=self.reviewer, answered_at=at))
@@ -241,6 +259,10 @@ class ReviewSession:
             again += f" och akten är åter {case.status.label.lower()}"
         self._remember(case, question_id, before, after,
                        f"Ångrat i akt {case.sequence}: fråga {self._number(case, question_id)} är {again}.")
+        return views[0]
+
+    def _view_now(self, tx: ReviewTransaction, case_id: int) -> CaseView:
+        return CaseView(tx.case(case_id), self._states_in(tx, case_id))
 
     def set_comment(self, case_id: int, question_id: str, comment: str) -> None:
         with self.writing() as tx:
@@ -673,4 +695,4 @@ def _reserve_for(case: Case, cases: list[Case]) -> Case | None:
     return (same_type or unused or [None])[0]
 
 
-__all__ = ["CaseSummary", "FileProblem", "QuestionState", "ReserveHasAnswers", "ReviewSession", "SaveFailed", "Undone"]
+__all__ = ["CaseSummary", "CaseView", "FileProblem", "QuestionState", "ReserveHasAnswers", "ReviewSession", "SaveFailed", "Undone"]

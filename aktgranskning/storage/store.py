@@ -141,6 +141,8 @@ class ReviewStore:
                 if recorder is not None and (tx.before or tx.forced):
                     recorded = True
                     recorder.record(connection, tx.before, tx.forced, tx.author)
+                for finish in tx.finishing:  # reads of the state as it will be committed
+                    finish()
             if self._whole is not None:
                 self._whole.publish_if_changed()
         except BaseException:
@@ -214,6 +216,7 @@ class ReviewTransaction:
         self.before: dict[Register, str] = {}  # each touched register's value before (when recording)
         self.forced: dict[Register, str] = {}  # decisions: recorded even when the value stays
         self.author: tuple[str, str | None] | None = None  # who and when, for the change rows
+        self.finishing: list[Callable[[], None]] = []  # run last, inside the transaction
 
     def _note(self, register: Register) -> None:
         if self.recording and register not in self.before:
