@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from aktgranskning.domain.analysis import Analysis
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
-from aktgranskning.domain.results import Tally
+from aktgranskning.domain.results import Tally, sum_tallies
 from aktgranskning.domain.thresholds import Thresholds
 
 
@@ -139,31 +139,41 @@ class SectionTally:
     questions: tuple[QuestionTally, ...]
 
 
-def question_tallies(data: UnitData, case_filter: CaseFilter = ALL_CASES) -> list[QuestionTally]:
-    """Per question, the answers of the cases that count and pass the filter. Questions of a
-    checklist none of whose cases pass the filter are left out."""
-    counted = [case for case in data.cases if case.counts and case_filter.admits(case)]
-    by_type: dict[str, list[CaseData]] = {}
-    for case in counted:
-        by_type.setdefault(case.case_type, []).append(case)
+def question_tallies(
+    data: UnitData, case_filter: CaseFilter = ALL_CASES, *, with_empty_checklists: bool = False
+) -> list[QuestionTally]:
+    """The one count of Ja/Nej/X/unanswered in the product: per question, the effective answers
+    of the cases that count (sample without dropouts) and pass the filter. Status, the results
+    view, the enhet workbook and PDF and the summaries all count through here.
+
+    Questions of a checklist none of whose cases pass the filter are left out, unless
+    `with_empty_checklists` asks for them (with zero counts, as the status lists them)."""
+    by_type = counted_by_type(data, case_filter)
     return [
-        QuestionTally(q, Tally.of(case.answers.get(q.question_id) for case in by_type[q.checklist_id]))
+        QuestionTally(q, Tally.of(case.answers.get(q.question_id) for case in by_type.get(q.checklist_id, ())))
         for q in data.questions
-        if q.checklist_id in by_type
+        if with_empty_checklists or q.checklist_id in by_type
     ]
+
+
+def counted_by_type(data: UnitData, case_filter: CaseFilter = ALL_CASES) -> dict[str, list[CaseData]]:
+    """The cases that count in the results and pass the filter, by case type (checklist id)."""
+    by_type: dict[str, list[CaseData]] = {}
+    for case in data.cases:
+        if case.counts and case_filter.admits(case):
+            by_type.setdefault(case.case_type, []).append(case)
+    return by_type
 
 
 def section_tallies(rows: Iterable[QuestionTally]) -> list[SectionTally]:
     sections: dict[tuple[str, str], list[QuestionTally]] = {}
     for row in rows:
         sections.setdefault((row.question.checklist_id, row.question.section_id), []).append(row)
-    result = []
-    for (checklist_id, section_id), members in sections.items():
-        total = Tally()
-        for member in members:
-            total = total + member.tally
-        result.append(SectionTally(checklist_id, section_id, members[0].question.section_title, total, tuple(members)))
-    return result
+    return [
+        SectionTally(checklist_id, section_id, members[0].question.section_title,
+                     sum_tallies(member.tally for member in members), tuple(members))
+        for (checklist_id, section_id), members in sections.items()
+    ]
 
 
 def ranked(rows: Iterable[QuestionTally], minimum_assessed: int = 1) -> list[QuestionTally]:
