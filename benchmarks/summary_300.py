@@ -3,7 +3,8 @@ needs merely to read the same files, in the same run.
 
     python benchmarks/summary_300.py [--enheter 300]
 
-Goal (issue #6): the summary within 3× of the read-only floor. Peak memory is printed too.
+Goal (issue #14, item 6): reading, merging and writing the workbook and JSON within 2× of the
+read-only floor. Peak memory is printed too.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ never shown without its counts, because with 20 cases one case moves it by five 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -53,17 +54,9 @@ class Tally:
 
     @classmethod
     def of(cls, answers: Iterable[Answer | None]) -> Tally:
-        yes = no = na = unanswered = 0
-        for answer in answers:
-            if answer is Answer.YES:
-                yes += 1
-            elif answer is Answer.NO:
-                no += 1
-            elif answer is Answer.NOT_APPLICABLE:
-                na += 1
-            else:
-                unanswered += 1
-        return cls(yes, no, na, unanswered)
+        counts = Counter(answers)  # counted in C: a summary tallies some 30 000 questions
+        yes, no, na = counts[Answer.YES], counts[Answer.NO], counts[Answer.NOT_APPLICABLE]
+        return cls(yes, no, na, counts.total() - yes - no - na)
 
 
 def format_percent(share: float | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from aktgranskning.domain.analysis import Analysis
 from aktgranskning.domain.answers import Answer
@@ -149,11 +150,24 @@ def question_tallies(
     Questions of a checklist none of whose cases pass the filter are left out, unless
     `with_empty_checklists` asks for them (with zero counts, as the status lists them)."""
     by_type = counted_by_type(data, case_filter)
-    return [
-        QuestionTally(q, Tally.of(case.answers.get(q.question_id) for case in by_type.get(q.checklist_id, ())))
-        for q in data.questions
-        if with_empty_checklists or q.checklist_id in by_type
-    ]
+    # Each case's answers are counted once, in C, as (question id, answer) pairs per case type; a
+    # summary counts 300 enheter three times over. What is neither Ja, Nej nor X is unanswered.
+    pairs = {
+        case_type: Counter(chain.from_iterable(case.answers.items() for case in cases))
+        for case_type, cases in by_type.items()
+    }
+    tallies = []
+    for q in data.questions:
+        cases = by_type.get(q.checklist_id)
+        if cases is None:
+            if with_empty_checklists:
+                tallies.append(QuestionTally(q, Tally()))
+            continue
+        counts, question_id = pairs[q.checklist_id], q.question_id
+        yes, no = counts[(question_id, Answer.YES)], counts[(question_id, Answer.NO)]
+        not_applicable = counts[(question_id, Answer.NOT_APPLICABLE)]
+        tallies.append(QuestionTally(q, Tally(yes, no, not_applicable, len(cases) - yes - no - not_applicable)))
+    return tallies
 
 
 def counted_by_type(data: UnitData, case_filter: CaseFilter = ALL_CASES) -> dict[str, list[CaseData]]:

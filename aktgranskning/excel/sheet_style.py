@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from copy import copy
+from typing import Any
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -19,7 +22,37 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PRELIMINARY_FONT = Font(bold=True, color="9C0006", size=12)
 PRELIMINARY_FILL = PatternFill("solid", fgColor="FFC7CE")
 FINAL_FONT = Font(italic=True, color="3A3A3A")
+CENTRE_TOP = Alignment(horizontal="center", vertical="top")
 BANNER_ROW = 1  # every report sheet starts with the completeness line
+
+
+class CellStyles:
+    """Styles for the thousands of cells of a summary workbook, one instance per workbook.
+
+    openpyxl hashes a style object every time one is assigned to a cell, which was most of the
+    time a summary workbook took to write. Here each combination of font, fill, border and
+    alignment is assigned in full to the first cell that uses it, so the workbook registers it
+    exactly as before, and every later cell gets a copy of that cell's style indices."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple[int, int, int, int], Any] = {}
+        self._kept: list[object] = []  # the style objects keyed by id() stay alive
+
+    def apply(self, cell: Any, font: Font | None = None, fill: PatternFill | None = None,
+              border: Border | None = None, alignment: Alignment | None = None) -> Any:
+        key = (id(font), id(fill), id(border), id(alignment))
+        array = self._arrays.get(key)
+        if array is None:
+            for name, value in (("border", border), ("alignment", alignment), ("fill", fill), ("font", font)):
+                if value is not None:
+                    setattr(cell, name, value)
+            self._arrays[key] = copy(cell._style)
+            self._kept.append((font, fill, border, alignment))
+            return cell
+        own = cell._style  # None until a style is set; a date value sets its number format
+        cell._style = copy(array)
+        cell._style.numFmtId = own.numFmtId if own is not None else 0
+        return cell
 
 
 def level_fill(level: Level) -> PatternFill:
@@ -49,12 +82,10 @@ def completeness_banner(sheet: Worksheet, completeness: Completeness, text: str 
 
 
 def header_row(sheet: Worksheet, row: int, titles: list[str], centred: bool = False) -> None:
+    styles = CellStyles()  # a summary's header has a column per enhet
+    alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if centred else None)
     for column, title in enumerate(titles, start=1):
-        cell = put(sheet, row, column, title)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.border = GRID
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if centred else None)
+        styles.apply(put(sheet, row, column, title), font=BOLD, fill=HEADER_FILL, border=GRID, alignment=alignment)
 
 
 def column_widths(sheet: Worksheet, widths: list[float]) -> None:

@@ -130,16 +130,32 @@ def read_sheets(path: Path, names: list[str]) -> dict[str, list[list[str]]]:
         for name in names:
             if name in workbook.sheet_names:
                 rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                sheets[name] = [[cell_text(v) for v in row] for row in rows]
+                sheets[name] = [_row_texts(row) for row in rows]
     except Exception as exc:  # calamine raises its own kinds for broken or hostile files
         place = f"blad {name}" if name else ""
         raise FileProblem(path, UNREADABLE_WORKBOOK, place) from exc
     return sheets
 
 
+def _row_texts(row: list[object]) -> list[str]:
+    """`cell_text` of every cell of a row, with str.strip run in C where the cells are text: this
+    runs for every row of every summary input (calamine gives "" for an empty cell, a float for a
+    number such as the löpnummer in the first column of the Data sheet)."""
+    try:
+        return list(map(str.strip, row))  # type: ignore[arg-type]
+    except TypeError:
+        pass
+    try:
+        return [cell_text(row[0]), *map(str.strip, row[1:])]  # type: ignore[arg-type]
+    except TypeError:
+        return [cell_text(value) for value in row]
+
+
 def cell_text(value: object) -> str:
     if type(value) is str:  # the common case first: this runs for every cell of every summary input
         return value.strip()
+    if type(value) is float:  # every number calamine reads, e.g. each data row's löpnummer
+        return str(int(value)) if value.is_integer() else str(value).strip()
     if value is None:
         return ""
     if isinstance(value, datetime):
