@@ -138,16 +138,18 @@ def read_sheets(path: Path, names: list[str]) -> dict[str, list[list[str]]]:
 
 
 def _row_texts(row: list[object]) -> list[str]:
-    """`cell_text` of every cell of a row, with str.strip run in C where the cells are text: this
-    runs for every row of every summary input (calamine gives "" for an empty cell, a float for a
-    number such as the löpnummer in the first column of the Data sheet)."""
+    """`cell_text` of every cell of a row, with str.strip run in C over the text cells: this runs
+    for every row of every summary input. calamine gives "" for an empty cell and a float for a
+    number, such as the löpnummer that starts each row of the Data sheet."""
+    if not row:
+        return []
+    head: list[str] = []
+    rest = row
+    if type(row[0]) is not str:
+        head, rest = [cell_text(row[0])], row[1:]
     try:
-        return list(map(str.strip, row))  # type: ignore[arg-type]
-    except TypeError:
-        pass
-    try:
-        return [cell_text(row[0]), *map(str.strip, row[1:])]  # type: ignore[arg-type]
-    except TypeError:
+        return [*head, *map(str.strip, rest)]  # type: ignore[arg-type]
+    except TypeError:  # another cell is no text
         return [cell_text(value) for value in row]
 
 

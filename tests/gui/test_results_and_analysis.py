@@ -171,10 +171,20 @@ def test_last_years_activities_are_carried_over_and_their_status_saved(main, uni
     with sqlite3.connect(unit_files) as connection:
         rows = connection.execute("SELECT activity, status, from_year FROM activities ORDER BY position").fetchall()
     assert len(rows) == 3 and all(year == 2025 for _, _, year in rows)
-    combo = page.activities.cellWidget(2, 5)
+    combo = page.status_box(2)
     combo.setCurrentIndex(combo.findData("genomford"))
     with sqlite3.connect(unit_files) as connection:
         assert connection.execute("SELECT status FROM activities WHERE position = 2").fetchone() == ("genomford",)
+
+
+def set_cell(page, row: int, column: int, text: str) -> None:
+    """What typing into a cell of the activities table does: the view's editor sets the model."""
+    model = page.activities_model
+    assert model.setData(model.index(row, column), text, Qt.ItemDataRole.EditRole)
+
+
+def cell_text(page, row: int, column: int) -> str:
+    return page.activities_model.index(row, column).data()
 
 
 def activity_rows(path: Path) -> list[tuple[str, str, str]]:
@@ -189,16 +199,16 @@ def test_the_due_date_is_chosen_with_a_date_picker_and_stored_as_a_date(main, qt
     main.show_analysis()
     page = main.analysis
     page.add_activity()
-    page.activities.item(0, 0).setText("Ny rutin")
-    page.activities.setCurrentCell(0, 3)
-    page.activities.editItem(page.activities.item(0, 3))
+    set_cell(page, 0, 0, "Ny rutin")
+    page.activities.setCurrentIndex(page.activities_model.index(0, 3))
+    page.activities.edit(page.activities_model.index(0, 3))
     editor = page.activities.findChild(QDateEdit)
     assert editor is not None and editor.calendarPopup() and editor.displayFormat() == "yyyy-MM-dd"
     editor.setDate(QDate(2027, 3, 31))
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.activities.item(0, 3).text() == "2027-03-31")
+    qtbot.waitUntil(lambda: cell_text(page, 0, 3) == "2027-03-31")
     assert activity_rows(unit_files) == [("Ny rutin", "", "2027-03-31")]
-    page.activities.setCurrentCell(0, 3)
+    page.activities.setCurrentIndex(page.activities_model.index(0, 3))
     qtbot.keyClick(page.activities, Qt.Key.Key_Delete)  # Delete removes the date
     assert activity_rows(unit_files) == [("Ny rutin", "", "")]
 
@@ -209,14 +219,14 @@ def test_opening_the_date_picker_by_mistake_leaves_the_cell_empty(main, qtbot, u
     main.show_analysis()
     page = main.analysis
     page.add_activity()
-    page.activities.item(0, 0).setText("Ny rutin")
-    page.activities.setCurrentCell(0, 3)
-    page.activities.editItem(page.activities.item(0, 3))
+    set_cell(page, 0, 0, "Ny rutin")
+    page.activities.setCurrentIndex(page.activities_model.index(0, 3))
+    page.activities.edit(page.activities_model.index(0, 3))
     assert page.activities.findChild(QDateEdit) is not None
-    page.activities.setCurrentCell(0, 1)  # moves away without choosing a date
+    page.activities.setCurrentIndex(page.activities_model.index(0, 1))  # moves away without choosing a date
     qtbot.wait(50)
     page.flush()
-    assert page.activities.item(0, 3).text() == ""
+    assert cell_text(page, 0, 3) == ""
     assert activity_rows(unit_files) == [("Ny rutin", "", "")]
 
 
@@ -224,19 +234,20 @@ def test_a_date_that_is_no_date_is_marked_where_it_is_and_the_rest_of_the_row_is
     main.show_analysis()
     page = main.analysis
     page.add_activity()
-    page.activities.item(0, 0).setText("Ny rutin")
-    page.activities.item(0, 3).setText("2027-03-31")
+    set_cell(page, 0, 0, "Ny rutin")
+    set_cell(page, 0, 3, "2027-03-31")
     assert activity_rows(unit_files) == [("Ny rutin", "", "2027-03-31")]
-    page.activities.item(0, 3).setText("snart")  # e.g. pasted: the picker itself cannot make this
-    cell = page.activities.item(0, 3)
-    assert "ÅÅÅÅ-MM-DD" in cell.toolTip() and cell.background().color().name() == "#fde2e2"
+    set_cell(page, 0, 3, "snart")  # e.g. pasted: the picker itself cannot make this
+    cell = page.activities_model.index(0, 3)
+    assert "ÅÅÅÅ-MM-DD" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fde2e2"
     assert page.activity_problems.isVisible()
     assert "Rad 1" in page.activity_problems.text() and "2027-03-31" in page.activity_problems.text()
-    page.activities.item(0, 1).setText("F7")  # later edits in the row are still saved
+    set_cell(page, 0, 1, "F7")  # later edits in the row are still saved
     assert activity_rows(unit_files) == [("Ny rutin", "F7", "2027-03-31")]
-    page.activities.item(0, 3).setText("2027-04-30")
+    set_cell(page, 0, 3, "2027-04-30")
     assert activity_rows(unit_files) == [("Ny rutin", "F7", "2027-04-30")]
-    assert not page.activity_problems.isVisible() and cell.toolTip() == ""
+    assert not page.activity_problems.isVisible() and not cell.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_quitting_with_a_date_that_is_no_date_asks_and_cancel_keeps_the_window(main, qtbot, monkeypatch):
@@ -245,8 +256,8 @@ def test_quitting_with_a_date_that_is_no_date_asks_and_cancel_keeps_the_window(m
     main.show_analysis()
     page = main.analysis
     page.add_activity()
-    page.activities.item(0, 0).setText("Ny rutin")
-    page.activities.item(0, 3).setText("snart")
+    set_cell(page, 0, 0, "Ny rutin")
+    set_cell(page, 0, 3, "snart")
     asked = []
 
     def answer(problems, can_retry, **_where):  # type: ignore[no-untyped-def]
@@ -354,9 +365,9 @@ def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main
     with sqlite3.connect(unit_files) as connection:
         assert connection.execute("SELECT updated_by FROM analysis WHERE field = 'keep_good'").fetchone() == ("AB",)
     assert "av AB" in main.analysis.filled.text()
-    main.analysis.activities.setRowCount(0)
+    main.analysis.activities_model.set_activities([])
     main.analysis.add_activity()
-    main.analysis.activities.item(0, 0).setText("Ny rutin")  # asked once only: no second dialog
+    set_cell(main.analysis, 0, 0, "Ny rutin")  # asked once only: no second dialog
     with sqlite3.connect(unit_files) as connection:
         assert connection.execute("SELECT DISTINCT updated_by FROM analysis").fetchall() == [("AB",)]
     assert Answering.asked == 1
