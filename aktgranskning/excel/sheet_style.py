@@ -10,7 +10,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.completeness import Completeness
-from aktgranskning.domain.thresholds import Level, fill_colour
+from aktgranskning.domain.thresholds import (
+    FINAL_TEXT,
+    PRELIMINARY_BACKGROUND,
+    PRELIMINARY_TEXT,
+    Level,
+    fill_colour,
+)
 from aktgranskning.excel.writing import excel_text, put
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -19,9 +25,9 @@ TITLE_FONT = Font(bold=True, size=14)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 THIN = Side(style="thin", color="A0A0A0")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-PRELIMINARY_FONT = Font(bold=True, color="9C0006", size=12)
-PRELIMINARY_FILL = PatternFill("solid", fgColor="FFC7CE")
-FINAL_FONT = Font(italic=True, color="3A3A3A")
+PRELIMINARY_FONT = Font(bold=True, color=PRELIMINARY_TEXT.lstrip("#"), size=12)
+PRELIMINARY_FILL = PatternFill("solid", fgColor=PRELIMINARY_BACKGROUND.lstrip("#"))
+FINAL_FONT = Font(italic=True, color=FINAL_TEXT.lstrip("#"))
 CENTRE_TOP = Alignment(horizontal="center", vertical="top")
 BANNER_ROW = 1  # every report sheet starts with the completeness line
 
@@ -75,7 +81,7 @@ def completeness_banner(sheet: Worksheet, completeness: Completeness, text: str 
         header = sheet.oddHeader.center
         # '&' starts a header code in Excel; a literal one is written twice. Excel keeps 255 characters.
         header.text = excel_text(banner).replace("&", "&&")[:250]
-        header.color = "9C0006"
+        header.color = PRELIMINARY_TEXT.lstrip("#")
         header.size = 11
     else:
         cell.font = FINAL_FONT

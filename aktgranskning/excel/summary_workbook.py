@@ -9,10 +9,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange
+from aktgranskning.domain.labels import GENDER_GROUPS
 from aktgranskning.domain.summary import (
-    KIND_LABELS,
+    BREAKDOWN_GENDERS,
+    LevelKind,
     LevelResult,
     METHOD,
     SUPPRESS_BELOW,
@@ -93,7 +94,7 @@ def _heatmap(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
             tally = level.tally(question.question_id)
             styles.apply(put(sheet, row, column, cell_text(tally)), border=GRID, alignment=CENTRE_TOP,
                          fill=LEVEL_FILLS[summary.thresholds.level(tally.share if tally else None)],
-                         font=BOLD if level.kind != "enhet" else None)
+                         font=BOLD if level.kind is not LevelKind.UNIT else None)
         row += 1
     column_widths(sheet, [6, 50] + [14] * len(summary.levels))
     sheet.freeze_panes = sheet.cell(row=first_row + 1, column=3)
@@ -102,7 +103,7 @@ def _heatmap(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
 
 def level_title(level: LevelResult) -> str:
     """A heatmap column's title: 'Enhet\nMottagningen', with '(preliminär)' when unfinished."""
-    return f"{KIND_LABELS[level.kind]}\n{level.name}" + ("\n(preliminär)" if level.preliminary else "")
+    return f"{level.kind.label}\n{level.name}" + ("\n(preliminär)" if level.preliminary else "")
 
 
 CASE_HEADERS = ["Nivå", "Namn", "Område", "Akter i urvalet", "Klara", "Pågående", "Ej påbörjade", "Bortfall",
@@ -113,7 +114,7 @@ def _cases(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     header_row(sheet, 2, CASE_HEADERS, centred=True)
     for row, level in enumerate(summary.levels, start=3):
         c = level.completeness
-        values = [KIND_LABELS[level.kind], level.name, level.area, c.total, c.done, c.in_progress, c.not_started,
+        values = [level.kind.label, level.name, level.area, c.total, c.done, c.in_progress, c.not_started,
                   c.dropouts, level.cases, "PRELIMINÄR" if level.preliminary else "nej"]
         for column, value in enumerate(values, 1):
             marked = level.preliminary and column == len(values)
@@ -156,12 +157,12 @@ def _activities(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
 def _gender(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     put(sheet, 2, 1, f"Förvaltningen per kön. Celler med färre än {SUPPRESS_BELOW} bedömda akter visas inte, "
         "så att ingen kan kännas igen.")
-    header_row(sheet, 4, ["Nr", "Fråga", "Flickor/kvinnor", "Pojkar/män"], centred=True)
+    header_row(sheet, 4, ["Nr", "Fråga", *(GENDER_GROUPS[g] for g in BREAKDOWN_GENDERS)], centred=True)
     numbers = _numbers(summary)
     for row, question in enumerate(summary.questions, start=5):
         by_gender = summary.gender.get(question.question_id, {})
         values: list[Any] = [numbers[question.question_id], question.text]
-        for gender in (Gender.FEMALE, Gender.MALE):
+        for gender in BREAKDOWN_GENDERS:
             tally = by_gender.get(gender)
             values.append(f"färre än {SUPPRESS_BELOW}" if suppressed(tally) else cell_text(tally))
         for column, value in enumerate(values, start=1):

@@ -13,7 +13,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from aktgranskning.domain.case import Case, CaseStatus, Gender
+from aktgranskning.domain.case import Case, CaseStatus
+from aktgranskning.domain.labels import GENDER_LABELS
 from aktgranskning.services.session import CaseSummary
 
 COLUMNS = ("Nr", "Ärendenummer", "Ärendetyp", "Kön", "Åldersgrupp", "Status", "Besvarade", "Granskare")
@@ -21,7 +22,6 @@ STATUS_COLUMN = 5
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
-_GENDER_LABELS = {Gender.FEMALE: "Flicka/kvinna", Gender.MALE: "Pojke/man", Gender.OTHER: "Annat", Gender.UNKNOWN: "Okänt"}
 _STATUS_COLOURS = {
     CaseStatus.DONE: QColor("#1b7a3a"),
     CaseStatus.IN_PROGRESS: QColor("#8a5a00"),
@@ -108,7 +108,7 @@ class CaseTableModel(QAbstractTableModel):
             str(case.sequence),
             case.case_number,
             self._titles.get(case.case_type, case.case_type),
-            _GENDER_LABELS[case.gender],
+            GENDER_LABELS[case.gender],
             case.age_group,
             status_label(case, self._sequences),
             summary.label if case.in_sample and case.status is not CaseStatus.DROPOUT else "–",
