@@ -42,6 +42,6 @@ def checksum_of_texts(meta_rows: Iterable[Sequence[str]], data_rows: Iterable[Se
             while end and row[end - 1] == "":
                 end -= 1
             # U+001F (unit separator) cannot be typed into a cell, so the join is unambiguous.
-            lines.append("\x1f".join(row[:end]) + "\n")
+            lines.append("\x1f".join(row if end == len(row) else row[:end]) + "\n")
         lines.append("--\n")
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()

@@ -127,7 +127,7 @@ class _DataSheetReader:
     def _cells(self, row: list[str]) -> list[str]:
         positions = self._positions
         if positions == _AS_WRITTEN and len(row) >= len(positions):  # the columns where the program put them
-            return row[: len(positions)]
+            return row if len(row) == len(positions) else row[: len(positions)]
         return [row[i] if i < len(row) else "" for i in positions]
 
     def unit_data(self) -> UnitData:
