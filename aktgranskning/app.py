@@ -7,9 +7,14 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aktgranskning.cli import SUBCOMMANDS, run_cli
+
+if TYPE_CHECKING:  # only for the types: the commands never load Qt
+    from PySide6.QtWidgets import QApplication
+
+    from aktgranskning.gui.main_window import MainWindow
 
 
 def wants_cli(argv: Sequence[str]) -> bool:
@@ -48,7 +53,7 @@ def _start(arguments: list[str]) -> int:
     return app.exec()
 
 
-def start_window(arguments: Sequence[str]) -> tuple[Any, Any] | None:
+def start_window(arguments: Sequence[str]) -> tuple[QApplication, MainWindow] | None:
     """The window's start path up to its first page (the case list when a file is given):
     (application, window) ready for `exec()`, or None when it could not start (already said).
     `benchmarks/startup.py` times exactly this."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from aktgranskning.domain.errors import FileProblem
 
 
-def build_atomically(build: Callable[[Path], None], target: Path) -> Path:
+def build_atomically(build: Callable[[Path], object], target: Path) -> Path:
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

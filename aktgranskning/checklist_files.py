@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from aktgranskning.domain.answers import ALL_ANSWERS, Answer
 from aktgranskning.domain.checklist import Checklist, Condition, Question, Section
@@ -122,7 +122,7 @@ class _Reader:
     def __init__(self, source: object) -> None:
         self.source = source
 
-    def fail(self, place: str, problem: str) -> None:
+    def fail(self, place: str, problem: str) -> NoReturn:
         raise FileProblem(self.source, problem, place)
 
     def value(self, table: Mapping[str, Any], key: str, place: str) -> Any:

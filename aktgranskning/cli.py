@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from aktgranskning.domain.summary import Summary
     from aktgranskning.services.session import ReviewSession
 
-SUBCOMMANDS = ("demo", "ny", "status", "kontrollera", "urval", "rapport", "sammanstall", "sammanfoga",
-               "importera-resultat")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_INCOMPLETE = 3  # sammanstall: written, but without the files that could not be read
 
@@ -119,6 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--enhetsfilen-galler", action="store_true",
                        help="konflikterna är avgjorda: svaren i enhetsfilen gäller och kopiornas avvikande svar "
                             "läggs åt sidan (antecknas i ändringsloggen)")
+
+    collect = commands.add_parser(
+        "samla", help="samla enhetens filer (enhetens fil och granskarnas egna) i en ny granskningsfil",
+        description="Samla enhetens mapp – enhetens granskningsfil och varje granskares egen fil bredvid den – "
+                    "i en ny, fristående granskningsfil, t.ex. för att skicka med e-post, arkivera eller "
+                    "jämföra med nästa år. Vägrar så länge granskarna har konflikter som ingen avgjort.",
+    )
+    collect.add_argument("fil", metavar="FIL", type=Path, help="enhetens granskningsfil (eller en granskares fil)")
+    collect.add_argument("-o", "--utfil", required=True, type=Path, metavar="NY_FIL",
+                         help="den nya granskningsfilen (skrivs aldrig över om den finns)")
+    collect.add_argument("--behall-konflikter", action="store_true",
+                         help="samla ändå; konflikterna står kvar öppna i den nya filen och avgörs där")
 
     matrix = commands.add_parser(
         "importera-resultat", help="läs ett tidigare års resultat ur en Excelmatris (frågor som rader, akter som kolumner)"
@@ -354,6 +364,18 @@ def _cases(count: int) -> str:
     return f"{count} akt" if count == 1 else f"{count} akter"
 
 
+def _collect(args: argparse.Namespace) -> int:
+    from aktgranskning.services.collect import collect_enhet
+
+    result = collect_enhet(args.fil, args.utfil, keep_conflicts=args.behall_konflikter)
+    print(f"Skrev {result.path} ur {result.sources} {'fil' if result.sources == 1 else 'filer'}.")
+    if result.conflicts:
+        print(f"{len(result.conflicts)} konflikter står kvar öppna i den nya filen:", file=sys.stderr)
+        for conflict in result.conflicts:
+            print(f"  – {conflict.describe()}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace) -> int:
     from aktgranskning.services.check import check_review_file
 
@@ -424,8 +446,12 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "rapport": _report,
     "sammanstall": _summary,
     "sammanfoga": _merge,
+    "samla": _collect,
     "importera-resultat": _import_matrix,
 }
+# The first words that run a command rather than open the window, even when a file or folder of
+# that name is in the current directory. Derived from the handlers so a new command is never missed.
+SUBCOMMANDS = tuple(name for name in _HANDLERS if name is not None)
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
@@ -468,6 +494,7 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
     "rapport": lambda a: ("skriva rapporten ur granskningsfilen {} till", [a.fil, a.utfil, a.pdf]),
     "sammanstall": lambda a: ("sammanställa enheternas filer", [a.filer]),
     "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
+    "samla": lambda a: ("samla enhetens filer {} i den nya filen {}", [a.fil, a.utfil]),
     "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
 }
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs import PlatformDirs
 
 APP_NAME = "Aktgranskning"
 
@@ -29,7 +33,7 @@ def resources_dir() -> Path:
     return bundle_root() / "resources"
 
 
-def _platform_dirs():  # type: ignore[no-untyped-def]
+def _platform_dirs() -> PlatformDirs:
     from platformdirs import PlatformDirs
 
     return PlatformDirs(APP_NAME, appauthor=False)

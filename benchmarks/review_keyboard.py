@@ -10,6 +10,7 @@
     (journal_mode=DELETE, synchronous=EXTRA: the commit and its folder are flushed), and a bare
     write of a file of the same size beside + fsync + rename + folder fsync. Goal: within 2× of the
     bare commit. `--jamfor-lagen` also times bare commits in TRUNCATE+FULL and WAL+FULL.
+    The files are written in the system temp folder, or under `--mapp MAPP` to measure another disk.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def main() -> int:
     parser.add_argument("--svar", type=int, default=400, help="antal tangenttryck att mäta")
     parser.add_argument("--jamfor-lagen", action="store_true",
                         help="mät också en ren commit i lägena TRUNCATE+FULL och WAL+FULL")
+    parser.add_argument("--mapp", type=Path, metavar="MAPP",
+                        help="mät på den disk där MAPP ligger (standard: systemets temporära mapp; välj en "
+                             "annan om den ligger i minnet, tmpfs, där en flush inte kostar något)")
     args = parser.parse_args()
 
     from PySide6.QtCore import Qt
@@ -85,7 +89,7 @@ def main() -> int:
     from aktgranskning.services.opening import open_review_file
     from aktgranskning.storage.engine import JOURNAL_MODE, SYNCHRONOUS
 
-    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder_name:
+    with tempfile.TemporaryDirectory(prefix="aktgranskning-tangenter-", dir=args.mapp) as folder_name:
         folder = Path(folder_name)
         os.environ["AKTGRANSKNING_DATAMAPP"] = str(folder / "anvandare")
         app = create_application()

@@ -6,8 +6,8 @@ Three programs, each started as a new Python process, interleaved, `--korningar`
 
 - **programmet**: `aktgranskning.app.start_window`, what `aktgranskning FIL` runs before the
   event loop — the window's real start path (arguments, logging, Swedish Qt texts, style, the
-  main window, the file opened with its trust check and lock) — with an event filter that notes when the case list's table has
-  been painted, then quits. Nothing in the product knows it is being measured.
+  main window, the file opened with its trust check and lock) — with an event filter that notes
+  when the case list's table has been painted, then quits. Nothing in the product knows it is being measured.
 - **golvet** (the floor of the chosen stack): a bare script that starts PySide6, reads the
   same file's case rows with SQLAlchemy Core and shows them in a QTableView.
 - **bar PySide6**: the same window, reading the rows with the standard library's sqlite3.
@@ -17,8 +17,8 @@ interpreter start-up is included); memory is the process's peak resident set (ru
 wait4). Medians are printed with the ratios programmet/golvet (goal ≤ 1,5 for both time and
 memory) and programmet/bar PySide6. "Cold" means a new process each time; the disk cache and
 Python's bytecode caches are warm, the same for all three (the caches live in the temp folder,
-written by one unmeasured warm-up start of each). Linux/macOS (wait4). `--fore MAPP` adds the program from another checkout (one
-without `app.start_window`, run through its `gui.launch` steps) to the same run.
+written by one unmeasured warm-up start of each). Linux/macOS (wait4). `--fore MAPP` adds the
+program from another checkout (one without `app.start_window`, run through its `gui.launch` steps) to the same run.
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ def measure(runs: int, folder: Path, before: Path | None) -> dict[str, list[Run]
         programs[BEFORE] = _OLDER_APP
         environment["AKTGRANSKNING_FORE"] = str(before)
     results: dict[str, list[Run]] = {name: [] for name in programs}
-    for name, source in programs.items():  # one unmeasured warm-up each: bytecode caches, disk cache
+    for source in programs.values():  # one unmeasured warm-up each: bytecode caches, disk cache
         run_once(source, review_file, environment)
     for _ in range(runs):
         for name, source in programs.items():  # interleaved, so load on the machine hits all alike
@@ -232,7 +232,8 @@ def report(results: dict[str, list[Run]]) -> bool:
     time_ratio, memory_ratio = app_s / floor_s, app_mib / floor_mib
     print(f"Programmet / golvet (PySide6 + SQLAlchemy Core): tid {time_ratio:.2f}×, minne {memory_ratio:.2f}× "
           f"(mål ≤ {GOAL:g}×)")
-    print(f"Programmet / bar PySide6 (utan SQLAlchemy):      tid {app_s / bare_s:.2f}×, minne {app_mib / bare_mib:.2f}×")
+    print(f"Programmet / bar PySide6 (utan SQLAlchemy):      tid {app_s / bare_s:.2f}×, "
+          f"minne {app_mib / bare_mib:.2f}×")
     for name in ("programmet", BEFORE):
         if name in results:
             print(f"  ({name}: {', '.join(sorted({r.package for r in results[name]}))})")

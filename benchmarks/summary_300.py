@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from python_calamine import CalamineWorkbook  # noqa: E402
+from python_calamine import CalamineWorkbook
 
-from aktgranskning.domain.unit_report import build_report  # noqa: E402
-from aktgranskning.excel.unit_workbook import write_unit_workbook  # noqa: E402
-from aktgranskning.services.checklists import installed_checklists  # noqa: E402
-from aktgranskning.services.demo import DEMO_UNITS, write_demo  # noqa: E402
-from aktgranskning.services.opening import open_for_reading  # noqa: E402
-from aktgranskning.services.summary import build_summary, export_summary  # noqa: E402
-from aktgranskning.services.unit_data import unit_data_of  # noqa: E402
+from aktgranskning.domain.unit_report import build_report
+from aktgranskning.excel.unit_workbook import write_unit_workbook
+from aktgranskning.services.checklists import installed_checklists
+from aktgranskning.services.demo import DEMO_UNITS, write_demo
+from aktgranskning.services.opening import open_for_reading
+from aktgranskning.services.summary import build_summary, export_summary
+from aktgranskning.services.unit_data import unit_data_of
 
 
 def write_workbooks(folder: Path, count: int) -> None:
@@ -49,7 +49,8 @@ def write_workbooks(folder: Path, count: int) -> None:
         identity = dataclasses.replace(template.identity, unit=f"Enhet {number:03d}", area=f"Område {number % 12:02d}",
                                        file_uuid=f"00000000-0000-0000-0000-{number:012d}")
         data = dataclasses.replace(template, identity=identity)
-        write_unit_workbook(build_report(data), out / f"Enhet {number:03d} 2025.xlsx", "2026-01-10T10:00:00+01:00", "bench")
+        target = out / f"Enhet {number:03d} 2025.xlsx"
+        write_unit_workbook(build_report(data), target, "2026-01-10T10:00:00+01:00", "bench")
 
 
 def calamine_floor(files: list[Path]) -> int:

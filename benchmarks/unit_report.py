@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aktgranskning.services.checklists import installed_checklists  # noqa: E402
-from aktgranskning.services.demo import write_demo  # noqa: E402
-from aktgranskning.services.opening import open_for_reading  # noqa: E402
-from aktgranskning.services.report import export_unit_report, unit_report  # noqa: E402
+from aktgranskning.services.checklists import installed_checklists
+from aktgranskning.services.demo import write_demo
+from aktgranskning.services.opening import open_for_reading
+from aktgranskning.services.report import export_unit_report, unit_report
 
 
 def main() -> int:

@@ -141,7 +141,7 @@ def _readme_pictures() -> int:
         window.show_analysis()
         window.analysis.carry_over_previous()
         app.processEvents()
-        window.analysis.scroll.verticalScrollBar().setValue(window.analysis.scroll.verticalScrollBar().maximum())
+        window.analysis.scroll_area.verticalScrollBar().setValue(window.analysis.scroll_area.verticalScrollBar().maximum())
         app.processEvents()
         window.grab().save(str(DOCS / "analys.png"))
         _report_pages(window.session.path)
@@ -179,7 +179,8 @@ def _report_pages(review_file: Path) -> None:
     from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.report import export_unit_report, unit_report
 
-    previous = review_file.with_name(review_file.name.replace(review_file.stem[-4:], str(int(review_file.stem[-4:]) - 1)))
+    year = review_file.stem[-4:]
+    previous = review_file.with_name(review_file.name.replace(year, str(int(year) - 1)))
     session = open_for_reading(review_file)
     try:
         report = unit_report(session, previous)
@@ -187,7 +188,8 @@ def _report_pages(review_file: Path) -> None:
         session.close()
     pdf = review_file.with_name("rapport.pdf")
     export_unit_report(report, None, pdf)
-    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(DOCS / "rapport-sida")], check=True)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(DOCS / "rapport-sida")],
+                   check=True)
 
 
 if __name__ == "__main__":

@@ -17,15 +17,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
     os.environ.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "aktgranskning-pytest-pycache"))
 
-from aktgranskning.domain.case import Case, CaseStatus, Gender  # noqa: E402
-from aktgranskning.domain.checklist import Checklist  # noqa: E402
-from aktgranskning.services.checklists import installed_checklists  # noqa: E402
-from aktgranskning.services.opening import (  # noqa: E402
+from aktgranskning.domain.case import Case, CaseStatus, Gender
+from aktgranskning.domain.checklist import Checklist
+from aktgranskning.services.checklists import installed_checklists
+from aktgranskning.services.opening import (
     NewFileInfo,
     create_review_file,
     open_review_file,
 )
-from aktgranskning.services.session import ReviewSession  # noqa: E402
+from aktgranskning.services.session import ReviewSession
+from tests.worktree_clean import WorktreeCheck
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # with pytest-xdist, the controller checks for everyone
+        config.pluginmanager.register(WorktreeCheck(Path(__file__).resolve().parent.parent), "worktree-clean")
 
 
 @pytest.fixture(autouse=True)

@@ -29,17 +29,20 @@ def log_text() -> str:
 
 # --- the step ------------------------------------------------------------------------------------
 def test_the_innermost_step_an_error_leaves_names_it():
-    with pytest.raises(KeyError) as caught:
-        with work_step("skriva sammanställningen", Path("/ut/s.xlsx")):
-            with work_step("läsa enhetsfilen", Path("/in/a.xlsx")):
-                raise KeyError("x")
+    with (
+        pytest.raises(KeyError) as caught,
+        work_step("skriva sammanställningen", Path("/ut/s.xlsx")),
+        work_step("läsa enhetsfilen", Path("/in/a.xlsx")),
+    ):
+        raise KeyError("x")
     assert step_of(caught.value) == Step("läsa enhetsfilen", (Path("/in/a.xlsx"),))
     assert step_of(caught.value).failed_text() == "kunde inte läsa enhetsfilen /in/a.xlsx"
 
 
 def test_paths_fill_the_places_in_the_action_and_many_files_are_counted():
     step = Step("föra in svaren i enhetsfilen {} från kopiorna", tuple(Path(f"/k/{n}") for n in "eabcdef"))
-    assert step.failed_text() == "kunde inte föra in svaren i enhetsfilen /k/e från kopiorna /k/a, /k/b, /k/c och 3 filer till"
+    assert step.failed_text() == ("kunde inte föra in svaren i enhetsfilen /k/e från kopiorna /k/a, /k/b, /k/c "
+                                  "och 3 filer till")
 
 
 # --- unexpected errors in a command ----------------------------------------------------------------
@@ -104,7 +107,8 @@ def test_ctrl_c_gives_a_short_swedish_line(review_file, monkeypatch, capsys):
     code = cli.run_cli(["status", str(review_file)])
     err = capsys.readouterr().err
     assert code == cli.EXIT_INTERRUPTED
-    assert err == f"Avbrutet medan programmet skulle läsa granskningsfilen {review_file}. Ingen fil har skrivits till hälften.\n"
+    assert err == (f"Avbrutet medan programmet skulle läsa granskningsfilen {review_file}. "
+                   "Ingen fil har skrivits till hälften.\n")
 
 
 # --- pipes that close early ------------------------------------------------------------------------

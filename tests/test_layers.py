@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_import_linter_contracts_hold():
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+        [sys.executable, "-c",
+         "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
          "--no-cache"],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )

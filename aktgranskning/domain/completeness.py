@@ -16,18 +16,20 @@ class Completeness:
     in_progress: int = 0
     not_started: int = 0
     dropouts: int = 0
+    conflicts: int = 0  # places where reviewers answered differently and nobody has decided
 
     def __add__(self, other: Completeness) -> Completeness:
         return Completeness(self.done + other.done, self.in_progress + other.in_progress,
-                            self.not_started + other.not_started, self.dropouts + other.dropouts)
+                            self.not_started + other.not_started, self.dropouts + other.dropouts,
+                            self.conflicts + other.conflicts)
 
     @classmethod
-    def of(cls, statuses: Iterable[CaseStatus]) -> Completeness:
+    def of(cls, statuses: Iterable[CaseStatus], conflicts: int = 0) -> Completeness:
         counts = {status: 0 for status in CaseStatus}
         for status in statuses:
             counts[status] += 1
         return cls(counts[CaseStatus.DONE], counts[CaseStatus.IN_PROGRESS], counts[CaseStatus.NOT_STARTED],
-                   counts[CaseStatus.DROPOUT])
+                   counts[CaseStatus.DROPOUT], conflicts)
 
     @property
     def total(self) -> int:
@@ -45,7 +47,7 @@ class Completeness:
 
     @property
     def preliminary(self) -> bool:
-        return self.unfinished > 0
+        return self.unfinished > 0 or self.conflicts > 0
 
     def counts_text(self) -> str:
         """'8 klara, 5 pågående, 7 ej påbörjade, 1 bortfall'."""
@@ -60,11 +62,20 @@ class Completeness:
         return self.state_text()
 
     def state_text(self) -> str:
-        """'12 av 20 akter är inte färdiggranskade (…)' or 'Alla 20 akter är färdiggranskade (…)'."""
-        if self.preliminary:
-            return f"{self.unfinished} av {self.to_review} akter är inte färdiggranskade ({self.counts_text()})"
-        return f"Alla {self.to_review} akter är färdiggranskade ({self.counts_text()})"
+        """'12 av 20 akter är inte färdiggranskade (…)' or 'Alla 20 akter är färdiggranskade (…)',
+        and how many conflicts between reviewers are not decided."""
+        if self.unfinished:
+            text = f"{self.unfinished} av {self.to_review} akter är inte färdiggranskade ({self.counts_text()})"
+        else:
+            text = f"Alla {self.to_review} akter är färdiggranskade ({self.counts_text()})"
+        return text + self.conflicts_text()
+
+    def conflicts_text(self) -> str:
+        if not self.conflicts:
+            return ""
+        many = "konflikt" if self.conflicts == 1 else "konflikter"
+        return f"; {self.conflicts} {many} mellan granskarnas svar är inte avgjord{'' if self.conflicts == 1 else 'a'}"
 
     def as_json(self) -> dict[str, int]:
         return {"totalt": self.total, "klara": self.done, "pagaende": self.in_progress,
-                "ej_paborjade": self.not_started, "bortfall": self.dropouts}
+                "ej_paborjade": self.not_started, "bortfall": self.dropouts, "konflikter": self.conflicts}

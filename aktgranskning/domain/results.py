@@ -17,7 +17,6 @@ from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case
 from aktgranskning.domain.completeness import Completeness
 
-
 NO_SHARE_TEXT = "– inga Ja/Nej"
 
 

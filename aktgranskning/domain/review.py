@@ -40,6 +40,18 @@ def status_after_answer_change(
     return CaseStatus.NOT_STARTED
 
 
+def merged_status(
+    status: CaseStatus, reason: DropoutReason | None, checklist: Checklist, stored: Mapping[str, Answer | None]
+) -> CaseStatus:
+    """The status a case has once several reviewers' changes are merged: a bortfall reason makes a
+    dropout; otherwise the status follows the answers by the same rule as a single change."""
+    if reason is not None:
+        return CaseStatus.DROPOUT
+    if status is CaseStatus.DROPOUT:
+        status = CaseStatus.IN_PROGRESS
+    return status_after_answer_change(status, checklist, stored)
+
+
 def audit_value_text(field: str, value: str | None) -> str:
     """A value from the change log as a person reads it: "pågående", "Ja", "inget svar"."""
     if field == "status":

@@ -186,7 +186,8 @@ def summary_warnings(summary: Summary) -> list[SummaryWarning]:
     """Hand-edited Data sheets, questions some enheter's files lack, and question ids whose
     wording differs between files (matched on the id), in that order."""
     warnings = [
-        SummaryWarning("Varning", f"{source}: Data-bladet stämmer inte med sin kontrollsumma – det har ändrats för hand.")
+        SummaryWarning("Varning",
+                       f"{source}: Data-bladet stämmer inte med sin kontrollsumma – det har ändrats för hand.")
         for source in summary.edited
     ]
     warnings += [
@@ -272,7 +273,8 @@ def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) 
         edited=tuple(u.source for u in units if u.checksum_matches is False),
         shared_areas=tuple(_shared_areas(questions, [unit_levels[id(u)] for u in units], thresholds)),
         activities=tuple(
-            UnitActivity(u.data.identity.unit, u.data.identity.area, a) for u in units for a in u.data.analysis.activities
+            UnitActivity(u.data.identity.unit, u.data.identity.area, a)
+            for u in units for a in u.data.analysis.activities
         ),
         gender=_gender_breakdown(units, questions),
     )
@@ -295,7 +297,7 @@ def _pooled(kind: LevelKind, name: str, area: str, parts: Sequence[LevelResult])
 
 
 def unit_completeness(data: UnitData) -> Completeness:
-    return Completeness.of(case.status for case in data.cases)
+    return Completeness.of((case.status for case in data.cases), data.conflicts)
 
 
 def _matched_questions(
@@ -324,7 +326,8 @@ def _matched_questions(
     return list(by_id.values()), unmatched, renamed
 
 
-def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult], thresholds: Thresholds) -> list[SharedArea]:
+def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult],
+                  thresholds: Thresholds) -> list[SharedArea]:
     shared = []
     for question in questions:
         below = tuple(
@@ -337,7 +340,8 @@ def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult]
     return sorted(shared, key=lambda s: -len(s.units))
 
 
-def _gender_breakdown(units: Sequence[SummaryInput], questions: Sequence[QuestionRef]) -> dict[str, dict[Gender, Tally]]:
+def _gender_breakdown(units: Sequence[SummaryInput],
+                      questions: Sequence[QuestionRef]) -> dict[str, dict[Gender, Tally]]:
     result: dict[str, dict[Gender, Tally]] = {}
     for gender in BREAKDOWN_GENDERS:
         for unit in units:
@@ -355,7 +359,7 @@ def suppressed(tally: Tally | None) -> bool:
 def changes(current: Summary, earlier: Summary) -> dict[tuple[str, str, str], YearChange]:
     """Per (level kind, level name, question id) the change from an earlier year's summary."""
     before = {(level.kind, level.name): level for level in earlier.levels}
-    result = {}
+    result: dict[tuple[str, str, str], YearChange] = {}
     for level in current.levels:
         old = before.get((level.kind, level.name))
         if old is None:

@@ -73,6 +73,7 @@ class UnitData:
     cases: tuple[CaseData, ...]
     analysis: Analysis = field(default_factory=Analysis)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    conflicts: int = 0  # reviewers' conflicts not yet decided (the result is preliminary until they are)
 
     def checklist_title(self, checklist_id: str) -> str:
         return next((c.title for c in self.checklists if c.id == checklist_id), checklist_id)

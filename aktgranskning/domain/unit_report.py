@@ -59,7 +59,7 @@ class UnitReport:
     @property
     def completeness(self) -> Completeness:
         """Klara, pågående, ej påbörjade and bortfall of the whole enhet (the filter aside)."""
-        return Completeness.of(case.status for case in self.data.cases)
+        return Completeness.of((case.status for case in self.data.cases), self.data.conflicts)
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -126,8 +126,8 @@ def read_case_list(path: Path, mapping: dict[str, str] | None = None, today: dat
         raise FileProblem(path, "listan innehåller inga ärenden under rubrikraden.", f"rad {table.header_row}")
     used = {field: table.header[index] for field, index in columns.items() if field != "personnummer"}
     start_header = table.header[columns[start_field]] if start_field else ""
-    basis = AgeBasis(today, start_header, counted["start"], counted["draw"], counted["stated"])
-    return CaseListImport(path, cases, used, unknown, ignored, used_pnr, basis)
+    age_basis = AgeBasis(today, start_header, counted["start"], counted["draw"], counted["stated"])
+    return CaseListImport(path, cases, used, unknown, ignored, used_pnr, age_basis)
 
 
 def _start_field(columns: dict[str, int], header: list[str]) -> str | None:
@@ -163,7 +163,8 @@ def _gender_and_age(cells, cell, place: _Place, today: date,  # type: ignore[no-
     if pnr:
         facts = parse_personnummer(pnr, today)
         if facts is None:
-            raise FileProblem(place.path, "personnumret är inte giltigt (fel format eller kontrollsiffra).", place.of("personnummer"))
+            raise FileProblem(place.path, "personnumret är inte giltigt (fel format eller kontrollsiffra).",
+                              place.of("personnummer"))
     gender_text = cell(cells, "gender")
     gender = Gender.parse(gender_text) if gender_text else (facts.gender if facts else Gender.UNKNOWN)
     age_text, birth_year, birth_date = cell(cells, "age"), cell(cells, "birth_year"), cell(cells, "birth_date")

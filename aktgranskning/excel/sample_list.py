@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.excel.columns import map_columns, require_columns
-from aktgranskning.excel.tables import read_table
+from aktgranskning.excel.tables import read_table, sheet_names
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,13 @@ class SampleList:
     unknown_columns: list[str]
 
 
+def sheet_for_unit(path: Path, unit: str) -> str | None:
+    """A sample workbook has one sheet per enhet: the one named after this enhet (as Excel
+    compares sheet names, cut to its 31 characters), or None to read the first sheet."""
+    wanted = unit.casefold()[:31]
+    return next((name for name in sheet_names(path) if name.casefold() == wanted), None)
+
+
 def read_sample_list(path: Path, sheet: str | None = None) -> SampleList:
     table = read_table(path, sheet=sheet, stop_at_blank=True)
     columns, unknown = map_columns(table.header)
@@ -46,7 +53,8 @@ def read_sample_list(path: Path, sheet: str | None = None) -> SampleList:
     for number, cells in table.rows:
         case_number = cell(cells, "case_number")
         if not case_number:
-            raise FileProblem(path, "ärendenummer saknas.", f"rad {number}, kolumn {table.header[columns['case_number']]}")
+            column = table.header[columns["case_number"]]
+            raise FileProblem(path, "ärendenummer saknas.", f"rad {number}, kolumn {column}")
         case_type = cell(cells, "case_type")
         if not case_type:
             raise FileProblem(path, "ärendetyp saknas.", f"rad {number}, kolumn {table.header[columns['case_type']]}")

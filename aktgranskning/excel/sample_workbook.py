@@ -50,9 +50,9 @@ def write_sample_workbook(sampling, target: Path) -> Path:  # type: ignore[no-un
         row += 1
         for stratum in sorted(unit.result.population_per_stratum, key=lambda s: (s[0], age_group_order(s[1]))):
             gender, age_group = stratum
-            values = (gender_label(gender), age_group, unit.result.population_per_stratum[stratum],
+            counts = (gender_label(gender), age_group, unit.result.population_per_stratum[stratum],
                       unit.result.allocation.get(stratum, 0))
-            for column, value in enumerate(values, start=1):
+            for column, value in enumerate(counts, start=1):
                 put(sheet, row, column, value)
             row += 1
         row += 1

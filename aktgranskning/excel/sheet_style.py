@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from copy import copy
 from typing import Any
 
@@ -94,7 +95,7 @@ def header_row(sheet: Worksheet, row: int, titles: list[str], centred: bool = Fa
         styles.apply(put(sheet, row, column, title), font=BOLD, fill=HEADER_FILL, border=GRID, alignment=alignment)
 
 
-def column_widths(sheet: Worksheet, widths: list[float]) -> None:
+def column_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 

@@ -13,10 +13,10 @@ from aktgranskning.domain.comparison import YearChange
 from aktgranskning.domain.labels import GENDER_GROUPS
 from aktgranskning.domain.summary import (
     BREAKDOWN_GENDERS,
-    LevelKind,
-    LevelResult,
     METHOD,
     SUPPRESS_BELOW,
+    LevelKind,
+    LevelResult,
     Summary,
     cell_text,
     suppressed,

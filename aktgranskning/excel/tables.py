@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -69,6 +69,24 @@ def sheet_title(path: Path, sheet: str | None = None) -> str:
         return ""
     try:
         return workbook.sheetnames[0] if workbook.sheetnames else ""
+    finally:
+        workbook.close()
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of an xlsx workbook; none for csv and for a file that cannot be opened (reading
+    it then says what is wrong)."""
+    if path.suffix.casefold() not in (".xlsx", ".xlsm") or not path.is_file():
+        return []
+    from openpyxl import load_workbook
+
+    try:
+        _ensure_safe_zip(path)
+        workbook = load_workbook(path, read_only=True)
+    except Exception:  # FileProblem or whatever openpyxl raises for a broken file
+        return []
+    try:
+        return list(workbook.sheetnames)
     finally:
         workbook.close()
 
@@ -137,7 +155,7 @@ def read_sheets(path: Path, names: list[str]) -> dict[str, list[list[str]]]:
     return sheets
 
 
-def _row_texts(row: list[object]) -> list[str]:
+def _row_texts(row: Sequence[object]) -> list[str]:
     """`cell_text` of every cell of a row, with str.strip run in C over the text cells: this runs
     for every row of every summary input. calamine gives "" for an empty cell and a float for a
     number, such as the löpnummer that starts each row of the Data sheet."""

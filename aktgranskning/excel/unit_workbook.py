@@ -345,4 +345,4 @@ def _text_height(text: str, characters_per_line: int) -> float:
 
 
 def _col(index: int) -> str:
-    return get_column_letter(index)
+    return str(get_column_letter(index))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from aktgranskning.domain.analysis import (
     ANALYSIS_FIELDS,
@@ -122,7 +122,8 @@ class _DataSheetReader:
 
     @property
     def checksum_matches(self) -> bool:
-        return bool(self.stored_checksum) and data_sheet.checksum_of_texts(self.meta_rows, self.data_rows) == self.stored_checksum
+        computed = data_sheet.checksum_of_texts(self.meta_rows, self.data_rows)
+        return bool(self.stored_checksum) and computed == self.stored_checksum
 
     def _cells(self, row: list[str]) -> list[str]:
         positions = self._positions
@@ -211,7 +212,8 @@ class _DataSheetReader:
 
 def _analysis(rows: list[list[str]]) -> Analysis:
     by_label = {row[0].strip(): (row[1] if len(row) > 1 else "") for row in rows if row and row[0].strip()}
-    texts = {name: by_label.get(label, "") for name, label in ANALYSIS_FIELDS.items()}
+    # Any: the keys are the text fields' names (ANALYSIS_FIELDS), which mypy cannot see in a dict.
+    texts: dict[str, Any] = {name: by_label.get(label, "") for name, label in ANALYSIS_FIELDS.items()}
     filled_by = by_label.get("Ifylld av", "")
     return Analysis(**texts, filled_by="" if filled_by == "–" else filled_by)
 

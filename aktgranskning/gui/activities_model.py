@@ -176,7 +176,7 @@ class ActivitiesModel(QAbstractTableModel):
             field = TEXT_FIELDS[column]
             if getattr(row.activity, field) == str(value):
                 return True
-            row.activity = replace(row.activity, **{field: str(value)})
+            row.activity = _with_text(row.activity, field, str(value))
         elif column == DUE_COLUMN:
             if row.due_text == str(value):
                 return True
@@ -188,9 +188,21 @@ class ActivitiesModel(QAbstractTableModel):
             row.activity = replace(row.activity, status=status)
         else:
             return False
-        self.dataChanged.emit(index, index)
+        changed = self.index(index.row(), column)  # a plain index also when given a persistent one
+        self.dataChanged.emit(changed, changed)
         self.edited.emit()
         return True
+
+
+def _with_text(activity: Activity, field: str, text: str) -> Activity:
+    """The activity with one of its text fields (TEXT_FIELDS) changed."""
+    if field == "activity":
+        return replace(activity, activity=text)
+    if field == "linked":
+        return replace(activity, linked=text)
+    if field == "responsible":
+        return replace(activity, responsible=text)
+    return replace(activity, follow_up=text)
 
 
 def _date_problem(text: str) -> str:

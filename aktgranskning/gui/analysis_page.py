@@ -8,7 +8,7 @@ takes one with "Använd förslaget": a text that looks written is a text in the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -173,9 +173,10 @@ class AnalysisPage(QWidget):
         buttons.addStretch(1)
         inner.addLayout(buttons)
         inner.addWidget(self.previous_label)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(content)
+        # Not `self.scroll`: that would hide QWidget.scroll().
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(content)
 
         top = QHBoxLayout()
         top.addWidget(back)
@@ -184,7 +185,7 @@ class AnalysisPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.filled)
         layout.addWidget(self.save_problem)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
     def _field_with_suggestion(self, name: str, field: AnalysisField) -> QWidget:
         if name not in SUGGESTED_FIELDS:
@@ -287,7 +288,7 @@ class AnalysisPage(QWidget):
         combo.setCurrentIndex(combo.findData(where.data(STATUS_ROLE)))
         combo.setAccessibleName("Status")
         combo.currentIndexChanged.connect(
-            lambda _i: self.activities_model.setData(QModelIndex(where), combo.currentData(), STATUS_ROLE))
+            lambda _i: self.activities_model.setData(where, combo.currentData(), STATUS_ROLE))
         combo.setEnabled(not self.activities_model.read_only)
         return combo
 
@@ -338,6 +339,7 @@ class AnalysisPage(QWidget):
         self._timers[name].stop()
         if self._loading or not self._writable():
             return
+        assert self.session is not None
         text = self.fields[name].toPlainText()
         try:
             save_analysis_text(self.session, name, text)  # unchanged text is not rewritten
@@ -401,6 +403,7 @@ class AnalysisPage(QWidget):
         if self._loading or not self._writable():
             return
         self._first_edit()
+        assert self.session is not None
         activities = self.current_activities()
         try:
             save_activities(self.session, activities)
@@ -500,4 +503,4 @@ class AnalysisPage(QWidget):
         if invalid:
             self.activities.setFocus()
             self.activities.setCurrentIndex(self.activities_model.index(invalid[0][0], DUE_COLUMN))
-            self.scroll.ensureWidgetVisible(self.activities)
+            self.scroll_area.ensureWidgetVisible(self.activities)

@@ -46,7 +46,7 @@ class DateDelegate(QStyledItemDelegate):
         assert isinstance(editor, QDateEdit)
         current = iso_date(str(index.data(Qt.ItemDataRole.EditRole) or ""))
         editor.blockSignals(True)
-        editor.setDate(QDate(current) if current else QDate.currentDate())
+        editor.setDate(QDate(current.year, current.month, current.day) if current else QDate.currentDate())
         editor.blockSignals(False)
         editor.setProperty(_CHOSEN, False)
 
@@ -55,14 +55,13 @@ class DateDelegate(QStyledItemDelegate):
         assert isinstance(editor, QDateEdit)
         if not editor.property(_CHOSEN):
             return
-        chosen = editor.date().toPython()
-        model.setData(index, chosen.isoformat(), Qt.ItemDataRole.EditRole)
+        model.setData(index, editor.date().toString(Qt.DateFormat.ISODate), Qt.ItemDataRole.EditRole)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter confirms the date shown, even if it was not changed (e.g. today's date).
-        if isinstance(watched, QDateEdit) and event.type() == QEvent.Type.KeyPress:
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # type: ignore[attr-defined]
-                watched.setProperty(_CHOSEN, True)
+        if (isinstance(watched, QDateEdit) and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):  # type: ignore[attr-defined]
+            watched.setProperty(_CHOSEN, True)
         return super().eventFilter(watched, event)
 
 

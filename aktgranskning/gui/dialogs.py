@@ -56,8 +56,9 @@ class DropoutDialog(QDialog):
         if next_reserve is not None:
             text = f"Ersätt med nästa reserv (nr {next_reserve.sequence}, {next_reserve.case_number})"
             if next_reserve.case_type != case.case_type:
-                text += (f" – den är {titles.get(next_reserve.case_type, next_reserve.case_type).lower()}; "
-                         f"det finns ingen oanvänd reserv av typen {titles.get(case.case_type, case.case_type).lower()}")
+                reserve_type = titles.get(next_reserve.case_type, next_reserve.case_type).lower()
+                own_type = titles.get(case.case_type, case.case_type).lower()
+                text += f" – den är {reserve_type}; det finns ingen oanvänd reserv av typen {own_type}"
             self.use_reserve.setText(text)
             self.use_reserve.setChecked(True)
         else:

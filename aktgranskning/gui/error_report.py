@@ -50,7 +50,7 @@ class LastChoice(QObject):
         super().__init__(parent)
         self.label = ""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in self._KINDS:
             try:
                 label = _label_of(watched)

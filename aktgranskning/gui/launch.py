@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -15,6 +16,9 @@ from aktgranskning.logging_setup import configure_logging
 from aktgranskning.paths import resources_dir, user_config_dir, user_data_dir
 from aktgranskning.services.settings import Settings
 from aktgranskning.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from aktgranskning.gui.main_window import MainWindow
 
 
 def parse_gui_arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -56,14 +60,14 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
-def build_main_window():  # type: ignore[no-untyped-def]
+def build_main_window() -> MainWindow:
     from aktgranskning.gui.main_window import MainWindow
 
     settings = Settings(user_config_dir() / "installningar.json")
     return MainWindow(Workspace(user_data_dir()), settings)
 
 
-def launch_window(argv: Sequence[str]):  # type: ignore[no-untyped-def]
+def launch_window(argv: Sequence[str]) -> tuple[QApplication, MainWindow] | None:
     """Everything up to the first page: the arguments, logging, the application, the main window
     shown, and the file (or demo) opened. Returns (app, window) ready for `app.exec()`, or None
     when the window could not be built (already reported). The start benchmark calls this too."""

@@ -275,13 +275,14 @@ class ResultsPage(QWidget):
         values = [row.number, row.question.text, tally.yes, tally.no, tally.not_applicable, tally.unanswered,
                   tally.describe(), row.previous.describe() if row.previous else "–",
                   row.change.describe() if row.change else "–"]
-        for column, value in enumerate(values):
-            self.table.setItem(index, column, _item(value))
-        self.table.item(index, 1).setToolTip(row.question.text)
-        share_item = self.table.item(index, SHARE_COLUMN)
+        items = [_item(value) for value in values]
+        for column, item in enumerate(items):
+            self.table.setItem(index, column, item)
+        items[1].setToolTip(row.question.text)
+        share_item = items[SHARE_COLUMN]
         set_share(share_item, tally.share, row.level)
         share_item.setToolTip(row.level.label)
-        change_item = self.table.item(index, 8)
+        change_item = items[8]
         if row.change is not None and row.change.difference:
             if row.change.within_chance:
                 change_item.setForeground(QBrush(CHANCE_COLOUR))

@@ -5,7 +5,7 @@ The colour and the bar's length come from domain.thresholds, as in the pdf and t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
@@ -27,7 +27,8 @@ def set_share(item: object, share: float | None, level: Level) -> None:
 
 
 class ShareBarDelegate(QStyledItemDelegate):
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         colour = index.data(COLOUR_ROLE)
         if colour is None:
             super().paint(painter, option, index)

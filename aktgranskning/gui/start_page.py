@@ -41,7 +41,8 @@ class StartPage(QWidget):
         self.demo_button.clicked.connect(self.demo_requested.emit)
         self.recent = QListWidget()
         self.recent.setAccessibleName("Senast öppnade filer")
-        self.recent.itemActivated.connect(lambda item: self.recent_chosen.emit(Path(item.data(Qt.ItemDataRole.UserRole))))
+        self.recent.itemActivated.connect(
+            lambda item: self.recent_chosen.emit(Path(item.data(Qt.ItemDataRole.UserRole))))
         recent_label = QLabel("&Senast öppnade:")
         recent_label.setBuddy(self.recent)
 

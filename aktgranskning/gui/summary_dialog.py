@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QDialog,
@@ -231,7 +232,8 @@ class SummaryDialog(QDialog):
         second = box.addButton(duplicate.second.source, QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Avbryt", QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        chosen = {first: duplicate.first.source, second: duplicate.second.source}.get(box.clickedButton())
+        sources: dict[QAbstractButton, str] = {first: duplicate.first.source, second: duplicate.second.source}
+        chosen = sources.get(box.clickedButton())
         if chosen is None:
             return False
         self.replacements += [p for p in self.paths() if p.name == chosen]
@@ -255,7 +257,8 @@ class SummaryDialog(QDialog):
             mark = " – PRELIMINÄR" if level is not None and level.preliminary else ""
             lines.append(f"✓ {item.source}: {identity.unit} {identity.year} ({identity.area}), "
                          f"{item.data.describe_cases()}{mark}")
-        lines += [f"⚠ {source}: Data-bladet är ändrat för hand (kontrollsumman stämmer inte)." for source in summary.edited]
+        lines += [f"⚠ {source}: Data-bladet är ändrat för hand (kontrollsumman stämmer inte)."
+                  for source in summary.edited]
         lines += [f"⚠ {source}: frågan {qid} ”{text}” saknas." for source, qid, text in summary.unmatched]
         lines += [f"ℹ Frågan {qid} har olika formulering: ”{a}” / ”{b}”." for qid, a, b in summary.renamed]
         if self.replacements:
@@ -277,10 +280,9 @@ class SummaryDialog(QDialog):
         metrics = self.heatmap.fontMetrics()
         column_width = metrics.horizontalAdvance("100 % (15/15)") + 20
         characters = max(8, (column_width - 12) // max(1, metrics.horizontalAdvance("n")))
-        self.heatmap.setHorizontalHeaderLabels(
-            [KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, characters))
-             + ("\n(preliminär)" if lv.preliminary else "") for lv in levels]
-        )
+        headers = [KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, characters))
+                   + ("\n(preliminär)" if lv.preliminary else "") for lv in levels]
+        self.heatmap.setHorizontalHeaderLabels(headers)
         self.heatmap.setVerticalHeaderLabels([q.text for q in summary.questions])
         for row, question in enumerate(summary.questions):  # the header may cut a long question
             self.heatmap.verticalHeaderItem(row).setToolTip(question.text)
@@ -296,8 +298,7 @@ class SummaryDialog(QDialog):
                 self.heatmap.setItem(row, column, item)
         self.heatmap.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.heatmap.horizontalHeader().setDefaultSectionSize(column_width)
-        lines = max(header.count("\n") + 1 for header in (self.heatmap.horizontalHeaderItem(c).text()
-                                                            for c in range(len(levels))))
+        lines = max((header.count("\n") + 1 for header in headers), default=1)
         self.heatmap.horizontalHeader().setFixedHeight(self.fontMetrics().height() * lines + 12)
         self.heatmap.verticalHeader().setMaximumWidth(360)
 
@@ -310,7 +311,7 @@ class SummaryDialog(QDialog):
         if not target:
             return None
         path = Path(target if target.lower().endswith(suffix) else target + suffix)
-        arguments = {"workbook": None, "json_path": None, "pdf": None}
+        arguments: dict[str, Path | None] = {"workbook": None, "json_path": None, "pdf": None}
         arguments[kind] = path
         try:
             exported = export_summary(self.summary, arguments["workbook"], arguments["json_path"], self.earlier,

@@ -62,8 +62,10 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell_bold": ParagraphStyle("cell_fet", parent=base, fontName=BOLD, fontSize=8, leading=9.8),
         "title": ParagraphStyle("titel", parent=base, fontName=BOLD, fontSize=20, leading=25, spaceAfter=4),
         "subtitle": ParagraphStyle("undertitel", parent=base, fontSize=11, leading=14, spaceAfter=10),
-        "h1": ParagraphStyle("rubrik1", parent=base, fontName=BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6),
-        "h2": ParagraphStyle("rubrik2", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+        "h1": ParagraphStyle("rubrik1", parent=base, fontName=BOLD, fontSize=14, leading=18,
+                             spaceBefore=6, spaceAfter=6),
+        "h2": ParagraphStyle("rubrik2", parent=base, fontName=BOLD, fontSize=11, leading=14,
+                             spaceBefore=8, spaceAfter=4),
     }
 
 
@@ -131,7 +133,7 @@ def numbered_canvas(footer_left: str, completeness: Completeness | None = None,
     top_line = pdf_text(banner or completeness.banner()) if completeness is not None else ""
     preliminary = completeness is not None and completeness.preliminary
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # Without this reportlab starts every page in Helvetica, which is not embedded.
             kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR

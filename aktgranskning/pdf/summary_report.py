@@ -115,7 +115,8 @@ def _shared(summary: Summary) -> list[Any]:
     story: list[Any] = [paragraph("Gemensamma utvecklingsområden", "h1")]
     if not summary.shared_areas:
         return story + [paragraph("Ingen fråga ligger under den gröna nivån i mer än en enhet.")]
-    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Fråga", "Antal enheter", "Enheter", "Förvaltningen")]]
+    headers = ("Fråga", "Antal enheter", "Enheter", "Förvaltningen")
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in headers]]
     for area in summary.shared_areas:
         rows.append([paragraph(area.question.text, "cell"), len(area.units), paragraph(", ".join(area.units), "cell"),
                      cell_text(summary.administration_level.tally(area.question.question_id))])

@@ -97,12 +97,14 @@ def _summary_page(report: UnitReport, exported_at: str) -> list[Any]:
 
 def _section_table(report: UnitReport) -> Table:
     thresholds = report.data.thresholds
-    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Checklista", "Avsnitt", "Ja", "Nej", "X", "Resultat")]]
+    headers = ("Checklista", "Avsnitt", "Ja", "Nej", "X", "Resultat")
+    rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in headers]]
     levels = []
     for section in report.sections:
         tally = section.tally
-        rows.append([paragraph(report.data.checklist_title(section.checklist_id), "cell"), paragraph(section.title, "cell"),
-                     tally.yes, tally.no, tally.not_applicable, paragraph(tally.describe(), "cell")])
+        rows.append([paragraph(report.data.checklist_title(section.checklist_id), "cell"),
+                     paragraph(section.title, "cell"), tally.yes, tally.no, tally.not_applicable,
+                     paragraph(tally.describe(), "cell")])
         levels.append(thresholds.level(tally.share))
     result = table(rows, [62 * mm, 50 * mm, 10 * mm, 10 * mm, 10 * mm, 36 * mm])
     style = [
@@ -159,7 +161,8 @@ def _results(report: UnitReport) -> list[Any]:
 
 
 def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
-    header = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Resultat"] + (["Föreg. år", "Förändring"] if comparing else [])
+    header = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Resultat"]
+    header += ["Föreg. år", "Förändring"] if comparing else []
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     for row in block.rows:
         cells: list[Any] = [pdf_text(row.number), paragraph(row.question.text, "cell"), row.tally.yes, row.tally.no,

@@ -16,7 +16,7 @@ from aktgranskning.domain.checklist import (
 )
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review import is_complete
-from aktgranskning.services.opening import read_snapshot, session_from_snapshot
+from aktgranskning.services.opening import merge_enhet_folder, read_snapshot, session_from_snapshot
 from aktgranskning.storage.snapshot import Snapshot
 
 
@@ -68,6 +68,7 @@ def check_review_file(path: Path) -> CheckReport:
         return report
     session = session_from_snapshot(path, snapshot, accept_older=True, reviewer="kontroll")
     try:
+        unreadable = merge_enhet_folder(session, path)
         meta = session.meta
         report.facts += [
             f"Enhet: {meta.unit}, område: {meta.area}, förvaltning: {meta.administration}, år: {meta.year}",
@@ -79,7 +80,7 @@ def check_review_file(path: Path) -> CheckReport:
             rows = tx.checklist_rows()
             all_answers = tx.all_answers()
             cases = tx.cases()
-            audit_count = len(tx.audit_entries())
+            audit_count = len(tx.audit_entries()) + len(session.change_log())
         for checklist_id, version, stored_hash, definition in rows:
             actual = content_hash(json.loads(definition))
             verdict = "stämmer" if actual == stored_hash else "STÄMMER INTE"
@@ -94,7 +95,13 @@ def check_review_file(path: Path) -> CheckReport:
         )
         answered = sum(1 for answers in all_answers.values() for a in answers.values() if a is not None)
         report.facts.append(f"Svar: {answered}; rader i ändringsloggen: {audit_count}")
+        if session.sources > 1:
+            report.facts.append(f"Enhetens filer i mappen: {session.sources}")
         _check_cases(session.checklists, cases, all_answers, report)
+        for conflict in session.conflicts():
+            report.problems.append(f"granskarna har svarat olika och ingen har bestämt vad som gäller: "
+                                   f"{conflict.describe()}. Välj i akten i Aktgranskning.")
+        report.notes.extend(unreadable)
         if session.folder_warning:
             report.notes.append(session.folder_warning)
     finally:

@@ -22,7 +22,7 @@ from aktgranskning.services.analysis import save_activities, save_analysis_text
 from aktgranskning.services.opening import (
     NewFileInfo,
     create_review_file,
-    open_review_file,
+    open_for_filling,
 )
 from aktgranskning.services.session import ReviewSession
 
@@ -107,7 +107,7 @@ def _demo_cases(unit: DemoUnit, year: int, rng: random.Random) -> list[Case]:
 def _answer_demo_cases(
     path: Path, checklists: dict[str, Checklist], rng: random.Random, unit: DemoUnit, finished: bool, dropout: bool
 ) -> None:
-    session = open_review_file(path, reviewer="demo")
+    session = open_for_filling(path, reviewer="demo")
     try:
         if dropout:
             original = [c for c in session.cases() if not c.is_reserve]

@@ -14,13 +14,14 @@ from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.people import (
     DEFAULT_AGE_BANDS,
     UNKNOWN_AGE_GROUP,
+    AgeBand,
     age_group_of,
     age_on,
     age_reference_date,
     parse_age_bands,
     parse_personnummer,
 )
-from aktgranskning.excel.sample_list import SampleListRow, read_sample_list
+from aktgranskning.excel.sample_list import SampleListRow, read_sample_list, sheet_for_unit
 from aktgranskning.services.opening import NewFileInfo, create_review_file
 
 
@@ -39,7 +40,7 @@ def create_from_sample_list(
     checklists: Sequence[Checklist],
     today: date | None = None,
 ) -> NewFileReport:
-    listing = read_sample_list(sample_list, sheet=_sheet_for_unit(sample_list, info.unit))
+    listing = read_sample_list(sample_list, sheet=sheet_for_unit(sample_list, info.unit))
     today = today or date.today()
     bands = parse_age_bands(DEFAULT_AGE_BANDS)
     coder = CaseworkerCoder()
@@ -50,7 +51,8 @@ def create_from_sample_list(
         checklist = _checklist_for(row, checklists, sample_list)
         gender, age_group = _gender_and_age_group(row, today, bands)
         cases.append(
-            Case.drawn(sequence, row.case_number, checklist.id, gender, age_group, coder.code(row.caseworker), row.reserve)
+            Case.drawn(sequence, row.case_number, checklist.id, gender, age_group, coder.code(row.caseworker),
+                       row.reserve)
         )
     create_review_file(target, info, checklists, cases)
     return NewFileReport(target, len(sample_rows), len(reserve_rows), listing.unknown_columns)
@@ -68,7 +70,7 @@ def _checklist_for(row: SampleListRow, checklists: Sequence[Checklist], path: Pa
     )
 
 
-def _gender_and_age_group(row: SampleListRow, today: date, bands: tuple) -> tuple[Gender, str]:
+def _gender_and_age_group(row: SampleListRow, today: date, bands: tuple[AgeBand, ...]) -> tuple[Gender, str]:
     facts = parse_personnummer(row.personnummer, today) if row.personnummer else None
     gender = Gender.parse(row.gender) if row.gender else (facts.gender if facts else Gender.UNKNOWN)
     if row.age_group:
@@ -117,17 +119,3 @@ class CaseworkerCoder:
 def _looks_like_a_name(text: str) -> bool:
     return len(text) > 4 and text[0].isupper() and text[1:].islower()
 
-
-def _sheet_for_unit(path: Path, unit: str) -> str | None:
-    """A sample workbook has one sheet per enhet: use the one named after this enhet, if any."""
-    if path.suffix.casefold() not in (".xlsx", ".xlsm") or not path.exists():
-        return None
-    try:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True)
-        names = workbook.sheetnames
-        workbook.close()
-    except Exception:  # the reader reports a broken file with a proper message
-        return None
-    return next((name for name in names if name.casefold() == unit.casefold()[:31]), None)

@@ -17,9 +17,12 @@ from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review_file import FileMeta, now_iso
-from aktgranskning.services.file_lock import CannotLock, FileLock
+from aktgranskning.atomic_file import replace_durably
+from aktgranskning.services.file_lock import CannotLock, FileInUse, FileLock
+from aktgranskning.services.own_file import WorkingCopy, claim_working_copy
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.sync_folders import folder_warning
+from aktgranskning.storage.hardening import harden_connection
 from aktgranskning.storage.engine import plain_file_name, SQLITE_MAGIC, connect_file, convert_to_rollback_journal
 from aktgranskning.storage.migrate import (
     head_revision,
@@ -108,10 +111,39 @@ def _sidecars(path: Path) -> tuple[Path, ...]:
 # --- reading: a private snapshot, never the user's file in place ---------------------------------
 
 def open_for_reading(path: Path) -> ReviewSession:
-    """Open a granskningsfil only to read it (status, rapport, last year's file, a file to
-    summarise): no lock, no upgrade, older schema versions accepted as they are. What is read is
-    a private snapshot of the file at this moment; nothing in the user's folder is written."""
-    return session_from_snapshot(path, read_snapshot(path), accept_older=True)
+    """Open an enhet only to read it (status, rapport, last year's file, a file to summarise):
+    the file and every file of the same enhet beside it, merged. No lock, no upgrade, older schema
+    versions accepted as they are. What is read is a private snapshot of each file at this
+    moment; nothing in the user's folder is written."""
+    session = session_from_snapshot(path, read_snapshot(path), accept_older=True)
+    try:
+        merge_enhet_folder(session, path)
+    except BaseException:
+        session.close()
+        raise
+    return session
+
+
+def merge_enhet_folder(session: ReviewSession, path: Path) -> list[str]:
+    """Bring every other file of the enhet in the folder into a reading session. Returns what
+    could not be read (also among the session's notes)."""
+    from aktgranskning.services.enhet_folder import FolderReader, unreadable_notices
+
+    contents = FolderReader(path.parent, session.meta.file_uuid).read(skip=[path])
+    members = contents.of_enhet(session.meta.file_uuid)
+    session.sources = 1 + len(members)
+    changes = contents.changes_of(session.meta.file_uuid)
+    if changes and session.meta.schema_version == head_revision():
+        session.store.merge_in(changes)
+    elif changes:
+        session.notes.append(f"{path.name} har en äldre schemaversion och kunde inte slås ihop med enhetens "
+                             "andra filer; öppna den en gång för granskning så uppgraderas den.")
+    unreadable = unreadable_notices(contents.unreadable)
+    session.notes.extend(unreadable)
+    if members:
+        names = ", ".join(member.path.name for member in members[:6]) + (" …" if len(members) > 6 else "")
+        session.notes.append(f"Enheten läses ur {len(members) + 1} filer: {path.name}, {names}.")
+    return unreadable
 
 
 def read_snapshot(path: Path) -> Snapshot:
@@ -157,24 +189,161 @@ def session_from_snapshot(
 def open_review_file(
     path: Path, reviewer: str, read_only: bool = False, upgrade: bool = True, accept_older: bool = False
 ) -> ReviewSession:
-    """Open a granskningsfil for review. Older schemas are upgraded on a copy that replaces the
-    file when complete, after a backup copy is written next to it; files from a newer version or
-    that are not granskningsfiler are refused with a message that says what is wrong. Opened
-    read-only (asked for, or the file cannot be written), it is a snapshot like any reader's."""
+    """Open an enhet for review: the reviewer works in a file of their own (a working copy on
+    this computer, published beside the enhet's file, see services/own_file.py), with every
+    other file of the enhet in the folder merged in. The enhet's file itself is never written,
+    except once when a file of an older version must be upgraded (then under a lock, with a
+    backup beside it). Opened read-only (asked for, or the folder or file cannot be written) it
+    is a snapshot like any reader's."""
     _ensure_looks_like_review_file(path)
     protection = write_protection(path)
     if read_only or protection:
-        snapshot = read_snapshot(path)
-        session = session_from_snapshot(path, snapshot, accept_older, reviewer, protection)
-        session.notes.append(f"Det som visas är filen som den var kl. {datetime.now():%H:%M}. Ändringar som "
-                             "någon annan gör i den efter det syns först när filen öppnas igen.")
+        return _read_only_session(path, accept_older, reviewer, protection)
+    notes = _prepare_enhet_file(path, upgrade)
+    snapshot = read_snapshot(path)
+    start = session_from_snapshot(path, snapshot, accept_older=False, reviewer=reviewer)
+    meta = start.meta
+    try:
+        copy = claim_working_copy(meta.file_uuid, start.reviewer, _writer_reviewer)
+    except CannotLock as cannot:
+        start.close()
+        return _read_only_session(path, accept_older, reviewer, cannot.read_only_reason)
+    except FileInUse as in_use:
+        start.close()
+        raise FileProblem(path, in_use.message) from in_use
+    store: ReviewStore | None = None
+    try:
+        if not copy.path.exists():
+            _write_working_copy(copy.path, snapshot.connection, copy.writer, start.reviewer)
+        start.close()
+        store = ReviewStore.open(copy.path)
+        if store.schema_revision() != head_revision():
+            upgrade_to_head(store.engine)
+            store.publish()
+        _belong_to_folder(store, path.parent)
+        session = ReviewSession(store, reviewer, on_close=copy.release)
+        session.enhet_path = path
+        session.notes = notes
+        _link_to_folder(session, path, copy)
         return session
+    except FileProblem:
+        if store is not None:
+            store.close()
+        copy.release()
+        raise
+    except Exception as exc:  # any database failure becomes a message, never a traceback
+        if store is not None:
+            store.close()
+        copy.release()
+        raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({_sqlite_reason(exc)}).") from exc
+
+
+def open_for_filling(path: Path, reviewer: str) -> ReviewSession:
+    """Write straight into a file this program has just created and nobody else has yet (the
+    demo, an import): the answers become the enhet's first state rather than one reviewer's
+    changes. Never for a file that has been handed out; that is what open_review_file is for."""
+    lock = FileLock(path)
+    lock.acquire(reviewer)
+    try:
+        store = ReviewStore.open(path)
+    except BaseException:
+        lock.release()
+        raise
+    return ReviewSession(store, reviewer, on_close=lock.release)
+
+
+def _read_only_session(path: Path, accept_older: bool, reviewer: str, reason: str) -> ReviewSession:
+    session = session_from_snapshot(path, read_snapshot(path), accept_older, reviewer, reason)
+    try:
+        merge_enhet_folder(session, path)
+    except BaseException:
+        session.close()
+        raise
+    session.notes.append(f"Det som visas är enheten som den var kl. {datetime.now():%H:%M}. Ändringar som "
+                         "någon annan gör efter det syns först när filen öppnas igen.")
+    return session
+
+
+def _writer_reviewer(path: Path) -> str:
+    """Whose working copy a file in this computer's working folder is ('' when unreadable)."""
+    from aktgranskning.services.enhet_folder import WRITER_REVIEWER_KEY
+
+    try:
+        snapshot = read_snapshot(path)
+    except FileProblem:
+        return ""
+    try:
+        return str(snapshot.connection.execute(
+            "SELECT value FROM review_meta WHERE key = ?", (WRITER_REVIEWER_KEY,)).fetchone()[0])
+    except (sqlite3.Error, TypeError):
+        return ""
+    finally:
+        snapshot.connection.close()
+
+
+def _write_working_copy(target: Path, source: sqlite3.Connection, writer: str, reviewer: str) -> None:
+    """The reviewer's own file starts as the enhet's file, marked as theirs, with no presence."""
+    from aktgranskning.services.enhet_folder import WRITER_COMPUTER_KEY, WRITER_KEY, WRITER_REVIEWER_KEY
+    from aktgranskning.services.own_file import computer_name
+
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        source.backup(memory)
+        harden_connection(memory)
+        for key, value in ((WRITER_KEY, writer), (WRITER_REVIEWER_KEY, reviewer),
+                           (WRITER_COMPUTER_KEY, computer_name())):
+            memory.execute("INSERT OR REPLACE INTO review_meta (key, value) VALUES (?, ?)", (key, value))
+        if memory.execute("SELECT 1 FROM sqlite_master WHERE name = 'presence'").fetchone():
+            memory.execute("DELETE FROM presence")
+        data = memory.serialize()
+    finally:
+        memory.close()
+    replace_durably(target, data)
+
+
+def _belong_to_folder(store: ReviewStore, folder: Path) -> None:
+    """The working copy follows the enhet's folder it was last opened from, so that this
+    computer's readers merge it there and not into a copy of the enhet somewhere else."""
+    from aktgranskning.services.enhet_folder import WRITER_FOLDER_KEY, folder_key
+
+    with store.transaction() as tx:
+        if tx.meta_values().get(WRITER_FOLDER_KEY) != folder_key(folder):
+            tx.set_meta_value(WRITER_FOLDER_KEY, folder_key(folder))
+
+
+def _link_to_folder(session: ReviewSession, path: Path, copy: WorkingCopy) -> None:
+    from aktgranskning.services.enhet_folder import FolderReader
+    from aktgranskning.services.enhet_link import EnhetLink
+    from aktgranskning.services.own_file import FolderPublisher, computer_name, own_file_name
+    from aktgranskning.storage.change_recorder import ChangeRecorder
+
+    computer = computer_name()
+    store = session.store
+    store.record_changes(ChangeRecorder(copy.writer, session.reviewer, session.checklists))
+    shared = path.parent / own_file_name(Path(f"{session.meta.display_name}{path.suffix}"), session.reviewer,
+                                         computer, copy.writer)
+    link = EnhetLink(path, session.meta.file_uuid, copy, FolderPublisher(shared),
+                     FolderReader(path.parent, session.meta.file_uuid), computer)
+    session.link = link
+    session.folder_warning = folder_warning(path)
+    contents = link.read_folder()
+    session.take_in(contents)
+    session.sources = 1 + link.members
+    store.mirror_to(link.publisher.offer)
+
+
+def _prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
+    """Once, for a file from an older version: bring it into the rollback journal, move foreign
+    side files aside and upgrade its schema — in place, under the file's lock, so that two
+    computers never do it at once. A file of this version is left as it is."""
+    sides = side_files(path)
+    if not sides and not is_wal_mode(read_header(path)) and _revision_of_file(path) == head_revision():
+        return []
     lock = FileLock(path)
     try:
-        lock.acquire(reviewer)
-    except CannotLock as cannot:  # a full disk or a folder that turned out unwritable: read instead
-        return session_from_snapshot(path, read_snapshot(path), accept_older, reviewer, cannot.read_only_reason)
-    store: ReviewStore | None = None
+        lock.acquire("uppgradering")
+    except CannotLock:
+        return []  # the folder cannot take a lock file: the working copy is upgraded instead
     try:
         notes = _settle_side_files(path)
         revision = _prepare_for_writing(path)
@@ -188,21 +357,22 @@ def open_review_file(
             backup = upgrade_file(path, revision)
             notes.append(f"Filen uppgraderades från schemaversion {revision}; den gamla filen finns kvar som "
                          f"{backup.name}.")
-        store = ReviewStore.open(path)
-        session = ReviewSession(store, reviewer, on_close=lock.release)
-        session.notes = notes
-        session.folder_warning = folder_warning(path)
-        return session
+        return notes
+    finally:
+        lock.release()
+
+
+def _revision_of_file(path: Path) -> str | None:
+    try:
+        snapshot = read_snapshot(path)
     except FileProblem:
-        if store is not None:
-            store.close()
-        lock.release()
-        raise
-    except Exception as exc:  # any database failure becomes a message, never a traceback
-        if store is not None:
-            store.close()
-        lock.release()
-        raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({_sqlite_reason(exc)}).") from exc
+        return None  # read again, with its message, by the caller
+    try:
+        return revision_of(snapshot.connection)
+    except Exception:
+        return None
+    finally:
+        snapshot.connection.close()
 
 
 def _prepare_for_writing(path: Path) -> str:

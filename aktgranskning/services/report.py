@@ -32,7 +32,8 @@ def comparable_previous(current: UnitData, path: Path) -> UnitData:
         )
     if previous.identity.year >= current.identity.year:
         raise FileProblem(
-            path, f"filen gäller {previous.identity.year}; jämförelsen kräver ett tidigare år än {current.identity.year}."
+            path,
+            f"filen gäller {previous.identity.year}; jämförelsen kräver ett tidigare år än {current.identity.year}.",
         )
     return previous
 

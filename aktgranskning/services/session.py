@@ -8,10 +8,12 @@ from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.changes import ChangeLog, Presence, Register
 from aktgranskning.domain.case import Case, CaseStatus, DropoutReason
 from aktgranskning.domain.checklist import (
     Applicability,
@@ -29,8 +31,14 @@ from aktgranskning.domain.review import (
     status_after_answer_change,
 )
 from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta, now_iso
+from aktgranskning.services.conflicts import Conflict, conflicts_of
 from aktgranskning.services.undo import CaseFields, Snapshot, Undone, UndoHistory, UndoStep, normalised
+from aktgranskning.storage.change_recorder import change_time
 from aktgranskning.storage.store import ReviewStore, ReviewTransaction
+
+if TYPE_CHECKING:
+    from aktgranskning.services.enhet_folder import FolderContents
+    from aktgranskning.services.enhet_link import EnhetLink
 
 
 class ReserveHasAnswers(UserError):
@@ -93,10 +101,13 @@ class ReviewSession:
         self.read_only_reason = ""  # set when the file itself cannot be written
         self.folder_warning = ""  # set when a sync client (OneDrive, Dropbox, …) keeps the folder
         self.notes: list[str] = []  # what opening found and did (side files, an upgrade), in Swedish
+        self.enhet_path: Path | None = None  # the enhet's file, when the store is the reviewer's own file
+        self.link: EnhetLink | None = None  # the enhet's folder: own file there, others' files read from there
+        self.sources: int = 1  # how many files the enhet was read from
 
     @property
     def path(self) -> Path:
-        return self.store.path
+        return self.enhet_path or self.store.path
 
     @property
     def read_only(self) -> bool:
@@ -104,14 +115,23 @@ class ReviewSession:
 
     def notices(self) -> list[str]:
         """Everything a person should know about the file while it is open, in Swedish."""
-        return [*self.notes, *([self.folder_warning] if self.folder_warning else [])]
+        linked = self.link.notices() if self.link is not None else []
+        return [*self.notes, *linked, *([self.folder_warning] if self.folder_warning else [])]
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     def close(self) -> None:
+        if self._closed:
+            return
         self._closed = True
+        if self.link is not None:
+            try:
+                self.set_presence(None, leaving=True)
+            except UserError:
+                pass  # the working copy could not be written: the presence expires by itself
+            self.link.close()
         self.store.close()
         if self._on_close is not None:
             self._on_close()
@@ -178,8 +198,12 @@ class ReviewSession:
         return None
 
     def audit_entries(self, case_id: int | None = None) -> list[AuditEntry]:
+        """The file's own log, then every change from the change log (all reviewers)."""
         with self.reading() as tx:
-            return tx.audit_entries(case_id)
+            entries = tx.audit_entries(case_id)
+        from aktgranskning.services.change_history import audit_of_changes
+
+        return entries + audit_of_changes(self.change_log(), case_id, {c.id: c.sequence for c in self.cases()})
 
     # --- writing ------------------------------------------------------------------------------
     def set_answer(self, case_id: int, question_id: str, answer: Answer | None) -> None:
@@ -330,6 +354,70 @@ class ReviewSession:
                 return None
             return _reserve_for(case, tx.cases())
 
+    # --- several reviewers ----------------------------------------------------------------------
+    def change_log(self) -> ChangeLog:
+        if self.store.recorder is not None:
+            return self.store.recorder.log
+        with self.reading() as tx:
+            return ChangeLog(tx.changes()) if "changes" in tx.table_names() else ChangeLog()
+
+    def conflicts(self) -> list[Conflict]:
+        """Registers where reviewers gave different values from the same earlier state."""
+        log = self.change_log()
+        if not log.conflicts():
+            return []
+        return conflicts_of(log, self.cases(), self.checklists)
+
+    def conflicts_in(self, case_id: int) -> list[Conflict]:
+        return [c for c in self.conflicts() if c.case_id == case_id]
+
+    def decide(self, register: Register, value: object) -> None:
+        """A person's decision of a conflict (or of any register): a change that replaces every
+        version, so the conflict is gone on every computer that gets this file."""
+        with self.writing() as tx:
+            tx.decide(register, value)
+        if register.case_id is not None:
+            self._history.forget({register.case_id})
+
+    def set_presence(self, case_id: int | None, leaving: bool = False) -> None:
+        """Say in the own file which akt this reviewer has open (None: none); `leaving` removes
+        the presence (the program closes the file)."""
+        if self.link is None or self.read_only:
+            return
+        self.link.open_case = case_id
+        presence = None if leaving else Presence(self.link.writer, self.reviewer, case_id, change_time())
+        with self.writing() as tx:
+            tx.set_presence(presence)
+
+    def heartbeat(self) -> None:
+        if self.link is not None and not self.read_only:
+            self.set_presence(self.link.open_case)
+
+    def read_folder(self) -> FolderContents | None:
+        """Read the enhet's folder (safe in a worker thread)."""
+        return self.link.read_folder() if self.link is not None else None
+
+    def take_in(self, contents: FolderContents) -> set[int]:
+        """Merge what `read_folder` found; return the ids of the akter whose content may have changed
+        (every akt when a non-akt register, such as the activities, changed: -1 is among them)."""
+        if self.link is None:
+            return set()
+        self.link.note_contents(contents, change_time())
+        if not contents.reachable:
+            return set()
+        changes = contents.changes_of(self.link.file_uuid)
+        if not changes or self.read_only:
+            return set()
+        touched = self.store.absorb(changes)
+        return {r.case_id if r.case_id is not None else -1 for r in touched}
+
+    def refresh_from_folder(self) -> set[int]:
+        contents = self.read_folder()
+        return self.take_in(contents) if contents is not None else set()
+
+    def others_in(self, case_id: int) -> list[Presence]:
+        return self.link.present_in(case_id) if self.link is not None else []
+
     # --- undo ---------------------------------------------------------------------------------
     def can_undo(self, case_id: int) -> bool:
         return self._history.latest(case_id) is not None
@@ -363,6 +451,7 @@ class ReviewSession:
         """Record many answers in one transaction (imports and the demo), with audit rows,
         and bring each case's status up to date. Not undoable with Ctrl+Z."""
         with self.writing() as tx:
+            tx.author = (reviewer, at)
             for case_id, by_question in answers.items():
                 case = tx.case(case_id)
                 checklist = self.checklist_for(case)
@@ -504,9 +593,11 @@ class _GuardedWrite:
 
     def __enter__(self) -> ReviewTransaction:
         try:
-            return self._context.__enter__()
+            tx = self._context.__enter__()
         except SQLAlchemyError as exc:
             raise _save_failed(self.session.path, exc) from exc
+        tx.author = (self.session.reviewer, None)
+        return tx
 
     def __exit__(self, exc_type, exc, tb) -> bool:  # type: ignore[no-untyped-def]
         try:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from aktgranskning.domain.changes import Kind
 from aktgranskning.domain.unit_data import QuestionTally, UnitData, counted_by_type, question_tallies
+from aktgranskning.services.conflicts import Conflict
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.unit_data import unit_data_of
 
@@ -46,6 +48,7 @@ def status_data(session: ReviewSession) -> dict[str, Any]:
             "bortfall": progress.dropouts,
         },
         "fragor": questions,
+        "konflikter": [conflict_json(conflict) for conflict in session.conflicts()],
         "arenden": [
             {
                 "lopnummer": case.sequence,
@@ -62,6 +65,18 @@ def status_data(session: ReviewSession) -> dict[str, Any]:
     }
 
 
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    """One conflict for `status --json`: where, and each version with who and when."""
+    answer = conflict.kind is Kind.ANSWER
+    return {
+        "akt": conflict.sequence,
+        "fraga": conflict.question_id,
+        "falt": conflict.kind.value,
+        "svar": [{"svar": version.value if answer else version.text, "granskare": version.who, "tid": version.at}
+                 for version in conflict.versions],
+    }
+
+
 def status_text(session: ReviewSession) -> str:
     meta = session.meta
     progress = session.progress()
@@ -75,6 +90,12 @@ def status_text(session: ReviewSession) -> str:
     reserves = len(session.unused_reserves())
     if reserves:
         lines.append(f"Oanvända reserver: {reserves}.")
+    if session.sources > 1:
+        lines.append(f"Enheten lästes ur {session.sources} filer (enhetens fil och granskarnas egna).")
+    conflicts = session.conflicts()
+    if conflicts:
+        lines += ["", f"Konflikter mellan granskarna ({len(conflicts)}), välj i akten vad som gäller:"]
+        lines += [f"  – {conflict.describe()}" for conflict in conflicts]
     data = unit_data_of(session)
     tallies = _every_question(data)
     counted = counted_by_type(data)

@@ -40,7 +40,8 @@ def read_input(path: Path) -> SummaryInput:
     if not path.exists():
         raise FileProblem(path, "filen finns inte.")
     if not path.is_file():  # a named pipe or a device would block the read for ever
-        raise FileProblem(path, "det här är ingen vanlig fil (t.ex. ett namngivet rör eller en enhet) och den läses inte.")
+        raise FileProblem(
+            path, "det här är ingen vanlig fil (t.ex. ett namngivet rör eller en enhet) och den läses inte.")
     data, checksum_matches = read_unit_file(path)
     return SummaryInput(path.name, data, checksum_matches)
 

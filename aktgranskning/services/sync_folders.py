@@ -1,9 +1,8 @@
 """Folders kept in sync by a cloud client (OneDrive/SharePoint, Dropbox, Google Drive, iCloud).
 
-Such a client copies the whole file between computers some time after it changes; it has no idea
-of SQLite's locks. The file itself is whole at every moment (rollback journal), so a synced copy
-is never half a file, but two people writing their own copies at once make two versions of which
-the client keeps one. The user is told what is safe.
+Such a client copies whole files between computers some time after they change; it has no idea
+of SQLite's locks. That is safe here because every reviewer's program writes only its own file
+(services/own_file.py) and reads everyone's; the user is told what that means.
 """
 
 from __future__ import annotations
@@ -66,10 +65,10 @@ def folder_warning(path: Path) -> str:
     if not service:
         return ""
     return (
-        f"Filen ligger i en mapp som synkroniseras av {service}. Det är säkert så länge en person i "
-        "taget skriver i filen: stäng den innan någon annan öppnar den, och vänta tills "
-        f"{service} visat att synkroniseringen är klar innan filen öppnas på en annan dator. "
-        "Svarar två personer i var sin kopia samtidigt behåller tjänsten bara den ena."
+        f"Filen ligger i en mapp som synkroniseras av {service}. Det går bra att vara flera: varje "
+        "granskare skriver bara i en egen fil i mappen, så ingen skriver över någon annan, och andras "
+        f"svar syns här när {service} har hämtat deras filer till den här datorn. Kopior som {service} "
+        "gör när två datorer ändrat samtidigt läses in och slås ihop."
     )
 
 

@@ -45,9 +45,11 @@ class Snapshot:
 
 
 def normalised(record: AnswerRecord | None) -> AnswerRecord | None:
+    """What a person changed in an answer row: the answer and the comment. Who and when are the
+    file's bookkeeping (merged from the change log) and do not make a row differ."""
     if record is None or (record.answer is None and not record.comment):
         return None
-    return record
+    return AnswerRecord(record.question_id, record.answer, record.comment)
 
 
 @dataclass(frozen=True, eq=False)  # steps are told apart by identity

@@ -41,6 +41,7 @@ def unit_data_of(session: ReviewSession) -> UnitData:
         ),
         analysis=analysis,
         thresholds=thresholds,
+        conflicts=len(session.conflicts()),
     )
 
 

@@ -7,7 +7,7 @@ press, and Core does the same statements with a fraction of the bookkeeping.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -38,10 +38,19 @@ from aktgranskning.domain.analysis import (
 )
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case, CaseStatus, DropoutReason, Gender
+from aktgranskning.domain.changes import Change, Kind, Presence, Register, encode
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta
 from aktgranskning.domain.thresholds import Thresholds
+from aktgranskning.storage.change_recorder import (
+    ChangeRecorder,
+    insert_changes,
+    read_changes,
+    read_presence,
+    write_presence,
+)
 from aktgranskning.storage.engine import engine_over, writer_engine_over
+from aktgranskning.storage.registers import FAIR_KEY, GOOD_KEY, read_register, write_decided
 from aktgranskning.storage.migrate import current_revision
 from aktgranskning.storage.whole_file import WholeFile
 from aktgranskning.storage.tables import (
@@ -81,8 +90,9 @@ _META_KEYS = {
     "created_at": "skapad",
 }
 
-_GOOD_KEY = "troskel_gron"
-_FAIR_KEY = "troskel_gul"
+_REGISTER_FIELDS = frozenset(kind.value for kind in Kind)
+_GOOD_KEY = GOOD_KEY
+_FAIR_KEY = FAIR_KEY
 
 
 class ReviewStore:
@@ -93,6 +103,13 @@ class ReviewStore:
         self.engine = engine
         self.read_only = read_only
         self._whole = whole
+        self.recorder: ChangeRecorder | None = None  # set for a writer's own file of an enhet
+
+    def record_changes(self, recorder: ChangeRecorder) -> None:
+        """From now on every transaction's changes become change rows (a writer's own file)."""
+        with self.engine.begin() as connection:
+            recorder.load(connection)
+        self.recorder = recorder
 
     @classmethod
     def open(cls, path: Path) -> ReviewStore:
@@ -115,10 +132,70 @@ class ReviewStore:
     @contextmanager
     def transaction(self) -> Iterator[ReviewTransaction]:
         """One transaction; when it changed something, the file holds the change on return."""
-        with self.engine.begin() as connection:
-            yield ReviewTransaction(connection)
+        recorder = self.recorder
+        recorded = False
+        try:
+            with self.engine.begin() as connection:
+                tx = ReviewTransaction(connection, recording=recorder is not None)
+                yield tx
+                if recorder is not None and (tx.before or tx.forced):
+                    recorded = True
+                    recorder.record(connection, tx.before, tx.forced, tx.author)
+            if self._whole is not None:
+                self._whole.publish_if_changed()
+        except BaseException:
+            if recorded and recorder is not None:  # the file did not take it: forget it here too
+                with self.engine.begin() as connection:
+                    recorder.load(connection)
+            raise
+
+    def merge_in(self, changes: list[Change]) -> int:
+        """Write other files' changes into this read-only snapshot (in memory, never a file) so
+        that it shows the whole enhet. Returns how many were new."""
+        connection = self.engine.raw_connection()
+        try:
+            connection.execute("PRAGMA query_only=OFF")
+        finally:
+            connection.close()
+        try:
+            with self.engine.begin() as sa_connection:
+                tx = ReviewTransaction(sa_connection)
+                recorder = ChangeRecorder("", "", tx.checklists())
+                recorder.load(sa_connection)
+                before = len(recorder.log)
+                recorder.absorb(sa_connection, changes)
+                added = len(recorder.log) - before
+        finally:
+            connection = self.engine.raw_connection()
+            try:
+                connection.execute("PRAGMA query_only=ON")
+            finally:
+                connection.close()
+        return added
+
+    def absorb(self, changes: list[Change]) -> set[Register]:
+        """Take in other writers' changes; the file holds them on return."""
+        recorder = self.recorder
+        if recorder is None:
+            raise RuntimeError("absorb needs a writer's own file")
+        try:
+            with self.engine.begin() as connection:
+                touched = recorder.absorb(connection, changes)
+            if self._whole is not None:
+                self._whole.publish_if_changed()
+        except BaseException:
+            with self.engine.begin() as connection:
+                recorder.load(connection)
+            raise
+        return touched
+
+    def mirror_to(self, offer: Callable[[bytes], None]) -> None:
+        """After every publication, hand the file's bytes to `offer` (the copy in the enhet's folder)."""
         if self._whole is not None:
-            self._whole.publish_if_changed()
+            self._whole.on_published = offer
+            data = self._whole.published_bytes()
+            if data is not None:
+                offer(data)
 
     def publish(self) -> None:
         """Write the whole database to the file now (after schema changes made outside
@@ -131,8 +208,36 @@ class ReviewStore:
 
 
 class ReviewTransaction:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, recording: bool = False) -> None:
         self.connection = connection
+        self.recording = recording
+        self.before: dict[Register, str] = {}  # each touched register's value before (when recording)
+        self.forced: dict[Register, str] = {}  # decisions: recorded even when the value stays
+        self.author: tuple[str, str | None] | None = None  # who and when, for the change rows
+
+    def _note(self, register: Register) -> None:
+        if self.recording and register not in self.before:
+            self.before[register] = read_register(self.connection, register)
+
+    def decide(self, register: Register, value: object) -> None:
+        """Record `value` for the register as a person's decision, replacing every version."""
+        old = read_register(self.connection, register)
+        self.forced.setdefault(register, self.before.get(register, old))
+        self._note(register)
+        write_decided(self.connection, register, encode(value))
+
+    # --- the change log -----------------------------------------------------------------------
+    def changes(self) -> list[Change]:
+        return read_changes(self.connection)
+
+    def add_changes(self, changes: list[Change]) -> None:
+        insert_changes(self.connection, changes)
+
+    def presence(self) -> list[Presence]:
+        return read_presence(self.connection)
+
+    def set_presence(self, presence: Presence | None) -> None:
+        write_presence(self.connection, presence)
 
     def _rows(self, statement: Any) -> list[Any]:
         return list(self.connection.execute(statement))
@@ -146,6 +251,10 @@ class ReviewTransaction:
                 self.connection.execute(update(META).where(META.c.key == key).values(value=value))
             else:
                 self.connection.execute(insert(META).values(key=key, value=value))
+
+    def table_names(self) -> set[str]:
+        tables = self.connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {row[0] for row in tables}
 
     def meta_values(self) -> dict[str, str]:
         return {row.key: row.value for row in self._rows(select(META))}
@@ -174,6 +283,7 @@ class ReviewTransaction:
         )
 
     def write_thresholds(self, thresholds: Thresholds) -> None:
+        self._note(Register.of(Kind.THRESHOLDS))
         self.set_meta_value(_GOOD_KEY, str(thresholds.good))
         self.set_meta_value(_FAIR_KEY, str(thresholds.fair))
 
@@ -228,6 +338,13 @@ class ReviewTransaction:
         return _case_from_row(row)
 
     def update_case(self, case_id: int, at: str, **changes: object) -> None:
+        if self.recording:
+            if "status" in changes:
+                self._note(Register.of(Kind.STATUS, case_id))
+            if "dropout_reason" in changes or "dropout_text" in changes:
+                self._note(Register.of(Kind.DROPOUT, case_id))
+            if "replaces_case_id" in changes:
+                self._note(Register.of(Kind.RESERVE, case_id))
         result = self.connection.execute(update(CASES).where(CASES.c.id == case_id).values(updated_at=at, **changes))
         if result.rowcount == 0:
             raise KeyError(case_id)
@@ -267,6 +384,9 @@ class ReviewTransaction:
             "answered_at": record.answered_at,
         }
         key = {"wanted_case": case_id, "wanted_question": record.question_id}
+        if self.recording:
+            self._note(Register.answer(case_id, record.question_id))
+            self._note(Register.comment(case_id, record.question_id))
         if self.connection.execute(_UPDATE_ANSWER, {**key, **values}).rowcount == 0:
             self.connection.execute(
                 _INSERT_ANSWER, {"case_id": case_id, "question_id": record.question_id, **values}
@@ -308,11 +428,13 @@ class ReviewTransaction:
     def put_analysis_text(self, name: str, value: str, who: str, at: str) -> None:
         if name not in ANALYSIS_FIELDS:
             raise KeyError(name)
+        self._note(Register.of(Kind.ANALYSIS, None, name))
         values = {"value": value, "updated_by": who, "updated_at": at}
         if self.connection.execute(update(ANALYSIS).where(ANALYSIS.c.field == name).values(**values)).rowcount == 0:
             self.connection.execute(insert(ANALYSIS).values(field=name, **values))
 
     def replace_activities(self, activities: list[Activity]) -> None:
+        self._note(Register.of(Kind.ACTIVITIES))
         self.connection.execute(delete(ACTIVITIES))
         for position, item in enumerate(activities):
             self.connection.execute(
@@ -330,6 +452,8 @@ class ReviewTransaction:
 
     # --- audit --------------------------------------------------------------------------------
     def audit(self, entry: AuditEntry) -> None:
+        if self.recording and entry.field in _REGISTER_FIELDS:
+            return  # the change rows are the log of what a writer's own file changes
         self.connection.execute(
             _INSERT_AUDIT,
             {

@@ -102,3 +102,26 @@ ACTIVITIES = Table(
         "status IN ('planerad', 'pagaende', 'genomford', 'ej_genomford')", name="ck_activities_status"
     ),
 )
+
+# Every change a writer made or has seen (domain.changes): the enhet's merge works on these.
+CHANGES = Table(
+    "changes", METADATA,
+    Column("id", String, primary_key=True),
+    Column("writer", String, nullable=False),
+    Column("at", String, nullable=False),
+    Column("who", String, nullable=False),
+    Column("register", String, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("old_value", Text, nullable=False),
+    Column("replaces", Text, nullable=False),  # JSON list of change ids
+    Index("ix_changes_register", "register"),
+)
+
+# The writer of this file: which akt it has open and its last sign of life (one row at most).
+PRESENCE = Table(
+    "presence", METADATA,
+    Column("writer", String, primary_key=True),
+    Column("who", String, nullable=False),
+    Column("case_id", Integer, nullable=True),
+    Column("heartbeat", String, nullable=False),
+)

@@ -32,11 +32,13 @@ from aktgranskning.checklist_files import checklist_from_json, content_hash
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS, ActivityStatus
 from aktgranskning.domain.answers import ALL_ANSWERS
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
+from aktgranskning.domain.changes import Register
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.storage import store
 from aktgranskning.storage.hardening import LIMITS, MAX_VALUE_BYTES, harden_connection  # noqa: F401 (re-exported)
 from aktgranskning.storage.migrate import MIGRATIONS_DIR, known_revisions
+from aktgranskning.storage.registers import change_value_problem
 from aktgranskning.storage.schema_statements import SCHEMA_STATEMENTS
 
 CHECK_SECONDS = 15.0  # a file of 10 000 cases takes 1–4 s here, a real enhet's 20 ms
@@ -53,7 +55,10 @@ MAX_ROWS = {
     "analysis": len(ANALYSIS_FIELDS),
     "activities": 10_000,
     "alembic_version": 1,
+    "changes": 500_000,
+    "presence": 1,
 }
+MAX_REPLACED = 64  # heads one change can replace: one per writer that changed the value at once
 
 TABLE_LABELS = {
     "alembic_version": "schemaversionen (alembic_version)",
@@ -64,6 +69,8 @@ TABLE_LABELS = {
     "audit_log": "ändringsloggen (audit_log)",
     "analysis": "analysen (analysis)",
     "activities": "förbättringsaktiviteterna (activities)",
+    "changes": "ändringarna (changes)",
+    "presence": "närvaron (presence)",
 }
 OUTSIDE = "Filen har ändrats utanför Aktgranskning och läses därför inte."
 _SQLITE_TOOBIG = 18
@@ -248,6 +255,7 @@ def _integer(name: str, integers: range | None = None, nullable: bool = False) -
 
 
 _IDS = range(1, 2**62)
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "alembic_version": (_text("version_num", 32),),
     "review_meta": (_text("key", 100), _text("value", 10_000)),
@@ -280,6 +288,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _text("status", allowed=tuple(s.value for s in ActivityStatus)),
         _integer("from_year", _YEARS, nullable=True),
     ),
+    "changes": (
+        _text("id", 32), _text("writer", 32), _text("at", 40, when=True), _text("who"), _text("register", 300),
+        _text("value", TEXT), _text("old_value", TEXT), _text("replaces", 40 * MAX_REPLACED),
+    ),
+    "presence": (
+        _text("writer", 32), _text("who"), _integer("case_id", _IDS, nullable=True), _text("heartbeat", 40, when=True),
+    ),
 }
 # How a row is named in a message (columns read only after their own values passed).
 ROW_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -290,6 +305,8 @@ ROW_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
     "audit_log": (("rad", "id"),),
     "analysis": (("fältet", "field"),),
     "activities": (("plats", "position"),),
+    "changes": (("ändringen", "id"),),
+    "presence": (("skribenten", "writer"),),
 }
 _TYPE_WORDS = {"integer": "ett heltal", "text": "en text", "null": "tomt (NULL)", "real": "ett decimaltal",
                "blob": "binärdata (BLOB)"}
@@ -367,6 +384,8 @@ class _Check:
         self.check_meta()
         questions = self.check_checklists()
         self.check_answers(questions, counts)
+        if counts.get("changes"):
+            self.check_changes(questions)
 
     # --- objects -----------------------------------------------------------------------------------
     def refuse_code(self, master: list[tuple[str, str, str, str | None]]) -> None:
@@ -589,6 +608,35 @@ class _Check:
                           "skapades.", place)
             questions[checklist_id] = {q.id for q in checklist.questions()}
         return questions
+
+    def check_changes(self, questions: dict[str, set[str]]) -> None:
+        """Every change names a register this file has, holds a value of that register's kind
+        and replaces changes by well-formed ids; what it replaces need not be in the file."""
+        case_types = dict(self.query("SELECT id, case_type FROM cases"))
+        for change_id, writer, register_text, value, old_value, replaces in self.query(
+                "SELECT id, writer, register, value, old_value, replaces FROM changes"):
+            place = f"{TABLE_LABELS['changes']}, ändringen {shown(change_id)}"
+            if not _HEX_ID.fullmatch(change_id) or not _HEX_ID.fullmatch(writer):
+                self.fail("ändringens id eller skribent är inget id.", place)
+            try:
+                register = Register.parse(register_text)
+                problem = change_value_problem(register, json.loads(value)) or change_value_problem(
+                    register, json.loads(old_value))
+                replaced = json.loads(replaces)
+            except (ValueError, RecursionError):
+                self.fail(f"ändringen gäller {shown(register_text)} eller har ett värde som inte går att läsa.", place)
+            if problem:
+                self.fail(f"värdet passar inte {register.kind.label}: {problem}.", place)
+            if not (isinstance(replaced, list) and len(replaced) <= MAX_REPLACED
+                    and all(isinstance(r, str) and _HEX_ID.fullmatch(r) for r in replaced)):
+                self.fail("listan över vad ändringen ersätter är inte giltig.", place)
+            if register.case_id is not None:
+                case_type = case_types.get(register.case_id)
+                if case_type is None:
+                    self.fail(f"ändringen gäller akt-id {register.case_id}, som inte finns i filen.", place)
+                if register.name is not None and register.name not in questions.get(case_type, set()):
+                    self.fail(f"ändringen gäller frågan {shown(register.name)}, som inte finns i checklistan "
+                              f"{shown(case_type)}.", place)
 
     def check_answers(self, questions: dict[str, set[str]], counts: dict[str, int]) -> None:
         most = max((len(ids) for ids in questions.values()), default=0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from aktgranskning.atomic_file import is_leftover_of, replace_durably
@@ -40,6 +41,7 @@ class WholeFile:
         # None for a file that does not exist yet: an empty database cannot be serialized
         self._published: bytes | None = self.connection.serialize() if self.path.exists() else None
         self._changes = self.connection.total_changes
+        self.on_published: Callable[[bytes], None] | None = None  # e.g. a copy into the enhet's folder
 
     def _load(self) -> None:
         """The file's content, through SQLite, so an interrupted change of an older version (a
@@ -76,6 +78,11 @@ class WholeFile:
             raise
         self._published = data
         self._changes = self.connection.total_changes
+        if self.on_published is not None:
+            self.on_published(data)
+
+    def published_bytes(self) -> bytes | None:
+        return self._published
 
     def close(self) -> None:
         self.connection.close()

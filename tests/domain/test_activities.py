@@ -12,7 +12,8 @@ def test_last_years_activities_follow_this_years_with_their_year_and_status():
     result = carry_over(this_year, last_year, 2025)
     assert result == [
         Activity("Ny rutin"),
-        Activity("Utbildning", "F3", "Enhetschef", date(2025, 11, 30), "På APT", ActivityStatus.ONGOING, from_year=2025),
+        Activity("Utbildning", "F3", "Enhetschef", date(2025, 11, 30), "På APT", ActivityStatus.ONGOING,
+                 from_year=2025),
         Activity("Checklista", from_year=2023),  # carried again: keeps the year it started
     ]
 

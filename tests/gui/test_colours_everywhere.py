@@ -120,7 +120,7 @@ def test_no_ja_nej_is_no_bar_and_says_so(qtbot, session):
     report = unit_report(session)
     row = next(r for r in report.rows if r.question.question_id == session.none_id)
     assert row.tally.share is None and row.level is Level.NONE
-    colour, length, label = pdf_colours(report)[row.number]
+    _colour, length, label = pdf_colours(report)[row.number]
     assert length == 0 and label == "– inga Ja/Nej"
     assert bar_label(row) == "– inga Ja/Nej" and chart_label(row).endswith("– inga Ja/Nej")
     view = view_colours(qtbot, session)[row.number]

@@ -4,7 +4,6 @@ saved as it is written, and the export — checked against the file on disk."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.settings import REVIEWER_NAME
 from aktgranskning.services.unit_data import unit_data_of
+from tests.enhet_db import enhet_db
 from tests.gui.conftest import opened_window
 
 
@@ -58,7 +58,7 @@ def table_rows(page) -> dict[str, list[str]]:
 def counted_answers(path: Path, question_id: str) -> list[str]:
     """The stored answers to an unconditional question of the akter that count (the sample and
     the reserves that replaced a dropout, dropouts left out), read from the file with plain SQL."""
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return [
             answer or "" for (answer,) in connection.execute(
                 "SELECT a.answer FROM cases c LEFT JOIN answers a ON a.case_id = c.id AND a.question_id = ? "
@@ -100,14 +100,14 @@ def test_changed_colour_limits_are_saved_in_the_file(main, unit_files):
     main.show_results()
     main.results.good.setValue(95)
     main.results.good.editingFinished.emit()
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         stored = dict(connection.execute("SELECT key, value FROM review_meta WHERE key LIKE 'troskel%'"))
     assert stored == {"troskel_gron": "95", "troskel_gul": "75"}
     assert "grön ≥ 95 %" in main.results.summary.text()
 
 
 def analysis_rows(path: Path) -> dict[str, str]:
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return dict(connection.execute("SELECT field, value FROM analysis"))
 
 
@@ -168,12 +168,12 @@ def test_last_years_activities_are_carried_over_and_their_status_saved(main, uni
     page = main.analysis
     assert "Förbättringsaktiviteter 2025" in page.previous_label.text()
     page.carry_over_previous()
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         rows = connection.execute("SELECT activity, status, from_year FROM activities ORDER BY position").fetchall()
     assert len(rows) == 3 and all(year == 2025 for _, _, year in rows)
     combo = page.status_box(2)
     combo.setCurrentIndex(combo.findData("genomford"))
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         assert connection.execute("SELECT status FROM activities WHERE position = 2").fetchone() == ("genomford",)
 
 
@@ -188,7 +188,7 @@ def cell_text(page, row: int, column: int) -> str:
 
 
 def activity_rows(path: Path) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return connection.execute("SELECT activity, linked, due FROM activities ORDER BY position").fetchall()
 
 
@@ -362,13 +362,13 @@ def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main
     qtbot.keyClicks(field, "Text")
     assert main.settings.reviewer() == "AB"  # asked at the first key press, before anything was saved
     main.analysis.flush()
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         assert connection.execute("SELECT updated_by FROM analysis WHERE field = 'keep_good'").fetchone() == ("AB",)
     assert "av AB" in main.analysis.filled.text()
     main.analysis.activities_model.set_activities([])
     main.analysis.add_activity()
     set_cell(main.analysis, 0, 0, "Ny rutin")  # asked once only: no second dialog
-    with sqlite3.connect(unit_files) as connection:
+    with enhet_db(unit_files) as connection:
         assert connection.execute("SELECT DISTINCT updated_by FROM analysis").fetchall() == [("AB",)]
     assert Answering.asked == 1
 
@@ -412,7 +412,8 @@ def test_the_filler_is_printed_in_the_export_only_when_the_user_chooses(main, tm
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
         main.export_report()
         sheet = openpyxl.load_workbook(target)["Analys"]
-        return next(sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Ifylld av")
+        return next(sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)
+                    if sheet.cell(r, 1).value == "Ifylld av")
 
     assert not main.print_filler_action.isChecked()
     assert exported_filler("utan") == "–"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -12,20 +10,21 @@ from aktgranskning.domain.case import CaseStatus
 from aktgranskning.gui.dialogs import DropoutDialog
 from aktgranskning.gui.question_row import QuestionRow
 from aktgranskning.services.session import SaveFailed
+from tests.enhet_db import enhet_db
 from tests.gui.conftest import press
 
 K = Qt.Key
 
 
 def stored_answers(path, case_id):
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return dict(connection.execute(
             "SELECT question_id, answer FROM answers WHERE case_id = ? AND answer IS NOT NULL", (case_id,)
         ).fetchall())
 
 
 def case_status(path, case_id):
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return connection.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
 
 
@@ -129,7 +128,7 @@ def test_dropout_with_a_reserve(window, review_file, qtbot):
 
     QTimer.singleShot(0, fill_in_dialog)
     window.review.dropout_button.click()
-    with sqlite3.connect(review_file) as connection:
+    with enhet_db(review_file) as connection:
         rows = dict((r[0], r[1:]) for r in connection.execute(
             "SELECT id, status, dropout_reason, dropout_text, replaces_case_id FROM cases"))
     assert rows[case.id] == ("bortfall", "akten_saknas", "Akten hittades inte", None)
@@ -218,7 +217,7 @@ def test_comment_is_saved(window, review_file, qtbot):
     qtbot.keyClicks(row.comment_edit, "Oklart vem som ")  # QTest types ASCII only
     row.comment_edit.insert("anmält")
     press(qtbot, K.Key_Return)
-    with sqlite3.connect(review_file) as connection:
+    with enhet_db(review_file) as connection:
         comment = connection.execute(
             "SELECT comment FROM answers WHERE case_id = ? AND question_id = 'fb.anmalare'", (case.id,)).fetchone()
     assert comment == ("Oklart vem som anmält",)
@@ -240,30 +239,6 @@ def test_ctrl_q_quits_without_asking(window, qtbot):
     press(qtbot, K.Key_Q, modifier=Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible())
     assert window.session is None
-
-
-def test_a_file_open_elsewhere_can_be_opened_read_only(window, review_file, qtbot):
-    from PySide6.QtWidgets import QMessageBox
-
-    from aktgranskning.services.opening import open_review_file
-
-    window._close_session()
-    other = open_review_file(review_file, reviewer="kollega")
-    try:
-        def answer_yes():
-            box = QApplication.activeModalWidget()
-            assert isinstance(box, QMessageBox) and "kollega" in box.text()
-            box.button(QMessageBox.StandardButton.Yes).click()
-
-        QTimer.singleShot(0, answer_yes)
-        assert window.open_file(review_file)
-        assert window.session.read_only and "skrivskyddad" in window.windowTitle()
-        case = window.session.first_unfinished_case()
-        window.open_case(case.id)
-        assert "skrivskyddad" in window.review.banner.text()
-        assert not any(b.isEnabled() for r in window.review.rows for b in r.buttons.values())
-    finally:
-        other.close()
 
 
 def test_sampling_dialog_previews_the_spread(qtbot, tmp_path):
@@ -293,7 +268,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def case_row(path, case_id):
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return connection.execute(
             "SELECT status, dropout_reason, dropout_text, replaces_case_id FROM cases WHERE id = ?", (case_id,)
         ).fetchone()
@@ -483,7 +458,7 @@ def test_enter_saves_a_comment_and_esc_leaves_it_for_the_question(window, review
     qtbot.keyClicks(second.comment_edit, "Oklart")
     press(qtbot, K.Key_Escape)
     assert window.pages.currentWidget() is window.review and focused_row() is second
-    with sqlite3.connect(review_file) as connection:
+    with enhet_db(review_file) as connection:
         comments = dict(connection.execute(
             "SELECT question_id, comment FROM answers WHERE case_id = ?", (case.id,)).fetchall())
     assert comments == {"fb.anmalare": "Saknas", second.question.id: "Oklart"}

@@ -100,7 +100,8 @@ def test_the_workbook_read_back_carries_the_statuses(exported, status):
 @pytest.fixture(scope="module")
 def summarised(demo_round, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("summa")
-    files = [demo_round / name for name in sorted(p.name for p in demo_round.iterdir()) if name.endswith("2026.granskning")]
+    names = sorted(p.name for p in demo_round.iterdir())
+    files = [demo_round / name for name in names if name.endswith("2026.granskning")]
     result = run_cli("sammanstall", *map(str, files), "-o", str(out / "s.xlsx"), "--json", str(out / "s.json"),
                      "--pdf", str(out / "s.pdf"))
     assert result.returncode == 0, result.stderr

@@ -255,7 +255,8 @@ def test_libreoffice_opens_the_workbooks(pasted, tmp_path):
         if not (folder / name).exists():
             continue
         result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                                 "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(folder / name)],
+                                 "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+                                 "--outdir", str(tmp_path), str(folder / name)],
                                 capture_output=True, text=True, timeout=180)
         csv = tmp_path / name.replace(".xlsx", ".csv")
         assert result.returncode == 0 and csv.exists(), result.stderr

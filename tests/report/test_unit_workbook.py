@@ -95,7 +95,8 @@ def test_comments_never_reach_the_workbook(demo_round, tmp_path):
     session = open_review_file(source, reviewer="test")
     try:
         case = next(c for c in session.cases() if c.counts_in_results)
-        session.set_comment(case.id, next(session.checklist_for(case).questions()).id, "Mamman Kerstin Exempelsson ringde")
+        first_question = next(session.checklist_for(case).questions()).id
+        session.set_comment(case.id, first_question, "Mamman Kerstin Exempelsson ringde")
         written = export_unit_report(unit_report(session), tmp_path / "ut.xlsx", None)
     finally:
         session.close()
@@ -191,7 +192,8 @@ def test_comparing_with_last_years_workbook_equals_comparing_with_its_file(demo_
     assert len(from_workbook.previous.analysis.activities) == 3
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice saknas (apt-get install libreoffice-calc-nogui)")
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice saknas (apt-get install libreoffice-calc-nogui)")
 def test_libreoffice_converts_the_workbook_cleanly(exported, tmp_path):
     result = subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",

@@ -23,6 +23,7 @@ from aktgranskning.services.analysis import (
 from aktgranskning.services.opening import open_for_reading, open_review_file
 from aktgranskning.services.status import status_data
 from aktgranskning.storage.migrate import head_revision
+from tests.enhet_db import enhet_db
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -45,7 +46,7 @@ def test_analysis_texts_and_activities_survive_reopening(session, review_file):
     assert analysis.activities[1].status is ActivityStatus.ONGOING and analysis.activities[1].from_year == 2025
     assert analysis.activities[0].due == date(2027, 2, 28) and analysis.activities[1].due is None
     assert analysis.filled_by == "testare"
-    with sqlite3.connect(review_file) as connection:  # stored as ISO text: no schema change
+    with enhet_db(review_file) as connection:  # stored as ISO text: no schema change
         assert connection.execute("SELECT due FROM activities ORDER BY position").fetchall() == [("2027-02-28",), ("",)]
 
 

@@ -96,20 +96,36 @@ def strategy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
 
 # --- who holds the file -----------------------------------------------------------------------
-def test_second_writer_is_told_who_holds_the_file_and_may_read(review_file):
+def test_a_second_reviewer_works_beside_the_first_each_in_a_file_of_their_own(review_file):
+    """The whole-file lock is gone: Bertil is not sent away while Anna works; each writes only
+    their own file beside the enhet's, and both answers are the enhet's."""
     first = open_review_file(review_file, reviewer="Anna")
     try:
-        with pytest.raises(FileInUse) as caught:
-            open_review_file(review_file, reviewer="Bertil")
-        assert "Anna" in caught.value.message and "skrivskyddad" in caught.value.message
-        reader = open_review_file(review_file, reviewer="Bertil", read_only=True)
-        assert len(reader.cases()) == 8
-        reader.close()
-        first.set_answer(first.cases()[0].id, "fb.anmalare", Answer.YES)  # the holder still writes
+        second = open_review_file(review_file, reviewer="Bertil")
+        try:
+            assert not first.read_only and not second.read_only
+            assert first.link.shared_path != second.link.shared_path
+            assert "Anna" in first.link.shared_path.name and "Bertil" in second.link.shared_path.name
+            case_a, case_b = (c for c in first.cases()[:2])
+            first.set_answer(case_a.id, "fb.anmalare", Answer.YES)
+            second.set_answer(case_b.id, first.checklist_for(case_b).question_ids()[0], Answer.NO)
+            again = open_review_file(review_file, reviewer="Anna")  # a second window on this computer
+            try:
+                assert again.store.path != first.store.path  # two programs never write one file
+            finally:
+                again.close()
+        finally:
+            second.close()
     finally:
         first.close()
     assert not lock_path_for(review_file).exists()
-    open_review_file(review_file, reviewer="Bertil").close()
+    reader = open_for_reading(review_file)
+    try:
+        answered = {(r.reviewer, r.answer) for c in reader.cases() for r in reader.question_states(c.id)
+                    if r.stored is not None}
+    finally:
+        reader.close()
+    assert answered == {("Anna", Answer.YES), ("Bertil", Answer.NO)}
 
 
 def test_a_lock_held_by_another_process_is_respected_and_freed_when_it_ends(tmp_path, holder_process, strategy):
@@ -160,12 +176,18 @@ def test_reading_the_holder_does_not_drop_our_own_os_lock(tmp_path, strategy):
 
 
 # --- stale locks -------------------------------------------------------------------------------
-def test_a_lock_left_by_a_dead_process_on_this_computer_is_taken_over(review_file):
-    write_lock_text(review_file, "Cecilia")
+def test_a_working_copy_left_locked_by_a_dead_process_is_taken_up_again(review_file):
     session = open_review_file(review_file, reviewer="David")
-    holder = json.loads(lock_path_for(review_file).read_text(encoding="utf-8"))
-    assert holder["user"] == "David" and holder["pid"] == os.getpid()
+    working, writer = session.store.path, session.link.writer
     session.close()
+    write_lock_text(working, "David")  # as a program killed while it had the file open leaves it
+    session = open_review_file(review_file, reviewer="David")
+    try:
+        assert session.store.path == working and session.link.writer == writer
+        holder = json.loads(lock_path_for(working).read_text(encoding="utf-8"))
+        assert holder["user"] == "David" and holder["pid"] == os.getpid()
+    finally:
+        session.close()
 
 
 def test_a_reused_pid_does_not_lock_the_owner_out(tmp_path, strategy):
@@ -199,11 +221,17 @@ def test_an_empty_lock_left_by_a_crash_is_taken_over(tmp_path, strategy):
     lock.release()
 
 
-def test_a_lock_from_another_computer_is_respected(review_file):
+def test_a_lock_on_the_enhets_file_from_another_computer_no_longer_stops_a_reviewer(review_file):
+    """An older version's lock beside the enhet's file: the file itself is not written, so the
+    reviewer works on (in their own file) and the lock is left for its owner."""
     write_lock_text(review_file, "Erik", host="annan-dator", pid=1)
-    with pytest.raises(FileInUse, match="Erik på datorn annan-dator") as caught:
-        open_review_file(review_file, reviewer="Fia")
-    assert caught.value.left_behind and str(lock_path_for(review_file)) in caught.value.message
+    session = open_review_file(review_file, reviewer="Fia")
+    try:
+        assert not session.read_only
+        session.set_answer(session.cases()[0].id, "fb.anmalare", Answer.YES)
+    finally:
+        session.close()
+    assert lock_path_for(review_file).exists()
 
 
 def test_a_left_behind_lock_from_another_computer_is_taken_over_only_when_asked(tmp_path, holder_process):

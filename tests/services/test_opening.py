@@ -74,7 +74,8 @@ def test_new_file_leaves_no_temporary_files(review_file):
 
 def test_metadata_is_recorded(session, checklists):
     meta = session.meta
-    assert (meta.administration, meta.area, meta.unit, meta.year) == ("Testförvaltningen", "Testområdet", "Testenheten", 2026)
+    assert (meta.administration, meta.area, meta.unit, meta.year) == (
+        "Testförvaltningen", "Testområdet", "Testenheten", 2026)
     assert len(meta.file_uuid) == 36
     assert meta.schema_version == head_revision()
     assert {c.id: c.content_hash for c in session.checklists.values()} == {c.id: c.content_hash for c in checklists}
@@ -105,23 +106,25 @@ def test_a_write_protected_file_opens_read_only_says_why_and_stays_unchanged(rev
         os.chmod(review_file, stat_module.S_IRUSR | stat_module.S_IWUSR)
 
 
-def test_while_a_file_is_open_for_writing_its_folder_holds_only_the_file_and_its_lock(review_file):
+def test_while_an_enhet_is_open_for_writing_its_folder_holds_only_its_file_and_the_reviewers_own(review_file):
     from aktgranskning.domain.answers import Answer
 
     session = open_review_file(review_file, reviewer="test")
     try:
         case = session.cases()[0]
         session.set_answer(case.id, next(session.checklist_for(case).questions()).id, Answer.YES)
-        assert sorted(p.name for p in review_file.parent.iterdir()) == [review_file.name, review_file.name + ".lås"]
+        assert session.link.publisher.flush()
+        own = session.link.shared_path
+        assert sorted(p.name for p in review_file.parent.iterdir()) == sorted([review_file.name, own.name])
         from urllib.request import pathname2url
 
-        uri = f"file:{pathname2url(str(review_file))}?mode=ro&immutable=1"  # the main file only, escaped
+        uri = f"file:{pathname2url(str(own))}?mode=ro&immutable=1"  # the own file alone, escaped
         with sqlite3.connect(uri, uri=True) as alone:
             assert alone.execute("SELECT count(*) FROM answers WHERE answer = 'Ja'").fetchone() == (1,)
         alone.close()
     finally:
         session.close()
-    assert sorted(p.name for p in review_file.parent.iterdir()) == [review_file.name]
+    assert sorted(p.name for p in review_file.parent.iterdir()) == sorted([review_file.name, own.name])
 
 
 def test_a_folder_that_would_block_reading_is_refused_at_once(tmp_path):

@@ -1,4 +1,3 @@
-import sqlite3
 
 import pytest
 
@@ -8,6 +7,7 @@ from aktgranskning.domain.errors import UserError
 from aktgranskning.services.check import check_review_file
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.session import ReserveHasAnswers
+from tests.enhet_db import enhet_db
 
 Y, N, X = Answer.YES, Answer.NO, Answer.NOT_APPLICABLE
 
@@ -17,7 +17,7 @@ def _first(session, case_type):
 
 
 def _raw_answers(path):
-    with sqlite3.connect(path) as connection:
+    with enhet_db(path) as connection:
         return connection.execute("SELECT case_id, question_id, answer, reviewer FROM answers").fetchall()
 
 
@@ -254,12 +254,11 @@ def test_read_only_session_refuses_changes(review_file):
 def test_a_lone_surrogate_pasted_into_a_comment_is_stored_as_a_visible_replacement(session, review_file):
     """A broken paste can carry half a surrogate pair, which UTF-8 cannot hold: the save must not
     fail; the character becomes U+FFFD and the rest of the text is kept."""
-    import sqlite3
 
     case = next(c for c in session.cases() if not c.is_reserve)
     question = next(session.checklist_for(case).questions()).id
     session.set_comment(case.id, question, "före\ud800efter\x0b och 😀")
-    with sqlite3.connect(review_file) as connection:
+    with enhet_db(review_file) as connection:
         stored = connection.execute("SELECT comment FROM answers WHERE case_id = ? AND question_id = ?",
                                     (case.id, question)).fetchone()[0]
     assert stored == "före\ufffdefter\x0b och 😀"

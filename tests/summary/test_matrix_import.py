@@ -234,7 +234,8 @@ def test_a_note_below_the_answers_naming_a_case_makes_it_a_bortfall(checklists):
     result = import_matrix(rows, checklists, IDENTITY)
     assert [c.dropout_reason for c in result.data.cases] == [None, DropoutReason.WRONG_SAMPLE, None]
     note = next(n for n in result.notes if n.case == "2023-0102")
-    assert note.place == "rad 4, kolumn A (akt 2023-0102)" and "akten räknas som bortfall (Felaktigt urval)" in note.message
+    assert note.place == "rad 4, kolumn A (akt 2023-0102)"
+    assert "akten räknas som bortfall (Felaktigt urval)" in note.message
     assert any(n.row == 5 and "fotnot eller kommentar" in n.message for n in result.notes)
 
 

@@ -111,7 +111,8 @@ def test_the_same_enhet_with_different_answers_is_never_merged_silently(inputs, 
     with pytest.raises(DuplicateUnit, match="finns i två filer"):
         summarise([*inputs, other])
     replaced = summarise([*inputs, other], replacements=["kopia.xlsx"])
-    assert "kopia.xlsx" in [i.source for i in replaced.inputs] and original.source not in [i.source for i in replaced.inputs]
+    sources = [i.source for i in replaced.inputs]
+    assert "kopia.xlsx" in sources and original.source not in sources
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.opening import (
     NewFileInfo,
     create_review_file,
-    open_review_file,
+    open_for_filling,
 )
 from tests.conftest import make_cases
 
@@ -38,7 +38,7 @@ def base_file(path: Path, unit: str = "Testenheten", year: int = 2026) -> Path:
     analysis text, an activity and colour limits."""
     create_review_file(path, NewFileInfo("Testförvaltningen", "Testområdet", unit, year), installed_checklists(),
                        make_cases())
-    session = open_review_file(path, reviewer="testare")
+    session = open_for_filling(path, reviewer="testare")
     try:
         cases = session.cases()
         for case in cases[:3]:
@@ -199,11 +199,13 @@ HOSTILE: tuple[Hostile, ...] = (
     Hostile("meta_key_missing", _sql("DELETE FROM review_meta WHERE key='enhet'"), ("”enhet”", "saknas")),
     Hostile("activity_status", _unchecked("UPDATE activities SET status='klar'"), ("kolumnen status", "”klar”")),
     Hostile("activity_due_not_a_date", _sql("UPDATE activities SET due='snart'"), ("kolumnen due", "inget datum")),
-    Hostile("analysis_field_unknown", _sql("UPDATE analysis SET field='hemligt' WHERE field='strengths'"), ("kolumnen field", "”hemligt”")),
+    Hostile("analysis_field_unknown", _sql("UPDATE analysis SET field='hemligt' WHERE field='strengths'"),
+            ("kolumnen field", "”hemligt”")),
     Hostile("answer_date_garbage", _sql("UPDATE answers SET answered_at='igår' WHERE answer='Nej'"),
             ("kolumnen answered_at", "inget datum")),
     Hostile("answer_to_unknown_question", _sql(
-        "INSERT INTO answers VALUES (1, 'fb.finns_inte', 'Ja', '', 'x', '')"), ("”fb.finns_inte”", "inte finns i checklistan")),
+        "INSERT INTO answers VALUES (1, 'fb.finns_inte', 'Ja', '', 'x', '')"),
+            ("”fb.finns_inte”", "inte finns i checklistan")),
     Hostile("index_out_of_step", _index_out_of_step, ("integritetskontroll",)),
     Hostile("huge_metadata", _huge_meta, ("filens uppgifter (review_meta)", "kolumnen value", "16 MB")),
     Hostile("long_metadata", _sql("UPDATE review_meta SET value=printf('%.*c', 200000, 'x') WHERE key='enhet'"),

@@ -16,7 +16,7 @@ import pytest
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.services.check import check_review_file
-from aktgranskning.services.opening import open_for_reading, open_review_file
+from aktgranskning.services.opening import open_for_filling, open_for_reading, open_review_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def _pairs(path: Path) -> list[tuple[int, str]]:
 
 
 def _answer_some(path: Path, how_many: int) -> None:
-    session = open_review_file(path, reviewer="t")
+    session = open_for_filling(path, reviewer="t")
     try:
         for case_id, question_id in _pairs(path)[:how_many]:
             session.set_answer(case_id, question_id, Answer.YES)
@@ -196,8 +196,8 @@ def test_a_journal_of_another_page_size_is_not_applied(review_file, tmp_path):
     session = open_for_reading(review_file)
     try:
         assert _answer_count(session) == 2
-        assert any("-journal hör inte till filen" in note and "sidstorleken stämmer inte" in note for note in session.notes), \
-            session.notes
+        assert any("-journal hör inte till filen" in note and "sidstorleken stämmer inte" in note
+                   for note in session.notes), session.notes
     finally:
         session.close()
     session = open_review_file(review_file, reviewer="t")  # moved aside, never replayed into the file

@@ -52,7 +52,7 @@ def test_the_warning_says_what_is_safe_and_reaches_the_session_and_the_cli(revie
     target = synced / review_file.name
     shutil.copyfile(review_file, target)
     warning = folder_warning(target)
-    assert "Dropbox" in warning and "en person i taget" in warning and "synkroniseringen är klar" in warning
+    assert "Dropbox" in warning and "egen fil" in warning and "slås ihop" in warning
     for session in (open_for_reading(target), open_review_file(target, reviewer="t")):
         try:
             assert session.folder_warning == warning

@@ -1,0 +1,167 @@
+"""The reviewer's own file of an enhet: the only granskningsfil this program writes.
+
+Opening an enhet for review gives the program a file of its own: a working copy on this computer
+(in the user's data folder, always writable) that holds everything the reviewer has confirmed,
+and a copy of it in the enhet's folder, named so that a person sees whose it is:
+`Mottagningen 2026 – Anna på DATOR1 (3f2a).granskning`. Both are replaced whole and atomically.
+The working copy is written before a change is reported saved; the folder's copy is written by a
+background thread right after, so a slow or vanished network share never holds up a key press,
+and while the folder cannot be reached the reviewer goes on and the copy is written when it can
+be. Two programs on one computer never share a working copy (each holds a lock on its own).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from aktgranskning.atomic_file import replace_durably
+from aktgranskning.paths import user_data_dir
+from aktgranskning.services.file_lock import FileInUse, FileLock
+
+WORKING_FOLDER = "arbetsfiler"
+RETRY_SECONDS = 2.0
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def computer_name() -> str:
+    """The name a person knows this computer by (no network: the local host name)."""
+    return os.environ.get("AKTGRANSKNING_DATORNAMN") or socket.gethostname().split(".")[0] or "datorn"
+
+
+def _safe_part(text: str, fallback: str, limit: int = 40) -> str:
+    cleaned = " ".join(_UNSAFE.sub(" ", text).split()).strip(" .")
+    return cleaned[:limit].strip(" .") or fallback
+
+
+def own_file_name(enhet_path: Path, reviewer: str, computer: str, writer: str) -> str:
+    return (f"{enhet_path.stem} – {_safe_part(reviewer, 'granskare')} på {_safe_part(computer, 'datorn')} "
+            f"({writer[:4]}){enhet_path.suffix}")
+
+
+def working_folder(file_uuid: str) -> Path:
+    folder = user_data_dir() / WORKING_FOLDER / _safe_part(file_uuid, "okänd", 64)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def existing_working_folder(file_uuid: str) -> Path | None:
+    """This computer's working folder for the enhet, when there is one (never created here)."""
+    folder = user_data_dir() / WORKING_FOLDER / _safe_part(file_uuid, "okänd", 64)
+    return folder if folder.is_dir() else None
+
+
+@dataclass
+class WorkingCopy:
+    """A writer's working copy on this computer, held with a lock while the program uses it."""
+
+    path: Path
+    writer: str
+    lock: FileLock
+
+    def release(self) -> None:
+        self.lock.release()
+
+
+def claim_working_copy(file_uuid: str, reviewer: str, reviewer_of: Callable[[Path], str]) -> WorkingCopy:
+    """The reviewer's working copy of the enhet on this computer, locked: the one they used before
+    when no other program on this computer has it open, else a new one."""
+    folder = working_folder(file_uuid)
+    for candidate in sorted(folder.glob("*.granskning")):
+        if reviewer_of(candidate) != reviewer:
+            continue
+        lock = FileLock(candidate)
+        try:
+            lock.acquire(reviewer)
+        except FileInUse:
+            continue
+        return WorkingCopy(candidate, candidate.stem, lock)
+    writer = uuid.uuid4().hex
+    path = folder / f"{writer}.granskning"
+    lock = FileLock(path)
+    lock.acquire(reviewer)
+    return WorkingCopy(path, writer, lock)
+
+
+class FolderPublisher:
+    """Writes the newest state of the working copy to the enhet's folder, in a thread of its own;
+    the newest state replaces any older one still waiting. Retries while the folder is gone."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self._pending: bytes | None = None
+        self._condition = threading.Condition()
+        self._stopping = False
+        self.published_at: datetime | None = None
+        self.failure: OSError | None = None
+        self.failing_since: datetime | None = None
+        self._thread = threading.Thread(target=self._run, name="publicera-egen-fil", daemon=True)
+        self._thread.start()
+
+    def offer(self, data: bytes) -> None:
+        with self._condition:
+            self._pending = data
+            self._condition.notify_all()
+
+    @property
+    def waiting(self) -> bool:
+        with self._condition:
+            return self._pending is not None
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until what was offered is in the folder; False when it could not be written in time."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            self._condition.notify_all()
+            while self._pending is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._condition.wait(min(left, 0.05))
+        return True
+
+    def close(self, timeout: float = 10.0) -> bool:
+        written = self.flush(timeout)
+        with self._condition:
+            self._stopping = True
+            self._condition.notify_all()
+        self._thread.join(timeout=1.0)
+        return written
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while self._pending is None and not self._stopping:
+                    self._condition.wait()
+                if self._pending is None:
+                    return
+                data = self._pending
+            try:
+                replace_durably(self.target, data)
+            except OSError as error:
+                self._failed(error)
+                with self._condition:
+                    if self._stopping:
+                        return
+                    self._condition.wait(RETRY_SECONDS)
+                continue
+            with self._condition:
+                if self._pending is data:
+                    self._pending = None
+                self.published_at = datetime.now()
+                self.failure = None
+                self.failing_since = None
+                self._condition.notify_all()
+
+    def _failed(self, error: OSError) -> None:
+        self.failure = error
+        if self.failing_since is None:
+            self.failing_since = datetime.now()

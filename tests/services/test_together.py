@@ -1,0 +1,245 @@
+"""Several reviewers on one enhet, each a computer of their own (their own data folder), in one
+shared folder: what each sees, what status, kontrollera, rapport and samla report, and how a
+conflict is shown and decided."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from aktgranskning.cli import run_cli
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.case import DropoutReason
+from aktgranskning.services.check import check_review_file
+from aktgranskning.services.collect import ConflictsRemain, collect_enhet
+from aktgranskning.services.opening import open_for_reading, open_review_file
+from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.status import status_data
+
+Y, N, X = Answer.YES, Answer.NO, Answer.NOT_APPLICABLE
+
+
+@contextmanager
+def computer(name: str, tmp_path: Path) -> Iterator[None]:
+    """Run the block as if on another computer: its own data folder (working copies, settings)."""
+    before = os.environ.get("AKTGRANSKNING_DATAMAPP")
+    os.environ["AKTGRANSKNING_DATAMAPP"] = str(tmp_path / f"dator-{name}")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("AKTGRANSKNING_DATAMAPP", None)
+        else:
+            os.environ["AKTGRANSKNING_DATAMAPP"] = before
+
+
+def open_as(name: str, path: Path, tmp_path: Path) -> ReviewSession:
+    with computer(name, tmp_path):
+        return open_review_file(path, reviewer=name)
+
+
+def published(*sessions: ReviewSession) -> None:
+    for session in sessions:
+        assert session.link is not None and session.link.publisher.flush()
+
+
+def first_question(session: ReviewSession, sequence: int) -> tuple[int, str]:
+    case = next(c for c in session.cases() if c.sequence == sequence)
+    return case.id, next(q.id for q in session.checklist_for(case).questions() if q.condition is None)
+
+
+@pytest.fixture
+def two(review_file: Path, tmp_path: Path) -> Iterator[tuple[ReviewSession, ReviewSession]]:
+    anna, bertil = open_as("Anna", review_file, tmp_path), open_as("Bertil", review_file, tmp_path)
+    yield anna, bertil
+    anna.close()
+    bertil.close()
+
+
+def test_each_sees_the_others_answers_once_their_file_is_written(two):
+    anna, bertil = two
+    case_1, question_1 = first_question(anna, 1)
+    case_2, question_2 = first_question(anna, 2)
+    anna.set_answer(case_1, question_1, Y)
+    bertil.set_answer(case_2, question_2, N)
+    published(anna, bertil)
+    assert anna.refresh_from_folder() == {case_2} and bertil.refresh_from_folder() == {case_1}
+    for session in two:
+        states = {(c, s.question_id): s.stored for c in (case_1, case_2) for s in session.question_states(c)}
+        assert states[(case_1, question_1)] is Y and states[(case_2, question_2)] is N
+        assert session.conflicts() == []
+    assert anna.refresh_from_folder() == set()  # reading the same files again changes nothing
+
+
+def test_an_update_that_saw_the_other_answer_is_no_conflict(two):
+    anna, bertil = two
+    case_id, question = first_question(anna, 1)
+    anna.set_answer(case_id, question, Y)
+    published(anna)
+    bertil.refresh_from_folder()
+    bertil.set_answer(case_id, question, N)  # Bertil saw Anna's Ja and changed it
+    published(bertil)
+    anna.refresh_from_folder()
+    assert anna.conflicts() == [] and bertil.conflicts() == []
+    assert {s.question_id: s.stored for s in anna.question_states(case_id)}[question] is N
+
+
+def test_a_conflict_is_listed_everywhere_and_gone_everywhere_once_decided(two, review_file):
+    anna, bertil = two
+    case_id, question = first_question(anna, 1)
+    anna.set_answer(case_id, question, Y)
+    bertil.set_answer(case_id, question, N)  # from the same earlier state: neither saw the other
+    published(anna, bertil)
+    anna.refresh_from_folder()
+    bertil.refresh_from_folder()
+    for session in (anna, bertil, reader := open_for_reading(review_file)):
+        [conflict] = session.conflicts()
+        assert conflict.sequence == 1 and conflict.question_id == question
+        assert {(v.value, v.who) for v in conflict.versions} == {("Ja", "Anna"), ("Nej", "Bertil")}
+        stored = {s.question_id: s.stored for s in session.question_states(case_id)}[question]
+        assert stored is None  # an undecided answer is not counted as either
+    reader.close()
+    status = status_data(open_for_reading(review_file))
+    assert status["konflikter"] == [{"akt": 1, "fraga": question, "falt": "svar", "svar": [
+        {"svar": v["svar"], "granskare": v["granskare"], "tid": v["tid"]} for v in status["konflikter"][0]["svar"]]}]
+    assert {v["granskare"] for v in status["konflikter"][0]["svar"]} == {"Anna", "Bertil"}
+    report = check_review_file(review_file)
+    assert not report.ok and any("svarat olika" in p for p in report.problems)
+
+    anna.decide(conflict.register, "Nej")
+    published(anna)
+    bertil.refresh_from_folder()
+    assert anna.conflicts() == [] == bertil.conflicts()
+    assert check_review_file(review_file).ok
+    assert {s.question_id: s.stored for s in bertil.question_states(case_id)}[question] is N
+
+
+def test_same_answer_from_both_is_no_conflict_and_a_bortfall_meets_an_answer_as_one(two):
+    anna, bertil = two
+    case_id, question = first_question(anna, 1)
+    anna.set_answer(case_id, question, Y)
+    bertil.set_answer(case_id, question, Y)
+    other_case, other_question = first_question(anna, 3)
+    anna.mark_dropout(other_case, DropoutReason.FILE_MISSING)
+    bertil.set_answer(other_case, other_question, Y)  # Bertil answered the akt Anna made a bortfall
+    published(anna, bertil)
+    anna.refresh_from_folder()
+    bertil.refresh_from_folder()
+    conflicts = {(c.sequence, c.kind.value) for c in anna.conflicts()}
+    assert (1, "svar") not in conflicts  # same value from both: agreement, not a conflict
+    assert (3, "status") in conflicts  # bortfall against pågående: a person decides
+    assert {(c.sequence, c.kind.value) for c in bertil.conflicts()} == conflicts
+
+
+def test_status_kontrollera_rapport_and_samla_read_the_enhet_whole(two, review_file, tmp_path, capsys):
+    anna, bertil = two
+    case_1, question_1 = first_question(anna, 1)
+    case_2, question_2 = first_question(anna, 2)
+    anna.set_answer(case_1, question_1, Y)
+    bertil.set_answer(case_2, question_2, N)
+    bertil.set_answer(case_1, question_1, N)
+    published(anna, bertil)
+    assert run_cli(["status", "--json", str(review_file)]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert len(status["konflikter"]) == 1 and status["konflikter"][0]["akt"] == 1
+    assert run_cli(["kontrollera", str(review_file)]) == 1
+    with pytest.raises(ConflictsRemain, match="1 konflikt"):
+        collect_enhet(review_file, tmp_path / "samlad.granskning")
+    assert not (tmp_path / "samlad.granskning").exists()
+    assert run_cli(["rapport", str(review_file), "-o", str(tmp_path / "r.xlsx")]) == 0
+    said = capsys.readouterr()
+    assert "1 konflikt mellan granskarnas svar är inte avgjord" in said.out + said.err
+
+    [conflict] = anna.conflicts() or (anna.refresh_from_folder(), anna.conflicts())[1]
+    anna.decide(conflict.register, "Ja")
+    published(anna)
+    assert run_cli(["kontrollera", str(review_file)]) == 0
+    collected = collect_enhet(review_file, tmp_path / "ut" / "samlad.granskning")
+    assert collected.sources == 3 and collected.conflicts == ()
+    # the collected file alone is the whole enhet, in any folder, with no reviewer's marks
+    alone = tmp_path / "ensam"
+    alone.mkdir()
+    shutil.copyfile(collected.path, alone / "Testenheten 2026.granskning")
+    reader = open_for_reading(alone / "Testenheten 2026.granskning")
+    try:
+        assert reader.sources == 1
+        whole = status_data(reader)
+    finally:
+        reader.close()
+    now = status_data(reader := open_for_reading(review_file))
+    reader.close()
+    assert whole["konflikter"] == [] and whole["akter"] == now["akter"] and whole["fragor"] == now["fragor"]
+
+
+def test_a_torn_file_in_the_folder_is_skipped_with_a_notice_and_read_once_whole(two, review_file):
+    anna, bertil = two
+    case_id, question = first_question(anna, 1)
+    bertil.set_answer(case_id, question, N)
+    published(bertil)
+    own = bertil.link.shared_path
+    whole = own.read_bytes()
+    own.write_bytes(whole[: len(whole) // 2])  # as a sync client that writes in place leaves it mid-way
+    assert anna.refresh_from_folder() == set()
+    assert any(own.name in note and "lästes inte" in note for note in anna.notices())
+    own.write_bytes(whole)
+    assert anna.refresh_from_folder() == {case_id}
+    assert not any("lästes inte" in note for note in anna.notices())
+
+
+def test_a_sync_clients_conflict_copy_is_read_and_merged_like_any_file(two, review_file):
+    anna, bertil = two
+    case_id, question = first_question(anna, 1)
+    bertil.set_answer(case_id, question, N)
+    published(bertil)
+    own = bertil.link.shared_path
+    copy = own.with_name(own.stem + "-DATOR2" + own.suffix)
+    shutil.copyfile(own, copy)  # what OneDrive leaves when it cannot tell which version wins
+    bertil.set_answer(case_id, question, Y)
+    published(bertil)
+    anna.refresh_from_folder()
+    assert anna.conflicts() == []  # the copy holds an older state of the same file: nothing to decide
+    assert {s.question_id: s.stored for s in anna.question_states(case_id)}[question] is Y
+
+
+def test_offline_work_is_kept_and_published_when_the_folder_returns(review_file, tmp_path):
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    shared = folder / review_file.name
+    shutil.copyfile(review_file, shared)
+    anna, bertil = open_as("Anna", shared, tmp_path), open_as("Bertil", shared, tmp_path)
+    case_id, question = first_question(anna, 1)
+    away = tmp_path / "borta"
+    folder.rename(away)  # the share is gone
+    try:
+        anna.set_answer(case_id, question, Y)  # saved on this computer all the same
+        assert not anna.link.publisher.flush(timeout=0.5)
+        anna.refresh_from_folder()
+        assert anna.link.offline
+        assert any("går inte att nå" in note and "Andras svar hämtade" in note for note in anna.notices())
+    finally:
+        away.rename(folder)
+    assert anna.link.publisher.flush(timeout=10)
+    bertil.refresh_from_folder()
+    assert {s.question_id: s.stored for s in bertil.question_states(case_id)}[question] is Y
+    anna.refresh_from_folder()
+    assert not anna.link.offline
+    anna.close()
+    bertil.close()
+
+
+def test_presence_says_who_has_which_akt_open_and_goes_when_they_close(two):
+    anna, bertil = two
+    case_id, _question = first_question(anna, 1)
+    bertil.set_presence(case_id)
+    published(bertil)
+    anna.refresh_from_folder()
+    assert [p.who for p in anna.others_in(case_id)] == ["Bertil"]
+    bertil.close()
+    anna.refresh_from_folder()
+    assert anna.others_in(case_id) == []
