@@ -3,7 +3,7 @@
 from datetime import date
 
 from aktgranskning.excel import data_sheet
-from aktgranskning.excel.tables import _row_texts
+from aktgranskning.excel.tables import sheet_texts
 
 
 def test_the_checksum_of_texts_read_back_is_the_checksum_of_the_values_written():
@@ -12,7 +12,7 @@ def test_the_checksum_of_texts_read_back_is_the_checksum_of_the_values_written()
             [2, "fb", "man", "", "bortfall", "akten_saknas", "", "", "", "", ""],
             [3.0, "fb", " man", date(2026, 3, 1), "klar", "", "a", "A", "q", "F", ""]]
     # what calamine gives back: numbers as floats, empty cells as "", texts unstripped
-    read_back = [_row_texts([float(v) if isinstance(v, int) else v for v in row]) for row in meta + rows]
+    read_back = sheet_texts([[float(v) if isinstance(v, int) else v for v in row] for row in meta + rows])
     assert read_back[3][0] == "1" and read_back[5][3] == "2026-03-01" and read_back[5][2] == "man"
     assert data_sheet.checksum_of_texts(read_back[:3], read_back[3:]) == data_sheet.checksum(meta, rows)
     changed = [list(r) for r in read_back]
