@@ -174,8 +174,11 @@ def question_tallies(
 def counted_by_type(data: UnitData, case_filter: CaseFilter = ALL_CASES) -> dict[str, list[CaseData]]:
     """The cases that count in the results and pass the filter, by case type (checklist id)."""
     by_type: dict[str, list[CaseData]] = {}
-    for case in data.cases:
-        if case.counts and case_filter.admits(case):
+    case_type, gender = case_filter.case_type, case_filter.gender
+    for case in data.cases:  # CaseData.counts and CaseFilter.admits, inline: a summary runs this 900 times
+        if case.status is not CaseStatus.DROPOUT and (case_type is None or case.case_type == case_type) and (
+            gender is None or case.gender is gender
+        ):
             by_type.setdefault(case.case_type, []).append(case)
     return by_type
 
