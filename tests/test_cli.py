@@ -54,7 +54,8 @@ def test_demo_writes_three_units_in_two_areas_and_last_year(demo_folder):
 def test_status_json_agrees_with_the_file(demo_folder):
     path = demo_folder / "Mottagningen 2026.granskning"
     data = json.loads(run("status", str(path), "--json").stdout)
-    assert set(data) == {"forvaltning", "omrade", "enhet", "ar", "akter", "fragor", "arenden"}
+    assert set(data) == {"forvaltning", "omrade", "enhet", "ar", "akter", "fragor", "konflikter", "arenden"}
+    assert data["konflikter"] == []
     akter = data["akter"]
     assert akter["totalt"] == akter["klara"] + akter["pagaende"] + akter["ej_paborjade"] + akter["bortfall"]
     assert akter["bortfall"] == 1 and akter["klara"] > 0 and akter["pagaende"] > 0

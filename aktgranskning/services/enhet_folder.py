@@ -35,6 +35,7 @@ WRITER_KEY = "skribent"
 WRITER_REVIEWER_KEY = "skribent_granskare"
 WRITER_COMPUTER_KEY = "skribent_dator"
 WRITER_FOLDER_KEY = "skribent_mapp"  # which enhet folder a working copy belongs to (a digest)
+WRITER_FILE_KEY = "skribent_fil"  # which enhet file it was opened from (a digest), to open it offline
 
 Signature = tuple[int, int, int]
 
@@ -51,6 +52,7 @@ class Member:
     changes: tuple[Change, ...]
     presence: tuple[Presence, ...]
     folder: str = ""  # for a working copy: the enhet folder it belongs to
+    enhet_file: str = ""  # for a working copy: the enhet file it was opened from
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def member_of(path: Path, store: ReviewStore) -> Member:
         presence = tuple(tx.presence()) if has_changes else ()
     return Member(path, values.get("file_uuid", ""), values.get(WRITER_KEY, ""),
                   values.get(WRITER_REVIEWER_KEY, ""), values.get(WRITER_COMPUTER_KEY, ""), changes, presence,
-                  values.get(WRITER_FOLDER_KEY, ""))
+                  values.get(WRITER_FOLDER_KEY, ""), values.get(WRITER_FILE_KEY, ""))
 
 
 def unreadable_notices(unreadable: Iterable[Unreadable]) -> list[str]:

@@ -195,16 +195,24 @@ def open_review_file(
     except once when a file of an older version must be upgraded (then under a lock, with a
     backup beside it). Opened read-only (asked for, or the folder or file cannot be written) it
     is a snapshot like any reader's."""
+    if not read_only and not _reachable(path):
+        offline = _open_offline(path, reviewer)
+        if offline is not None:
+            return offline
     _ensure_looks_like_review_file(path)
     protection = write_protection(path)
     if read_only or protection:
         return _read_only_session(path, accept_older, reviewer, protection)
-    notes = _prepare_enhet_file(path, upgrade)
     snapshot = read_snapshot(path)
+    notes: list[str] = []
+    if _needs_preparing(path, snapshot):
+        snapshot.connection.close()
+        notes = _prepare_enhet_file(path, upgrade)
+        snapshot = read_snapshot(path)
     start = session_from_snapshot(path, snapshot, accept_older=False, reviewer=reviewer)
     meta = start.meta
     try:
-        copy = claim_working_copy(meta.file_uuid, start.reviewer, _writer_reviewer)
+        copy = claim_working_copy(meta.file_uuid, start.reviewer, lambda p: _writer_reviewer(p, meta.file_uuid))
     except CannotLock as cannot:
         start.close()
         return _read_only_session(path, accept_older, reviewer, cannot.read_only_reason)
@@ -220,7 +228,7 @@ def open_review_file(
         if store.schema_revision() != head_revision():
             upgrade_to_head(store.engine)
             store.publish()
-        _belong_to_folder(store, path.parent)
+        _belong_to_folder(store, path)
         session = ReviewSession(store, reviewer, on_close=copy.release)
         session.enhet_path = path
         session.notes = notes
@@ -252,6 +260,40 @@ def open_for_filling(path: Path, reviewer: str) -> ReviewSession:
     return ReviewSession(store, reviewer, on_close=lock.release)
 
 
+def _reachable(path: Path) -> bool:
+    try:
+        return path.parent.is_dir()
+    except OSError:
+        return False
+
+
+def _open_offline(path: Path, reviewer: str) -> ReviewSession | None:
+    """The enhet's folder cannot be reached (the share, the VPN): go on in this computer's working
+    copy of that enhet, when there is one; it is published to the folder when the folder returns."""
+    from aktgranskning.services.enhet_folder import Member, folder_key, read_for
+    from aktgranskning.services.own_file import offline_candidates
+
+    wanted = folder_key(path)
+    for file_uuid, candidate in offline_candidates():
+        member = read_for(candidate, file_uuid)
+        if not isinstance(member, Member) or member.enhet_file != wanted:
+            continue
+        if member.reviewer != (reviewer or "okänd"):
+            continue
+        lock = FileLock(candidate)
+        try:
+            lock.acquire(member.reviewer)
+        except (FileInUse, CannotLock):
+            continue
+        copy = WorkingCopy(candidate, candidate.stem, lock)
+        store = ReviewStore.open(candidate)
+        session = ReviewSession(store, reviewer, on_close=copy.release)
+        session.enhet_path = path
+        _link_to_folder(session, path, copy)
+        return session
+    return None
+
+
 def _read_only_session(path: Path, accept_older: bool, reviewer: str, reason: str) -> ReviewSession:
     session = session_from_snapshot(path, read_snapshot(path), accept_older, reviewer, reason)
     try:
@@ -264,21 +306,12 @@ def _read_only_session(path: Path, accept_older: bool, reviewer: str, reason: st
     return session
 
 
-def _writer_reviewer(path: Path) -> str:
+def _writer_reviewer(path: Path, file_uuid: str) -> str:
     """Whose working copy a file in this computer's working folder is ('' when unreadable)."""
-    from aktgranskning.services.enhet_folder import WRITER_REVIEWER_KEY
+    from aktgranskning.services.enhet_folder import Member, read_for
 
-    try:
-        snapshot = read_snapshot(path)
-    except FileProblem:
-        return ""
-    try:
-        return str(snapshot.connection.execute(
-            "SELECT value FROM review_meta WHERE key = ?", (WRITER_REVIEWER_KEY,)).fetchone()[0])
-    except (sqlite3.Error, TypeError):
-        return ""
-    finally:
-        snapshot.connection.close()
+    member = read_for(path, file_uuid)
+    return member.reviewer if isinstance(member, Member) else ""
 
 
 def _write_working_copy(target: Path, source: sqlite3.Connection, writer: str, reviewer: str) -> None:
@@ -301,14 +334,18 @@ def _write_working_copy(target: Path, source: sqlite3.Connection, writer: str, r
     replace_durably(target, data)
 
 
-def _belong_to_folder(store: ReviewStore, folder: Path) -> None:
-    """The working copy follows the enhet's folder it was last opened from, so that this
-    computer's readers merge it there and not into a copy of the enhet somewhere else."""
-    from aktgranskning.services.enhet_folder import WRITER_FOLDER_KEY, folder_key
+def _belong_to_folder(store: ReviewStore, path: Path) -> None:
+    """The working copy follows the enhet's file and folder it was last opened from, so that this
+    computer's readers merge it there and not into a copy of the enhet somewhere else, and so that
+    it can be opened by the enhet file's name while the folder cannot be reached."""
+    from aktgranskning.services.enhet_folder import WRITER_FILE_KEY, WRITER_FOLDER_KEY, folder_key
 
+    wanted = {WRITER_FOLDER_KEY: folder_key(path.parent), WRITER_FILE_KEY: folder_key(path)}
     with store.transaction() as tx:
-        if tx.meta_values().get(WRITER_FOLDER_KEY) != folder_key(folder):
-            tx.set_meta_value(WRITER_FOLDER_KEY, folder_key(folder))
+        values = tx.meta_values()
+        for key, value in wanted.items():
+            if values.get(key) != value:
+                tx.set_meta_value(key, value)
 
 
 def _link_to_folder(session: ReviewSession, path: Path, copy: WorkingCopy) -> None:
@@ -332,13 +369,19 @@ def _link_to_folder(session: ReviewSession, path: Path, copy: WorkingCopy) -> No
     store.mirror_to(link.publisher.offer)
 
 
+def _needs_preparing(path: Path, snapshot: Snapshot) -> bool:
+    if side_files(path) or is_wal_mode(read_header(path)):
+        return True
+    try:
+        return revision_of(snapshot.connection) != head_revision()
+    except Exception:
+        return True
+
+
 def _prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
     """Once, for a file from an older version: bring it into the rollback journal, move foreign
     side files aside and upgrade its schema — in place, under the file's lock, so that two
-    computers never do it at once. A file of this version is left as it is."""
-    sides = side_files(path)
-    if not sides and not is_wal_mode(read_header(path)) and _revision_of_file(path) == head_revision():
-        return []
+    computers never do it at once."""
     lock = FileLock(path)
     try:
         lock.acquire("uppgradering")
@@ -360,19 +403,6 @@ def _prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
         return notes
     finally:
         lock.release()
-
-
-def _revision_of_file(path: Path) -> str | None:
-    try:
-        snapshot = read_snapshot(path)
-    except FileProblem:
-        return None  # read again, with its message, by the caller
-    try:
-        return revision_of(snapshot.connection)
-    except Exception:
-        return None
-    finally:
-        snapshot.connection.close()
 
 
 def _prepare_for_writing(path: Path) -> str:

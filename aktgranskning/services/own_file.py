@@ -59,6 +59,16 @@ def existing_working_folder(file_uuid: str) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+def offline_candidates() -> list[tuple[str, Path]]:
+    """Every working copy on this computer, with its enhet's file id (the folder's name)."""
+    root = user_data_dir() / WORKING_FOLDER
+    try:
+        return [(folder.name, copy) for folder in sorted(root.iterdir()) if folder.is_dir()
+                for copy in sorted(folder.glob("*.granskning"))]
+    except OSError:
+        return []
+
+
 @dataclass
 class WorkingCopy:
     """A writer's working copy on this computer, held with a lock while the program uses it."""
@@ -129,7 +139,9 @@ class FolderPublisher:
         return True
 
     def close(self, timeout: float = 10.0) -> bool:
-        written = self.flush(timeout)
+        """Write what is waiting, then stop. While the folder cannot be reached, do not wait: the
+        working copy holds everything and the next opening publishes it."""
+        written = self.flush(0.0 if self.failure is not None else timeout)
         with self._condition:
             self._stopping = True
             self._condition.notify_all()

@@ -17,7 +17,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
-from aktgranskning.domain.changes import Change, ChangeLog, Presence, Register
+from aktgranskning.domain.case import CaseStatus
+from aktgranskning.domain.changes import Change, ChangeLog, Kind, Presence, Register, encode
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.storage.registers import materialise, read_register
 from aktgranskning.storage.tables import CHANGES, PRESENCE
@@ -64,6 +65,18 @@ def _change_from_row(row: object) -> Change:
     )
 
 
+_DECIDED_STATUSES = frozenset({encode(CaseStatus.DONE.value), encode(CaseStatus.DROPOUT.value)})
+
+
+def follows_from_answers(register: Register, old: str, new: str) -> bool:
+    """Ej påbörjad ↔ pågående is no one's decision: it follows from the answers (and is worked out
+    again when changes are merged, domain.review.merged_status). Recording it would make every two
+    reviewers who answer in the same akt "change" its status, and marking the akt klar would
+    conflict with another's answer given in it. Klar and bortfall, and taking them back, are
+    decisions and are recorded."""
+    return register.kind is Kind.STATUS and old not in _DECIDED_STATUSES and new not in _DECIDED_STATUSES
+
+
 class ChangeRecorder:
     """The change log of a file this program writes, kept in memory beside its tables."""
 
@@ -85,7 +98,7 @@ class ChangeRecorder:
         made = []
         for register, old in before.items():
             new = read_register(connection, register)
-            if new == old and register not in forced:
+            if (new == old or follows_from_answers(register, old, new)) and register not in forced:
                 continue
             made.append(self._change(register, new, old, who, at))
         for register, old in forced.items():

@@ -15,7 +15,7 @@ import pytest
 
 from aktgranskning.cli import run_cli
 from aktgranskning.domain.answers import Answer
-from aktgranskning.domain.case import DropoutReason
+from aktgranskning.domain.case import CaseStatus, DropoutReason
 from aktgranskning.services.check import check_review_file
 from aktgranskning.services.collect import ConflictsRemain, collect_enhet
 from aktgranskning.services.opening import open_for_reading, open_review_file
@@ -120,7 +120,7 @@ def test_a_conflict_is_listed_everywhere_and_gone_everywhere_once_decided(two, r
     assert {s.question_id: s.stored for s in bertil.question_states(case_id)}[question] is N
 
 
-def test_same_answer_from_both_is_no_conflict_and_a_bortfall_meets_an_answer_as_one(two):
+def test_same_answer_from_both_is_no_conflict_and_answering_an_akt_another_made_bortfall_is_none(two):
     anna, bertil = two
     case_id, question = first_question(anna, 1)
     anna.set_answer(case_id, question, Y)
@@ -131,10 +131,12 @@ def test_same_answer_from_both_is_no_conflict_and_a_bortfall_meets_an_answer_as_
     published(anna, bertil)
     anna.refresh_from_folder()
     bertil.refresh_from_folder()
-    conflicts = {(c.sequence, c.kind.value) for c in anna.conflicts()}
-    assert (1, "svar") not in conflicts  # same value from both: agreement, not a conflict
-    assert (3, "status") in conflicts  # bortfall against pågående: a person decides
-    assert {(c.sequence, c.kind.value) for c in bertil.conflicts()} == conflicts
+    assert anna.conflicts() == [] == bertil.conflicts()  # same value from both: agreement
+    # pågående only follows from Bertil's answer; the bortfall is Anna's decision and holds, and
+    # Bertil's answer is kept with the akt (not counted while it is a bortfall)
+    for session in two:
+        assert session.case(other_case).status is CaseStatus.DROPOUT
+        assert {s.question_id: s.stored for s in session.question_states(other_case)}[other_question] is Y
 
 
 def test_status_kontrollera_rapport_and_samla_read_the_enhet_whole(two, review_file, tmp_path, capsys):
@@ -243,3 +245,60 @@ def test_presence_says_who_has_which_akt_open_and_goes_when_they_close(two):
     bertil.close()
     anna.refresh_from_folder()
     assert anna.others_in(case_id) == []
+
+
+def test_lock_journal_and_temporary_files_from_another_computer_change_nothing(two, review_file):
+    anna, bertil = two
+    case_id, question = first_question(anna, 1)
+    bertil.set_answer(case_id, question, N)
+    published(bertil)
+    anna.refresh_from_folder()
+    before = status_data(reader := open_for_reading(review_file))
+    reader.close()
+    own = bertil.link.shared_path
+    folder = review_file.parent
+    (folder / (own.name + "-journal")).write_bytes(os.urandom(4096))  # a journal synced from elsewhere
+    (folder / (review_file.name + "-journal")).write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + os.urandom(600))
+    (folder / (review_file.name + ".lås")).write_text('{"user": "Erik", "host": "annan", "pid": 1}')
+    (folder / f".{own.name}.1a2b3c4d.tmp").write_bytes(own.read_bytes()[:1000])  # a publication cut short
+    (folder / f"~${review_file.name}").write_bytes(b"")
+    (folder / "Testenheten 2026 (1).granskning").write_bytes(b"inte en databas")  # a broken "copy"
+    assert anna.refresh_from_folder() == set()
+    after = status_data(reader := open_for_reading(review_file))
+    reader.close()
+    assert after == before
+    assert any("Testenheten 2026 (1).granskning lästes inte" in note for note in anna.notices())
+    anna.set_answer(case_id, question, Y)  # and writing goes on as before
+    published(anna)
+    bertil.refresh_from_folder()
+    assert {s.question_id: s.stored for s in bertil.question_states(case_id)}[question] is Y
+
+
+def test_an_enhet_whose_folder_is_gone_opens_from_the_working_copy_and_is_published_later(review_file, tmp_path):
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    shared = folder / review_file.name
+    shutil.copyfile(review_file, shared)
+    anna = open_as("Anna", shared, tmp_path)
+    case_id, question = first_question(anna, 1)
+    anna.set_answer(case_id, question, Y)
+    published(anna)
+    anna.close()
+    away = tmp_path / "borta"
+    folder.rename(away)  # the laptop has left the office: the share is not there
+    try:
+        anna = open_as("Anna", shared, tmp_path)  # from the recent files, as the window does
+        assert not anna.read_only and anna.link.offline
+        assert {s.question_id: s.stored for s in anna.question_states(case_id)}[question] is Y
+        other_case, other_question = first_question(anna, 2)
+        anna.set_answer(other_case, other_question, N)
+        assert any("går inte att nå" in note for note in anna.notices())
+    finally:
+        away.rename(folder)
+    assert anna.link.publisher.flush(timeout=10)
+    anna.close()
+    reader = open_for_reading(shared)
+    try:
+        assert {s.question_id: s.stored for s in reader.question_states(other_case)}[other_question] is N
+    finally:
+        reader.close()

@@ -69,6 +69,12 @@ def _sql(*statements: str) -> Callable[[sqlite3.Connection], None]:
     return edit
 
 
+def _change(register: str, value: str = '"Ja"', replaces: str = "[]", change_id: str = "ab" * 16
+            ) -> Callable[[sqlite3.Connection], None]:
+    return _sql(f"INSERT INTO changes VALUES ('{change_id.replace(chr(39), chr(39) * 2)}', '{'cd' * 16}', "
+                f"'2026-10-05T10:00:00.000+02:00', 'främling', '{register}', '{value}', 'null', '{replaces}')")
+
+
 def _schema_edit(old: str, new: str, table: str) -> Callable[[sqlite3.Connection], None]:
     """Rewrite a table's CREATE statement in place, as writable_schema lets anyone do."""
     def edit(connection: sqlite3.Connection) -> None:
@@ -215,6 +221,18 @@ HOSTILE: tuple[Hostile, ...] = (
     Hostile("checklist_wrong_hash", _definition_edit(_reword, rehash=False), ("kontrollsumma stämmer inte",)),
     Hostile("newer_schema", _sql("UPDATE alembic_version SET version_num='9999'"), ("nyare version", "9999")),
     Hostile("two_revisions", _sql("INSERT INTO alembic_version VALUES ('0001')"), ("exakt en schemaversion",)),
+    # a reviewer's own file whose change rows were written by something else than the program
+    Hostile("change_for_an_akt_that_is_not_there", _change("svar/999/fb.anmalare"),
+            ("ändringarna (changes)", "akt-id 999")),
+    Hostile("change_for_a_question_not_in_the_checklist", _change("svar/1/påhittad.fråga"),
+            ("ändringarna (changes)", "påhittad.fråga")),
+    Hostile("change_with_a_value_of_the_wrong_kind", _change("svar/1/fb.anmalare", value='"Kanske"'),
+            ("ändringarna (changes)", "passar inte")),
+    Hostile("change_replacing_what_is_no_list", _change("svar/1/fb.anmalare", replaces='{"a": 1}'),
+            ("ändringarna (changes)", "ersätter")),
+    Hostile("change_with_an_id_that_is_no_id", _change("svar/1/fb.anmalare", change_id="x' OR 1=1 --"),
+            ("ändringarna (changes)", "inget id")),
+    Hostile("change_register_no_register", _change("radera/allt"), ("ändringarna (changes)", "radera/allt")),
 )
 BY_NAME = {hostile.name: hostile for hostile in HOSTILE}
 
