@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -17,12 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aktgranskning.domain.changes import Presence
 from aktgranskning.gui.case_model import (
     CASE_ID_ROLE,
     FILTERS,
     CaseFilterModel,
     CaseTableModel,
 )
+from aktgranskning.gui.conflict_bar import NOTICE_STYLE, ConflictBar, conflicts_word, joined, names_of
+from aktgranskning.services.conflicts import Conflict
 from aktgranskning.services.session import ReviewSession
 
 
@@ -40,6 +45,7 @@ class CaseTable(QTableView):
 
 class CaseListPage(QWidget):
     open_case = Signal(int)
+    decide_requested = Signal(object, object)  # a conflict's Register and the chosen value
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,9 +92,18 @@ class CaseListPage(QWidget):
         self.notices.setWordWrap(True)
         self.notices.setTextFormat(Qt.TextFormat.PlainText)
         self.notices.setAccessibleName("Att känna till om filen")
-        self.notices.setStyleSheet("QLabel#fileNotices { background: #fff4ce; border: 1px solid #d8b600;"
-                                   " padding: 6px; }")
+        self.notices.setStyleSheet(f"QLabel#fileNotices {{ {NOTICE_STYLE} }}")
         self.notices.hide()
+        self.together = QLabel()
+        self.together.setObjectName("togetherNow")
+        self.together.setWordWrap(True)
+        self.together.setTextFormat(Qt.TextFormat.PlainText)
+        self.together.setAccessibleName("Andra granskare i enheten just nu")
+        self.together.setStyleSheet("QLabel#togetherNow { color: #1d3b5a; }")
+        self.together.hide()
+        self.conflict_bar = ConflictBar("Konflikt utanför akterna: två granskare har ändrat samma sak. "
+                                        "Välj vilken version som gäller.")
+        self.conflict_bar.chosen.connect(self.decide_requested.emit)
 
         self.open_button = QPushButton("Granska vald akt (Enter)")
         self.open_button.setAccessibleName("Granska vald akt")
@@ -105,7 +120,9 @@ class CaseListPage(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.progress)
         layout.addWidget(self.notices)
+        layout.addWidget(self.conflict_bar)
         layout.addLayout(top)
+        layout.addWidget(self.together)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         QWidget.setTabOrder(self.table, self.filter)
@@ -119,14 +136,82 @@ class CaseListPage(QWidget):
     def show_notices(self, notices: list[str]) -> None:
         """What opening the file found (side files not used, a synced folder, a read-only view):
         kept on the page while the file is open, not in a dialog that is gone after one click."""
-        self.notices.setText("\n".join(f"• {notice}" for notice in notices))
+        text = "\n".join(f"• {notice}" for notice in notices)
+        if text != self.notices.text():
+            self.notices.setText(text)
         self.notices.setVisible(bool(notices))
 
     def reload(self) -> None:
         assert self.session is not None
         selected = self.selected_case_id()
         titles = {c.id: c.case_type for c in self.session.checklists.values()}
+        self.model.question_numbers = {c.id: {qid: n for n, qid in enumerate(c.question_ids(), start=1)}
+                                       for c in self.session.checklists.values()}
         self.model.set_summaries(self.session.case_summaries(), titles)
+        self._show_progress()
+        self.show_together()
+        if selected is not None:
+            self.select_case(selected)
+
+    def refresh_rows(self) -> None:
+        """Another reviewer changed akter: new figures in place, without a reset of the table
+        (the selection, the sort order, the scroll position and the keyboard focus stay)."""
+        assert self.session is not None
+        self.model.update_summaries(self.session.case_summaries())
+        self._show_progress()
+
+    def show_together(self) -> None:
+        """Which akter have conflicts, who else has which akt open now, and the conflicts that
+        belong to no akt (the analysis, the activities)."""
+        assert self.session is not None
+        conflicts = self.session.conflicts()
+        by_case: dict[int, list[Conflict]] = {}
+        for conflict in conflicts:
+            if conflict.case_id is not None:
+                by_case.setdefault(conflict.case_id, []).append(conflict)
+        link = self.session.link
+        presences = link.presences if link is not None else []
+        # Out of reach, who works where is not known now: not "just nu" in the rows, only what
+        # was last seen, said with its time.
+        stale = link is not None and link.offline
+        present: dict[int, list[Presence]] = {}
+        for presence in [] if stale else presences:
+            if presence.case_id is not None:
+                present.setdefault(presence.case_id, []).append(presence)
+        self.model.set_together(by_case, present)
+        self.conflict_bar.show_conflicts([c for c in conflicts if c.case_id is None])
+        for button in self.conflict_bar.buttons:
+            button.setEnabled(not self.session.read_only)
+        seen_at = link.others_read_at if stale and link is not None else None
+        self._show_who_works(presences, by_case, seen_at)
+
+    def _show_who_works(self, presences: list[Presence], conflicts: dict[int, list[Conflict]],
+                        seen_at: datetime | None = None) -> None:
+        sequences = {s.case.id: s.case.sequence for s in (self.model.summary(r) for r in range(self.model.rowCount()))}
+        where: dict[str, list[str]] = {}
+        for presence in presences:
+            place = f"akt {sequences[presence.case_id]}" if presence.case_id in sequences else "ingen akt öppen"
+            for name in names_of([presence]):
+                if place not in where.setdefault(name, []):
+                    where[name].append(place)
+        parts = []
+        who = joined([f"{name} ({', '.join(places)})" for name, places in where.items()]) if where else ""
+        if who and seen_at is not None:
+            parts.append(f"När mappen senast gick att nå (kl. {seen_at:%H:%M}) arbetade: {who}.")
+        elif who:
+            parts.append(f"Arbetar i enheten just nu: {who}.")
+        count = sum(len(found) for found in conflicts.values())
+        if count:
+            numbers = sorted(sequences[case_id] for case_id in conflicts if case_id in sequences)
+            akter = joined([str(n) for n in numbers]) if numbers else "?"
+            parts.append(f"⚠ {conflicts_word(count)} i akt {akter}: öppna akten och välj vilket svar som gäller.")
+        text = " ".join(parts)
+        if text != self.together.text():
+            self.together.setText(text)
+        self.together.setVisible(bool(text))
+
+    def _show_progress(self) -> None:
+        assert self.session is not None
         progress = self.session.progress()
         meta = self.session.meta
         self.heading.setText(f"{meta.unit} {meta.year} – {meta.area}, {meta.administration}")
@@ -139,8 +224,6 @@ class CaseListPage(QWidget):
             f"{progress.in_progress} pågående · {progress.not_started} ej påbörjade · "
             f"{progress.dropouts} bortfall · {reserves} oanvända reserver"
         )
-        if selected is not None:
-            self.select_case(selected)
 
     def selected_case_id(self) -> int | None:
         index = self.table.currentIndex()

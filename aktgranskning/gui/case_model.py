@@ -11,14 +11,22 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
 
 from aktgranskning.domain.case import Case, CaseStatus
+from aktgranskning.domain.changes import Presence
 from aktgranskning.domain.labels import GENDER_LABELS
+from aktgranskning.gui.conflict_bar import clock, conflicts_word, describe_all, reviewing_text
+from aktgranskning.services.conflicts import Conflict
 from aktgranskning.services.session import CaseSummary
 
-COLUMNS = ("Nr", "Ärendenummer", "Ärendetyp", "Kön", "Åldersgrupp", "Status", "Besvarade", "Granskare")
+COLUMNS = ("Nr", "Ärendenummer", "Ärendetyp", "Kön", "Åldersgrupp", "Status", "Besvarade", "Granskare",
+           "Konflikter", "Just nu")
 STATUS_COLUMN = 5
+CONFLICTS_COLUMN = 8
+PRESENCE_COLUMN = 9
+CONFLICT_COLOUR = QColor("#b3261e")
+PRESENCE_COLOUR = QColor("#1d3b5a")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -52,12 +60,21 @@ def status_label(case: Case, sequences: dict[int, int]) -> str:
     return label
 
 
+def _warning_icon() -> QIcon:
+    from PySide6.QtWidgets import QApplication, QStyle
+
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
 class CaseTableModel(QAbstractTableModel):
     def __init__(self, summaries: list[CaseSummary] | None = None, checklist_titles: dict[str, str] | None = None) -> None:
         super().__init__()
         self._rows: list[CaseSummary] = []
         self._titles: dict[str, str] = {}
         self._sequences: dict[int, int] = {}
+        self._conflicts: dict[int, list[Conflict]] = {}
+        self._presences: dict[int, list[Presence]] = {}
+        self.question_numbers: dict[str, dict[str, int]] = {}  # checklist id -> question id -> number
         self.set_summaries(summaries or [], checklist_titles or {})
 
     def set_summaries(self, summaries: list[CaseSummary], checklist_titles: dict[str, str]) -> None:
@@ -66,6 +83,37 @@ class CaseTableModel(QAbstractTableModel):
         self._titles = checklist_titles
         self._sequences = {s.case.id: s.case.sequence for s in summaries}
         self.endResetModel()
+
+    def update_summaries(self, summaries: list[CaseSummary]) -> None:
+        """New figures for the same akter: only the rows that differ are redrawn, so the
+        selection, the sort order and the scroll position stay (another reviewer's answers)."""
+        if [s.case.id for s in summaries] != [s.case.id for s in self._rows]:
+            self.set_summaries(summaries, self._titles)
+            return
+        changed = [row for row, (old, new) in enumerate(zip(self._rows, summaries, strict=True)) if old != new]
+        self._rows = summaries
+        self._sequences = {s.case.id: s.case.sequence for s in summaries}
+        for row in changed:
+            self._row_changed(row)
+
+    def set_together(self, conflicts: dict[int, list[Conflict]], presences: dict[int, list[Presence]]) -> None:
+        """The conflicts of each akt and who else has it open; only changed rows are redrawn."""
+        changed = {case_id for case_id in {*conflicts, *self._conflicts}
+                   if conflicts.get(case_id, []) != self._conflicts.get(case_id, [])}
+        changed |= {case_id for case_id in {*presences, *self._presences}
+                    if reviewing_text(presences.get(case_id, [])) != reviewing_text(self._presences.get(case_id, []))}
+        self._conflicts = {case_id: list(found) for case_id, found in conflicts.items() if found}
+        self._presences = {case_id: list(found) for case_id, found in presences.items() if found}
+        for case_id in changed:
+            row = self.row_of_case(case_id)
+            if row is not None:
+                self._row_changed(row)
+
+    def conflicts_of(self, case_id: int) -> list[Conflict]:
+        return self._conflicts.get(case_id, [])
+
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def summary(self, row: int) -> CaseSummary:
         return self._rows[row]
@@ -98,6 +146,14 @@ class CaseTableModel(QAbstractTableModel):
             return case.id
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
             return QBrush(_STATUS_COLOURS[case.status] if case.in_sample else QColor("#777777"))
+        if role == Qt.ItemDataRole.ForegroundRole and column == CONFLICTS_COLUMN:
+            return QBrush(CONFLICT_COLOUR)
+        if role == Qt.ItemDataRole.ForegroundRole and column == PRESENCE_COLUMN:
+            return QBrush(PRESENCE_COLOUR)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tool_tip(case.id, CONFLICTS_COLUMN if column == 0 else column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and case.id in self._conflicts:
+            return _warning_icon()  # seen also where the window is too narrow for the column
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 6):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -113,8 +169,20 @@ class CaseTableModel(QAbstractTableModel):
             status_label(case, self._sequences),
             summary.label if case.in_sample and case.status is not CaseStatus.DROPOUT else "–",
             ", ".join(summary.reviewers),
+            f"⚠ {conflicts_word(len(found))}" if (found := self._conflicts.get(case.id)) else "",
+            reviewing_text(self._presences.get(case.id, [])),
         )
         return values[column]
+
+    def _tool_tip(self, case_id: int, column: int) -> str | None:
+        if column == CONFLICTS_COLUMN and self._conflicts.get(case_id):
+            row = self.row_of_case(case_id)
+            numbers = self.question_numbers.get(self._rows[row].case.case_type, {}) if row is not None else {}
+            return describe_all(self._conflicts[case_id], numbers) + "\nÖppna akten för att välja vilket som gäller."
+        if column == PRESENCE_COLUMN and self._presences.get(case_id):
+            return "\n".join(f"{p.who or 'okänd'} har akten öppen (senast aktiv {clock(p.heartbeat)})"
+                             for p in self._presences[case_id])
+        return None
 
     def _sort_key(self, summary: CaseSummary, column: int) -> Any:
         if column == 0:

@@ -22,10 +22,13 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from aktgranskning.domain.changes import Register
 from aktgranskning.domain.errors import UserError
 from aktgranskning.gui.case_list_page import CaseListPage
+from aktgranskning.gui.folder_watch import FolderWatch
 from aktgranskning.gui.screen_fit import fit_to_available_screen, remembered_place
 from aktgranskning.gui.start_page import StartPage
+from aktgranskning.logging_setup import log_unexpected
 from aktgranskning.services.file_lock import FileInUse
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.settings import PRINT_FILLER, REVIEWER_NAME, Settings
@@ -64,8 +67,19 @@ class MainWindow(QMainWindow):
         self.saved_label.setObjectName("savedLabel")
         self.saved_label.setAccessibleName("Senast sparat")
         self.reviewer_label = QLabel()
+        self.shared_label = QLabel("")
+        self.shared_label.setObjectName("sharedLabel")
+        self.shared_label.setAccessibleName("Hur aktuellt det delade är")
+        self.shared_label.setContentsMargins(12, 0, 12, 0)
         self.statusBar().addPermanentWidget(self.reviewer_label)
+        self.statusBar().addPermanentWidget(self.shared_label)
         self.statusBar().addPermanentWidget(self.saved_label)
+        # The other reviewers' files are read in a worker thread and merged here, on the GUI thread.
+        self.watch = FolderWatch(self)
+        self.watch.arrived.connect(self._others_arrived)
+        self.watch.heartbeat.connect(self._heartbeat)
+        self.watch.read_failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._seen_presences: tuple[object, ...] = ()
         self._build_menus()
         self._connect()
         self._show_reviewer()
@@ -84,6 +98,8 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             file_menu, "&Exportera enhetsrapport (Excel och pdf)…", "Ctrl+E", self.export_report
         )
+        self.collect_action = self._action(file_menu, "Sam&la enhetens filer i en fil…", None, self.collect_files)
+        self.copies_action = self._action(file_menu, "För &in kopior…", None, self.bring_in_copies)
         file_menu.addSeparator()
         self._action(file_menu, "Dra &urval ur ärendelista…", None, self.draw_sample)
         self._action(file_menu, "Sa&mmanställ enheter…", "Ctrl+Shift+S", self.open_summary)
@@ -118,6 +134,7 @@ class MainWindow(QMainWindow):
         self.start_page.demo_requested.connect(self.open_demo)
         self.start_page.recent_chosen.connect(self.open_file)
         self.case_list.open_case.connect(self.open_case)
+        self.case_list.decide_requested.connect(self._decide_outside_akter)
 
     # --- pages made when first needed ---------------------------------------------------------
     @property
@@ -191,6 +208,10 @@ class MainWindow(QMainWindow):
             return False
         self._close_session()
         self.session = session
+        self._seen_presences = self._presence_signature()
+        self._say_where(None, always=True)
+        self.watch.follow(session)
+        self._show_sharing()
         self.settings.add_recent_file(path)
         self.start_page.set_recent(self.settings.recent_files())
         self.case_list.show_session(session)
@@ -269,6 +290,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             self.pages.setCurrentWidget(self.start_page)
             return
+        self._say_where(None)
         made_now = self._results is None
         page = self.results  # a page made now has just read the session
         if not made_now:
@@ -283,6 +305,7 @@ class MainWindow(QMainWindow):
         if self._analysis is not None and self.pages.currentWidget() is self._analysis \
                 and self._analysis.session is self.session:
             return  # already here: reloading would drop what is on screen but not saved
+        self._say_where(None)
         self.analysis.show_session(self.session, self.results.previous)
         self.pages.setCurrentWidget(self.analysis)
 
@@ -316,6 +339,25 @@ class MainWindow(QMainWindow):
         notices = "".join(f"\n\n{notice}" for notice in written.notices)
         QMessageBox.information(self, "Rapporten är skriven", f"Skrev:\n{names}{notices}")
 
+    def collect_files(self) -> None:
+        if self.session is None:
+            QMessageBox.information(self, "Ingen fil öppen", "Öppna en granskningsfil först.")
+            return
+        from aktgranskning.gui.enhet_files import collect_enhet_files
+
+        if self.may_leave_analysis():
+            collect_enhet_files(self, self.session)
+
+    def bring_in_copies(self) -> None:
+        if self.session is None or self.session.read_only:
+            QMessageBox.information(self, "Ingen fil öppen för granskning",
+                                    "Öppna enhetens granskningsfil för granskning först.")
+            return
+        from aktgranskning.gui.enhet_files import bring_in_copies
+
+        if self.may_leave_analysis() and bring_in_copies(self, self.session):
+            self.case_list.reload()
+
     def show_case_list(self) -> None:
         if not self.may_leave_analysis():
             return
@@ -329,10 +371,12 @@ class MainWindow(QMainWindow):
             self.case_list.select_case(current)
         self.pages.setCurrentWidget(self.case_list)
         self.case_list.focus_table()
+        self._say_where(None)
 
     def open_case(self, case_id: int) -> None:
         if self.session is None or not self.may_leave_analysis():
             return
+        self._say_where(case_id)  # first, so the notice in the akt is about the others only
         self.review.show_case(self.session, case_id)
         self.pages.setCurrentWidget(self.review)
         self.review.focus_first_gap()
@@ -375,6 +419,95 @@ class MainWindow(QMainWindow):
         from aktgranskning.gui.dialogs import HistoryDialog
 
         HistoryDialog(f"akt {case.sequence}", self.session.audit_entries(case_id), texts, self).exec()
+
+    # --- other reviewers ----------------------------------------------------------------------
+    def _say_where(self, case_id: int | None, always: bool = False) -> None:
+        """Tell the other reviewers which akt is open here (None: none), in the own file."""
+        session = self.session
+        if session is None or session.link is None or session.read_only:
+            return
+        if not always and session.link.open_case == case_id:
+            return
+        try:
+            session.set_presence(case_id)
+        except UserError as error:  # the working copy refused: the presence expires by itself
+            self.statusBar().showMessage(error.message, 8000)
+
+    def _heartbeat(self) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.heartbeat()
+        except UserError as error:
+            self.statusBar().showMessage(error.message, 8000)
+
+    def _presence_signature(self) -> tuple[object, ...]:
+        """Who is where, and whether that is known now (offline it is what was last seen)."""
+        link = self.session.link if self.session is not None else None
+        if link is None:
+            return ()
+        where = sorted(((p.who, p.case_id) for p in link.presences), key=lambda item: (item[0], item[1] or 0))
+        return (link.offline, *where)
+
+    def _others_arrived(self, contents: object) -> None:
+        """What the folder watch read: merge it into the own file and redraw only what changed —
+        the case list's rows, and the open akt when it is among them."""
+        session = self.session
+        if session is None:
+            return
+        try:
+            touched = session.take_in(contents)  # type: ignore[arg-type]
+        except UserError as error:
+            self.statusBar().showMessage(error.message, 8000)
+            touched = set()
+        except Exception as error:  # a merge that failed is tried again at the next read, never a dialog
+            log_unexpected(error, "ta in de andra granskarnas ändringar")
+            self.statusBar().showMessage("De andra granskarnas ändringar kunde inte tas in just nu; programmet "
+                                         "försöker igen om en stund (felet finns i loggen).", 8000)
+            touched = set()
+        presences = self._presence_signature()
+        moved = presences != self._seen_presences
+        self._seen_presences = presences
+        self._show_sharing()
+        if not touched and not moved:
+            return
+        if touched:
+            self.case_list.refresh_rows()
+        self.case_list.show_together()
+        review = self._review
+        if review is None or review.case is None or review.session is not session:
+            return
+        if review.case.id in touched or -1 in touched:
+            review.take_in_others()
+        else:
+            review.show_together()
+
+    def _show_sharing(self) -> None:
+        """How current the shared state is (status bar) and what the person should know (the
+        notice strips of the case list and of the akt)."""
+        session = self.session
+        link = session.link if session is not None else None
+        line = link.status_line() if link is not None else ""
+        self.shared_label.setText(line[:1].upper() + line[1:])
+        if session is None:
+            return
+        self.case_list.show_notices(session.notices())
+        if self._review is not None and self._review.session is session and self._review.case is not None:
+            self._review.show_notices()
+
+    def _decide_outside_akter(self, register: Register, value: object) -> None:
+        """A conflict of the analysis or the activities, decided on the case list."""
+        if self.session is None:
+            return
+        try:
+            self.session.decide(register, value)
+        except UserError as error:  # said where the choice was made, not in a dialog
+            self.case_list.show_notices([*self.session.notices(), error.message])
+            self.statusBar().showMessage(error.message, 10000)
+            return
+        self.case_list.show_together()
+        if self.session.last_saved_at:
+            self._show_saved(self.session.last_saved_at)
 
     # --- settings and status ------------------------------------------------------------------
     def change_reviewer(self) -> bool:
@@ -432,6 +565,7 @@ class MainWindow(QMainWindow):
 
     # --- closing ------------------------------------------------------------------------------
     def _close_session(self) -> None:
+        self.watch.stop()
         if self.session is not None:
             if self._analysis is not None:
                 self._analysis.forget_session()

@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.changes import Kind
 from aktgranskning.domain.checklist import Applicability, Question
+from aktgranskning.gui.conflict_bar import CONFLICT_STYLE, choice_text, clear_layout, clock, versions_line
+from aktgranskning.services.conflicts import Conflict
 from aktgranskning.services.session import QuestionState
 
 ANSWER_KEYS: dict[int, Answer] = {
@@ -56,6 +59,7 @@ class QuestionRow(QFrame):
     move_requested = Signal(int)  # -1 up, +1 down
     comment_edited = Signal(str, str)
     focused = Signal(str)
+    conflict_chosen = Signal(object, object)  # a conflict's Register and the chosen value
 
     def __init__(self, number: int, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +133,17 @@ class QuestionRow(QFrame):
         self.comment_edit.leave_requested.connect(self.leave_comment)
         self.comment_edit.hide()
 
+        self.conflicts: list[Conflict] = []
+        self.conflict_buttons: list[QPushButton] = []
+        self.conflict_box = QFrame()
+        self.conflict_box.setObjectName("questionConflict")
+        self.conflict_box.setStyleSheet(f"QFrame#questionConflict {{ {CONFLICT_STYLE} }}")
+        self.conflict_layout = QGridLayout(self.conflict_box)
+        self.conflict_layout.setContentsMargins(6, 2, 6, 2)
+        self.conflict_layout.setHorizontalSpacing(6)
+        self.conflict_layout.setVerticalSpacing(2)
+        self.conflict_box.hide()
+
         layout = QGridLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setHorizontalSpacing(10)
@@ -136,10 +151,11 @@ class QuestionRow(QFrame):
         layout.addWidget(self.number_label, 0, 0)
         layout.addWidget(self.text_label, 0, 1)
         layout.addLayout(button_box, 0, 2, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.note_label, 1, 1, 1, 2)
-        layout.addWidget(self.help_label, 2, 1, 1, 2)
-        layout.addWidget(self.comment_edit, 3, 1, 1, 2)
-        layout.addWidget(self.feedback_label, 4, 1, 1, 2)
+        layout.addWidget(self.conflict_box, 1, 1, 1, 2)
+        layout.addWidget(self.note_label, 2, 1, 1, 2)
+        layout.addWidget(self.help_label, 3, 1, 1, 2)
+        layout.addWidget(self.comment_edit, 4, 1, 1, 2)
+        layout.addWidget(self.feedback_label, 5, 1, 1, 2)
         layout.setColumnStretch(1, 1)
         self.setAccessibleName(f"Fråga {number}: {question.text}")
 
@@ -150,6 +166,7 @@ class QuestionRow(QFrame):
 
     def set_state(self, state: QuestionState, unsaved: Answer | None | bool = False) -> None:
         """Show the answer that counts; `unsaved` is an answer kept on screen after a failed save."""
+        previous = self.state.comment if self.state is not None else ""
         self.state = state
         shown = state.answer if unsaved is False else unsaved
         for answer, button in self.buttons.items():
@@ -169,12 +186,60 @@ class QuestionRow(QFrame):
         else:
             self.note_label.hide()
         self.note_label.style().polish(self.note_label)
-        if state.comment and not self.comment_edit.hasFocus():
-            self.comment_edit.setText(state.comment)
-            self.comment_edit.show()
+        self._show_comment(state.comment, previous)
         self.comment_button.setText("Kommentar ✓" if state.comment else "Kommentar")
+        self._describe()
+
+    def _describe(self) -> None:
+        if self.state is None:
+            return
+        shown = self.state.answer
         answer_text = shown.value if isinstance(shown, Answer) else "obesvarad"
-        self.setAccessibleDescription(f"Svar: {answer_text}" + (". Gäller inte." if inactive else ""))
+        inactive = self.state.applicability is not Applicability.APPLICABLE
+        conflict = "".join(f". Konflikt: {versions_line(c)}" for c in self.conflicts)
+        self.setAccessibleDescription(f"Svar: {answer_text}" + (". Gäller inte." if inactive else "") + conflict)
+
+    def _show_comment(self, comment: str, previous: str) -> None:
+        """Another reviewer's comment replaces the field's text only when the field holds nothing
+        of this person's that is not saved: never while it is being typed in, never over text
+        whose save failed."""
+        if self.comment_edit.hasFocus() or self.comment_edit.text().strip() != previous.strip():
+            return
+        if self.comment_edit.text() != comment:
+            self.comment_edit.setText(comment)
+        if comment:
+            self.comment_edit.show()
+
+    def set_conflicts(self, conflicts: list[Conflict]) -> None:
+        """Mark the question with its conflicts (the answer's, the comment's), each version with
+        who gave it and when, and a button per version to let it count."""
+        if conflicts == self.conflicts:
+            return
+        self.conflicts = list(conflicts)
+        clear_layout(self.conflict_layout)
+        self.conflict_buttons = []
+        for line, conflict in enumerate(conflicts):
+            what = "Olika svar" if conflict.kind is Kind.ANSWER else "Olika kommentarer"
+            label = QLabel(f"⚠ {what}: {versions_line(conflict)}")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setStyleSheet("border: none; background: transparent; color: #8c1d18; font-weight: 600;")
+            self.conflict_layout.addWidget(label, line, 0)
+            for column, version in enumerate(conflict.versions, start=1):
+                button = QPushButton(choice_text(version))
+                button.setObjectName("conflictChoice")
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay with the question
+                button.setToolTip(f"Låt {version.who or 'okänd'}s version ({clock(version.at)}) gälla, "
+                                  "för alla granskare" + (" – eller svara J, N eller X" if
+                                                          conflict.kind is Kind.ANSWER else ""))
+                button.setAccessibleName(f"{choice_text(version)} ({clock(version.at)})")
+                button.clicked.connect(
+                    lambda _checked=False, r=conflict.register, v=version.value: self.conflict_chosen.emit(r, v))
+                self.conflict_layout.addWidget(button, line, column)
+                self.conflict_buttons.append(button)
+        self.conflict_layout.setColumnStretch(0, 1)
+        self.conflict_box.setVisible(bool(conflicts))
+        self._describe()
 
     def clear_for_next_case(self) -> None:
         """The row is reused for another case of the same checklist: forget this case's extras."""
@@ -185,6 +250,7 @@ class QuestionRow(QFrame):
         self.comment_edit.hide()
         self.help_label.hide()
         self.feedback_label.hide()
+        self.set_conflicts([])
 
     def _set_property(self, name: str, value: bool) -> None:
         if self.property(name) != value:

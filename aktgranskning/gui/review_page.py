@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -22,10 +23,13 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case, CaseStatus
+from aktgranskning.domain.changes import Register
 from aktgranskning.domain.errors import UserError
 from aktgranskning.gui.case_model import status_label
-from aktgranskning.gui.question_row import QuestionRow
+from aktgranskning.gui.conflict_bar import NOTICE_STYLE, ConflictBar, also_open_text, what_text
 from aktgranskning.gui.dialogs import DropoutDialog
+from aktgranskning.gui.question_row import QuestionRow
+from aktgranskning.services.conflicts import Conflict, value_text
 from aktgranskning.services.session import ReserveHasAnswers, ReviewSession, SaveFailed
 
 _GENDER_TEXT = {"kvinna": "flicka/kvinna", "man": "pojke/man", "annat": "annat kön", "okänt": "kön okänt"}
@@ -67,6 +71,18 @@ class ReviewPage(QWidget):
         self.reopen_button = QPushButton("Ta tillbaka akten till granskning")
         self.reopen_button.clicked.connect(self._reopen)
         self.reopen_button.hide()
+        # What the other reviewers mean for this akt: the folder out of reach, someone else in the
+        # same akt (told, not forbidden), and conflicts that belong to no single question.
+        self.notices = QLabel()
+        self.notices.setObjectName("fileNotices")
+        self.notices.setWordWrap(True)
+        self.notices.setTextFormat(Qt.TextFormat.PlainText)
+        self.notices.setAccessibleName("Att känna till om akten")
+        self.notices.setStyleSheet(f"QLabel#fileNotices {{ {NOTICE_STYLE} }}")
+        self.notices.hide()
+        self.conflict_bar = ConflictBar("Konflikt i akten: två granskare har ändrat samma sak. "
+                                        "Välj vilken version som gäller.")
+        self.conflict_bar.chosen.connect(self.decide)
 
         self.questions_box = QWidget()
         self.questions_layout = QVBoxLayout(self.questions_box)
@@ -105,6 +121,8 @@ class ReviewPage(QWidget):
         footer.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.notices)
+        layout.addWidget(self.conflict_bar)
         layout.addLayout(banner_row)
         layout.addWidget(self.scroll, 1)
         layout.addLayout(footer)
@@ -171,6 +189,7 @@ class ReviewPage(QWidget):
                 row.answered.connect(self._answer)
                 row.move_requested.connect(self._move)
                 row.comment_edited.connect(self._comment)
+                row.conflict_chosen.connect(self.decide)
                 row.focused.connect(lambda _qid, r=row: self.scroll.ensureWidgetVisible(r, 0, 40))
                 self.questions_layout.addWidget(row)
                 self.rows.append(row)
@@ -203,6 +222,89 @@ class ReviewPage(QWidget):
         self.case_progress.setMaximum(max(len(applicable), 1))
         self.case_progress.setValue(answered)
         self._show_header()
+        self.show_together()
+
+    # --- other reviewers ----------------------------------------------------------------------
+    def show_together(self) -> None:
+        """The notices and conflicts of the akt on screen, as the folder was last read."""
+        self.show_notices()
+        self.show_conflicts()
+
+    def show_notices(self) -> None:
+        """The folder out of reach, files not read, someone else in this akt (cheap: no reading)."""
+        if self.session is None or self.case is None:
+            return
+        session, case = self.session, self.case
+        said = [*(session.link.notices() if session.link is not None else [])]
+        offline = session.link is not None and session.link.offline
+        also = "" if offline else also_open_text(session.others_in(case.id))  # not known while out of reach
+        if also:
+            said.append(also + " Ni kan arbeta samtidigt; svarar ni olika på samma fråga visas båda svaren "
+                        "här så att ni kan välja.")
+        text = "\n".join(f"• {line}" for line in said)
+        if text != self.notices.text():
+            self.notices.setText(text)
+        self.notices.setVisible(bool(said))
+
+    def show_conflicts(self) -> None:
+        if self.session is None or self.case is None:
+            return
+        conflicts = self.session.conflicts_in(self.case.id)
+        by_question: dict[str, list[Conflict]] = {}
+        for conflict in conflicts:
+            if conflict.question_id is not None:
+                by_question.setdefault(conflict.question_id, []).append(conflict)
+        for row in self.rows:
+            row.set_conflicts(by_question.get(row.question.id, []))
+        self.conflict_bar.numbers = self._numbers()
+        self.conflict_bar.show_conflicts([c for c in conflicts if c.question_id is None])
+        if self.session.read_only:  # shown, but decided only where the file can be written
+            for button in [*self.conflict_bar.buttons, *(b for r in self.rows for b in r.conflict_buttons)]:
+                button.setEnabled(False)
+                button.setToolTip("Filen är öppnad skrivskyddad: öppna den för granskning för att välja.")
+
+    def take_in_others(self) -> None:
+        """Another reviewer changed this akt: show it where the person is, keeping the keyboard
+        focus, a comment being typed and the scroll position (the focused question, or the first
+        one in view, stays where it was on screen)."""
+        anchor = self._scroll_anchor()
+        told = (self.banner.text(), bool(self.banner.property("error"))) if self.banner.isVisible() else None
+        self.refresh()
+        if told is not None and not self.banner.isVisible():
+            self._show_banner(*told)  # what the person was told stays until they move on
+        if anchor is not None:
+            self._keep_anchor(*anchor)
+            QTimer.singleShot(0, lambda: self._keep_anchor(*anchor))
+
+    def _scroll_anchor(self) -> tuple[QuestionRow, int] | None:
+        top = self.scroll.verticalScrollBar().value()
+        focus = QApplication.focusWidget()
+        focused = next((r for r in self.rows if focus is r or (focus is not None and r.isAncestorOf(focus))), None)
+        row = focused or next((r for r in self.rows if r.y() + r.height() > top), None)
+        return (row, row.y() - top) if row is not None else None
+
+    def _keep_anchor(self, row: QuestionRow, offset: int) -> None:
+        if row not in self.rows:
+            return
+        self.questions_layout.activate()
+        self.scroll.verticalScrollBar().setValue(row.y() - offset)
+
+    def decide(self, register: Register, value: object) -> None:
+        """The person chose which version of a conflict counts: recorded as a change that saw
+        every version, so the conflict is gone for everyone once the file arrives."""
+        if self.session is None or self.case is None:
+            return
+        try:
+            self.session.decide(register, value)
+        except UserError as error:
+            self._show_banner(error.message, error=True)
+            return
+        self._after_save()
+        what = what_text(Conflict(register, self.case.sequence, ()), self._numbers())
+        self._tell(f"{what}: {value_text(register.kind, value)} gäller nu, för alla granskare.")
+
+    def _numbers(self) -> dict[str, int]:
+        return {row.question.id: number for number, row in enumerate(self.rows, start=1)}
 
     def _show_header(self) -> None:
         assert self.session is not None and self.case is not None

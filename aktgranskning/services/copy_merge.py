@@ -41,13 +41,15 @@ def _case_numbers(session: ReviewSession) -> dict[int, str]:
 CONFLICT_FIELD = "konflikt"
 
 
-def merge_copies(target_path: Path, copies: Sequence[Path], who: str, keep_target: bool = False) -> MergeResult:
+def merge_copies(target_path: Path, copies: Sequence[Path], who: str, keep_target: bool = False,
+                 session: ReviewSession | None = None) -> MergeResult:
     """Bring the copies' answers in. With `keep_target`, a person has decided: for every conflict
     where the enhet's file has an answer, that answer stands, and the differing answers of the
-    copies are recorded in the audit log as set aside, so they are not reported again."""
+    copies are recorded in the audit log as set aside, so they are not reported again. `session`:
+    the enhet as the window has it open (it stays open); otherwise it is opened here."""
     if not copies:
         raise UserError("Ange minst en kopia att föra in.")
-    target = open_review_file(target_path, reviewer=who)
+    target = session if session is not None else open_review_file(target_path, reviewer=who)
     try:
         set_aside = _set_aside(target)
         copy_versions = [
@@ -64,7 +66,8 @@ def merge_copies(target_path: Path, copies: Sequence[Path], who: str, keep_targe
             ])
         applied, not_applied = _apply(target, plan)
     finally:
-        target.close()
+        if session is None:
+            target.close()
     return MergeResult(plan, applied, tuple(not_applied))
 
 

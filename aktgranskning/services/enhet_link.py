@@ -42,13 +42,18 @@ class EnhetLink:
         return self.reader.read(skip=[self.copy.path])
 
     def note_contents(self, contents: FolderContents, now: str) -> None:
-        if not contents.reachable:
+        if not contents.reachable:  # what was last seen ages out all the same
+            self.presences = fresh_presences(self.presences, now, PRESENCE_SECONDS)
             return
         self.others_read_at = contents.read_at
         self.unreadable = contents.unreadable
-        self.members = len(contents.of_enhet(self.file_uuid))
-        others = [p for p in contents.presences_of(self.file_uuid) if p.writer != self.writer]
-        self.presences = fresh_presences(others, now, PRESENCE_SECONDS)
+        self.members = sum(1 for m in contents.of_enhet(self.file_uuid) if m.path.parent == contents.folder)
+        newest: dict[str, Presence] = {}  # a writer's file may be there twice (a copy, a working copy)
+        for presence in contents.presences_of(self.file_uuid):
+            if presence.writer != self.writer and (
+                    presence.writer not in newest or presence.heartbeat > newest[presence.writer].heartbeat):
+                newest[presence.writer] = presence
+        self.presences = fresh_presences(newest.values(), now, PRESENCE_SECONDS)
 
     def present_in(self, case_id: int) -> list[Presence]:
         return [p for p in self.presences if p.case_id == case_id]

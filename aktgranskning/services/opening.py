@@ -130,8 +130,8 @@ def merge_enhet_folder(session: ReviewSession, path: Path) -> list[str]:
     from aktgranskning.services.enhet_folder import FolderReader, unreadable_notices
 
     contents = FolderReader(path.parent, session.meta.file_uuid).read(skip=[path])
-    members = contents.of_enhet(session.meta.file_uuid)
-    session.sources = 1 + len(members)
+    members = [m for m in contents.of_enhet(session.meta.file_uuid) if m.path.parent == path.parent]
+    session.sources = 1 + len(members)  # the files in the folder (this computer's working copies aside)
     changes = contents.changes_of(session.meta.file_uuid)
     if changes and session.meta.schema_version == head_revision():
         session.store.merge_in(changes)

@@ -408,7 +408,10 @@ class ReviewSession:
         changes = contents.changes_of(self.link.file_uuid)
         if not changes or self.read_only:
             return set()
-        touched = self.store.absorb(changes)
+        try:
+            touched = self.store.absorb(changes)
+        except (SQLAlchemyError, OSError) as error:  # the working copy could not be written
+            raise _save_failed(self.path, error) from error
         return {r.case_id if r.case_id is not None else -1 for r in touched}
 
     def refresh_from_folder(self) -> set[int]:
