@@ -27,6 +27,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from aktgranskning.gui.background import wait_until_idle
+
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
@@ -92,14 +94,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="aktgranskning-tangenter-", dir=args.mapp) as folder_name:
         folder = Path(folder_name)
         os.environ["AKTGRANSKNING_DATAMAPP"] = str(folder / "anvandare")
-        app = create_application()
+        _app = create_application()  # held: the page needs the application alive
         path = write_demo(folder / "demo", installed_checklists(), year=2026)[0]
         session = open_review_file(path, reviewer="benchmark")
         page = ReviewPage()
         page.resize(1366, 768)
         page.show()
         page.activateWindow()
-        app.processEvents()
+        wait_until_idle()
 
         # (a) keystrokes to finish each not-started case type from the keyboard
         print("(a) Tangenttryck för att göra klart en akt")
@@ -108,7 +110,7 @@ def main() -> int:
             if case.status is not CaseStatus.NOT_STARTED or not case.in_sample or case.case_type in done_types:
                 continue
             page.show_case(session, case.id)
-            app.processEvents()
+            wait_until_idle()
             keys = 0
             while isinstance(QApplication.focusWidget(), QuestionRow):
                 QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
@@ -125,7 +127,7 @@ def main() -> int:
         target = next(c for c in session.cases() if c.in_sample and c.status is not CaseStatus.DROPOUT
                       and c.status is not CaseStatus.DONE)
         page.show_case(session, target.id)
-        app.processEvents()
+        wait_until_idle()
         row = page.rows[0]
         keys = (Qt.Key.Key_J, Qt.Key.Key_N)
         committed_at: list[float] = []

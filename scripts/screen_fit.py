@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from aktgranskning.gui.background import wait_until_idle
+
 SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
 SCREEN = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
                        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
@@ -30,7 +32,7 @@ def environment(scale: float, folder: Path) -> dict[str, str]:
 
 def measure(scale: float, save: bool) -> dict[str, object]:
     from PySide6.QtCore import QRect, Qt
-    from PySide6.QtWidgets import QApplication, QStyle
+    from PySide6.QtWidgets import QStyle
 
     from aktgranskning.gui.launch import build_main_window, create_application
     from aktgranskning.gui.results_page import SHARE_COLUMN
@@ -43,7 +45,7 @@ def measure(scale: float, save: bool) -> dict[str, object]:
     window.show()
     window.open_demo()
     window.show_results()
-    app.processEvents()
+    wait_until_idle()
     table = window.results.table
     metrics = table.fontMetrics()
     question_width = table.columnWidth(1)
@@ -67,7 +69,7 @@ def measure(scale: float, save: bool) -> dict[str, object]:
     dialog.add_paths(sorted(window.session.path.parent.glob(f"* {window.session.meta.year}.granskning")))
     dialog.show()
     dialog.run()
-    app.processEvents()
+    wait_until_idle()
     frame = dialog.frameGeometry()
     hidden = [button.text() for button in (dialog.run_button, *dialog.save_buttons)
               if not dialog.rect().contains(button.mapTo(dialog, button.rect().bottomRight()))]
@@ -86,7 +88,7 @@ def measure(scale: float, save: bool) -> dict[str, object]:
     }
     dialog.close()
     window.close()
-    QApplication.processEvents()
+    wait_until_idle()
     return result
 
 

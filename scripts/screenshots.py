@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from aktgranskning.gui.background import wait_until_idle
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SCREENS = DOCS / "screens"
 SCALES = {"100": "1", "125": "1.25", "150": "1.5"}
@@ -45,7 +47,6 @@ def _scaled_pages(percent: str) -> int:
     """Start page, case list, review page and analysis page as the window opens on this screen."""
     with tempfile.TemporaryDirectory() as folder:
         os.environ["AKTGRANSKNING_DATAMAPP"] = folder
-        from PySide6.QtWidgets import QApplication
 
         from aktgranskning.gui.launch import build_main_window, create_application
 
@@ -53,26 +54,26 @@ def _scaled_pages(percent: str) -> int:
         window = build_main_window()
         _name_the_reviewer(window)
         window.show()
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(SCREENS / f"startsida-{percent}.png"))
         window.open_demo()
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(SCREENS / f"arendelista-{percent}.png"))
         case = window.session.first_unfinished_case()
         window.open_case(case.id)
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(SCREENS / f"granskning-{percent}.png"))
         window.show_results()
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(SCREENS / f"resultat-{percent}.png"))
         window.show_analysis()
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(SCREENS / f"analys-{percent}.png"))
         from aktgranskning.gui.sampling_dialog import SamplingDialog
 
         dialog = SamplingDialog(window.workspace, window)
         dialog.show()
-        app.processEvents()
+        wait_until_idle()
         export = Path(folder) / "export.csv"
         rows = ["Ärendenummer;Kön;Ålder;Handläggare;Enhet"] + [
             f"K-{i};{'K' if i % 2 else 'M'};{i % 17};S{i % 6};{'Norr' if i < 40 else 'Söder'}" for i in range(70)]
@@ -80,14 +81,14 @@ def _scaled_pages(percent: str) -> int:
         dialog.source.setText(str(export))
         dialog.seed.setText("5")
         dialog.preview()
-        app.processEvents()
+        wait_until_idle()
         dialog.grab().save(str(SCREENS / f"urval-{percent}.png"))
         dialog.close()
         available = app.primaryScreen().availableGeometry()
         print(f"{percent} %: skärmens tillgängliga yta {available.width()}×{available.height()}, "
               f"fönstret {window.frameGeometry().width()}×{window.frameGeometry().height()}")
         window.close()
-        QApplication.processEvents()
+        wait_until_idle()
     return 0
 
 
@@ -102,7 +103,6 @@ def _name_the_reviewer(window) -> None:  # type: ignore[no-untyped-def]
 def _readme_pictures() -> int:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["AKTGRANSKNING_DATAMAPP"] = folder
-        from PySide6.QtWidgets import QApplication
 
         from aktgranskning.domain.answers import Answer
         from aktgranskning.gui.launch import build_main_window, create_application
@@ -112,16 +112,16 @@ def _readme_pictures() -> int:
         _name_the_reviewer(window)
         window.resize(1366, 768)
         window.show()
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(DOCS / "startsida.png"))
         window.open_demo()
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(DOCS / "arendelista.png"))
         case = window.session.first_unfinished_case()
         window.open_case(case.id)
         row = next(r for r in window.review.rows if r.state and r.state.stored is None)
         row.toggle_help()
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(DOCS / "granskning.png"))
         utredning = next(c for c in window.session.cases() if c.case_type == "utredning" and c.in_sample
                          and c.status.value == "ej_paborjad")
@@ -131,23 +131,23 @@ def _readme_pictures() -> int:
             window.session.set_answer(utredning.id, question_id, Answer(answer))
         window.review.refresh()
         next(r for r in window.review.rows if r.question.id == "ut.barnets_installning").setFocus()
-        app.processEvents()
+        wait_until_idle()
         window.review.scroll.verticalScrollBar().setValue(230)
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(DOCS / "granskning-villkor.png"))
         window.show_results()
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(DOCS / "resultat.png"))
         window.show_analysis()
         window.analysis.carry_over_previous()
-        app.processEvents()
+        wait_until_idle()
         window.analysis.scroll_area.verticalScrollBar().setValue(window.analysis.scroll_area.verticalScrollBar().maximum())
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(str(DOCS / "analys.png"))
         _report_pages(window.session.path)
         _summary_window(window, app)
         window.close()
-        QApplication.processEvents()
+        wait_until_idle()
     print(f"Skärmbilder sparade i {DOCS}")
     return 0
 
@@ -163,7 +163,7 @@ def _summary_window(window, app) -> None:  # type: ignore[no-untyped-def]
     dialog.add_paths(sorted(folder.glob(f"* {year}.granskning")))
     dialog.show()
     dialog.run()
-    app.processEvents()
+    wait_until_idle()
     dialog.grab().save(str(DOCS / "sammanstallning.png"))
     dialog.close()
 

@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from aktgranskning.gui.background import wait_until_idle
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SCREENS = DOCS / "screens"
 SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96, "dpr": 1}
@@ -43,7 +45,7 @@ def _pictures(percent: str) -> int:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         _as_computer(root / "anna", "DATOR1")
-        from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QWidget
+        from PySide6.QtWidgets import QAbstractButton, QComboBox, QWidget
 
         from aktgranskning.domain.answers import Answer
         from aktgranskning.domain.case import CaseStatus
@@ -51,7 +53,7 @@ def _pictures(percent: str) -> int:
         from aktgranskning.services.opening import open_review_file
         from aktgranskning.services.settings import REVIEWER_NAME
 
-        app = create_application()
+        _app = create_application()  # held: the windows need the application alive
         window = build_main_window()
         window.settings.set(REVIEWER_NAME, "Anna")
         window._show_reviewer()
@@ -80,13 +82,13 @@ def _pictures(percent: str) -> int:
                 assert other.link is not None and other.link.publisher.flush()
             window.watch.read_now()
             for _ in range(100):
-                app.processEvents()
+                wait_until_idle()
                 if not window.watch.reading:
                     break
                 import time
 
                 time.sleep(0.02)
-            app.processEvents()
+            wait_until_idle()
 
         def off_screen(page: QWidget) -> list[str]:
             from PySide6.QtCore import QPoint, QRect
@@ -111,7 +113,7 @@ def _pictures(percent: str) -> int:
         window.show_case_list()
         settle()
         window.case_list.select_case(bertils.id)
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(out("tillsammans-arendelista"))
         measured: dict[str, object] = {"ärendelista": off_screen(window.case_list)}
 
@@ -121,7 +123,7 @@ def _pictures(percent: str) -> int:
         review = window.review
         row = next(r for r in review.rows if r.question.id == gaps[0])
         review.focus_row(row)
-        app.processEvents()
+        wait_until_idle()
         window.grab().save(out("tillsammans-konflikt"))
         measured["konflikt"] = off_screen(review)
         measured["konflikt_synlig"] = row.conflict_box.isVisible()
@@ -135,7 +137,7 @@ def _pictures(percent: str) -> int:
             measured["offline"] = off_screen(window.case_list)
             measured["offline_text"] = window.case_list.notices.text()
             window.open_case(shared.id)
-            app.processEvents()
+            wait_until_idle()
             window.grab().save(out("tillsammans-akt-offline"))
             measured["akt_offline"] = off_screen(window.review)
             measured["akt_offline_rows_in_view"] = window.review.scroll.viewport().height()
@@ -144,7 +146,7 @@ def _pictures(percent: str) -> int:
         for other in others.values():
             other.close()
         window.close()
-        QApplication.processEvents()
+        wait_until_idle()
         print(json.dumps(measured, ensure_ascii=False))
     return 0
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Ö&ppna granskningsfil…", QKeySequence.StandardKey.Open, self.choose_file)
         self.recent_menu = file_menu.addMenu("&Senaste filer")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._action(file_menu, "&Ny granskningsfil från urvalslista…", QKeySequence.StandardKey.New, self.new_from_sample_list)
+        self.new_action = self._action(
+            file_menu, "&Ny granskningsfil från urvalslista…", QKeySequence.StandardKey.New, self.new_from_sample_list)
         self._action(file_menu, "Öppna &demo", None, self.open_demo)
         self.export_action = self._action(
             file_menu, "&Exportera enhetsrapport (Excel och pdf)…", "Ctrl+E", self.export_report
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
             page.analysis_requested.connect(self.show_analysis)
             page.export_requested.connect(self.export_report)
             page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            page.previous_changed.connect(self._previous_year_read)
             self.pages.addWidget(page)
             self._results = page
             if self.session is not None:
@@ -245,11 +247,16 @@ class MainWindow(QMainWindow):
         target, _ = QFileDialog.getSaveFileName(self, "Spara granskningsfilen som", suggested, FILE_FILTER)
         if not target:
             return
-        try:
-            report = self.workspace.create_from_sample_list(Path(target), sample_list, administration, area, unit, year)
-        except UserError as error:
-            QMessageBox.warning(self, "Granskningsfilen kunde inte skapas", error.message)
-            return
+        from aktgranskning.gui.background import ProgressDialogView, run_in_background
+
+        workspace = self.workspace
+        self.import_operation = run_in_background(
+            lambda _p, _c: workspace.create_from_sample_list(Path(target), sample_list, administration, area, unit, year),
+            on_success=self._created, owner=self, controls=[self.new_action],
+            progress=ProgressDialogView(self, "Ny granskningsfil"), text="Läser urvalslistan och skapar granskningsfilen …",
+            error_title="Granskningsfilen kunde inte skapas", cancellable=False)
+
+    def _created(self, report) -> None:  # type: ignore[no-untyped-def]
         self.statusBar().showMessage(f"Skapade {report.path.name} med {report.cases} akter och {report.reserves} reserver.", 10000)
         self.open_file(report.path)
 
@@ -320,6 +327,10 @@ class MainWindow(QMainWindow):
 
         if not self.may_leave_analysis():
             return
+        if self.results.loading is not None:  # the report compares with last year: wait until it is read
+            self.results.loading.finished.connect(self.export_report, Qt.ConnectionType.SingleShotConnection)
+            self.statusBar().showMessage("Exporten börjar när fjolårets fil är läst …", 5000)
+            return
         report = self.results.report_for_export()
         suggested = str(self.session.path.with_name(f"{default_report_name(report.data)}.xlsx"))
         target, _ = QFileDialog.getSaveFileName(
@@ -328,12 +339,16 @@ class MainWindow(QMainWindow):
         if not target:
             return
         workbook = Path(target) if target.lower().endswith(".xlsx") else Path(target + ".xlsx")
-        try:
-            written = export_unit_report(report, workbook, workbook.with_suffix(".pdf"),
-                                         print_filler=self.settings.print_filler())
-        except UserError as error:
-            QMessageBox.warning(self, "Rapporten kunde inte skrivas", error.message)
-            return
+        print_filler = self.settings.print_filler()
+        from aktgranskning.gui.background import ProgressDialogView, run_in_background
+
+        self.export_operation = run_in_background(
+            lambda _p, _c: export_unit_report(report, workbook, workbook.with_suffix(".pdf"), print_filler=print_filler),
+            on_success=self._report_written, owner=self, controls=[self.export_action, self.results.export_button],
+            progress=ProgressDialogView(self, "Exporterar"), text="Skriver enhetsrapporten (Excel och pdf) …",
+            error_title="Rapporten kunde inte skrivas", cancellable=False)
+
+    def _report_written(self, written) -> None:  # type: ignore[no-untyped-def]
         names = "\n".join(str(path) for path in written)
         self.statusBar().showMessage(f"Rapporten är skriven: {', '.join(p.name for p in written)}", 10000)
         notices = "".join(f"\n\n{notice}" for notice in written.notices)
@@ -357,6 +372,12 @@ class MainWindow(QMainWindow):
 
         if self.may_leave_analysis() and bring_in_copies(self, self.session):
             self.case_list.reload()
+
+    def _previous_year_read(self) -> None:
+        """Last year's file is read off the GUI thread: an analysis already shown gets it on arrival."""
+        if self._analysis is not None and self.session is not None and self._analysis.session is self.session:
+            self._analysis.previous = self.results.previous
+            self._analysis._show_previous()
 
     def show_case_list(self) -> None:
         if not self.may_leave_analysis():

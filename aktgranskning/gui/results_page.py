@@ -27,15 +27,12 @@ from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
+from aktgranskning.gui.background import BackgroundOperation, Progress, ProgressPanel, run_in_background
 from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
-from aktgranskning.services.report import (
-    comparable_previous,
-    current_report,
-    previous_year_for,
-)
+from aktgranskning.services.report import comparable_previous, current_report
 from aktgranskning.services.session import ReviewSession
-from aktgranskning.services.unit_data import unit_data_of
+from aktgranskning.services.unit_data import find_previous_year, unit_data_of
 
 COLUMNS = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Andel Ja", "Föregående år", "Förändring"]
 SHARE_COLUMN = 6
@@ -51,6 +48,7 @@ class ResultsPage(QWidget):
     analysis_requested = Signal()
     export_requested = Signal()
     message = Signal(str)
+    previous_changed = Signal()  # the earlier year to compare with was read, or cleared
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +56,8 @@ class ResultsPage(QWidget):
         self.previous: UnitData | None = None
         self.previous_path: Path | None = None
         self.report: UnitReport | None = None
+        self.loading: BackgroundOperation | None = None  # reading an earlier year's file, if under way
+        self._loading_text = ""
 
         self.heading = QLabel()
         self.heading.setObjectName("pageTitle")
@@ -88,13 +88,13 @@ class ResultsPage(QWidget):
         self.good.editingFinished.connect(self._thresholds_changed)
         self.fair.editingFinished.connect(self._thresholds_changed)
 
-        choose = QPushButton("Jämför med &fil…")
+        self.choose_button = choose = QPushButton("Jämför med &fil…")
         choose.clicked.connect(self.choose_comparison)
         self.clear_comparison = QPushButton("&Ingen jämförelse")
         self.clear_comparison.clicked.connect(lambda: self.set_comparison(None))
         to_analysis = QPushButton("&Analys och åtgärder →")
         to_analysis.clicked.connect(self.analysis_requested)
-        export = QPushButton("&Exportera Excel och pdf…")
+        self.export_button = export = QPushButton("&Exportera Excel och pdf…")
         export.clicked.connect(self.export_requested)
         back = QPushButton("← Ä&rendelistan")
         back.clicked.connect(self.back_requested)
@@ -143,22 +143,47 @@ class ResultsPage(QWidget):
         layout.addWidget(self.completeness)
         layout.addWidget(self.summary)
         layout.addLayout(filters)
-        layout.addWidget(self.comparison_label)
+        self.loading_progress = ProgressPanel("Läser tidigare år")
+        self.loading_progress.setMaximumWidth(metrics.horizontalAdvance("x" * 40))
+        comparison_row = QHBoxLayout()
+        comparison_row.addWidget(self.comparison_label, 1)
+        comparison_row.addWidget(self.loading_progress)  # the label says what is read
+        layout.addLayout(comparison_row)
         layout.addWidget(self.table, 1)
 
     # --- session and comparison ------------------------------------------------------------------
-    def show_session(self, session: ReviewSession) -> None:
+    def show_session(self, session: ReviewSession) -> BackgroundOperation | None:
+        """Show the file's results at once; last year's file beside it is looked for and read off
+        the GUI thread, and the comparison appears when it has been read."""
+        if self.loading is not None:
+            self.loading.cancel()
         self.session = session
-        self.previous_path, self.previous, problem = previous_year_for(session)
+        self.previous_path, self.previous = None, None
         self._fill_filters()
         thresholds = read_thresholds(session)
         self.good.setValue(thresholds.good)
         self.fair.setValue(thresholds.fair)
         for box in (self.good, self.fair):
             box.setEnabled(not session.read_only)
-        if problem:
-            self.message.emit(problem)
-        self.refresh()
+        current = unit_data_of(session)
+        meta, path = session.meta, session.path
+
+        def find_and_read(_progress: Progress, _cancelled: object) -> tuple[Path | None, UnitData | None, str]:
+            found = find_previous_year(path, meta.unit, meta.year)
+            if found is None:
+                return None, None, ""
+            try:
+                return found, comparable_previous(current, found), ""
+            except UserError as error:  # a file was found but cannot be used: say why, show the rest
+                return found, None, error.message
+
+        def read(outcome: tuple[Path | None, UnitData | None, str]) -> None:
+            found, previous, problem = outcome
+            if problem:
+                self.message.emit(problem)
+            self._use_previous(session, found if previous is not None else None, previous)
+
+        return self._read_in_background(find_and_read, read, "Letar efter fjolårets fil bredvid granskningsfilen …")
 
     def choose_comparison(self) -> None:
         if self.session is None:
@@ -168,22 +193,56 @@ class ResultsPage(QWidget):
         if path:
             self.set_comparison(Path(path))
 
-    def set_comparison(self, path: Path | None) -> bool:
+    def set_comparison(self, path: Path | None) -> BackgroundOperation | None:
+        """Compare with the earlier year in `path` (read off the GUI thread), or with none."""
         if self.session is None:
-            return False
+            return None
+        session = self.session
         if path is None:
-            self.previous_path, self.previous = None, None
-            self.refresh()
-            return True
-        try:
-            previous = comparable_previous(unit_data_of(self.session), path)
-        except UserError as error:
+            if self.loading is not None:
+                self.loading.cancel()
+            self._use_previous(session, None, None)
+            return None
+        current = unit_data_of(session)
+
+        def refused(error: UserError) -> None:
             self.message.emit(error.message)
+            self._loading_text = ""
+            self.refresh()
             self.comparison_label.setText(f"Jämförelsen kunde inte göras: {error.message}")
-            return False
+
+        return self._read_in_background(
+            lambda _progress, _cancelled: comparable_previous(current, path),
+            lambda previous: self._use_previous(session, path, previous),
+            f"Läser {path.name} …", on_error=refused)
+
+    def _read_in_background(self, job, on_read, text: str, on_error=None) -> BackgroundOperation:  # type: ignore[no-untyped-def]
+        self._loading_text = text
+        self.refresh()
+        operation = run_in_background(
+            job, on_success=on_read, owner=self, controls=[self.choose_button, self.clear_comparison],
+            progress=self.loading_progress, text="", on_error=on_error,
+        )
+        operation.finished.connect(lambda: self._loading_finished(operation))
+        self.loading = operation
+        return operation
+
+    def _loading_finished(self, operation: BackgroundOperation) -> None:
+        if operation is not self.loading:
+            return  # an earlier reading, cancelled when another one started
+        self.loading = None
+        if self._loading_text:  # cancelled, or an unexpected error (already reported)
+            self._loading_text = ""
+            if self.session is not None and not self.session.closed:
+                self.refresh()
+
+    def _use_previous(self, session: ReviewSession, path: Path | None, previous: UnitData | None) -> None:
+        if session is not self.session or session.closed:
+            return  # read for a file that is no longer shown
+        self._loading_text = ""
         self.previous_path, self.previous = path, previous
         self.refresh()
-        return True
+        self.previous_changed.emit()
 
     # --- showing ---------------------------------------------------------------------------------
     def current_filter(self) -> CaseFilter:
@@ -221,6 +280,8 @@ class ResultsPage(QWidget):
         return text + f". Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}."
 
     def _comparison_text(self) -> str:
+        if self._loading_text:
+            return self._loading_text
         if self.previous is None:
             return "Ingen jämförelse med tidigare år (välj fjolårets granskningsfil eller Excelfil)."
         name = self.previous_path.name if self.previous_path else self.previous.identity.display_name

@@ -4,14 +4,14 @@ and every warning, and the heatmap of question × level; save workbook, PDF and 
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
-    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -20,20 +20,25 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text
 from aktgranskning.domain.thresholds import Level, fill_colour
-from aktgranskning.services.summary import build_summary, export_summary, input_files
+from aktgranskning.gui.background import (
+    BackgroundOperation,
+    Progress,
+    ProgressPanel,
+    discard_in_background,
+    run_in_background,
+)
+from aktgranskning.services.exported import Exported
+from aktgranskning.services.summary import ReadFiles, export_summary, input_files, merge_read, read_files
 
 HEAT = {level: fill_colour(level) for level in Level}
 INPUT_FILTER = "Enhetsfiler (*.xlsx *.granskning);;Alla filer (*)"
@@ -73,13 +78,14 @@ class SummaryDialog(QDialog):
         self.run_button = QPushButton("&Sammanställ")
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.run)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Inläsning")
-        self.progress.hide()
+        self.progress = ProgressPanel("Inläsning")
+        self.operation: BackgroundOperation | None = None  # the reading or merging under way, if any
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setAccessibleName("Inlästa filer och varningar")
-        self.heatmap = QTableWidget(0, 0)
+        # A view over a model, not a table of items: 300 enheter × 36 questions are 11 000 cells,
+        # and making an item for each held the window for 0.2 s; the model makes only what is shown.
+        self.heatmap = QTableView()
         self.heatmap.setAccessibleName("Resultat per fråga och nivå")
         self.heatmap.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.save_buttons = []
@@ -192,37 +198,66 @@ class SummaryDialog(QDialog):
         event.acceptProposedAction()
 
     # --- running -----------------------------------------------------------------------------------
-    def run(self) -> bool:
+    @property
+    def busy(self) -> bool:
+        return self.operation is not None and self.operation.running
+
+    def run(self) -> BackgroundOperation | None:
+        """Read every file once off the GUI thread, then merge. After a choice between two files
+        for the same enhet the merge is made again from what was read; no file is read twice.
+        None when there is nothing to read."""
         paths = self.paths()
         if not paths:
             QMessageBox.information(self, "Inga filer", "Lägg till enheternas filer först.")
-            return False
-        self.progress.setRange(0, len(paths))
-        self.progress.show()
-        while True:
-            try:
-                self.summary = build_summary(paths, self.replacements, self._progress)
-                self.earlier = build_summary([self.earlier_folder]) if self.earlier_folder else None
-                break
-            except DuplicateUnit as duplicate:
-                if not self._choose_between(duplicate):
-                    self._failed(duplicate.message)
-                    return False
-            except UserError as error:
-                self._failed(error.message)
-                return False
-        self.progress.hide()
+            return None
+        earlier_folder = self.earlier_folder
+        replacements = list(self.replacements)
+
+        def read_and_merge(progress: Progress, _cancelled: object) -> _Attempt:
+            read = read_files(paths, progress)
+            earlier = None
+            if earlier_folder is not None:
+                earlier = merge_read(read_files([earlier_folder], lambda n, t, name: progress(
+                    n, t, f"{name} (tidigare år)")))
+            return _merge(read, earlier, replacements)
+
+        return self._start(read_and_merge, "Läser enheternas filer …")
+
+    def _start(self, job, text: str) -> BackgroundOperation:  # type: ignore[no-untyped-def]
+        self.operation = run_in_background(
+            job, on_success=self._merged, owner=self, controls=[self.run_button, *self.save_buttons],
+            progress=self.progress, text=text, on_error=lambda error: self._failed(error.message),
+            on_cancelled=self._cancelled,
+        )
+        return self.operation
+
+    def _merged(self, attempt: _Attempt) -> None:
+        if attempt.duplicate is not None:
+            if not self._choose_between(attempt.duplicate):
+                self._failed(attempt.duplicate.message)
+                return
+            replacements = list(self.replacements)
+            self._start(lambda _progress, _cancelled: _merge(attempt.read, attempt.earlier, replacements),
+                        "Sammanställer det som lästes …")
+            return
+        assert attempt.summary is not None
+        if self.summary is not None:  # freeing 300 enheter here would stall the window
+            discard_in_background((self.summary, self.earlier))
+        self.summary, self.earlier = attempt.summary, attempt.earlier
         self._show_log(self.summary)
         self._show_completeness(self.summary)
         self._show_heatmap(self.summary)
         for button in self.save_buttons:
             button.setEnabled(True)
-        return True
 
-    def _progress(self, number: int, total: int, name: str) -> None:
-        self.progress.setValue(number)
-        self.progress.setFormat(f"{number} av {total}: {name}")
-        QApplication.processEvents()
+    def _cancelled(self) -> None:
+        shown = " Det som visas är den förra sammanställningen." if self.summary is not None else ""
+        self.log.setPlainText(f"Sammanställningen avbröts; ingenting ändrades.{shown}")
+
+    def done(self, result: int) -> None:
+        if self.operation is not None:
+            self.operation.cancel()  # a closed window has no use for the rest of the reading
+        super().done(result)
 
     def _choose_between(self, duplicate: DuplicateUnit) -> bool:
         box = QMessageBox(self)
@@ -240,7 +275,6 @@ class SummaryDialog(QDialog):
         return True
 
     def _failed(self, message: str) -> None:
-        self.progress.hide()
         self.log.setPlainText(f"Sammanställningen kunde inte göras:\n{message}")
 
     def _show_log(self, summary: Summary) -> None:
@@ -273,37 +307,22 @@ class SummaryDialog(QDialog):
         self.completeness.show()
 
     def _show_heatmap(self, summary: Summary) -> None:
-        levels = summary.levels
-        self.heatmap.clear()
-        self.heatmap.setRowCount(len(summary.questions))
-        self.heatmap.setColumnCount(len(levels))
         metrics = self.heatmap.fontMetrics()
         column_width = metrics.horizontalAdvance("100 % (15/15)") + 20
         characters = max(8, (column_width - 12) // max(1, metrics.horizontalAdvance("n")))
-        headers = [KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, characters))
-                   + ("\n(preliminär)" if lv.preliminary else "") for lv in levels]
-        self.heatmap.setHorizontalHeaderLabels(headers)
-        self.heatmap.setVerticalHeaderLabels([q.text for q in summary.questions])
-        for row, question in enumerate(summary.questions):  # the header may cut a long question
-            self.heatmap.verticalHeaderItem(row).setToolTip(question.text)
-        for row, question in enumerate(summary.questions):
-            for column, level in enumerate(levels):
-                tally = level.tally(question.question_id)
-                item = QTableWidgetItem(cell_text(tally))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                colour = HEAT[summary.thresholds.level(tally.share if tally else None)]
-                item.setBackground(QBrush(QColor(colour)))
-                item.setToolTip(f"{level.name}: {tally.describe() if tally else 'inga akter av den här typen'}"
-                                f"\n{level.completeness.banner()}")
-                self.heatmap.setItem(row, column, item)
-        self.heatmap.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.heatmap.horizontalHeader().setDefaultSectionSize(column_width)
-        lines = max((header.count("\n") + 1 for header in headers), default=1)
-        self.heatmap.horizontalHeader().setFixedHeight(self.fontMetrics().height() * lines + 12)
+        model = HeatmapModel(summary, characters, self.heatmap)
+        old = self.heatmap.model()
+        self.heatmap.setModel(model)
+        if isinstance(old, HeatmapModel):
+            old.deleteLater()
+        header = self.heatmap.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setDefaultSectionSize(column_width)
+        header.setFixedHeight(self.fontMetrics().height() * model.header_lines() + 12)
         self.heatmap.verticalHeader().setMaximumWidth(360)
 
     # --- saving ------------------------------------------------------------------------------------
-    def _save(self, title: str, suffix: str, filter_text: str, kind: str) -> Path | None:
+    def _save(self, title: str, suffix: str, filter_text: str, kind: str) -> BackgroundOperation | None:
         if self.summary is None:
             return None
         suggested = f"Sammanställning {self.summary.year}{suffix}"
@@ -313,17 +332,24 @@ class SummaryDialog(QDialog):
         path = Path(target if target.lower().endswith(suffix) else target + suffix)
         arguments: dict[str, Path | None] = {"workbook": None, "json_path": None, "pdf": None}
         arguments[kind] = path
-        try:
-            exported = export_summary(self.summary, arguments["workbook"], arguments["json_path"], self.earlier,
-                                      arguments["pdf"])
-        except UserError as error:
-            QMessageBox.warning(self, "Filen kunde inte skrivas", error.message)
-            return None
-        self.log.appendPlainText(f"Sparade {path}")
-        self.last_notices = list(exported.notices)
-        for notice in exported.notices:
-            self.log.appendPlainText(f"ℹ {notice}")
-        return path
+        summary, earlier = self.summary, self.earlier
+
+        def write(_progress: Progress, _cancelled: object) -> Exported:
+            return export_summary(summary, arguments["workbook"], arguments["json_path"], earlier, arguments["pdf"])
+
+        def written(exported: Exported) -> None:
+            self.log.appendPlainText(f"Sparade {path}")
+            self.last_notices = list(exported.notices)
+            for notice in exported.notices:
+                self.log.appendPlainText(f"ℹ {notice}")
+
+        # Writing cannot be stopped halfway: each file appears whole or not at all.
+        self.operation = run_in_background(
+            write, on_success=written, owner=self, controls=[self.run_button, *self.save_buttons],
+            progress=self.progress, text=f"Skriver {path.name} …", error_title="Filen kunde inte skrivas",
+            cancellable=False,
+        )
+        return self.operation
 
     def save_workbook(self) -> None:
         self._save("Spara sammanställningen", ".xlsx", "Excelfil (*.xlsx)", "workbook")
@@ -333,3 +359,69 @@ class SummaryDialog(QDialog):
 
     def save_json(self) -> None:
         self._save("Spara siffrorna som JSON", ".json", "JSON (*.json)", "json_path")
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One merge of what was read: the summary, or the two files that hold the same enhet."""
+
+    read: ReadFiles
+    earlier: Summary | None
+    summary: Summary | None
+    duplicate: DuplicateUnit | None
+
+
+def _merge(read: ReadFiles, earlier: Summary | None, replacements: list[Path]) -> _Attempt:
+    try:
+        return _Attempt(read, earlier, merge_read(read, replacements), None)
+    except DuplicateUnit as duplicate:
+        return _Attempt(read, earlier, None, duplicate)
+
+
+class HeatmapModel(QAbstractTableModel):
+    """Question × level: the share with its counts, coloured by level, the counts and the level's
+    completeness as tooltip. Cells are made when the view asks for them."""
+
+    def __init__(self, summary: Summary, header_characters: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = summary
+        self._levels = summary.levels
+        self._questions = summary.questions
+        self._headers = [
+            KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, header_characters))
+            + ("\n(preliminär)" if lv.preliminary else "") for lv in self._levels
+        ]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._questions)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._levels)
+
+    def header_lines(self) -> int:
+        return max((header.count("\n") + 1 for header in self._headers), default=1)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._headers):
+                return self._headers[section]
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and 0 <= section < len(self._questions):
+            return self._questions[section].text  # the tooltip: the header may cut a long question
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        level = self._levels[index.column()]
+        tally = level.tally(self._questions[index.row()].question_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(tally)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QColor(HEAT[self.summary.thresholds.level(tally.share if tally else None)])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"{level.name}: {tally.describe() if tally else 'inga akter av den här typen'}"
+                    f"\n{level.completeness.banner()}")
+        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,15 +82,35 @@ def _unexpected(exc: Exception, path: Path) -> str:
             f"{log_unexpected(exc)}.")
 
 
+@dataclass(frozen=True)
+class ReadFiles:
+    """What reading the files gave, kept so that a summary can be merged again (after the user
+    chose between two files for the same enhet) without reading any file twice."""
+
+    inputs: tuple[SummaryInput, ...]
+    excluded: tuple[ExcludedFile, ...]
+
+
+def read_files(paths: Sequence[Path], progress: Callable[[int, int, str], None] | None = None) -> ReadFiles:
+    inputs, excluded = read_inputs(paths, progress)
+    return ReadFiles(tuple(inputs), tuple(excluded))
+
+
+def merge_read(read: ReadFiles, replacements: Iterable[Path] = ()) -> Summary:
+    """The summary of what was read; `Summary.excluded` names the files that could not be read and
+    why. Raises DuplicateUnit when two files hold the same enhet and year with different content
+    and neither is named in `replacements`. When no file at all could be read, nothing is
+    summarised and every file is named."""
+    if not read.inputs:
+        raise UserError("Ingen av filerna kunde läsas, så ingen sammanställning gjordes:\n"
+                        + "\n".join(f"  {item.source}: {item.reason}" for item in read.excluded))
+    return replace(summarise(list(read.inputs), [p.name for p in replacements]), excluded=read.excluded)
+
+
 def build_summary(paths: Sequence[Path], replacements: Iterable[Path] = (),
                   progress: Callable[[int, int, str], None] | None = None) -> Summary:
-    """The summary of every file that could be read; `Summary.excluded` names the others and why.
-    When no file at all can be read, nothing is summarised and every file is named."""
-    inputs, excluded = read_inputs(paths, progress)
-    if not inputs:
-        raise UserError("Ingen av filerna kunde läsas, så ingen sammanställning gjordes:\n"
-                        + "\n".join(f"  {item.source}: {item.reason}" for item in excluded))
-    return replace(summarise(inputs, [p.name for p in replacements]), excluded=tuple(excluded))
+    """Read every file once and merge them (see merge_read)."""
+    return merge_read(read_files(paths, progress), replacements)
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aktgranskning.gui.background import wait_until_idle
+
 
 def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
     return QRect(widget.mapTo(ancestor, QPoint(0, 0)), widget.size())
@@ -66,7 +68,7 @@ def main() -> int:
         available = app.primaryScreen().availableGeometry()
         window = build_main_window()
         window.show()
-        app.processEvents()
+        wait_until_idle()
         result: dict[str, object] = {
             "available": [available.x(), available.y(), available.width(), available.height()],
             "frame": list(window.frameGeometry().getRect()),
@@ -76,7 +78,7 @@ def main() -> int:
         pages: dict[str, list[str]] = {}
         pages["startsida"] = controls_off_screen(window, window.start_page)
         window.open_demo()
-        app.processEvents()
+        wait_until_idle()
         page = window.case_list
         pages["ärendelista"] = controls_off_screen(window, page)
         result["case_list"] = {
@@ -89,19 +91,19 @@ def main() -> int:
         }
         case = window.session.first_unfinished_case()
         window.open_case(case.id)
-        app.processEvents()
+        wait_until_idle()
         pages["granskning"] = controls_off_screen(window, window.review)
         window.show_results()
-        app.processEvents()
+        wait_until_idle()
         pages["resultat"] = controls_off_screen(window, window.results)
         window.show_analysis()
-        app.processEvents()
+        wait_until_idle()
         pages["analys"] = controls_off_screen(window, window.analysis)
         result["pages"] = pages
         result["frame_after_pages"] = list(window.frameGeometry().getRect())
         dialog = SamplingDialog(window.workspace, window, window.settings)
         dialog.show()
-        app.processEvents()
+        wait_until_idle()
         result["sampling_dialog"] = {
             "frame": list(dialog.frameGeometry().getRect()),
             "off": controls_off_screen(dialog, dialog),
@@ -109,7 +111,7 @@ def main() -> int:
         dialog.source.setText(str(write_case_list(folder)))
         dialog.seed.setText("5")
         dialog.preview_button.click()  # the preview adds tables and a report: still on screen
-        app.processEvents()
+        wait_until_idle()
         result["sampling_preview"] = {
             "frame": list(dialog.frameGeometry().getRect()),
             "off": controls_off_screen(dialog, dialog),
@@ -118,19 +120,19 @@ def main() -> int:
         dialog.close()
         again = SamplingDialog(window.workspace, window, window.settings)
         again.show()
-        app.processEvents()
+        wait_until_idle()
         result["sampling_dialog_again"] = list(again.frameGeometry().getRect())
         again.close()
         window.showNormal()
         window.move(available.x(), available.y() + 20)
         window.resize(window.minimumSizeHint().width(), 400)  # a place that fits at every scale
-        app.processEvents()
+        wait_until_idle()
         result["left_at"] = list(window.frameGeometry().getRect())
         window.close()
-        app.processEvents()
+        wait_until_idle()
         reopened = build_main_window()
         reopened.show()
-        app.processEvents()
+        wait_until_idle()
         result["reopened_at"] = list(reopened.frameGeometry().getRect())
         reopened.close()
     print(json.dumps(result))

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from aktgranskning.gui.results_page import ResultsPage
 from aktgranskning.gui.summary_dialog import SummaryDialog
@@ -14,6 +15,7 @@ from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
+from tests.gui.waiting import wait_for_background
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +67,12 @@ def test_the_summary_window_shows_the_completeness_per_enhet_and_level(qtbot, de
     qtbot.addWidget(dialog)
     files = sorted(demo.glob("* 2026.granskning"))
     dialog.add_paths(files)
-    assert dialog.run()
+    assert dialog.run() is not None
+    wait_for_background(qtbot)
     assert dialog.completeness.text().startswith("PRELIMINÄR –")
     assert "3 av 3 enheter är inte färdiggranskade" in dialog.completeness.text()
-    headers = [dialog.heatmap.horizontalHeaderItem(c).text() for c in range(dialog.heatmap.columnCount())]
+    model = dialog.heatmap.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert all(h.endswith("(preliminär)") for h in headers)
     log = dialog.log.toPlainText()
     for path in files:
@@ -83,10 +87,12 @@ def test_the_summary_window_tells_what_an_export_replaced(qtbot, demo, tmp_path,
     dialog = SummaryDialog()
     qtbot.addWidget(dialog)
     dialog.add_paths(sorted(demo.glob("* 2026.granskning")))
-    assert dialog.run()
+    assert dialog.run() is not None
+    wait_for_background(qtbot)
     target = tmp_path / "s.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     dialog.save_workbook()
+    wait_for_background(qtbot)
     assert target.exists()
     assert any(notice.startswith("Sammanställningen är preliminär") for notice in dialog.last_notices)
     assert "ℹ Sammanställningen är preliminär" in dialog.log.toPlainText()

@@ -19,6 +19,7 @@ from aktgranskning.services.settings import REVIEWER_NAME
 from aktgranskning.services.unit_data import unit_data_of
 from tests.enhet_db import enhet_db
 from tests.gui.conftest import opened_window
+from tests.gui.waiting import wait_for_background
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,7 @@ def counted_answers(path: Path, question_id: str) -> list[str]:
 def test_ctrl_2_shows_the_counts_in_the_file_and_last_years_comparison(main, qtbot, unit_files):
     qtbot.keyClick(main, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert main.pages.currentWidget() is main.results
+    wait_for_background(qtbot)  # last year's file is read off the GUI thread
     rows = table_rows(main.results)
     assert len(rows) == 36
     assert rows["F1"][1] == "Har anmälare dokumenterats?"
@@ -162,9 +164,9 @@ def test_what_the_analysis_shows_is_what_rapport_exports(main, qtbot, unit_files
     assert {k: exported_analysis(unit_files, tmp_path / "efter.xlsx")[k] for k in shown} == shown
 
 
-def test_last_years_activities_are_carried_over_and_their_status_saved(main, unit_files):
-    main.show_results()
-    main.show_analysis()
+def test_last_years_activities_are_carried_over_and_their_status_saved(main, qtbot, unit_files):
+    main.show_analysis()  # before last year's file has been read: the analysis gets it on arrival
+    wait_for_background(qtbot)
     page = main.analysis
     assert "Förbättringsaktiviteter 2025" in page.previous_label.text()
     page.carry_over_previous()
@@ -373,13 +375,14 @@ def test_the_first_edit_without_a_reviewer_name_asks_for_one_and_records_it(main
     assert Answering.asked == 1
 
 
-def test_export_writes_the_workbook_and_the_pdf_beside_it(main, tmp_path, monkeypatch):
+def test_export_writes_the_workbook_and_the_pdf_beside_it(main, qtbot, tmp_path, monkeypatch):
     target = tmp_path / "rapporter" / "Mottagningen 2026.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     main.export_report()
+    wait_for_background(qtbot)
     assert target.exists() and target.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -398,7 +401,7 @@ def test_a_cell_still_being_typed_in_is_saved_when_quitting(main, qtbot, unit_fi
     assert activity_rows(unit_files) == [("Rutin for akter", "", "")]
 
 
-def test_the_filler_is_printed_in_the_export_only_when_the_user_chooses(main, tmp_path, monkeypatch):
+def test_the_filler_is_printed_in_the_export_only_when_the_user_chooses(main, qtbot, tmp_path, monkeypatch):
     import openpyxl
     from PySide6.QtWidgets import QMessageBox
 
@@ -411,6 +414,7 @@ def test_the_filler_is_printed_in_the_export_only_when_the_user_chooses(main, tm
         target = tmp_path / f"{name}.xlsx"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
         main.export_report()
+        wait_for_background(qtbot)
         sheet = openpyxl.load_workbook(target)["Analys"]
         return next(sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)
                     if sheet.cell(r, 1).value == "Ifylld av")

@@ -12,6 +12,7 @@ from aktgranskning.gui.question_row import QuestionRow
 from aktgranskning.services.session import SaveFailed
 from tests.enhet_db import enhet_db
 from tests.gui.conftest import press
+from tests.gui.waiting import wait_for_background
 
 K = Qt.Key
 
@@ -254,6 +255,7 @@ def test_sampling_dialog_previews_the_spread(qtbot, tmp_path):
     dialog.source.setText(str(export))
     dialog.seed.setText("5")
     dialog.preview_button.click()
+    wait_for_background(qtbot)
     assert dialog.units.rowCount() == 2
     assert [dialog.units.item(r, 2).text() for r in range(2)] == ["20", "20"]
     assert dialog.strata.rowCount() > 0 and dialog.save_button.isEnabled()

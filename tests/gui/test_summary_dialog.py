@@ -15,6 +15,7 @@ from aktgranskning.services.demo import DEMO_UNITS, write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.report import export_unit_report, unit_report
 from aktgranskning.services.summary import build_summary
+from tests.gui.waiting import wait_for_background
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +43,13 @@ def test_a_folder_is_read_with_warnings_and_the_heatmap_has_every_level(qtbot, w
     qtbot.addWidget(dialog)
     dialog.add_paths([workbooks])
     assert dialog.files.count() == 3
-    assert dialog.run()
-    assert dialog.heatmap.rowCount() == 36 and dialog.heatmap.columnCount() == 6  # förvaltning, 2 områden, 3 enheter
+    assert dialog.run() is not None
+    wait_for_background(qtbot)
+    model = dialog.heatmap.model()
+    assert model.rowCount() == 36 and model.columnCount() == 6  # förvaltning, 2 områden, 3 enheter
     expected = build_summary([workbooks])
     first = expected.questions[0].question_id
-    assert dialog.heatmap.item(0, 0).text().endswith(
+    assert model.index(0, 0).data().endswith(
         f"({expected.levels[0].tally(first).yes}/{expected.levels[0].tally(first).assessed})")
     log = dialog.log.toPlainText()
     assert "Utredning barn 2026.xlsx: Data-bladet är ändrat för hand" in log
@@ -54,4 +57,5 @@ def test_a_folder_is_read_with_warnings_and_the_heatmap_has_every_level(qtbot, w
     target = tmp_path / "Sammanställning.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     dialog.save_workbook()
+    wait_for_background(qtbot)
     assert openpyxl.load_workbook(target).sheetnames[0] == "Sammanställning"
