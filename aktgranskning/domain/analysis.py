@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 
@@ -59,6 +60,20 @@ class Activity:
     def due_text(self) -> str:
         """The due date as ÅÅÅÅ-MM-DD, or '' when there is none."""
         return self.due.isoformat() if self.due else ""
+
+
+def carry_over(current: Sequence[Activity], previous: Sequence[Activity], previous_year: int) -> list[Activity]:
+    """This year's activities followed by last year's for follow-up ("Följ upp förra årets
+    aktiviteter"): each keeps its text, links, role, due date, follow-up and status, and
+    remembers the year it came from (the first year, when it is carried over again). One whose
+    text is already among this year's is not added a second time."""
+    present = {activity.activity for activity in current}
+    carried = [
+        replace(activity, from_year=activity.from_year or previous_year)
+        for activity in previous
+        if activity.activity not in present
+    ]
+    return [*current, *carried]
 
 
 def parse_due_date(text: str) -> date | None:

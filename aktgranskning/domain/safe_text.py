@@ -120,8 +120,10 @@ def safe_text(text: str, output: OutputFormat) -> str:
         cleaned = "".join(kept)
     if count and log is not None:
         log.replaced[output.name] += count
-    if output.max_length is not None and _utf16_length(cleaned) > output.max_length:
-        cleaned = _cut(cleaned, output.max_length)
+    # Two UTF-16 units per character at most: a text of up to half the limit needs no counting.
+    limit = output.max_length
+    if limit is not None and len(cleaned) * 2 > limit and _utf16_length(cleaned) > limit:
+        cleaned = _cut(cleaned, limit)
         if log is not None:
             log.truncated[output.name] += 1
     if output.warns_right_to_left and log is not None and _has_right_to_left(cleaned):

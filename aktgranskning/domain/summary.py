@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 
 from aktgranskning.domain.analysis import Activity
 from aktgranskning.domain.case import Gender
@@ -28,7 +29,23 @@ from aktgranskning.domain.unit_data import (
 
 # Cells with fewer assessed cases than this are not shown in breakdowns, so nobody is recognised.
 SUPPRESS_BELOW = 5
-KIND_LABELS = {"forvaltning": "Förvaltning", "omrade": "Område", "enhet": "Enhet"}
+# The groups the breakdown by kön shows (sheet Kön, the JSON), in this order.
+BREAKDOWN_GENDERS = (Gender.FEMALE, Gender.MALE)
+
+
+class LevelKind(str, Enum):
+    """A level of the summary. The value is what the JSON and the files say."""
+
+    ADMINISTRATION = "forvaltning"
+    AREA = "omrade"
+    UNIT = "enhet"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {LevelKind.ADMINISTRATION: "Förvaltning", LevelKind.AREA: "Område", LevelKind.UNIT: "Enhet"}
 METHOD = ("Andel Ja = summan av Ja / summan av (Ja + Nej) över enheterna på nivån (poolad andel), inte "
           "medelvärdet av enheternas andelar. X (ej tillämplig), obesvarade och bortfall räknas inte.")
 
@@ -78,7 +95,7 @@ class ExcludedFile:
 class LevelResult:
     """One row of the summary's levels: förvaltning, an område or an enhet."""
 
-    kind: str  # "forvaltning", "omrade" or "enhet"
+    kind: LevelKind
     name: str
     area: str
     tallies: Mapping[str, Tally]  # by question id
@@ -147,10 +164,41 @@ class Summary:
         return text
 
     def units(self) -> list[LevelResult]:
-        return [level for level in self.levels if level.kind == "enhet"]
+        return [level for level in self.levels if level.kind is LevelKind.UNIT]
 
     def areas(self) -> list[LevelResult]:
-        return [level for level in self.levels if level.kind == "omrade"]
+        return [level for level in self.levels if level.kind is LevelKind.AREA]
+
+
+@dataclass(frozen=True)
+class SummaryWarning:
+    """Something the reader of a summary must know about its inputs, worded once for every
+    output (terminal, window, PDF): `severity` is "Varning" or "Obs"."""
+
+    severity: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.text}"
+
+
+def summary_warnings(summary: Summary) -> list[SummaryWarning]:
+    """Hand-edited Data sheets, questions some enheter's files lack, and question ids whose
+    wording differs between files (matched on the id), in that order."""
+    warnings = [
+        SummaryWarning("Varning",
+                       f"{source}: Data-bladet stämmer inte med sin kontrollsumma – det har ändrats för hand.")
+        for source in summary.edited
+    ]
+    warnings += [
+        SummaryWarning("Varning", f"{source}: frågan {question_id} ”{text}” saknas i filen.")
+        for source, question_id, text in summary.unmatched
+    ]
+    warnings += [
+        SummaryWarning("Obs", f"frågan {question_id} har olika formulering: ”{used}” / ”{other}” (matchad på id).")
+        for question_id, used, other in summary.renamed
+    ]
+    return warnings
 
 
 def deduplicated(inputs: Iterable[SummaryInput], replacements: Iterable[str] = ()) -> list[SummaryInput]:
@@ -200,14 +248,14 @@ def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) 
     for unit in units:
         areas.setdefault(unit.data.identity.area, []).append(unit)
     unit_levels = {
-        id(u): LevelResult("enhet", u.data.identity.unit, u.data.identity.area, per_unit[id(u)],
+        id(u): LevelResult(LevelKind.UNIT, u.data.identity.unit, u.data.identity.area, per_unit[id(u)],
                       u.data.counted, len(u.data.dropouts), unit_completeness(u.data))
         for u in units
     }
     area_levels = [
-        _pooled("omrade", area, area, [unit_levels[id(u)] for u in members]) for area, members in areas.items()
+        _pooled(LevelKind.AREA, area, area, [unit_levels[id(u)] for u in members]) for area, members in areas.items()
     ]
-    total = _pooled("forvaltning", units[0].data.identity.administration, "", area_levels)
+    total = _pooled(LevelKind.ADMINISTRATION, units[0].data.identity.administration, "", area_levels)
     levels.append(total)
     for area_level, (_, members) in zip(area_levels, areas.items(), strict=True):
         levels.append(area_level)
@@ -236,7 +284,7 @@ def _unit_tallies(data: UnitData) -> dict[str, Tally]:
     return {t.question.question_id: t.tally for t in question_tallies(data)}
 
 
-def _pooled(kind: str, name: str, area: str, parts: Sequence[LevelResult]) -> LevelResult:
+def _pooled(kind: LevelKind, name: str, area: str, parts: Sequence[LevelResult]) -> LevelResult:
     tallies: dict[str, Tally] = {}
     for part in parts:
         for question_id, tally in part.tallies.items():
@@ -295,7 +343,7 @@ def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult]
 def _gender_breakdown(units: Sequence[SummaryInput],
                       questions: Sequence[QuestionRef]) -> dict[str, dict[Gender, Tally]]:
     result: dict[str, dict[Gender, Tally]] = {}
-    for gender in (Gender.FEMALE, Gender.MALE):
+    for gender in BREAKDOWN_GENDERS:
         for unit in units:
             for t in question_tallies(unit.data, CaseFilter(gender=gender)):
                 by_gender = result.setdefault(t.question.question_id, {})
@@ -311,7 +359,7 @@ def suppressed(tally: Tally | None) -> bool:
 def changes(current: Summary, earlier: Summary) -> dict[tuple[str, str, str], YearChange]:
     """Per (level kind, level name, question id) the change from an earlier year's summary."""
     before = {(level.kind, level.name): level for level in earlier.levels}
-    result = {}
+    result: dict[tuple[str, str, str], YearChange] = {}
     for level in current.levels:
         old = before.get((level.kind, level.name))
         if old is None:

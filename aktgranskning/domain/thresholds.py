@@ -71,6 +71,11 @@ FILL_COLOURS = {  # cell backgrounds in tables and heatmaps
     Level.POOR: "#FFC7CE",
     Level.NONE: "#FFFFFF",
 }
+# The mark of a preliminary result (akter not finished): dark red text on the poor level's fill,
+# on screen, on paper and in Excel; a final result's state line is dark grey.
+PRELIMINARY_TEXT = "#9C0006"
+PRELIMINARY_BACKGROUND = FILL_COLOURS[Level.POOR]
+FINAL_TEXT = "#3A3A3A"
 # A 0 % bar would have no length and vanish; it is drawn this long so that the red shows.
 ZERO_BAR_FRACTION = 0.015
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from aktgranskning.domain.analysis import Analysis
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
-from aktgranskning.domain.results import Tally
+from aktgranskning.domain.results import Tally, sum_tallies
 from aktgranskning.domain.thresholds import Thresholds
 
 
@@ -140,31 +141,57 @@ class SectionTally:
     questions: tuple[QuestionTally, ...]
 
 
-def question_tallies(data: UnitData, case_filter: CaseFilter = ALL_CASES) -> list[QuestionTally]:
-    """Per question, the answers of the cases that count and pass the filter. Questions of a
-    checklist none of whose cases pass the filter are left out."""
-    counted = [case for case in data.cases if case.counts and case_filter.admits(case)]
+def question_tallies(
+    data: UnitData, case_filter: CaseFilter = ALL_CASES, *, with_empty_checklists: bool = False
+) -> list[QuestionTally]:
+    """The one count of Ja/Nej/X/unanswered in the product: per question, the effective answers
+    of the cases that count (sample without dropouts) and pass the filter. Status, the results
+    view, the enhet workbook and PDF and the summaries all count through here.
+
+    Questions of a checklist none of whose cases pass the filter are left out, unless
+    `with_empty_checklists` asks for them (with zero counts, as the status lists them)."""
+    by_type = counted_by_type(data, case_filter)
+    # Each case's answers are counted once, in C, as (question id, answer) pairs per case type; a
+    # summary counts 300 enheter three times over. What is neither Ja, Nej nor X is unanswered.
+    pairs = {
+        case_type: Counter(chain.from_iterable(case.answers.items() for case in cases))
+        for case_type, cases in by_type.items()
+    }
+    tallies = []
+    for q in data.questions:
+        cases = by_type.get(q.checklist_id)
+        if cases is None:
+            if with_empty_checklists:
+                tallies.append(QuestionTally(q, Tally()))
+            continue
+        counts, question_id = pairs[q.checklist_id], q.question_id
+        yes, no = counts[(question_id, Answer.YES)], counts[(question_id, Answer.NO)]
+        not_applicable = counts[(question_id, Answer.NOT_APPLICABLE)]
+        tallies.append(QuestionTally(q, Tally(yes, no, not_applicable, len(cases) - yes - no - not_applicable)))
+    return tallies
+
+
+def counted_by_type(data: UnitData, case_filter: CaseFilter = ALL_CASES) -> dict[str, list[CaseData]]:
+    """The cases that count in the results and pass the filter, by case type (checklist id)."""
     by_type: dict[str, list[CaseData]] = {}
-    for case in counted:
-        by_type.setdefault(case.case_type, []).append(case)
-    return [
-        QuestionTally(q, Tally.of(case.answers.get(q.question_id) for case in by_type[q.checklist_id]))
-        for q in data.questions
-        if q.checklist_id in by_type
-    ]
+    case_type, gender = case_filter.case_type, case_filter.gender
+    for case in data.cases:  # CaseData.counts and CaseFilter.admits, inline: a summary runs this 900 times
+        if case.status is not CaseStatus.DROPOUT and (case_type is None or case.case_type == case_type) and (
+            gender is None or case.gender is gender
+        ):
+            by_type.setdefault(case.case_type, []).append(case)
+    return by_type
 
 
 def section_tallies(rows: Iterable[QuestionTally]) -> list[SectionTally]:
     sections: dict[tuple[str, str], list[QuestionTally]] = {}
     for row in rows:
         sections.setdefault((row.question.checklist_id, row.question.section_id), []).append(row)
-    result = []
-    for (checklist_id, section_id), members in sections.items():
-        total = Tally()
-        for member in members:
-            total = total + member.tally
-        result.append(SectionTally(checklist_id, section_id, members[0].question.section_title, total, tuple(members)))
-    return result
+    return [
+        SectionTally(checklist_id, section_id, members[0].question.section_title,
+                     sum_tallies(member.tally for member in members), tuple(members))
+        for (checklist_id, section_id), members in sections.items()
+    ]
 
 
 def ranked(rows: Iterable[QuestionTally], minimum_assessed: int = 1) -> list[QuestionTally]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from aktgranskning.domain.comparison import YearChange, compare
 from aktgranskning.domain.completeness import Completeness
-from aktgranskning.domain.results import Tally
+from aktgranskning.domain.results import Tally, sum_tallies
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import (
     ALL_CASES,
@@ -16,6 +16,7 @@ from aktgranskning.domain.unit_data import (
     QuestionTally,
     SectionTally,
     UnitData,
+    counted_by_type,
     question_numbers,
     question_tallies,
     ranked,
@@ -41,6 +42,10 @@ class ChecklistBlock:
     checklist: ChecklistRef
     cases: int  # cases of this type that count (and pass the filter)
     rows: tuple[ReportRow, ...]
+
+    @property
+    def total(self) -> Tally:
+        return sum_tallies(row.tally for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ def build_report(data: UnitData, previous: UnitData | None = None, case_filter: 
         {t.question.question_id: t.tally for t in question_tallies(previous, case_filter)} if previous else {}
     )
     numbers = question_numbers(data.questions, {c.id: c.title for c in data.checklists})
+    counted = counted_by_type(data, case_filter)
     blocks = []
     for checklist in data.checklists:
         rows = []
@@ -104,8 +110,7 @@ def build_report(data: UnitData, previous: UnitData | None = None, case_filter: 
                 )
             )
         if rows:
-            cases = sum(1 for c in data.cases if c.counts and c.case_type == checklist.id and case_filter.admits(c))
-            blocks.append(ChecklistBlock(checklist, cases, tuple(rows)))
+            blocks.append(ChecklistBlock(checklist, len(counted.get(checklist.id, ())), tuple(rows)))
     return UnitReport(data, previous, tuple(blocks), tuple(section_tallies(tallies)), case_filter)
 
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aktgranskning.domain.case import Gender
+from aktgranskning.domain.labels import gender_label
 from aktgranskning.domain.people import age_group_order
 from aktgranskning.excel.writing import put, save_atomically, sheet_title
 
 CASE_HEADERS = ("Löpnummer", "Ärendenummer", "Ärendetyp", "Kön", "Åldersgrupp", "Handläggare", "Reserv")
-_GENDER_LABELS = {
-    Gender.FEMALE: "Kvinna/flicka", Gender.MALE: "Man/pojke", Gender.OTHER: "Annat", Gender.UNKNOWN: "Okänt",
-}
 
 
 def age_basis_text(source) -> str:  # type: ignore[no-untyped-def]
@@ -40,7 +37,7 @@ def write_sample_workbook(sampling, target: Path) -> Path:  # type: ignore[no-un
         ]
         for sequence, (candidate, reserve) in enumerate(entries, start=1):
             imported = unit.case_of(candidate)
-            values = (sequence, imported.case_number, imported.case_type, _GENDER_LABELS[imported.gender],
+            values = (sequence, imported.case_number, imported.case_type, gender_label(imported.gender),
                       candidate.stratum[1], candidate.caseworker, reserve)
             for column, value in enumerate(values, start=1):
                 put(sheet, row, column, value)
@@ -53,7 +50,7 @@ def write_sample_workbook(sampling, target: Path) -> Path:  # type: ignore[no-un
         row += 1
         for stratum in sorted(unit.result.population_per_stratum, key=lambda s: (s[0], age_group_order(s[1]))):
             gender, age_group = stratum
-            counts = (_GENDER_LABELS[Gender(gender)], age_group, unit.result.population_per_stratum[stratum],
+            counts = (gender_label(gender), age_group, unit.result.population_per_stratum[stratum],
                       unit.result.allocation.get(stratum, 0))
             for column, value in enumerate(counts, start=1):
                 put(sheet, row, column, value)

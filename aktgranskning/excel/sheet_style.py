@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
+from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.completeness import Completeness
-from aktgranskning.domain.thresholds import Level, fill_colour
+from aktgranskning.domain.thresholds import (
+    FINAL_TEXT,
+    PRELIMINARY_BACKGROUND,
+    PRELIMINARY_TEXT,
+    Level,
+    fill_colour,
+)
 from aktgranskning.excel.writing import excel_text, put
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -18,10 +26,40 @@ TITLE_FONT = Font(bold=True, size=14)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 THIN = Side(style="thin", color="A0A0A0")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-PRELIMINARY_FONT = Font(bold=True, color="9C0006", size=12)
-PRELIMINARY_FILL = PatternFill("solid", fgColor="FFC7CE")
-FINAL_FONT = Font(italic=True, color="3A3A3A")
+PRELIMINARY_FONT = Font(bold=True, color=PRELIMINARY_TEXT.lstrip("#"), size=12)
+PRELIMINARY_FILL = PatternFill("solid", fgColor=PRELIMINARY_BACKGROUND.lstrip("#"))
+FINAL_FONT = Font(italic=True, color=FINAL_TEXT.lstrip("#"))
+CENTRE_TOP = Alignment(horizontal="center", vertical="top")
 BANNER_ROW = 1  # every report sheet starts with the completeness line
+
+
+class CellStyles:
+    """Styles for the thousands of cells of a summary workbook, one instance per workbook.
+
+    openpyxl hashes a style object every time one is assigned to a cell, which was most of the
+    time a summary workbook took to write. Here each combination of font, fill, border and
+    alignment is assigned in full to the first cell that uses it, so the workbook registers it
+    exactly as before, and every later cell gets a copy of that cell's style indices."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple[int, int, int, int], Any] = {}
+        self._kept: list[object] = []  # the style objects keyed by id() stay alive
+
+    def apply(self, cell: Any, font: Font | None = None, fill: PatternFill | None = None,
+              border: Border | None = None, alignment: Alignment | None = None) -> Any:
+        key = (id(font), id(fill), id(border), id(alignment))
+        array = self._arrays.get(key)
+        if array is None:
+            for name, value in (("border", border), ("alignment", alignment), ("fill", fill), ("font", font)):
+                if value is not None:
+                    setattr(cell, name, value)
+            self._arrays[key] = copy(cell._style)
+            self._kept.append((font, fill, border, alignment))
+            return cell
+        own = cell._style  # None until a style is set; a date value sets its number format
+        cell._style = copy(array)
+        cell._style.numFmtId = own.numFmtId if own is not None else 0
+        return cell
 
 
 def level_fill(level: Level) -> PatternFill:
@@ -44,19 +82,17 @@ def completeness_banner(sheet: Worksheet, completeness: Completeness, text: str 
         header = sheet.oddHeader.center
         # '&' starts a header code in Excel; a literal one is written twice. Excel keeps 255 characters.
         header.text = excel_text(banner).replace("&", "&&")[:250]
-        header.color = "9C0006"
+        header.color = PRELIMINARY_TEXT.lstrip("#")
         header.size = 11
     else:
         cell.font = FINAL_FONT
 
 
 def header_row(sheet: Worksheet, row: int, titles: list[str], centred: bool = False) -> None:
+    styles = CellStyles()  # a summary's header has a column per enhet
+    alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if centred else None)
     for column, title in enumerate(titles, start=1):
-        cell = put(sheet, row, column, title)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.border = GRID
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if centred else None)
+        styles.apply(put(sheet, row, column, title), font=BOLD, fill=HEADER_FILL, border=GRID, alignment=alignment)
 
 
 def column_widths(sheet: Worksheet, widths: Sequence[float]) -> None:

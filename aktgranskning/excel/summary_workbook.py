@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange
+from aktgranskning.domain.labels import GENDER_GROUPS
 from aktgranskning.domain.summary import (
-    KIND_LABELS,
+    BREAKDOWN_GENDERS,
     METHOD,
     SUPPRESS_BELOW,
+    LevelKind,
     LevelResult,
     Summary,
     cell_text,
@@ -25,9 +25,11 @@ from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.excel.sheet_style import (
     BOLD,
+    CENTRE_TOP,
     GRID,
     TITLE_FONT,
     WRAP_TOP,
+    CellStyles,
     column_widths,
     completeness_banner,
     header_row,
@@ -42,13 +44,14 @@ LEVEL_FILLS = {level: level_fill(level) for level in Level}
 def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[str, str, str], YearChange] | None,
                            earlier_year: int | None) -> Path:
     workbook = Workbook()
-    _heatmap(workbook.active, summary)
-    _cases(workbook.create_sheet("Akter och bortfall"), summary)
+    styles = CellStyles()
+    _heatmap(workbook.active, summary, styles)
+    _cases(workbook.create_sheet("Akter och bortfall"), summary, styles)
     _shared(workbook.create_sheet("Gemensamma utvecklingsområden"), summary)
-    _activities(workbook.create_sheet("Förbättringsaktiviteter"), summary)
-    _gender(workbook.create_sheet("Kön"), summary)
+    _activities(workbook.create_sheet("Förbättringsaktiviteter"), summary, styles)
+    _gender(workbook.create_sheet("Kön"), summary, styles)
     if changes is not None and earlier_year is not None:
-        _changes(workbook.create_sheet("Jämförelse"), summary, changes, earlier_year)
+        _changes(workbook.create_sheet("Jämförelse"), summary, changes, earlier_year, styles)
     _read_log(workbook.create_sheet("Inläsning"), summary)
     for sheet in workbook.worksheets:  # row 1 of every sheet: how complete the result is
         completeness_banner(sheet, summary.completeness, summary.banner())
@@ -66,7 +69,7 @@ def _checklist_titles(summary: Summary) -> dict[str, str]:
     return {c.id: c.title for i in summary.inputs for c in i.data.checklists}
 
 
-def _heatmap(sheet: Worksheet, summary: Summary) -> None:
+def _heatmap(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     sheet.title = "Sammanställning"
     put(sheet, 2, 1, f"{summary.administration} {summary.year} – sammanställning av aktgranskningen").font = TITLE_FONT
     put(sheet, 3, 1, f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}")
@@ -85,18 +88,13 @@ def _heatmap(sheet: Worksheet, summary: Summary) -> None:
             current = question.checklist_id
             put(sheet, row, 1, checklist_titles.get(current, current)).font = BOLD
             row += 1
-        put(sheet, row, 1, numbers[question.question_id]).border = GRID
-        text = put(sheet, row, 2, question.text)
-        text.border = GRID
-        text.alignment = WRAP_TOP
+        styles.apply(put(sheet, row, 1, numbers[question.question_id]), border=GRID)
+        styles.apply(put(sheet, row, 2, question.text), border=GRID, alignment=WRAP_TOP)
         for column, level in enumerate(summary.levels, start=3):
             tally = level.tally(question.question_id)
-            cell = put(sheet, row, column, cell_text(tally))
-            cell.border = GRID
-            cell.alignment = Alignment(horizontal="center", vertical="top")
-            cell.fill = LEVEL_FILLS[summary.thresholds.level(tally.share if tally else None)]
-            if level.kind != "enhet":
-                cell.font = BOLD
+            styles.apply(put(sheet, row, column, cell_text(tally)), border=GRID, alignment=CENTRE_TOP,
+                         fill=LEVEL_FILLS[summary.thresholds.level(tally.share if tally else None)],
+                         font=BOLD if level.kind is not LevelKind.UNIT else None)
         row += 1
     column_widths(sheet, [6, 50] + [14] * len(summary.levels))
     sheet.freeze_panes = sheet.cell(row=first_row + 1, column=3)
@@ -105,24 +103,22 @@ def _heatmap(sheet: Worksheet, summary: Summary) -> None:
 
 def level_title(level: LevelResult) -> str:
     """A heatmap column's title: 'Enhet\nMottagningen', with '(preliminär)' when unfinished."""
-    return f"{KIND_LABELS[level.kind]}\n{level.name}" + ("\n(preliminär)" if level.preliminary else "")
+    return f"{level.kind.label}\n{level.name}" + ("\n(preliminär)" if level.preliminary else "")
 
 
 CASE_HEADERS = ["Nivå", "Namn", "Område", "Akter i urvalet", "Klara", "Pågående", "Ej påbörjade", "Bortfall",
                 "Akter i resultatet", "Preliminär"]
 
 
-def _cases(sheet: Worksheet, summary: Summary) -> None:
+def _cases(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     header_row(sheet, 2, CASE_HEADERS, centred=True)
     for row, level in enumerate(summary.levels, start=3):
         c = level.completeness
-        values = [KIND_LABELS[level.kind], level.name, level.area, c.total, c.done, c.in_progress, c.not_started,
+        values = [level.kind.label, level.name, level.area, c.total, c.done, c.in_progress, c.not_started,
                   c.dropouts, level.cases, "PRELIMINÄR" if level.preliminary else "nej"]
         for column, value in enumerate(values, 1):
-            cell = put(sheet, row, column, value)
-            cell.border = GRID
-            if level.preliminary and column == len(values):
-                cell.fill = LEVEL_FILLS[Level.POOR]
+            marked = level.preliminary and column == len(values)
+            styles.apply(put(sheet, row, column, value), border=GRID, fill=LEVEL_FILLS[Level.POOR] if marked else None)
     column_widths(sheet, [12, 34, 24, 14, 8, 10, 12, 10, 16, 12])
     print_setup(sheet, True, "2:2")
 
@@ -145,39 +141,38 @@ def _shared(sheet: Worksheet, summary: Summary) -> None:
     print_setup(sheet, True, "4:4")
 
 
-def _activities(sheet: Worksheet, summary: Summary) -> None:
+def _activities(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     header_row(sheet, 2, ["Område", "Enhet", "Aktivitet", "Kopplad till", "Ansvarig (roll)", "Klart senast",
                           "Uppföljning", "Status"], centred=True)
     for row, item in enumerate(summary.activities, start=3):
         a = item.activity
         values = [item.area, item.unit, a.activity, a.linked, a.responsible, a.due, a.follow_up, a.status.label]
         for column, value in enumerate(values, start=1):
-            cell = put(sheet, row, column, value)
-            cell.alignment = WRAP_TOP
-            cell.border = GRID
+            styles.apply(put(sheet, row, column, value), alignment=WRAP_TOP, border=GRID)
     column_widths(sheet, [18, 20, 40, 16, 16, 12, 28, 13])
     sheet.freeze_panes = "A3"
     print_setup(sheet, True, "2:2")
 
 
-def _gender(sheet: Worksheet, summary: Summary) -> None:
+def _gender(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     put(sheet, 2, 1, f"Förvaltningen per kön. Celler med färre än {SUPPRESS_BELOW} bedömda akter visas inte, "
         "så att ingen kan kännas igen.")
-    header_row(sheet, 4, ["Nr", "Fråga", "Flickor/kvinnor", "Pojkar/män"], centred=True)
+    header_row(sheet, 4, ["Nr", "Fråga", *(GENDER_GROUPS[g] for g in BREAKDOWN_GENDERS)], centred=True)
     numbers = _numbers(summary)
     for row, question in enumerate(summary.questions, start=5):
         by_gender = summary.gender.get(question.question_id, {})
         values: list[Any] = [numbers[question.question_id], question.text]
-        for gender in (Gender.FEMALE, Gender.MALE):
+        for gender in BREAKDOWN_GENDERS:
             tally = by_gender.get(gender)
             values.append(f"färre än {SUPPRESS_BELOW}" if suppressed(tally) else cell_text(tally))
         for column, value in enumerate(values, start=1):
-            put(sheet, row, column, value).border = GRID
+            styles.apply(put(sheet, row, column, value), border=GRID)
     column_widths(sheet, [6, 50, 18, 18])
     print_setup(sheet, True, "4:4")
 
 
-def _changes(sheet: Worksheet, summary: Summary, changes: dict[tuple[str, str, str], YearChange], year: int) -> None:
+def _changes(sheet: Worksheet, summary: Summary, changes: dict[tuple[str, str, str], YearChange], year: int,
+             styles: CellStyles) -> None:
     put(sheet, 2, 1, f"Förändring från {year} i procentenheter. ”Kan vara slumpen” betyder att förändringen ryms "
         "inom vad slumpen förklarar med så här små urval (Fishers exakta test, 5 %).")
     titles = ["Nr", "Fråga"] + [level_title(level) for level in summary.levels]
@@ -185,15 +180,12 @@ def _changes(sheet: Worksheet, summary: Summary, changes: dict[tuple[str, str, s
     sheet.row_dimensions[4].height = 45
     numbers = _numbers(summary)
     for row, question in enumerate(summary.questions, start=5):
-        put(sheet, row, 1, numbers[question.question_id]).border = GRID
-        put(sheet, row, 2, question.text).border = GRID
+        styles.apply(put(sheet, row, 1, numbers[question.question_id]), border=GRID)
+        styles.apply(put(sheet, row, 2, question.text), border=GRID)
         for column, level in enumerate(summary.levels, start=3):
             change = changes.get((level.kind, level.name, question.question_id))
-            cell = put(sheet, row, column, change.describe() if change else "")
-            cell.border = GRID
-            cell.alignment = WRAP_TOP
-            if change is not None and not change.within_chance:
-                cell.font = BOLD
+            styles.apply(put(sheet, row, column, change.describe() if change else ""), border=GRID,
+                         alignment=WRAP_TOP, font=BOLD if change is not None and not change.within_chance else None)
     column_widths(sheet, [6, 50] + [16] * len(summary.levels))
     print_setup(sheet, True, "4:4")
 

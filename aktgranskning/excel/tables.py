@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -148,16 +148,36 @@ def read_sheets(path: Path, names: list[str]) -> dict[str, list[list[str]]]:
         for name in names:
             if name in workbook.sheet_names:
                 rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                sheets[name] = [[cell_text(v) for v in row] for row in rows]
+                sheets[name] = sheet_texts(rows)
     except Exception as exc:  # calamine raises its own kinds for broken or hostile files
         place = f"blad {name}" if name else ""
         raise FileProblem(path, UNREADABLE_WORKBOOK, place) from exc
     return sheets
 
 
+def sheet_texts(rows: Sequence[Sequence[object]]) -> list[list[str]]:
+    """`cell_text` of every cell, with str.strip run in C over the text cells: this runs for every
+    row of every summary input. calamine gives "" for an empty cell and a float for a number, such
+    as the löpnummer that starts each row of the Data sheet; a row with numbers or dates elsewhere
+    takes the cell-by-cell way."""
+    texts: list[list[str]] = []
+    append = texts.append
+    for row in rows:
+        try:
+            if row and type(row[0]) is not str:
+                append([cell_text(row[0]), *map(str.strip, row[1:])])  # type: ignore[arg-type]
+            else:
+                append([*map(str.strip, row)])  # type: ignore[arg-type]
+        except TypeError:
+            append([cell_text(value) for value in row])
+    return texts
+
+
 def cell_text(value: object) -> str:
     if type(value) is str:  # the common case first: this runs for every cell of every summary input
         return value.strip()
+    if type(value) is float:  # every number calamine reads, e.g. each data row's löpnummer
+        return str(int(value)) if value.is_integer() else str(value).strip()
     if value is None:
         return ""
     if isinstance(value, datetime):

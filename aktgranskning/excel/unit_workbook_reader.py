@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from aktgranskning.domain.analysis import (
     ANALYSIS_FIELDS,
@@ -28,6 +28,13 @@ from aktgranskning.domain.unit_data import (
 from aktgranskning.excel import data_sheet
 from aktgranskning.excel.tables import read_sheets
 from aktgranskning.excel.unit_workbook import ACTIVITY_HEADERS
+
+# Lookups rather than Enum(value) calls: a summary reads some 100 000 rows.
+_STATUSES = {status.value: status for status in CaseStatus}
+_REASONS = {reason.value: reason for reason in DropoutReason}
+_ANSWERS = {answer.value: answer for answer in Answer}
+
+_AS_WRITTEN = list(range(len(data_sheet.COLUMNS)))
 
 ANALYSIS_SHEET = "Analys"
 ACTIVITIES_SHEET = "Förbättringsaktiviteter"
@@ -68,6 +75,7 @@ class _DataSheetReader:
         self.stored_checksum = ""
         self.header_index = self._read_meta()
         self.columns = self._columns()
+        self._positions = [self.columns[name] for name in data_sheet.COLUMNS]
         self.data_rows = [self._cells(row) for row in rows[self.header_index + 1 :] if any(row)]
 
     def _place(self, index: int) -> str:
@@ -114,11 +122,14 @@ class _DataSheetReader:
 
     @property
     def checksum_matches(self) -> bool:
-        computed = data_sheet.checksum(self.meta_rows, self.data_rows)
+        computed = data_sheet.checksum_of_texts(self.meta_rows, self.data_rows)
         return bool(self.stored_checksum) and computed == self.stored_checksum
 
     def _cells(self, row: list[str]) -> list[str]:
-        return [row[self.columns[name]] if self.columns[name] < len(row) else "" for name in data_sheet.COLUMNS]
+        positions = self._positions
+        if positions == _AS_WRITTEN and len(row) >= len(positions):  # the columns where the program put them
+            return row if len(row) == len(positions) else row[: len(positions)]
+        return [row[i] if i < len(row) else "" for i in positions]
 
     def unit_data(self) -> UnitData:
         identity = UnitIdentity(
@@ -145,26 +156,42 @@ class _DataSheetReader:
         )
 
     def _add_row(self, cells: list[str], number: int, questions: dict, cases: dict) -> None:  # type: ignore[type-arg]
+        (sequence_text, case_type, gender, age_group, status_text, reason_text,
+         section_id, section_title, question_id, question_text, answer_text) = cells
+        try:
+            sequence = int(sequence_text)
+            case = cases.get(sequence)
+            if case is None:
+                case = cases[sequence] = {
+                    "sequence": sequence, "case_type": case_type, "gender": Gender.parse(gender),
+                    "age_group": age_group, "status": _STATUSES[status_text],
+                    "dropout_reason": _REASONS[reason_text] if reason_text else None, "answers": {},
+                }
+            elif status_text not in _STATUSES or (reason_text and reason_text not in _REASONS):
+                raise KeyError(status_text if status_text not in _STATUSES else reason_text)
+            answer = _ANSWERS[answer_text] if answer_text else None
+        except (ValueError, KeyError) as exc:
+            self._refuse_row(cells, number, exc)
+        if not question_id:
+            return
+        if question_id not in questions:
+            questions[question_id] = QuestionRef(case_type, section_id, section_title, question_id, question_text)
+        case["answers"][question_id] = answer
+
+    def _refuse_row(self, cells: list[str], number: int, problem: Exception) -> NoReturn:
+        """The Swedish message for a row whose löpnummer or a value is not what the program wrote."""
         value = dict(zip(data_sheet.COLUMNS, cells, strict=True))
         place = f"bladet Data, rad {number}"
-        sequence = self._int(value["lopnummer"], "löpnumret", place)
+        self._int(value["lopnummer"], "löpnumret", place)
         try:
-            status = CaseStatus(value["status"])
-            reason = DropoutReason(value["bortfallsorsak"]) if value["bortfallsorsak"] else None
-            answer = Answer(value["svar"]) if value["svar"] else None
+            CaseStatus(value["status"])
+            if value["bortfallsorsak"]:
+                DropoutReason(value["bortfallsorsak"])
+            if value["svar"]:
+                Answer(value["svar"])
         except ValueError as exc:
             raise FileProblem(self.path, f"värdet känns inte igen ({exc}).", place) from None
-        case = cases.setdefault(sequence, {
-            "sequence": sequence, "case_type": value["arendetyp"], "gender": Gender.parse(value["kon"]),
-            "age_group": value["aldersgrupp"], "status": status, "dropout_reason": reason, "answers": {},
-        })
-        if not value["fraga_id"]:
-            return
-        question_id = value["fraga_id"]
-        questions.setdefault(question_id, QuestionRef(
-            value["arendetyp"], value["avsnitt"], value["avsnittsrubrik"], question_id, value["fraga"]
-        ))
-        case["answers"][question_id] = answer
+        raise FileProblem(self.path, f"värdet känns inte igen ({problem}).", place) from None
 
     def _thresholds(self) -> Thresholds:
         defaults = Thresholds()

@@ -8,10 +8,7 @@ takes one with "Använd förslaget": a text that looks written is a text in the 
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QEvent, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -23,8 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,13 +30,18 @@ from aktgranskning.domain.analysis import (
     Activity,
     ActivityStatus,
     Analysis,
-    parse_due_date,
 )
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.unit_data import UnitData
 from aktgranskning.domain.unit_report import (
     suggest_development_areas,
     suggest_strengths,
+)
+from aktgranskning.gui.activities_model import (
+    DUE_COLUMN,
+    STATUS_COLUMN,
+    STATUS_ROLE,
+    ActivitiesModel,
 )
 from aktgranskning.gui.date_delegate import DateDelegate
 from aktgranskning.services.analysis import (
@@ -51,13 +52,7 @@ from aktgranskning.services.analysis import (
 from aktgranskning.services.report import current_report
 from aktgranskning.services.session import ReviewSession
 
-ACTIVITY_COLUMNS = ["Aktivitet", "Kopplad till fråga/område", "Ansvarig (roll)", "Klart senast",
-                    "Uppföljning (hur och när)", "Status"]
-DUE_COLUMN = 3
-STATUS_COLUMN = 5
 SAVE_DELAY_MS = 700
-ERROR_BACKGROUND = QColor("#fde2e2")
-LAST_SAVED_DUE = Qt.ItemDataRole.UserRole + 1  # on a date cell: the date last saved for that row
 SUGGESTED_FIELDS = ("strengths", "development_areas")
 SUGGESTION_PREFIX = "Förslag från resultatet – inte ifyllt förrän du väljer ”Använd förslaget”:\n"
 
@@ -131,8 +126,12 @@ class AnalysisPage(QWidget):
             title.setWordWrap(True)
             form.addRow(title, self._field_with_suggestion(name, field))
 
-        self.activities = QTableWidget(0, len(ACTIVITY_COLUMNS))
-        self.activities.setHorizontalHeaderLabels(ACTIVITY_COLUMNS)
+        self.activities_model = ActivitiesModel(self)
+        self.activities_model.edited.connect(self._save_activities)
+        self.activities_model.modelReset.connect(lambda: self._add_status_boxes(0))
+        self.activities_model.rowsInserted.connect(lambda _parent, first, _last: self._add_status_boxes(first))
+        self.activities = QTableView()
+        self.activities.setModel(self.activities_model)
         self.activities.setAccessibleName("Förbättringsaktiviteter")
         self.activities.setWordWrap(True)
         self.activities.setMinimumHeight(160)
@@ -143,10 +142,6 @@ class AnalysisPage(QWidget):
             self.activities.setColumnWidth(column, width)
         self.date_delegate = DateDelegate(self.activities)
         self.activities.setItemDelegateForColumn(DUE_COLUMN, self.date_delegate)
-        due_header = self.activities.horizontalHeaderItem(DUE_COLUMN)
-        if due_header is not None:
-            due_header.setToolTip("Dubbelklicka och välj datum i kalendern (ÅÅÅÅ-MM-DD). Delete tar bort datumet.")
-        self.activities.itemChanged.connect(self._activity_changed)
         self.activities.installEventFilter(self)
         self.activity_problems = QLabel()
         self.activity_problems.setObjectName("banner")
@@ -277,34 +272,31 @@ class AnalysisPage(QWidget):
         field.setFocus()
 
     def _fill_activities(self, activities: tuple[Activity, ...]) -> None:
-        self.activities.blockSignals(True)
-        self.activities.setRowCount(0)
-        for activity in activities:
-            self._append_activity_row(activity)
-        self.activities.blockSignals(False)
+        self.activities_model.set_activities(activities, read_only=bool(self.session and self.session.read_only))
         self.activities.resizeRowsToContents()
 
-    def _append_activity_row(self, activity: Activity) -> None:
-        row = self.activities.rowCount()
-        self.activities.insertRow(row)
-        name = activity.activity
-        values = [name, activity.linked, activity.responsible, activity.due_text, activity.follow_up]
-        for column, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            if column == 0 and activity.from_year:
-                item.setData(Qt.ItemDataRole.UserRole, activity.from_year)
-                item.setToolTip(f"Från analysen {activity.from_year}")
-            if column == DUE_COLUMN:
-                item.setData(LAST_SAVED_DUE, activity.due_text)
-            self.activities.setItem(row, column, item)
+    def _add_status_boxes(self, first: int) -> None:
+        """A status choice on every row from `first` on, always visible as before."""
+        for row in range(first, self.activities_model.rowCount()):
+            self.activities.setIndexWidget(self.activities_model.index(row, STATUS_COLUMN), self._status_box(row))
+
+    def _status_box(self, row: int) -> QComboBox:
+        where = QPersistentModelIndex(self.activities_model.index(row, STATUS_COLUMN))
         combo = QComboBox()
         for status in ActivityStatus:
             combo.addItem(status.label, status.value)
-        combo.setCurrentIndex(list(ActivityStatus).index(activity.status))
+        combo.setCurrentIndex(combo.findData(where.data(STATUS_ROLE)))
         combo.setAccessibleName("Status")
-        combo.currentIndexChanged.connect(lambda _i: self._save_activities())
-        combo.setEnabled(not (self.session and self.session.read_only))
-        self.activities.setCellWidget(row, STATUS_COLUMN, combo)
+        combo.currentIndexChanged.connect(
+            lambda _i: self.activities_model.setData(where, combo.currentData(), STATUS_ROLE))
+        combo.setEnabled(not self.activities_model.read_only)
+        return combo
+
+    def status_box(self, row: int) -> QComboBox:
+        """The status choice of a row (as a user reaches it)."""
+        widget = self.activities.indexWidget(self.activities_model.index(row, STATUS_COLUMN))
+        assert isinstance(widget, QComboBox)
+        return widget
 
     def _show_filled(self, analysis: Analysis) -> None:
         if analysis.filled_at:
@@ -361,34 +353,22 @@ class AnalysisPage(QWidget):
         self._after_save()
 
     def add_activity(self) -> None:
-        self._append_activity_row(Activity(activity=""))
-        row = self.activities.rowCount() - 1
-        self.activities.setCurrentCell(row, 0)
-        if (item := self.activities.item(row, 0)) is not None:
-            self.activities.editItem(item)
+        row = self.activities_model.append(Activity(activity=""))
+        first = self.activities_model.index(row, 0)
+        self.activities.setCurrentIndex(first)
+        self.activities.edit(first)
 
     def remove_selected_activity(self) -> None:
-        row = self.activities.currentRow()
+        row = self.activities.currentIndex().row()
         if row < 0:
             return
-        self.activities.removeRow(row)
-        self._save_activities()
+        self.activities_model.remove(row)  # saved through `edited`
 
     def carry_over_previous(self) -> None:
         if self.previous is None:
             return
         year = self.previous.identity.year
-        present = {self._cell_text(r, 0) for r in range(self.activities.rowCount())}
-        added = 0
-        self.activities.blockSignals(True)
-        for activity in self.previous.analysis.activities:
-            if activity.activity in present:
-                continue
-            carried = Activity(activity.activity, activity.linked, activity.responsible, activity.due,
-                               activity.follow_up, activity.status, from_year=activity.from_year or year)
-            self._append_activity_row(carried)
-            added += 1
-        self.activities.blockSignals(False)
+        added = self.activities_model.carry_over(self.previous.analysis.activities, year)
         self.activities.resizeRowsToContents()
         self._save_activities()
         self.message.emit(f"{added} aktiviteter från {year} lades till för uppföljning; uppdatera deras status.")
@@ -404,57 +384,20 @@ class AnalysisPage(QWidget):
             return False
         if self.activities.state() == QAbstractItemView.State.EditingState:
             return False
-        item = self.activities.item(self.activities.currentRow(), DUE_COLUMN)
-        if item is None or self.activities.currentColumn() != DUE_COLUMN or not item.text():
+        index = self.activities.currentIndex()
+        if not index.isValid() or index.column() != DUE_COLUMN or not index.data():
             return False
-        item.setText("")
+        self.activities_model.setData(index, "")
         return True
-
-    def _activity_changed(self, _item: QTableWidgetItem) -> None:
-        self._save_activities()
 
     def current_activities(self) -> list[Activity]:
         """The rows as they can be saved: a date cell that holds no date keeps the date last saved
         for its row (or none), so the rest of the row is still saved."""
-        activities = []
-        for row in range(self.activities.rowCount()):
-            texts = [self._cell_text(row, c) for c in range(5)]
-            combo = self.activities.cellWidget(row, STATUS_COLUMN)
-            status = (ActivityStatus(str(combo.currentData())) if isinstance(combo, QComboBox)
-                      else ActivityStatus.PLANNED)
-            first = self.activities.item(row, 0)
-            from_year = first.data(Qt.ItemDataRole.UserRole) if first else None
-            activities.append(Activity(
-                texts[0], texts[1], texts[2], self._due_to_save(row), texts[4],
-                status=status, from_year=int(from_year) if from_year else None,
-            ))
-        return activities
-
-    def _cell_text(self, row: int, column: int) -> str:
-        item = self.activities.item(row, column)
-        return item.text() if item is not None else ""
-
-    def _due_to_save(self, row: int) -> date | None:
-        item = self.activities.item(row, DUE_COLUMN)
-        if item is None:
-            return None
-        try:
-            return parse_due_date(item.text())
-        except UserError:
-            return parse_due_date(str(item.data(LAST_SAVED_DUE) or ""))
+        return self.activities_model.activities()
 
     def invalid_dates(self) -> list[tuple[int, str, str]]:
         """(row, text, message) for every date cell whose text is no date."""
-        found = []
-        for row in range(self.activities.rowCount()):
-            item = self.activities.item(row, DUE_COLUMN)
-            if item is None:
-                continue
-            try:
-                parse_due_date(item.text())
-            except UserError as error:
-                found.append((row, item.text(), error.message))
-        return found
+        return self.activities_model.invalid_dates()
 
     def _save_activities(self) -> None:
         if self._loading or not self._writable():
@@ -470,31 +413,14 @@ class AnalysisPage(QWidget):
             self._show_problems()
             return
         self._activities_failure = ""
-        self._remember_saved_dates(activities)
+        self.activities_model.mark_saved(activities)
         self._show_problems()
         self._after_save()
 
-    def _remember_saved_dates(self, activities: list[Activity]) -> None:
-        self.activities.blockSignals(True)
-        for row, activity in enumerate(activities):
-            item = self.activities.item(row, DUE_COLUMN)
-            if item is not None:
-                item.setData(LAST_SAVED_DUE, activity.due_text)
-        self.activities.blockSignals(False)
-
     def _show_problems(self) -> None:
         """Mark what is not saved where it is: the date cell in red with the reason, a line under
-        the table, and a banner over the page for texts the file refused."""
-        invalid = {row: message for row, _text, message in self.invalid_dates()}
-        self.activities.blockSignals(True)
-        for row in range(self.activities.rowCount()):
-            item = self.activities.item(row, DUE_COLUMN)
-            if item is None:
-                continue
-            bad = row in invalid
-            item.setBackground(QBrush(ERROR_BACKGROUND) if bad else QBrush())
-            item.setToolTip(invalid[row] if bad else "")
-        self.activities.blockSignals(False)
+        the table, and a banner over the page for texts the file refused. (The model marks the
+        date cell itself.)"""
         lines = [self._describe_invalid(row, text) for row, text, _m in self.invalid_dates()]
         if self._activities_failure:
             lines.append(f"Aktiviteterna sparades inte: {self._activities_failure}")
@@ -505,8 +431,7 @@ class AnalysisPage(QWidget):
         self.save_problem.setVisible(bool(texts))
 
     def _describe_invalid(self, row: int, text: str) -> str:
-        item = self.activities.item(row, DUE_COLUMN)
-        kept = str(item.data(LAST_SAVED_DUE) or "") if item else ""
+        kept = self.activities_model.saved_due_text(row)
         saved = f"med det tidigare datumet {kept}" if kept else "utan datum"
         return (f"Rad {row + 1}: ”{text}” i Klart senast är inget datum och har inte sparats; resten av raden "
                 f"är sparad {saved}. Dubbelklicka i cellen och välj ett datum i kalendern, eller tryck Delete.")
@@ -577,5 +502,5 @@ class AnalysisPage(QWidget):
         invalid = self.invalid_dates()
         if invalid:
             self.activities.setFocus()
-            self.activities.setCurrentCell(invalid[0][0], DUE_COLUMN)
+            self.activities.setCurrentIndex(self.activities_model.index(invalid[0][0], DUE_COLUMN))
             self.scroll_area.ensureWidgetVisible(self.activities)

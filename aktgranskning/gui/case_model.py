@@ -13,8 +13,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QIcon
 
-from aktgranskning.domain.case import Case, CaseStatus, Gender
+from aktgranskning.domain.case import Case, CaseStatus
 from aktgranskning.domain.changes import Presence
+from aktgranskning.domain.labels import GENDER_LABELS
 from aktgranskning.gui.conflict_bar import clock, conflicts_word, describe_all, reviewing_text
 from aktgranskning.services.conflicts import Conflict
 from aktgranskning.services.session import CaseSummary
@@ -29,7 +30,6 @@ PRESENCE_COLOUR = QColor("#1d3b5a")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
-_GENDER_LABELS = {Gender.FEMALE: "Flicka/kvinna", Gender.MALE: "Pojke/man", Gender.OTHER: "Annat", Gender.UNKNOWN: "Okänt"}
 _STATUS_COLOURS = {
     CaseStatus.DONE: QColor("#1b7a3a"),
     CaseStatus.IN_PROGRESS: QColor("#8a5a00"),
@@ -164,7 +164,7 @@ class CaseTableModel(QAbstractTableModel):
             str(case.sequence),
             case.case_number,
             self._titles.get(case.case_type, case.case_type),
-            _GENDER_LABELS[case.gender],
+            GENDER_LABELS[case.gender],
             case.age_group,
             status_label(case, self._sequences),
             summary.label if case.in_sample and case.status is not CaseStatus.DROPOUT else "–",

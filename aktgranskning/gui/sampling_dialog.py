@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.labels import gender_label
 from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_order
 from aktgranskning.gui.background import (
     BackgroundOperation,
@@ -43,8 +44,6 @@ from aktgranskning.services.workspace import Workspace
 
 WINDOW_NAME = "urval"
 PREFERRED_SIZE = QSize(1000, 640)
-
-_GENDER = {"kvinna": "Kvinna/flicka", "man": "Man/pojke", "annat": "Annat", "okänt": "Okänt"}
 
 
 class SamplingDialog(QDialog):
@@ -228,7 +227,7 @@ class SamplingDialog(QDialog):
         self.strata.setRowCount(0)  # see _show_units
         self.strata.setRowCount(len(strata))
         for index, stratum in enumerate(strata):
-            values = (_GENDER.get(stratum[0], stratum[0]), stratum[1], result.population_per_stratum[stratum],
+            values = (gender_label(stratum[0]), stratum[1], result.population_per_stratum[stratum],
                       result.allocation.get(stratum, 0))
             for column, value in enumerate(values):
                 self.strata.setItem(index, column, QTableWidgetItem(str(value)))

@@ -20,7 +20,7 @@ from reportlab.platypus import Paragraph, Table
 
 from aktgranskning.domain.completeness import Completeness
 from aktgranskning.domain.safe_text import OutputFormat, pdf_format, safe_text
-from aktgranskning.domain.thresholds import Level, bar_colour, fill_colour
+from aktgranskning.domain.thresholds import PRELIMINARY_TEXT, Level, bar_colour, fill_colour
 from aktgranskning.pdf.fonts import BOLD, REGULAR
 
 PAGE = A4
@@ -28,7 +28,7 @@ MARGIN = 16 * mm
 LEVEL_COLOURS = {level: colors.HexColor(fill_colour(level)) for level in Level}
 BAR_COLOURS = {level: colors.HexColor(bar_colour(level)) for level in Level}
 HEADER_BACKGROUND = colors.HexColor("#DDE4EE")
-PRELIMINARY_COLOUR = colors.HexColor("#9C0006")
+PRELIMINARY_COLOUR = colors.HexColor(PRELIMINARY_TEXT)
 
 
 @cache

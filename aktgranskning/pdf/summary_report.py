@@ -17,7 +17,7 @@ from reportlab.platypus import (
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.comparison import YearChange
-from aktgranskning.domain.summary import KIND_LABELS, METHOD, Summary, cell_text
+from aktgranskning.domain.summary import METHOD, Summary, cell_text, summary_warnings
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.pdf.fonts import REGULAR, register_fonts
@@ -75,14 +75,14 @@ def _front(summary: Summary) -> list[Any]:
     marks: list[Any] = []
     for index, level in enumerate(summary.levels, start=1):
         c = level.completeness
-        rows.append([KIND_LABELS[level.kind], paragraph(level.name, "cell"), c.total, c.done, c.in_progress,
+        rows.append([level.kind.label, paragraph(level.name, "cell"), c.total, c.done, c.in_progress,
                      c.not_started, c.dropouts, level.cases, "PRELIMINÄR" if level.preliminary else "nej"])
         if level.preliminary:
             marks.append(("BACKGROUND", (8, index), (8, index), LEVEL_COLOURS[Level.POOR]))
     story.append(_table(rows, [24 * mm, 70 * mm, 24 * mm, 16 * mm, 20 * mm, 22 * mm, 18 * mm, 28 * mm, 24 * mm],
                         marks))
-    if summary.edited:
-        story.append(paragraph("Varning: Data-bladet är ändrat för hand i " + ", ".join(summary.edited) + ".", "h2"))
+    story += [paragraph(str(warning), "h2" if warning.severity == "Varning" else "small")
+              for warning in summary_warnings(summary)]
     story.append(PageBreak())
     return story
 
@@ -93,7 +93,7 @@ def _heatmaps(summary: Summary) -> list[Any]:
     levels = list(summary.levels)
     for start in range(0, len(levels), LEVELS_PER_TABLE):
         part = levels[start:start + LEVELS_PER_TABLE]
-        header = ["Nr", "Fråga"] + [f"{KIND_LABELS[lv.kind]} {lv.name}" + (" (preliminär)" if lv.preliminary else "")
+        header = ["Nr", "Fråga"] + [f"{lv.kind.label} {lv.name}" + (" (preliminär)" if lv.preliminary else "")
                                     for lv in part]
         rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
         style: list[Any] = []

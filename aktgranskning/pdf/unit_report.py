@@ -21,6 +21,7 @@ from reportlab.platypus import (
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
+from aktgranskning.domain.results import format_percent
 from aktgranskning.domain.thresholds import bar_fraction
 from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
 from aktgranskning.pdf.fonts import BOLD, REGULAR, register_fonts
@@ -123,11 +124,10 @@ def _capitalised(text: str) -> str:
 
 
 def _block_total(block: ChecklistBlock) -> str:
-    yes = sum(r.tally.yes for r in block.rows)
-    assessed = sum(r.tally.assessed for r in block.rows)
-    if not assessed:
+    total = block.total
+    if not total.assessed:
         return "inga Ja/Nej-svar"
-    return f"{yes} Ja av {assessed} bedömda svar ({round(100 * yes / assessed)} %)"
+    return f"{total.yes} Ja av {total.assessed} bedömda svar ({format_percent(total.share)})"
 
 
 def _bullet_rows(rows: list[ReportRow], when_none: str) -> list[Any]:

@@ -24,12 +24,7 @@ from aktgranskning.domain.checklist import (
     unanswered_question_ids,
 )
 from aktgranskning.domain.errors import FileProblem, UserError
-from aktgranskning.domain.results import (
-    ChecklistResult,
-    Progress,
-    checklist_result,
-    progress,
-)
+from aktgranskning.domain.results import Progress, progress
 from aktgranskning.domain.review import (
     answered_of_applicable,
     is_complete,
@@ -210,12 +205,6 @@ class ReviewSession:
 
     def progress(self) -> Progress:
         return progress(self.cases())
-
-    def results(self) -> list[ChecklistResult]:
-        with self.reading() as tx:
-            cases = tx.cases()
-            answers = tx.all_answers()
-        return [checklist_result(checklist, cases, answers) for checklist in self.checklists.values()]
 
     def first_unfinished_case(self) -> Case | None:
         for case in self.cases():

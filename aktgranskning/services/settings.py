@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from aktgranskning.atomic_file import replace_durably
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,7 @@ class Settings:
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self._values, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(temporary, self.path)
+        replace_durably(self.path, json.dumps(self._values, ensure_ascii=False, indent=2).encode("utf-8"))
 
     def reviewer(self) -> str:
         """The name the user set; empty until they set one (never the operating-system login)."""

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from aktgranskning.domain.changes import Kind
-from aktgranskning.domain.results import format_percent
+from aktgranskning.domain.unit_data import QuestionTally, UnitData, counted_by_type, question_tallies
 from aktgranskning.services.conflicts import Conflict
 from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.unit_data import unit_data_of
+
+
+def _every_question(data: UnitData) -> list[QuestionTally]:
+    """Every question of every checklist in the file, counted by the one tally engine; a
+    checklist without cases that count is listed with zeros."""
+    return question_tallies(data, with_empty_checklists=True)
 
 
 def status_data(session: ReviewSession) -> dict[str, Any]:
@@ -15,21 +22,19 @@ def status_data(session: ReviewSession) -> dict[str, Any]:
     meta = session.meta
     cases = session.cases()
     progress = session.progress()
-    questions = []
-    for result in session.results():
-        for q in result.questions:
-            questions.append(
-                {
-                    "id": q.question_id,
-                    "checklista": q.checklist_id,
-                    "text": q.text,
-                    "ja": q.tally.yes,
-                    "nej": q.tally.no,
-                    "x": q.tally.not_applicable,
-                    "obesvarad": q.tally.unanswered,
-                    "andel": q.tally.share,
-                }
-            )
+    questions = [
+        {
+            "id": q.question.question_id,
+            "checklista": q.question.checklist_id,
+            "text": q.question.text,
+            "ja": q.tally.yes,
+            "nej": q.tally.no,
+            "x": q.tally.not_applicable,
+            "obesvarad": q.tally.unanswered,
+            "andel": q.tally.share,
+        }
+        for q in _every_question(unit_data_of(session))
+    ]
     return {
         "forvaltning": meta.administration,
         "omrade": meta.area,
@@ -91,13 +96,16 @@ def status_text(session: ReviewSession) -> str:
     if conflicts:
         lines += ["", f"Konflikter mellan granskarna ({len(conflicts)}), välj i akten vad som gäller:"]
         lines += [f"  – {conflict.describe()}" for conflict in conflicts]
-    for result in session.results():
-        lines += ["", f"{result.checklist.title} ({result.cases_reviewed} akter utan bortfall)"]
+    data = unit_data_of(session)
+    tallies = _every_question(data)
+    counted = counted_by_type(data)
+    for checklist in data.checklists:
+        lines += ["", f"{checklist.title} ({len(counted.get(checklist.id, ()))} akter utan bortfall)"]
         lines.append(f"  {'Fråga':<62} {'Ja':>3} {'Nej':>4} {'X':>3} {'Obesv.':>6}  Andel")
-        for q in result.questions:
-            text = q.text if len(q.text) <= 60 else q.text[:59] + "…"
+        for q in (t for t in tallies if t.question.checklist_id == checklist.id):
+            text = q.question.text if len(q.question.text) <= 60 else q.question.text[:59] + "…"
             tally = q.tally
-            share = f"{tally.yes} av {tally.assessed} ({format_percent(tally.share)})" if tally.assessed else "–"
+            share = tally.describe() if tally.assessed else "–"
             lines.append(
                 f"  {text:<62} {tally.yes:>3} {tally.no:>4} {tally.not_applicable:>3} {tally.unanswered:>6}  {share}"
             )

@@ -14,7 +14,6 @@ from aktgranskning.domain.unit_data import (
     UnitData,
     UnitIdentity,
 )
-from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.session import ReviewSession
 
@@ -73,6 +72,8 @@ def read_unit_file(path: Path) -> tuple[UnitData, bool | None]:
     Data sheet matches its checksum (None for a granskningsfil, which has none). Case numbers
     never leave the granskningsfil's session."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from aktgranskning.excel.unit_workbook_reader import read_unit_workbook  # openpyxl: only when read
+
         book = read_unit_workbook(path)
         return book.data, book.checksum_matches
     session = open_for_reading(path)
