@@ -509,3 +509,21 @@ def test_history_uses_swedish_words(window, review_file, qtbot):
     assert "Status | pågående → klar" in rows  # ej påbörjad → pågående follows from the answers: not logged
     assert "Svar | inget svar → Ja" in rows and "Svar | Ja → inget svar" in rows
     assert not any(word in " ".join(rows) for word in ("pagaende", "ej_paborjad", "None"))
+
+
+def test_a_key_press_is_one_transaction_that_also_reads_what_the_page_redraws(window, qtbot, monkeypatch):
+    """Issue 14: the page does not read back what it just wrote."""
+    _open_first_case_of_type(window, qtbot, "forhandsbedomning")
+    store = window.session.store
+    opened = []
+    real = store.transaction
+
+    def counted():  # type: ignore[no-untyped-def]
+        opened.append(1)
+        return real()
+
+    monkeypatch.setattr(store, "transaction", counted)
+    row = focused_row()
+    press(qtbot, K.Key_J)
+    assert len(opened) == 1
+    assert row.state is not None and row.state.stored is Answer.YES
