@@ -28,12 +28,11 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from aktgranskning.domain.changes import Change, ChangeLog, Register, encode
-
-import pytest
 
 REGISTERS = (
     Register.answer(1, "FB1"),
