@@ -44,7 +44,7 @@ from aktgranskning.services.status import status_data
 from tests.conftest import make_cases
 
 ENHET_NAME = "Slumpenheten 2026.granskning"
-ORIGINAL, RESERVES = 3, 2
+ORIGINAL, RESERVES = 2, 1  # few akter and questions, so that reviewers often meet on one
 REVIEWERS = ("Anna", "Bertil", "Cecilia", "David")
 ANSWERS = (Answer.YES, Answer.NO, Answer.NOT_APPLICABLE, None)
 REASONS = (DropoutReason.OTHER, *[r for r in DropoutReason if r is not DropoutReason.OTHER])
@@ -57,6 +57,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     info = NewFileInfo("Förvaltningen", "Området", "Slumpenheten", 2026)
     create_review_file(path, info, installed_checklists(), make_cases(ORIGINAL, RESERVES))
     return path
+
+
+# The computers' folders live in memory where the system has it: what is proven here is the merge,
+# not the disk, and durable writes on a busy disk would make every example slow.
+MEMORY = Path("/dev/shm")
+SCRATCH = str(MEMORY) if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) else None
 
 
 @contextmanager
@@ -186,6 +192,7 @@ def act(run: Run, computer: Computer, operation: tuple) -> None:
                 version = conflict.versions[operation[4] % len(conflict.versions)]
                 session.decide(conflict.register, version.value)
                 note("beslut fattat")
+                assert conflict.register not in {c.register for c in session.conflicts()}
     except UserError:
         run.refused += 1  # a refused action is fine: nothing changes
         assert not new_changes(session, before)
@@ -198,11 +205,12 @@ def act(run: Run, computer: Computer, operation: tuple) -> None:
 
 
 COMPUTER = st.integers(0, 3)
-KINDS = ["answer", "answer", "answer", "comment", "fill", "dropout", "done", "reopen", "decide"]
-ACTION = st.tuples(st.sampled_from(KINDS), COMPUTER, st.integers(0, ORIGINAL + RESERVES - 1), st.integers(0, 30),
+KINDS = ["answer"] * 6 + ["comment", "fill", "dropout", "done", "reopen"] + ["decide"] * 3
+CASE = st.sampled_from([0, 0, 0, 1, 1, 2])  # mostly the first akt, so that reviewers meet there
+ACTION = st.tuples(st.sampled_from(KINDS), COMPUTER, CASE, st.integers(0, 1),
                    st.integers(0, 5))
 DELIVERY = st.tuples(st.just("deliver"), COMPUTER, COMPUTER)
-OPERATIONS = st.lists(st.one_of(ACTION, ACTION, DELIVERY), min_size=3, max_size=14)
+OPERATIONS = st.lists(st.one_of(ACTION, ACTION, ACTION, DELIVERY), min_size=10, max_size=20, unique=True)
 
 
 def comparable_conflicts(session: ReviewSession) -> list[tuple[str, list[str]]]:
@@ -210,7 +218,7 @@ def comparable_conflicts(session: ReviewSession) -> list[tuple[str, list[str]]]:
 
 
 def check_run(template: Path, reviewers: int, operations: list[tuple], seed: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="sammanslagning-") as root_name:
+    with tempfile.TemporaryDirectory(prefix="sammanslagning-", dir=SCRATCH) as root_name:
         root = Path(root_name)
         run = Run([])
         try:
@@ -237,8 +245,10 @@ def play(run: Run, operations: list[tuple]) -> None:
     for operation in operations:
         if operation[0] == "deliver":
             deliver(computers[operation[1] % len(computers)], computers[operation[2] % len(computers)])
-        else:
-            act(run, computers[operation[1] % len(computers)], operation)
+            continue
+        if operation[0] == "decide":  # another's file arrives, the person sees a conflict and decides it
+            deliver(computers[operation[2] % len(computers)], computers[operation[1] % len(computers)])
+        act(run, computers[operation[1] % len(computers)], operation)
 
 
 def deliver_everything(run: Run, seed: int) -> None:
@@ -307,9 +317,9 @@ def check_answers_kept(run: Run, reading: ReviewSession, log: ChangeLog) -> None
         assert held == value, f"{change.register}: {change.who} svarade {value}, enheten har {held}"
 
 
-DEFAULT = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+DEFAULT = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                           HealthCheck.function_scoped_fixture])
-LONG = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+LONG = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                         HealthCheck.function_scoped_fixture])
 
 
@@ -321,8 +331,9 @@ def test_every_computer_reads_the_same_enhet(template: Path, reviewers: int, ope
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 @LONG
-@given(st.integers(2, 4), st.lists(st.one_of(ACTION, ACTION, DELIVERY), min_size=5, max_size=40),
+@given(st.integers(2, 4), st.lists(st.one_of(ACTION, ACTION, ACTION, DELIVERY), min_size=15, max_size=50, unique=True),
        st.integers(0, 2**32))
 def test_every_computer_reads_the_same_enhet_long(template: Path, reviewers: int, operations: list[tuple],
                                                   seed: int) -> None:
@@ -331,7 +342,7 @@ def test_every_computer_reads_the_same_enhet_long(template: Path, reviewers: int
 
 @contextmanager
 def two_computers(template: Path) -> Iterator[tuple[Computer, Computer]]:
-    with tempfile.TemporaryDirectory(prefix="sammanslagning-") as root_name:
+    with tempfile.TemporaryDirectory(prefix="sammanslagning-", dir=SCRATCH) as root_name:
         computers = []
         try:
             for number in range(2):
