@@ -18,7 +18,7 @@ from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review_file import FileMeta, now_iso
 from aktgranskning.atomic_file import replace_durably
-from aktgranskning.services.file_lock import CannotLock, FileInUse, FileLock
+from aktgranskning.services.file_lock import CannotLock, FileInUse, FileLock, lock_path_for
 from aktgranskning.services.own_file import WorkingCopy, claim_working_copy
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.sync_folders import folder_warning
@@ -205,6 +205,7 @@ def open_review_file(
         return _read_only_session(path, accept_older, reviewer, protection)
     snapshot = read_snapshot(path)
     notes: list[str] = []
+    _remove_stale_lock(path)
     if _needs_preparing(path, snapshot):
         snapshot.connection.close()
         notes = _prepare_enhet_file(path, upgrade)
@@ -212,7 +213,8 @@ def open_review_file(
     start = session_from_snapshot(path, snapshot, accept_older=False, reviewer=reviewer)
     meta = start.meta
     try:
-        copy = claim_working_copy(meta.file_uuid, start.reviewer, lambda p: _writer_reviewer(p, meta.file_uuid))
+        copy = claim_working_copy(meta.file_uuid, start.reviewer,
+                                  lambda p: _is_working_copy_of(p, meta.file_uuid, start.reviewer, path))
     except CannotLock as cannot:
         start.close()
         return _read_only_session(path, accept_older, reviewer, cannot.read_only_reason)
@@ -306,12 +308,14 @@ def _read_only_session(path: Path, accept_older: bool, reviewer: str, reason: st
     return session
 
 
-def _writer_reviewer(path: Path, file_uuid: str) -> str:
-    """Whose working copy a file in this computer's working folder is ('' when unreadable)."""
-    from aktgranskning.services.enhet_folder import Member, read_for
+def _is_working_copy_of(candidate: Path, file_uuid: str, reviewer: str, enhet_path: Path) -> bool:
+    """Whether a file in this computer's working folder is this reviewer's work on the enhet in
+    this folder (a copy of the enhet elsewhere gets a working copy of its own)."""
+    from aktgranskning.services.enhet_folder import Member, folder_key, read_for
 
-    member = read_for(path, file_uuid)
-    return member.reviewer if isinstance(member, Member) else ""
+    member = read_for(candidate, file_uuid)
+    return isinstance(member, Member) and member.reviewer == reviewer and member.folder == folder_key(
+        enhet_path.parent)
 
 
 def _write_working_copy(target: Path, source: sqlite3.Connection, writer: str, reviewer: str) -> None:
@@ -367,6 +371,19 @@ def _link_to_folder(session: ReviewSession, path: Path, copy: WorkingCopy) -> No
     session.take_in(contents)
     session.sources = 1 + link.members
     store.mirror_to(link.publisher.offer)
+
+
+def _remove_stale_lock(path: Path) -> None:
+    """A lock beside the enhet's file left by a program on this computer that died (during an
+    upgrade, or an older version) is removed; a live one, or one from another computer, stays."""
+    if not lock_path_for(path).exists():
+        return
+    lock = FileLock(path)
+    try:
+        lock.acquire("städning")
+    except (FileInUse, CannotLock):
+        return
+    lock.release()
 
 
 def _needs_preparing(path: Path, snapshot: Snapshot) -> bool:

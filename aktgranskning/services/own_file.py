@@ -81,12 +81,13 @@ class WorkingCopy:
         self.lock.release()
 
 
-def claim_working_copy(file_uuid: str, reviewer: str, reviewer_of: Callable[[Path], str]) -> WorkingCopy:
+def claim_working_copy(file_uuid: str, reviewer: str, is_theirs: Callable[[Path], bool]) -> WorkingCopy:
     """The reviewer's working copy of the enhet on this computer, locked: the one they used before
-    when no other program on this computer has it open, else a new one."""
+    for this enhet folder (`is_theirs`) when no other program on this computer has it open, else a
+    new one."""
     folder = working_folder(file_uuid)
     for candidate in sorted(folder.glob("*.granskning")):
-        if reviewer_of(candidate) != reviewer:
+        if not is_theirs(candidate):
             continue
         lock = FileLock(candidate)
         try:

@@ -22,6 +22,7 @@ def status_data(session: ReviewSession) -> dict[str, Any]:
     meta = session.meta
     cases = session.cases()
     progress = session.progress()
+    conflicts = session.conflicts()
     questions = [
         {
             "id": q.question.question_id,
@@ -46,9 +47,10 @@ def status_data(session: ReviewSession) -> dict[str, Any]:
             "pagaende": progress.in_progress,
             "ej_paborjade": progress.not_started,
             "bortfall": progress.dropouts,
+            "konflikter": len(conflicts),
         },
         "fragor": questions,
-        "konflikter": [conflict_json(conflict) for conflict in session.conflicts()],
+        "konflikter": [conflict_json(conflict) for conflict in conflicts],
         "arenden": [
             {
                 "lopnummer": case.sequence,

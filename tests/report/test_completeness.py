@@ -129,7 +129,7 @@ def test_the_summary_json_has_the_akter_object_per_level(summarised):
         assert total["akter"][key] == sum(a[key] for a in expected.values()), key
     assert data["preliminar"] is True
     for level in data["nivaer"]:
-        assert set(level["akter"]) == {"totalt", "klara", "pagaende", "ej_paborjade", "bortfall"}
+        assert set(level["akter"]) == {"totalt", "klara", "pagaende", "ej_paborjade", "bortfall", "konflikter"}
 
 
 def test_the_summary_text_output_states_the_completeness_per_enhet(summarised):

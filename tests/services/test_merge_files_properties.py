@@ -385,10 +385,6 @@ def test_an_answer_made_after_seeing_the_other_is_an_update_and_a_decision_ends_
             assert states[question.id] is Answer.YES
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Known: a case status that only follows from answers (ej påbörjad → pågående) is recorded as a "
-    "change of the status register, so marking the akt klar conflicts with another reviewer's earlier "
-    "answer in it although no answer differs. See the report of branch merge-properties."))
 def test_marking_klar_is_no_conflict_with_an_equal_answer_given_elsewhere(template: Path) -> None:
     with two_computers(template) as (anna, bertil):
         case = anna.open.cases()[0]

@@ -1,5 +1,5 @@
 """Helper process for the crash test: answers questions as fast as it can and prints each answer
-on stdout only after the service reported it saved. The test kills it with SIGKILL, or copies the
+on stdout only after the service reported it saved (first a line naming its own files). The test kills it with SIGKILL, or copies the
 file while it runs. An optional third argument is a pause in seconds after each answer (a person
 typing), an optional fourth how many answers to give before stopping by itself."""
 
@@ -17,6 +17,9 @@ from aktgranskning.services.opening import open_review_file
 def main(path: str, seed: str, pause: float = 0.0, limit: int | None = None) -> None:
     rng = random.Random(seed)
     session = open_review_file(Path(path), reviewer="krasch")
+    assert session.link is not None  # the reviewer's own files: this computer's working copy, the folder's copy
+    sys.stdout.write(f"FIL\t{session.store.path}\t{session.link.shared_path}\t-\n")
+    sys.stdout.flush()
     pairs = [
         (case.id, question.id, question.allowed)
         for case in session.cases()

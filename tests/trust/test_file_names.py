@@ -75,6 +75,8 @@ def test_a_tricky_name_opens_the_right_file_in_every_command(tmp_path, folder_na
         case = session.cases()[0]
         question = next(session.checklist_for(case).questions())
         session.set_answer(case.id, question.id, Answer.NO)
+        assert session.link is not None and session.link.publisher.flush()
+        own = session.link.shared_path.relative_to(work).as_posix()  # the reviewer's own file beside it
     finally:
         session.close()
 
@@ -98,7 +100,7 @@ def test_a_tricky_name_opens_the_right_file_in_every_command(tmp_path, folder_na
     assert summary.returncode == 0, summary.stderr
     assert unit in summary.stdout and unit in (work / summary_name).read_text(encoding="utf-8")
 
-    assert _everything_under(work) == {folder_name.split("/")[0], *_parents(relative), relative, report_name,
+    assert _everything_under(work) == {folder_name.split("/")[0], *_parents(relative), relative, own, report_name,
                                        summary_name}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["arbete", "urval.csv"]
 

@@ -124,7 +124,10 @@ def test_the_whole_cycle_works_on_the_share(share, checklists):
     assert sum(q["ja"] + q["nej"] for q in data["fragor"]) == 12
     check = _cli("kontrollera", str(path))
     assert check.returncode == 0 and "hel och konsekvent" in check.stdout, check.stdout + check.stderr
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    own = sorted(p.name for p in path.parent.iterdir() if p.name != path.name)
+    assert own == ["Enheten på nätverket 2026 – nät igen på " + own[0].split(" på ")[-1],
+                   "Enheten på nätverket 2026 – nät på " + own[1].split(" på ")[-1]]  # the reviewers' own files
+    assert all(name.endswith(").granskning") for name in own)
 
 
 def test_an_old_wal_file_with_answers_in_its_wal_is_read_and_converted_on_the_share(share, tmp_path):

@@ -1,6 +1,8 @@
-"""The `.granskning` file alone is whole: a copy of just that file (no `-wal`, no `-journal`),
-taken while the program answers or right after it was killed, holds every answer the program had
-confirmed. Rounds for the kill test: AKTGRANSKNING_KOPIERUNDOR (default 30)."""
+"""Every file the program writes is whole alone: a copy of the reviewer's own file (no `-wal`, no
+`-journal`), taken while the program answers or right after it was killed, holds every answer the
+program had confirmed (the working copy on this computer: written before an answer is confirmed)
+or is a whole older state (the copy in the enhet's folder, written right after). Rounds for the
+kill test: AKTGRANSKNING_KOPIERUNDOR (default 30)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,14 @@ def _parse(line: str) -> tuple[int, str, str] | None:
     return (int(parts[0]), parts[1], parts[2]) if len(parts) == 3 else None
 
 
+def _own_files(child: subprocess.Popen[str]) -> tuple[Path, Path]:
+    """The helper's first line: its working copy and its copy in the enhet's folder."""
+    assert child.stdout is not None
+    header = child.stdout.readline().rstrip("\n").split("\t")
+    assert header[0] == "FIL", header
+    return Path(header[1]), Path(header[2])
+
+
 def _answers_in(copy: Path) -> dict[tuple[int, str], str]:
     with sqlite3.connect(copy) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -54,6 +64,7 @@ def _missing(reported: list[tuple[int, str, str]], stored: dict[tuple[int, str],
 def test_a_copy_of_the_file_alone_taken_while_answering_holds_every_confirmed_answer(review_file, tmp_path):
     child = _start(review_file, seed=7, pause=0.01, limit=60)
     assert child.stdout is not None
+    working, shared = _own_files(child)
     confirmed: list[tuple[int, str, str]] = []
     copies: list[tuple[Path, int]] = []
     for line in child.stdout:
@@ -62,9 +73,11 @@ def test_a_copy_of_the_file_alone_taken_while_answering_holds_every_confirmed_an
             confirmed.append(answer)
         if len(confirmed) % 6 == 0:
             copy = tmp_path / f"kopia-{len(copies)}.granskning"
-            shutil.copyfile(review_file, copy)  # the main file only, like a person copying it
+            shutil.copyfile(working, copy)  # the file only, like a person copying it
             copies.append((copy, len(confirmed)))
+            _answers_in(shared)  # the folder's copy, a moment behind, is whole too
     assert child.wait(timeout=60) == 0, child.stderr.read() if child.stderr else ""
+    assert _missing(confirmed, _answers_in(shared)) == 0  # written whole when the program closed
     assert len(confirmed) == 60 and len(copies) >= 9
     for copy, known in copies:
         assert not copy.with_name(copy.name + "-wal").exists()
@@ -87,6 +100,7 @@ def test_a_copy_of_the_file_alone_after_sigkill_holds_every_confirmed_answer(rev
     for round_number in range(ROUNDS):
         child = _start(review_file, seed=100 + round_number)
         assert child.stdout is not None
+        working, shared = _own_files(child)
         first = child.stdout.readline()
         time.sleep(rng.uniform(0.0, 0.05))
         child.send_signal(signal.SIGKILL)
@@ -94,9 +108,11 @@ def test_a_copy_of_the_file_alone_after_sigkill_holds_every_confirmed_answer(rev
         assert child.returncode == -signal.SIGKILL, errors
         reported = [a for a in map(_parse, (first + rest).splitlines(keepends=True)) if a is not None]
         copy = tmp_path / f"efter-kill-{round_number}.granskning"
-        shutil.copyfile(review_file, copy)  # before anything opens the original again
-        hot_journals += any(is_leftover_of(review_file.name, p.name) for p in review_file.parent.iterdir())
+        shutil.copyfile(working, copy)  # before anything opens the original again
+        hot_journals += any(is_leftover_of(working.name, p.name) for p in working.parent.iterdir())
         lost += _missing(reported, _answers_in(copy))
+        if shared.exists():
+            _answers_in(shared)  # whole, whatever moment the kill hit
         total += len(reported)
     print(f"\nKopia efter SIGKILL: {ROUNDS} rundor ({hot_journals} dödade mitt i en publicering), {total} bekräftade "
           f"svar, saknas i kopian: {lost}")
@@ -109,19 +125,24 @@ def test_copies_taken_back_to_back_while_answering_at_full_speed_are_all_whole(r
     before the copy began."""
     child = _start(review_file, seed=11, pause=0.0, limit=150)
     assert child.stdout is not None
+    working, shared = _own_files(child)
     confirmed: list[tuple[int, str, str]] = []
     reader = threading.Thread(target=lambda: confirmed.extend(
         a for a in map(_parse, child.stdout) if a is not None), daemon=True)  # type: ignore[union-attr]
     reader.start()
     copies = torn = 0
     copy = tmp_path / "kopia.granskning"
+    behind = tmp_path / "mappens-kopia.granskning"
     while child.poll() is None:
         known = list(confirmed)
-        shutil.copyfile(review_file, copy)
+        shutil.copyfile(working, copy)
         copies += 1
         try:
             if _missing(known, _answers_in(copy)):
                 torn += 1
+            if shared.exists():
+                shutil.copyfile(shared, behind)
+                _answers_in(behind)  # the folder's copy may be behind, never torn
         except (AssertionError, sqlite3.DatabaseError):
             torn += 1
     reader.join(timeout=30)
