@@ -1,7 +1,8 @@
 """Helper process for the crash test: answers questions as fast as it can and prints each answer
 on stdout only after the service reported it saved (first a line naming its own files). The test
-kills it with SIGKILL, or copies the file while it runs. An optional third argument is a pause in seconds after each answer (a person
-typing), an optional fourth how many answers to give before stopping by itself."""
+kills it with SIGKILL, or copies the file while it runs. An optional third argument is a pause in
+seconds after each answer (a person typing), an optional fourth how many answers to give before
+stopping by itself."""
 
 from __future__ import annotations
 
