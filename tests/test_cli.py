@@ -1,4 +1,6 @@
-"""The CLI as a user runs it: a separate process, Swedish messages, exit codes, no tracebacks."""
+"""The CLI as a user runs it: Swedish messages, exit codes, no tracebacks. The commands run in
+this process (`run`), through the same entry point as `python -m aktgranskning`, so the suite stays
+fast; `run_process` starts a real process where that is what is tested."""
 
 from __future__ import annotations
 
@@ -10,8 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import run_in_process
+
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return run_in_process(*args, cwd=cwd)
+
+
+def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "aktgranskning", *args],
         capture_output=True, text=True, encoding="utf-8", cwd=cwd, timeout=120,
@@ -27,9 +35,9 @@ def demo_folder(tmp_path_factory) -> Path:
 
 
 def test_version_and_swedish_help():
-    version = run("--version")
+    version = run_process("--version")  # a real process, as a user starts it
     assert version.returncode == 0 and version.stdout.startswith("Aktgranskning ")
-    help_text = run("--help").stdout
+    help_text = run_process("--help").stdout
     assert "Användning:" in help_text and "kommandon" in help_text and "visa den här hjälpen" in help_text
     assert "usage:" not in help_text and "show this help" not in help_text
 

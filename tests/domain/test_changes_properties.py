@@ -153,7 +153,7 @@ def past(change_id: str, by_id: dict[str, Change]) -> set[str]:
 
 
 HISTORIES = st.builds(simulate, OPERATIONS, st.integers(2, 4))
-DEFAULT = settings(max_examples=200, deadline=None)
+DEFAULT = settings(max_examples=60, deadline=None)
 LONG = settings(max_examples=3000, deadline=None)
 
 

@@ -147,6 +147,7 @@ def exported_analysis(review_file: Path, target: Path) -> dict[str, str]:
     return {sheet.cell(r, 1).value: sheet.cell(r, 2).value or "" for r in range(3, sheet.max_row + 1)}
 
 
+@pytest.mark.slow  # writes and reads back a whole report: about 2 s
 def test_what_the_analysis_shows_is_what_rapport_exports(main, qtbot, unit_files, tmp_path):
     from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 

@@ -169,6 +169,7 @@ def test_a_conflict_is_shown_on_the_question_and_in_the_list_and_a_choice_clears
     assert bertil.conflicts() == []  # decided for everyone once the file arrives
 
 
+@pytest.mark.slow  # waits for the folder watch to notice twice: about 3 s
 def test_the_offline_notice_comes_when_the_folder_goes_and_leaves_when_it_is_back(qtbot, anna, bertil, enhet):
     bertil.set_presence(None)
     publish(bertil)

@@ -3,7 +3,11 @@ folders and the reviewer's name; a process that hangs is stopped at its timeout.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.computers import make_computers, run_cli, run_python, start_python, synced_folders_of
+
+pytestmark = pytest.mark.slow  # the harness's own checks with real processes: run with the slow suite
 
 WHERE_AM_I = """
 import json, tempfile

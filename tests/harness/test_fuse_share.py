@@ -16,6 +16,8 @@ import pytest
 from tests.support.fuse_share import mounted_share
 from tests.support.sync_client import SyncClient, SyncSettings, synced_folders, write_whole
 
+pytestmark = pytest.mark.slow  # the harness's own checks with real processes: run with the slow suite
+
 ROOT = Path(__file__).resolve().parents[2]
 TAKE_LOCK = """
 import fcntl, sys

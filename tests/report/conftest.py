@@ -5,20 +5,19 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import write_demo
+from tests.cli_runner import run_in_process
 
 UNIT = "Mottagningen"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "aktgranskning", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
+    return run_in_process(*args)
 
 
 @pytest.fixture(scope="package")

@@ -192,6 +192,7 @@ def test_comparing_with_last_years_workbook_equals_comparing_with_its_file(demo_
     assert len(from_workbook.previous.analysis.activities) == 3
 
 
+@pytest.mark.slow  # starts LibreOffice: about 2 s
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice saknas (apt-get install libreoffice-calc-nogui)")
 def test_libreoffice_converts_the_workbook_cleanly(exported, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.copy_merge import Version, plan_merge
 from aktgranskning.services.opening import open_for_filling
+from tests.cli_runner import run_in_process
 from tests.enhet_db import enhet_db
 
 keys = st.tuples(st.integers(1, 4), st.sampled_from(["q1", "q2", "q3"]))
@@ -46,9 +46,8 @@ def test_conflicts_are_always_reported_and_the_plan_is_order_free_and_idempotent
     assert again.to_apply == {} and again.conflicts == plan.conflicts
 
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "aktgranskning", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_in_process(*args)
 
 
 def test_copies_bring_their_answers_in_and_a_conflict_is_listed_not_resolved(review_file, tmp_path):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from tests.cli_runner import run_in_process
 
 FB = [
     "Har anmälare dokumenterats?",
@@ -18,9 +19,8 @@ FB = [
 UT = ["Framgår anledning till utredning?", "Har utredning genomförts skyndsamt?"]
 
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "aktgranskning", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_in_process(*args)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import dataclasses
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -20,13 +19,13 @@ from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
 from aktgranskning.services.unit_data import unit_data_of
+from tests.cli_runner import run_in_process
 
 UNITS = ("Mottagningen", "Utredning barn", "Utredning ungdom")
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "aktgranskning", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=180)
+    return run_in_process(*args)
 
 
 @pytest.fixture(scope="module")
