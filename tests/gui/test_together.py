@@ -6,10 +6,8 @@ folder and a computer name of his own), writing his own file into the same enhet
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,22 +29,7 @@ from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.settings import REVIEWER_NAME, Settings
 from tests.conftest import make_cases
 from tests.gui.conftest import opened_window, press
-
-
-@contextmanager
-def computer(folder: Path, name: str) -> Iterator[None]:
-    """Code run as on another computer: its own data folder and computer name."""
-    saved = {key: os.environ.get(key) for key in ("AKTGRANSKNING_DATAMAPP", "AKTGRANSKNING_DATORNAMN")}
-    os.environ["AKTGRANSKNING_DATAMAPP"] = str(folder)
-    os.environ["AKTGRANSKNING_DATORNAMN"] = name
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+from tests.support.computers import acting_as
 
 
 @pytest.fixture
@@ -70,16 +53,16 @@ def anna(qtbot, enhet: Path, monkeypatch):
 @pytest.fixture
 def bertil(anna, enhet: Path, tmp_path: Path) -> Iterator[ReviewSession]:
     folder = tmp_path / "bertils-dator"
-    with computer(folder, "DATOR2"):
+    with acting_as(folder, "DATOR2"):
         other = open_review_file(enhet, reviewer="Bertil")
     other.computer_folder = folder  # type: ignore[attr-defined]
     yield other
-    with computer(folder, "DATOR2"):
+    with acting_as(folder, "DATOR2"):
         other.close()
 
 
 def refresh_as_bertil(bertil: ReviewSession) -> None:
-    with computer(bertil.computer_folder, "DATOR2"):  # type: ignore[attr-defined]
+    with acting_as(bertil.computer_folder, "DATOR2"):  # type: ignore[attr-defined]
         bertil.refresh_from_folder()
 
 

@@ -42,6 +42,7 @@ from aktgranskning.services.opening import NewFileInfo, create_review_file, open
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.status import status_data
 from tests.conftest import make_cases
+from tests.support.computers import acting_as
 
 ENHET_NAME = "Slumpenheten 2026.granskning"
 ORIGINAL, RESERVES = 2, 1  # few akter and questions, so that reviewers often meet on one
@@ -65,21 +66,6 @@ MEMORY = Path("/dev/shm")
 SCRATCH = str(MEMORY) if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) else None
 
 
-@contextmanager
-def environment(**values: str) -> Iterator[None]:
-    """The process environment of one computer while it acts (restored afterwards)."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 @dataclass
 class Computer:
     number: int
@@ -89,7 +75,7 @@ class Computer:
     session: ReviewSession | None = None
 
     def acting(self) -> AbstractContextManager[None]:
-        return environment(AKTGRANSKNING_DATAMAPP=str(self.data), AKTGRANSKNING_DATORNAMN=f"DATOR{self.number}")
+        return acting_as(self.data, f"DATOR{self.number}")
 
     @property
     def enhet(self) -> Path:

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,26 +20,13 @@ from aktgranskning.services.collect import ConflictsRemain, collect_enhet
 from aktgranskning.services.opening import open_for_reading, open_review_file
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.status import status_data
+from tests.support.computers import acting_as
 
 Y, N, X = Answer.YES, Answer.NO, Answer.NOT_APPLICABLE
 
 
-@contextmanager
-def computer(name: str, tmp_path: Path) -> Iterator[None]:
-    """Run the block as if on another computer: its own data folder (working copies, settings)."""
-    before = os.environ.get("AKTGRANSKNING_DATAMAPP")
-    os.environ["AKTGRANSKNING_DATAMAPP"] = str(tmp_path / f"dator-{name}")
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("AKTGRANSKNING_DATAMAPP", None)
-        else:
-            os.environ["AKTGRANSKNING_DATAMAPP"] = before
-
-
 def open_as(name: str, path: Path, tmp_path: Path) -> ReviewSession:
-    with computer(name, tmp_path):
+    with acting_as(tmp_path / f"dator-{name}"):
         return open_review_file(path, reviewer=name)
 
 
@@ -209,11 +195,18 @@ def test_a_sync_clients_conflict_copy_is_read_and_merged_like_any_file(two, revi
     assert {s.question_id: s.stored for s in anna.question_states(case_id)}[question] is Y
 
 
-def test_offline_work_is_kept_and_published_when_the_folder_returns(review_file, tmp_path):
+def in_a_folder_of_its_own(review_file: Path, tmp_path: Path) -> Path:
+    """The enhet in a folder of its own, which a test can make disappear like a share."""
     folder = tmp_path / "delad"
     folder.mkdir()
     shared = folder / review_file.name
     shutil.copyfile(review_file, shared)
+    return shared
+
+
+def test_offline_work_is_kept_and_published_when_the_folder_returns(review_file, tmp_path):
+    shared = in_a_folder_of_its_own(review_file, tmp_path)
+    folder = shared.parent
     anna, bertil = open_as("Anna", shared, tmp_path), open_as("Bertil", shared, tmp_path)
     case_id, question = first_question(anna, 1)
     away = tmp_path / "borta"
@@ -275,10 +268,8 @@ def test_lock_journal_and_temporary_files_from_another_computer_change_nothing(t
 
 
 def test_an_enhet_whose_folder_is_gone_opens_from_the_working_copy_and_is_published_later(review_file, tmp_path):
-    folder = tmp_path / "delad"
-    folder.mkdir()
-    shared = folder / review_file.name
-    shutil.copyfile(review_file, shared)
+    shared = in_a_folder_of_its_own(review_file, tmp_path)
+    folder = shared.parent
     anna = open_as("Anna", shared, tmp_path)
     case_id, question = first_question(anna, 1)
     anna.set_answer(case_id, question, Y)

@@ -25,7 +25,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,3 +220,22 @@ def synced_folders_of(computers: Sequence[Computer]) -> list[SyncedFolder]:
     if len({c.work_folder for c in computers}) != len(computers):
         raise ValueError("the computers share a work folder: make them without shared_folder to sync them")
     return [SyncedFolder(c.name, c.reviewer, c.work_folder) for c in computers]
+
+
+@contextmanager
+def acting_as(data_dir: Path, computer_name: str | None = None) -> Iterator[None]:
+    """Run the block in this process as on another computer: its own data folder (working
+    copies, settings, log) and, when given, its own computer name; the environment is restored."""
+    values = {"AKTGRANSKNING_DATAMAPP": str(data_dir)}
+    if computer_name is not None:
+        values["AKTGRANSKNING_DATORNAMN"] = computer_name
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

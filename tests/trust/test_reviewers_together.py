@@ -18,14 +18,14 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.session import ReviewSession
+from tests.support.computers import acting_as
 
 pytestmark = pytest.mark.slow
 
@@ -42,17 +42,6 @@ def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "PYTHONPATH": str(ROOT), "AKTGRANSKNING_DATAMAPP": str(data)})
 
 
-@contextmanager
-def on_computer(data: Path) -> Iterator[None]:
-    before = os.environ.get("AKTGRANSKNING_DATAMAPP")
-    os.environ["AKTGRANSKNING_DATAMAPP"] = str(data)
-    try:
-        yield
-    finally:
-        if before is not None:
-            os.environ["AKTGRANSKNING_DATAMAPP"] = before
-
-
 def unconditioned(session: ReviewSession, sequence: int) -> tuple[int, list[tuple[str, list[str]]]]:
     case = next(c for c in session.cases() if c.sequence == sequence)
     questions = [(q.id, [a.value for a in q.allowed]) for q in session.checklist_for(case).questions()
@@ -62,7 +51,7 @@ def unconditioned(session: ReviewSession, sequence: int) -> tuple[int, list[tupl
 
 def make_plans(enhet: Path, data: Path) -> tuple[dict[str, dict], dict]:
     """What each reviewer does, and what the enhet must hold afterwards."""
-    with on_computer(data):
+    with acting_as(data):
         session = open_review_file(enhet, reviewer="planerare", read_only=True)
     try:
         own = {name: unconditioned(session, number + 1) for number, name in enumerate(NAMES)}
@@ -159,7 +148,7 @@ def check_round(outcome: dict, folders: dict[str, Path], enhet_name: str) -> Non
     for where, status in seen.items():
         assert status == first, f"{where} skiljer sig"
     # every confirmed answer is there (the one that was changed after being seen: as changed)
-    with on_computer(datas["Anna"]):
+    with acting_as(datas["Anna"]):
         from aktgranskning.services.opening import open_for_reading
 
         reader = open_for_reading(folders["Anna"] / enhet_name)
@@ -176,7 +165,7 @@ def check_round(outcome: dict, folders: dict[str, Path], enhet_name: str) -> Non
     assert listed == [(sequence, question, values)]  # the real conflict, and no false one
     # a person decides; once that file has arrived, kontrollera is clean everywhere
     [conflict] = conflicts
-    with on_computer(datas["Anna"]):
+    with acting_as(datas["Anna"]):
         deciding = open_review_file(folders["Anna"] / enhet_name, reviewer="Anna")
         try:
             deciding.decide(conflict.register, "Ja")
