@@ -14,7 +14,7 @@ What it simulates, and on what it is modelled:
   process was granted: libfuse's high-level API answers it from its own table before asking the
   filesystem. It never stops anyone.) With
   ``locks="local"`` the kernel keeps the locks on this machine instead (what
-  ``tests/trust/fuse_passthrough.py`` does), so processes here do exclude each other.
+  the network-share test uses), so processes here do exclude each other.
 * Hard links are refused (``EROFS``), as fusepy's default and many SMB servers do.
 * A rename over a file is atomic, also while another process has that file open (as on the
   backing filesystem; libfuse's default would make the name vanish for a moment).

@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,55 +27,22 @@ from aktgranskning.services.opening import (
 )
 from aktgranskning.storage.migrate import head_revision
 from tests.conftest import make_cases
+from tests.support.fuse_share import mounted_share
 
 pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
 
 ROOT = Path(__file__).resolve().parents[2]
-HELPER = Path(__file__).with_name("fuse_passthrough.py")
 DATA = ROOT / "tests" / "data"
-
-
-def _why_fuse_cannot_mount() -> str:
-    if not os.path.exists("/dev/fuse"):
-        return "/dev/fuse saknas på den här datorn"
-    if shutil.which("fusermount") is None and shutil.which("fusermount3") is None:
-        return "fusermount saknas (apt-get install fuse3)"
-    try:
-        import fuse  # noqa: F401  (fusepy, needs libfuse.so.2)
-    except (ImportError, OSError) as exc:
-        return f"fusepy/libfuse2 saknas ({exc})"
-    return ""
 
 
 @pytest.fixture
 def share(tmp_path: Path) -> Iterator[Path]:
-    reason = _why_fuse_cannot_mount()
-    if reason:
-        pytest.skip(f"FUSE kan inte monteras här: {reason}")
-    backing, mountpoint = tmp_path / "lagring", tmp_path / "delad"
+    """The share: a passthrough with direct_io (no shared memory); locks are kept by this
+    machine's kernel, so processes here exclude each other as on one SMB client."""
+    backing = tmp_path / "lagring"
     backing.mkdir()
-    mountpoint.mkdir()
-    process = subprocess.Popen([sys.executable, str(HELPER), str(backing), str(mountpoint)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 15
-    while not os.path.ismount(mountpoint):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            _, errors = process.communicate()
-            pytest.skip(f"FUSE kan inte monteras här: {errors.strip()[-300:]}")
-        time.sleep(0.05)
-    try:
+    with mounted_share(backing, tmp_path / "delad", locks="local") as mountpoint:
         yield mountpoint
-    finally:
-        unmounted = subprocess.run(["fusermount", "-u", str(mountpoint)], capture_output=True, timeout=30)
-        if unmounted.returncode != 0:  # something still holds a file open: detach it anyway
-            subprocess.run(["fusermount", "-u", "-z", str(mountpoint)], capture_output=True, timeout=30)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    assert unmounted.returncode == 0, unmounted.stderr
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
