@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS, ActivityStatus
 from aktgranskning.domain.answers import Answer
@@ -77,16 +77,34 @@ def read_register(connection: Connection, register: Register) -> str:
     return encode(_read_value(connection, register))
 
 
+# Statements on the answer path, built once: building a Core statement costs more than running it.
+_THE_ROW = (ANSWERS.c.case_id == bindparam("wanted_case"), ANSWERS.c.question_id == bindparam("wanted_question"))
+_ANSWER_ROW = select(ANSWERS).where(*_THE_ROW)
+_DELETE_ROW = delete(ANSWERS).where(*_THE_ROW)
+_UPDATE_ROW = update(ANSWERS).where(*_THE_ROW).values(
+    answer=bindparam("answer"), comment=bindparam("comment"), reviewer=bindparam("reviewer"),
+    answered_at=bindparam("answered_at"))
+_INSERT_ROW = insert(ANSWERS)
+_CASE = select(CASES).where(CASES.c.id == bindparam("wanted_id"))
+_CASE_ANSWERS = select(ANSWERS.c.question_id, ANSWERS.c.answer).where(ANSWERS.c.case_id == bindparam("wanted_id"))
+_UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("wanted_id")).values(
+    status=bindparam("status"), dropout_reason=bindparam("dropout_reason"), dropout_text=bindparam("dropout_text"),
+    replaces_case_id=bindparam("replaces_case_id"), reviewer=bindparam("reviewer"), updated_at=bindparam("updated_at"))
+_ANSWER_OF = {answer.value: answer for answer in Answer}
+_STATUS_OF = {status.value: status for status in CaseStatus}
+_REASON_OF = {reason.value: reason for reason in DropoutReason}
+
+
 def _read_value(connection: Connection, register: Register) -> object:
     kind = register.kind
     if kind in (Kind.ANSWER, Kind.COMMENT):
-        row = connection.execute(select(ANSWERS.c.answer, ANSWERS.c.comment).where(
-            ANSWERS.c.case_id == register.case_id, ANSWERS.c.question_id == register.name)).first()
+        row = connection.execute(_ANSWER_ROW, {"wanted_case": register.case_id,
+                                               "wanted_question": register.name}).first()
         if kind is Kind.ANSWER:
             return row.answer if row else None
         return row.comment if row else ""
     if kind in (Kind.STATUS, Kind.DROPOUT, Kind.RESERVE):
-        case = connection.execute(select(CASES).where(CASES.c.id == register.case_id)).first()
+        case = connection.execute(_CASE, {"wanted_id": register.case_id}).first()
         if case is None:
             raise KeyError(register.case_id)
         if kind is Kind.STATUS:
@@ -161,24 +179,23 @@ def _latest(*states: RegisterState | None) -> Change | None:
 def _write_answer_row(connection: Connection, log: ChangeLog, case_id: int, question_id: str) -> None:
     answer_state = log.state(Register.answer(case_id, question_id))
     comment_state = log.state(Register.comment(case_id, question_id))
-    row = connection.execute(select(ANSWERS).where(
-        ANSWERS.c.case_id == case_id, ANSWERS.c.question_id == question_id)).first()
+    key = {"wanted_case": case_id, "wanted_question": question_id}
+    row = connection.execute(_ANSWER_ROW, key).first()
     answer = decode(merged_value(answer_state)) if answer_state else (row.answer if row else None)
     comment = decode(merged_value(comment_state)) if comment_state else (row.comment if row else "")
     latest = _latest(answer_state, comment_state)
     values = {"answer": answer, "comment": comment,
               "reviewer": latest.who if latest else "", "answered_at": latest.at if latest else ""}
-    where = (ANSWERS.c.case_id == case_id, ANSWERS.c.question_id == question_id)
     if answer is None and comment == "":
-        connection.execute(delete(ANSWERS).where(*where))
+        connection.execute(_DELETE_ROW, key)
     elif row is None:
-        connection.execute(insert(ANSWERS).values(case_id=case_id, question_id=question_id, **values))
+        connection.execute(_INSERT_ROW, {"case_id": case_id, "question_id": question_id, **values})
     else:
-        connection.execute(update(ANSWERS).where(*where).values(**values))
+        connection.execute(_UPDATE_ROW, {**key, **values})
 
 
 def _write_case(connection: Connection, log: ChangeLog, case_id: int, checklists: dict[str, Checklist]) -> None:
-    case = connection.execute(select(CASES).where(CASES.c.id == case_id)).first()
+    case = connection.execute(_CASE, {"wanted_id": case_id}).first()
     if case is None:
         return
     states = {kind: log.state(Register.of(kind, case_id)) for kind in (Kind.STATUS, Kind.DROPOUT, Kind.RESERVE)}
@@ -194,18 +211,19 @@ def _write_case(connection: Connection, log: ChangeLog, case_id: int, checklists
         replaces = decode(merged_value(reserve_state))
         exists = replaces is None or connection.execute(select(CASES.c.id).where(CASES.c.id == replaces)).first()
         values["replaces_case_id"] = replaces if exists else None
-    stored = {row.question_id: Answer(row.answer) if row.answer else None
-              for row in connection.execute(select(ANSWERS.c.question_id, ANSWERS.c.answer).where(
-                  ANSWERS.c.case_id == case_id))}
+    stored = {row.question_id: _ANSWER_OF[row.answer] if row.answer else None
+              for row in connection.execute(_CASE_ANSWERS, {"wanted_id": case_id})}
     checklist = checklists.get(case.case_type)
     if checklist is not None:
-        status = merged_status(CaseStatus(status), DropoutReason(reason) if reason else None, checklist,
+        status = merged_status(_STATUS_OF[status], _REASON_OF[reason] if reason else None, checklist,
                                stored).value
     values.update(status=status, dropout_reason=reason, dropout_text=text)
     latest = _latest(*states.values())
     if latest is not None:
         values.update(reviewer=latest.who, updated_at=latest.at)
-    connection.execute(update(CASES).where(CASES.c.id == case_id).values(**values))
+    row = {"replaces_case_id": case.replaces_case_id, "reviewer": case.reviewer, "updated_at": case.updated_at,
+           **values, "wanted_id": case_id}
+    connection.execute(_UPDATE_CASE, row)
 
 
 def _write_analysis(connection: Connection, register: Register, state: RegisterState) -> None:
