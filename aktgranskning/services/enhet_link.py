@@ -39,7 +39,7 @@ class EnhetLink:
 
     def read_folder(self) -> FolderContents:
         """Read the folder (any thread; touches no database)."""
-        return self.reader.read(skip=[self.copy.path])
+        return self.reader.read(skip=[self.copy.path, self.shared_path])  # own files: nothing new in them
 
     def note_contents(self, contents: FolderContents, now: str) -> None:
         if not contents.reachable:  # what was last seen ages out all the same
@@ -47,7 +47,8 @@ class EnhetLink:
             return
         self.others_read_at = contents.read_at
         self.unreadable = contents.unreadable
-        self.members = sum(1 for m in contents.of_enhet(self.file_uuid) if m.path.parent == contents.folder)
+        self.members = sum(1 for m in contents.of_enhet(self.file_uuid) if m.path.parent == contents.folder) + int(
+            self.shared_path.exists())
         newest: dict[str, Presence] = {}  # a writer's file may be there twice (a copy, a working copy)
         for presence in contents.presences_of(self.file_uuid):
             if presence.writer != self.writer and (

@@ -106,7 +106,8 @@ class ChangeRecorder:
                 made.append(self._change(register, read_register(connection, register), old, who, at))
         insert_changes(connection, made)
         touched = self.log.add(made)
-        materialise(connection, self.log, touched, self.checklists)
+        own = [] if forced else made  # a decision may settle a conflict: merge it in full
+        materialise(connection, self.log, touched, self.checklists, own=own)
         return made
 
     def _change(self, register: Register, value: str, old: str, who: str, at: str) -> Change:

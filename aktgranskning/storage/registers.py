@@ -85,6 +85,9 @@ _UPDATE_ROW = update(ANSWERS).where(*_THE_ROW).values(
     answer=bindparam("answer"), comment=bindparam("comment"), reviewer=bindparam("reviewer"),
     answered_at=bindparam("answered_at"))
 _INSERT_ROW = insert(ANSWERS)
+_STAMP_ROW = update(ANSWERS).where(*_THE_ROW).values(reviewer=bindparam("reviewer"),
+                                                     answered_at=bindparam("answered_at"))
+_DELETE_EMPTY_ROW = delete(ANSWERS).where(*_THE_ROW, ANSWERS.c.answer.is_(None), ANSWERS.c.comment == "")
 _CASE = select(CASES).where(CASES.c.id == bindparam("wanted_id"))
 _CASE_ANSWERS = select(ANSWERS.c.question_id, ANSWERS.c.answer).where(ANSWERS.c.case_id == bindparam("wanted_id"))
 _UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("wanted_id")).values(
@@ -144,9 +147,12 @@ def merged_value(state: RegisterState) -> str:
 
 
 def materialise(connection: Connection, log: ChangeLog, registers: Iterable[Register],
-                checklists: dict[str, Checklist]) -> None:
+                checklists: dict[str, Checklist], own: Iterable[Change] = ()) -> None:
     """Write the merged value of each register into the tables, with who changed it last and
-    when, and bring the status of every case they touch in line with its answers."""
+    when, and bring the status of every case they touch in line with its answers. `own`: changes
+    this writer has just made whose values the tables already hold; for an answer row they only
+    need who and when (the row is not read again)."""
+    stamped = _stamp_own_answer_rows(connection, log, own)
     answer_rows: set[tuple[int, str]] = set()
     case_ids: set[int] = set()
     for register in registers:
@@ -165,10 +171,34 @@ def materialise(connection: Connection, log: ChangeLog, registers: Iterable[Regi
         else:
             _write_thresholds(connection, decode(merged_value(state)))
     for case_id, question_id in sorted(answer_rows):
-        _write_answer_row(connection, log, case_id, question_id)
+        if (case_id, question_id) not in stamped:
+            _write_answer_row(connection, log, case_id, question_id)
         case_ids.add(case_id)
     for case_id in sorted(case_ids):
         _write_case(connection, log, case_id, checklists)
+
+
+def _stamp_own_answer_rows(connection: Connection, log: ChangeLog, own: Iterable[Change]) -> set[tuple[int, str]]:
+    """Answer rows whose registers have only this writer's new changes as heads: the row already
+    holds the values; who and when become the newest change's. Returns the rows so handled."""
+    rows: dict[tuple[int, str], Change] = {}
+    for change in own:
+        register = change.register
+        if register.kind in (Kind.ANSWER, Kind.COMMENT) and register.case_id is not None and register.name:
+            row = (register.case_id, register.name)
+            if row not in rows or change.order_key > rows[row].order_key:
+                rows[row] = change
+    stamped = set()
+    for (case_id, question_id), change in rows.items():
+        states = (log.state(Register.answer(case_id, question_id)), log.state(Register.comment(case_id, question_id)))
+        if any(state is not None and (len(state.heads) > 1 or state.latest.order_key > change.order_key)
+               for state in states):
+            continue  # another head, or a newer one: the full merge decides
+        where = {"wanted_case": case_id, "wanted_question": question_id}
+        connection.execute(_STAMP_ROW, {**where, "reviewer": change.who, "answered_at": change.at})
+        connection.execute(_DELETE_EMPTY_ROW, where)
+        stamped.add((case_id, question_id))
+    return stamped
 
 
 def _latest(*states: RegisterState | None) -> Change | None:
