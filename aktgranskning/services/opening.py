@@ -208,7 +208,7 @@ def open_review_file(
     _remove_stale_lock(path)
     if _needs_preparing(path, snapshot):
         snapshot.connection.close()
-        notes = _prepare_enhet_file(path, upgrade)
+        notes = prepare_enhet_file(path, upgrade)
         snapshot = read_snapshot(path)
     start = session_from_snapshot(path, snapshot, accept_older=False, reviewer=reviewer)
     meta = start.meta
@@ -395,7 +395,7 @@ def _needs_preparing(path: Path, snapshot: Snapshot) -> bool:
         return True
 
 
-def _prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
+def prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
     """Once, for a file from an older version: bring it into the rollback journal, move foreign
     side files aside and upgrade its schema — in place, under the file's lock, so that two
     computers never do it at once."""

@@ -397,6 +397,7 @@ def _write(folder: SyncedFolder, kind: str, number: int, written: set[bytes],
 
 
 # --- the threaded runner against the real clock -------------------------------------------------
+@pytest.mark.slow  # waits on the real clock: about 1.6 s
 def test_the_threaded_runner_delivers_against_the_real_clock(tmp_path):
     client, (anna, bertil, cecilia) = make_client(tmp_path, 3, still_seconds=0.2, scan_interval=0.05,
                                                   delay_seconds=(0.05, 0.4))

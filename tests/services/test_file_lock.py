@@ -383,6 +383,7 @@ def _churn_worker(path_text: str, index: int, in_place: bool, start, results) ->
     results.put(overlaps)
 
 
+@pytest.mark.slow  # processes racing for 30 rounds: about 3 s
 @pytest.mark.parametrize("in_place", [False, True], ids=["hard link", "in place"])
 def test_taking_and_releasing_in_a_crowd_keeps_one_holder_at_a_time(tmp_path, in_place):
     path = tmp_path / "Enhet 2026.granskning"

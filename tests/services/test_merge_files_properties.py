@@ -303,7 +303,7 @@ def check_answers_kept(run: Run, reading: ReviewSession, log: ChangeLog) -> None
         assert held == value, f"{change.register}: {change.who} svarade {value}, enheten har {held}"
 
 
-DEFAULT = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+DEFAULT = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                           HealthCheck.function_scoped_fixture])
 LONG = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                         HealthCheck.function_scoped_fixture])

@@ -1,7 +1,8 @@
-"""Helper process for the atomic-upgrade test: opens an older granskningsfil for writing (which
-upgrades it) and kills itself with SIGKILL just before step k, where a step is every SQL statement
-SQLite is handed (a trace callback on every connection) and every rename, fsync and file copy.
-Without a k it prints how many steps the whole open took."""
+"""Helper process for the atomic-upgrade test: upgrades an older granskningsfil as opening it for
+writing does (`prepare_enhet_file`: under its lock, a backup, the new file renamed into place) and
+kills itself with SIGKILL just before step k, where a step is every SQL statement SQLite is handed
+(a trace callback on every connection) and every rename, fsync and file copy. Without a k it
+prints how many steps the whole upgrade took."""
 
 from __future__ import annotations
 
@@ -45,8 +46,7 @@ os.replace = counted(os.replace)  # type: ignore[assignment]
 os.fsync = counted(os.fsync)  # type: ignore[assignment]
 shutil.copyfile = counted(shutil.copyfile)  # type: ignore[assignment]
 
-from aktgranskning.services.opening import open_review_file  # noqa: E402
+from aktgranskning.services.opening import prepare_enhet_file  # noqa: E402
 
-session = open_review_file(Path(sys.argv[1]), reviewer="uppgradering")
-session.close()
+prepare_enhet_file(Path(sys.argv[1]), upgrade=True)
 print(f"steg {steps}")
