@@ -127,6 +127,18 @@ def compare_years(current: Summary, earlier: Summary) -> YearComparison:
     return YearComparison(current.year, earlier.year, tuple(levels))
 
 
+def comparison_text(comparison: YearComparison) -> str:
+    """'Jämförs med 2025: 2 enheter finns båda åren, 1 är ny i år och 2 fanns bara förra året.'"""
+    units = [level.presence for level in comparison.levels if level.kind is LevelKind.UNIT]
+    both, new, gone = (units.count(presence) for presence in (Presence.BOTH, Presence.NEW, Presence.GONE))
+    return (f"Jämförs med {comparison.earlier_year}: {_units(both)} finns båda åren, {new} "
+            f"{'är ny' if new == 1 else 'är nya'} i år och {gone} fanns bara förra året.")
+
+
+def _units(count: int) -> str:
+    return "1 enhet" if count == 1 else f"{count} enheter"
+
+
 def counts_of(level: LevelResult, summary: Summary) -> LevelCounts:
     return LevelCounts(level.name, level.completeness.total, level.cases, level.dropouts, _units_on(level, summary))
 

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.level_counts import compare_years, comparison_text
 from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text
 from aktgranskning.domain.thresholds import Level, fill_colour
 from aktgranskning.gui.background import (
@@ -285,6 +287,7 @@ class SummaryDialog(QDialog):
         if self.earlier is not None:
             lines += [f"✗ {item.source} (tidigare år): lästes inte och ingår inte i jämförelsen – {item.reason}"
                       for item in self.earlier.excluded]
+            lines.append(_comparison_line(summary, self.earlier))
         for item in summary.inputs:
             identity = item.data.identity
             level = next((lv for lv in summary.units() if lv.name == identity.unit and lv.area == identity.area), None)
@@ -369,6 +372,13 @@ class _Attempt:
     earlier: Summary | None
     summary: Summary | None
     duplicate: DuplicateUnit | None
+
+
+def _comparison_line(summary: Summary, earlier: Summary) -> str:
+    try:
+        return f"↔ {comparison_text(compare_years(summary, earlier))} Jämförelsen står i Excel, pdf och JSON."
+    except UserError as problem:  # the wrong year chosen: said here, before anything is saved
+        return f"✗ {problem.message}"
 
 
 def _merge(read: ReadFiles, earlier: Summary | None, replacements: list[Path]) -> _Attempt:

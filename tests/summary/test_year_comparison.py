@@ -12,56 +12,12 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from aktgranskning.domain.answers import Answer
-from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.comparison import fisher_exact
 from aktgranskning.domain.errors import UserError
-from aktgranskning.domain.level_counts import Presence, compare_years
-from aktgranskning.domain.summary import LevelKind, Summary, SummaryInput, summarise
-from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
+from aktgranskning.domain.level_counts import Presence, compare_years, comparison_text
+from aktgranskning.domain.summary import LevelKind
 from aktgranskning.services.summary import export_summary, summary_json
-
-QUESTIONS = (
-    QuestionRef("forhandsbedomning", "s1", "Avsnitt", "fb.q1", "Har anmälan dokumenterats?"),
-    QuestionRef("forhandsbedomning", "s1", "Avsnitt", "fb.q2", "Har barnet träffats?"),
-)
-CHECKLISTS = (ChecklistRef("forhandsbedomning", "1", "hash", "Förhandsbedömning"),)
-ADMINISTRATION = "Socialförvaltningen"
-
-
-def unit(area: str, name: str, year: int, q1: tuple[int, int], q2: tuple[int, int], dropouts: int = 0,
-         unfinished: int = 0) -> SummaryInput:
-    """An enhet whose Ja/Nej on the two questions are (Ja, Nej) per question, case by case."""
-    answers = []
-    for n in range(max(sum(q1), sum(q2))):
-        answers.append({
-            "fb.q1": (Answer.YES if n < q1[0] else Answer.NO) if n < sum(q1) else Answer.NOT_APPLICABLE,
-            "fb.q2": (Answer.YES if n < q2[0] else Answer.NO) if n < sum(q2) else Answer.NOT_APPLICABLE,
-        })
-    cases = [CaseData(n, "forhandsbedomning", Gender.FEMALE if n % 2 else Gender.MALE, "13-17",
-                      CaseStatus.IN_PROGRESS if n <= unfinished else CaseStatus.DONE, None, a)
-             for n, a in enumerate(answers, start=1)]
-    cases += [CaseData(len(cases) + n, "forhandsbedomning", Gender.FEMALE, "13-17", CaseStatus.DROPOUT,
-                       DropoutReason.FILE_MISSING) for n in range(1, dropouts + 1)]
-    identity = UnitIdentity(ADMINISTRATION, area, name, year, f"{name}-{year}")
-    return SummaryInput(f"{name} {year}.xlsx", UnitData(identity, CHECKLISTS, QUESTIONS, tuple(cases)))
-
-
-def last_year() -> Summary:
-    return summarise([
-        unit("Norr", "Mottagningen", 2025, (18, 2), (10, 10), dropouts=1),
-        unit("Norr", "Utredning", 2025, (15, 5), (12, 8)),
-        unit("Söder", "Gamla enheten", 2025, (9, 1), (5, 5), dropouts=2),
-        unit("Väster", "Västerenheten", 2025, (7, 3), (6, 4)),
-    ])
-
-
-def this_year() -> Summary:
-    return summarise([
-        unit("Norr", "mottagningen", 2026, (4, 16), (11, 9)),  # the same enhet, its name typed in lower case
-        unit("Norr", "Utredning", 2026, (16, 4), (12, 8), dropouts=1),
-        unit("Söder", "Nya enheten", 2026, (8, 2), (6, 4), unfinished=3),
-    ])
+from tests.summary.two_years import ADMINISTRATION, last_year, this_year
 
 
 def test_every_level_of_either_year_is_counted_and_marked():
@@ -87,6 +43,8 @@ def test_every_level_of_either_year_is_counted_and_marked():
     assert remarks["mottagningen"] == "hette ”Mottagningen” 2025"
     assert (remarks["Utredning"], remarks["Nya enheten"], remarks["Gamla enheten"]) == (
         "", "ny i år", "fanns förra året")
+    assert comparison_text(comparison) == (
+        "Jämförs med 2025: 2 enheter finns båda åren, 1 är ny i år och 2 fanns bara förra året.")
 
 
 def test_an_enhet_renamed_in_case_is_compared_question_by_question():
@@ -101,7 +59,7 @@ def test_an_enhet_renamed_in_case_is_compared_question_by_question():
 
 
 def test_the_year_to_compare_with_must_be_earlier():
-    with pytest.raises(UserError, match="tidigare år än 2026.*gäller 2026"):
+    with pytest.raises(UserError, match=r"tidigare år än 2026.*gäller 2026"):
         compare_years(this_year(), this_year())
 
 
