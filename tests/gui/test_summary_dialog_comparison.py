@@ -11,25 +11,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from aktgranskning.domain.summary import SummaryInput
-from aktgranskning.domain.unit_report import build_report
-from aktgranskning.excel.unit_workbook import write_unit_workbook
 from aktgranskning.gui.summary_dialog import SummaryDialog
 from tests.gui.waiting import wait_for_background
-from tests.summary.two_years import last_year_units, this_year_units
-
-
-def _workbooks(folder: Path, units: list[SummaryInput]) -> Path:
-    folder.mkdir()
-    for item in units:
-        write_unit_workbook(build_report(item.data), folder / item.source, "2026-03-01 10:00", "test")
-    return folder
+from tests.summary.two_years import last_year_units, this_year_units, write_workbooks
 
 
 @pytest.fixture(scope="module")
 def two_years(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("tva_ar")
-    return _workbooks(base / "2026", this_year_units()), _workbooks(base / "2025", last_year_units())
+    return write_workbooks(base / "2026", this_year_units()), write_workbooks(base / "2025", last_year_units())
 
 
 def _summarised(qtbot, monkeypatch, folders: tuple[Path, Path]) -> SummaryDialog:

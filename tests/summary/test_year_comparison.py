@@ -17,7 +17,15 @@ from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.level_counts import Presence, compare_years, comparison_text
 from aktgranskning.domain.summary import LevelKind
 from aktgranskning.services.summary import export_summary, summary_json
-from tests.summary.two_years import ADMINISTRATION, last_year, this_year
+from tests.cli_runner import run_in_process
+from tests.summary.two_years import (
+    ADMINISTRATION,
+    last_year,
+    last_year_units,
+    this_year,
+    this_year_units,
+    write_workbooks,
+)
 
 
 def test_every_level_of_either_year_is_counted_and_marked():
@@ -137,3 +145,31 @@ def test_the_pdf_has_the_comparison_section(exported):
     assert "hette ”Mottagningen” 2025" in section and "fanns förra året" in section and "ny i år" in section
     assert "−70 p.e. (säkerställd)" in section and "+5 p.e. (kan vara slumpen)" in section
     assert "Enhet mottagningen 2026 2025 Förändring" in section
+
+
+@pytest.fixture(scope="module")
+def workbook_folders(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("tva_ar")
+    return write_workbooks(base / "2026", this_year_units()), write_workbooks(base / "2025", last_year_units())
+
+
+def test_sammanstall_jamfor_writes_the_comparison_to_all_three_files(workbook_folders, tmp_path):
+    current, earlier = workbook_folders
+    result = run_in_process("sammanstall", str(current), "-o", str(tmp_path / "s.xlsx"), "--pdf",
+                            str(tmp_path / "s.pdf"), "--json", str(tmp_path / "s.json"), "--jamfor", str(earlier))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert [(level["namn"], level["finns"]) for level in data["jamforelse"]["nivaer"]] == [
+        (ADMINISTRATION, "bada_aren"), ("Norr", "bada_aren"), ("mottagningen", "bada_aren"),
+        ("Utredning", "bada_aren"), ("Söder", "bada_aren"), ("Nya enheten", "ny_i_ar"),
+        ("Gamla enheten", "fanns_forra_aret"), ("Väster", "fanns_forra_aret"), ("Västerenheten", "fanns_forra_aret")]
+    assert "Antal mot förra året" in CalamineWorkbook.from_path(str(tmp_path / "s.xlsx")).sheet_names
+
+
+def test_sammanstall_jamfor_with_the_same_year_writes_nothing(workbook_folders, tmp_path):
+    current, _ = workbook_folders
+    result = run_in_process("sammanstall", str(current), "-o", str(tmp_path / "s.xlsx"), "--json",
+                            str(tmp_path / "s.json"), "--jamfor", str(current))
+    assert result.returncode != 0
+    assert "Jämförelsen ska gälla ett tidigare år än 2026" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -3,10 +3,14 @@ name is typed in lower case, one enhet is new, one enhet and one område are gon
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.summary import Summary, SummaryInput, summarise
 from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
+from aktgranskning.domain.unit_report import build_report
+from aktgranskning.excel.unit_workbook import write_unit_workbook
 
 QUESTIONS = (
     QuestionRef("forhandsbedomning", "s1", "Avsnitt", "fb.q1", "Har anmälan dokumenterats?"),
@@ -57,3 +61,11 @@ def last_year() -> Summary:
 
 def this_year() -> Summary:
     return summarise(this_year_units())
+
+
+def write_workbooks(folder: Path, units: list[SummaryInput]) -> Path:
+    """The enheter's workbooks, as each enhet would send them in, in a new folder."""
+    folder.mkdir()
+    for item in units:
+        write_unit_workbook(build_report(item.data), folder / item.source, "2026-03-01 10:00", "test")
+    return folder
