@@ -57,6 +57,7 @@ class SummaryDialog(QDialog):
         self.summary: Summary | None = None
         self.earlier: Summary | None = None
         self.earlier_folder: Path | None = None
+        self.comparison_line = ""  # the log's line on the earlier year, from the last merge
         self.replacements: list[Path] = []
         self.last_notices: list[str] = []
 
@@ -246,6 +247,7 @@ class SummaryDialog(QDialog):
         if self.summary is not None:  # freeing 300 enheter here would stall the window
             discard_in_background((self.summary, self.earlier))
         self.summary, self.earlier = attempt.summary, attempt.earlier
+        self.comparison_line = attempt.comparison_line
         self._show_log(self.summary)
         self._show_completeness(self.summary)
         self._show_heatmap(self.summary)
@@ -287,7 +289,7 @@ class SummaryDialog(QDialog):
         if self.earlier is not None:
             lines += [f"✗ {item.source} (tidigare år): lästes inte och ingår inte i jämförelsen – {item.reason}"
                       for item in self.earlier.excluded]
-            lines.append(_comparison_line(summary, self.earlier))
+            lines.append(self.comparison_line)
         for item in summary.inputs:
             identity = item.data.identity
             level = next((lv for lv in summary.units() if lv.name == identity.unit and lv.area == identity.area), None)
@@ -372,6 +374,7 @@ class _Attempt:
     earlier: Summary | None
     summary: Summary | None
     duplicate: DuplicateUnit | None
+    comparison_line: str = ""  # what the earlier year is compared with, worked out off the GUI thread
 
 
 def _comparison_line(summary: Summary, earlier: Summary) -> str:
@@ -383,7 +386,9 @@ def _comparison_line(summary: Summary, earlier: Summary) -> str:
 
 def _merge(read: ReadFiles, earlier: Summary | None, replacements: list[Path]) -> _Attempt:
     try:
-        return _Attempt(read, earlier, merge_read(read, replacements), None)
+        summary = merge_read(read, replacements)
+        line = _comparison_line(summary, earlier) if earlier is not None else ""
+        return _Attempt(read, earlier, summary, None, line)
     except DuplicateUnit as duplicate:
         return _Attempt(read, earlier, None, duplicate)
 
