@@ -82,6 +82,8 @@ class YearComparison:
     year: int
     earlier_year: int
     levels: tuple[LevelComparison, ...]  # this year's order; levels found only last year by their område
+    preliminary: bool = False  # this year's result has unfinished akter
+    earlier_preliminary: bool = False  # and last year's had
 
     def change(self, kind: LevelKind, name: str, question_id: str) -> YearChange | None:
         """The change of a level of this year's summary on a question, if both years have it."""
@@ -124,7 +126,19 @@ def compare_years(current: Summary, earlier: Summary) -> YearComparison:
             gone = LevelComparison(level.kind, level.name, level.area, None, counts_of(level, earlier), {},
                                    level.tallies, {})
             levels.insert(_place_of_gone(levels, gone), gone)
-    return YearComparison(current.year, earlier.year, tuple(levels))
+    return YearComparison(current.year, earlier.year, tuple(levels), current.completeness.preliminary,
+                          earlier.completeness.preliminary)
+
+
+def preliminary_note(comparison: YearComparison) -> str:
+    """What a reader must know when either year's result is preliminary, or ''."""
+    years = [year for year, preliminary in ((comparison.year, comparison.preliminary),
+                                            (comparison.earlier_year, comparison.earlier_preliminary)) if preliminary]
+    if not years:
+        return ""
+    which = " och ".join(str(year) for year in years)
+    return (f"Resultatet för {which} är preliminärt (alla akter är inte färdiggranskade), så förändringarna "
+            "kan bli andra när granskningen är klar.")
 
 
 def comparison_text(comparison: YearComparison) -> str:

@@ -10,7 +10,13 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.labels import GENDER_GROUPS
-from aktgranskning.domain.level_counts import COMPARISON_METHOD, LevelComparison, LevelCounts, YearComparison
+from aktgranskning.domain.level_counts import (
+    COMPARISON_METHOD,
+    LevelComparison,
+    LevelCounts,
+    YearComparison,
+    preliminary_note,
+)
 from aktgranskning.domain.summary import (
     BREAKDOWN_GENDERS,
     METHOD,
@@ -174,6 +180,8 @@ def _gender(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
 def _changes(sheet: Worksheet, summary: Summary, comparison: YearComparison, styles: CellStyles) -> None:
     put(sheet, 2, 1, f"Förändring från {comparison.earlier_year} till {comparison.year}. {COMPARISON_METHOD} "
         "Nivåer som bara finns det ena året står på bladet Antal mot förra året.")
+    if note := preliminary_note(comparison):
+        put(sheet, 3, 1, note).font = BOLD
     titles = ["Nr", "Fråga"] + [level_title(level) for level in summary.levels]
     header_row(sheet, 4, titles, centred=True)
     sheet.row_dimensions[4].height = 45

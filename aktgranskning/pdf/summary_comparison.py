@@ -10,7 +10,14 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
-from aktgranskning.domain.level_counts import COMPARISON_METHOD, LevelComparison, LevelCounts, Presence, YearComparison
+from aktgranskning.domain.level_counts import (
+    COMPARISON_METHOD,
+    LevelComparison,
+    LevelCounts,
+    Presence,
+    YearComparison,
+    preliminary_note,
+)
 from aktgranskning.domain.summary import LevelKind, Summary, cell_text
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
@@ -28,11 +35,14 @@ def comparison_story(summary: Summary, comparison: YearComparison) -> list[Any]:
     story: list[Any] = [
         paragraph(f"Jämförelse med {earlier}", "h1"),
         paragraph(f"{summary.administration} {year} mot {earlier}. {COMPARISON_METHOD}"),
+    ]
+    if note := preliminary_note(comparison):
+        story.append(paragraph(note, "preliminary"))
+    story += [
         paragraph("Antal per nivå", "h2"),
         paragraph("Akter i urvalet räknar bortfallen med; akter i resultatet är urvalet utan bortfall.", "small"),
         _counts_table(comparison),
-        PageBreak(),
-        paragraph(f"Resultat per fråga och nivå, {year} mot {earlier}", "h1"),
+        paragraph(f"Resultat per fråga och nivå, {year} mot {earlier}", "h2"),
     ]
     numbers = question_numbers(summary.questions, {c.id: c.title for i in summary.inputs for c in i.data.checklists})
     levels = list(comparison.levels)

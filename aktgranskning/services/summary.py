@@ -177,6 +177,7 @@ def comparison_json(comparison: YearComparison) -> dict[str, Any]:
     percentage points, Fisher's p-value and whether the change is within chance."""
     return {
         "ar": comparison.earlier_year,
+        "preliminar_forra_aret": comparison.earlier_preliminary,
         "nivaer": [
             {
                 "niva": level.kind,

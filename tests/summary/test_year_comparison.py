@@ -14,8 +14,8 @@ from python_calamine import CalamineWorkbook
 
 from aktgranskning.domain.comparison import fisher_exact
 from aktgranskning.domain.errors import UserError
-from aktgranskning.domain.level_counts import Presence, compare_years, comparison_text
-from aktgranskning.domain.summary import LevelKind
+from aktgranskning.domain.level_counts import Presence, compare_years, comparison_text, preliminary_note
+from aktgranskning.domain.summary import LevelKind, summarise
 from aktgranskning.services.summary import export_summary, summary_json
 from tests.cli_runner import run_in_process
 from tests.summary.two_years import (
@@ -24,6 +24,7 @@ from tests.summary.two_years import (
     last_year_units,
     this_year,
     this_year_units,
+    unit,
     write_workbooks,
 )
 
@@ -66,6 +67,14 @@ def test_an_enhet_renamed_in_case_is_compared_question_by_question():
     assert new.changes == {} and comparison.change(LevelKind.UNIT, "Nya enheten", "fb.q1") is None
 
 
+def test_a_preliminary_year_is_said_beside_the_comparison():
+    finished_this_year = summarise(this_year_units()[:2])  # without Nya enheten, the one unfinished
+    assert preliminary_note(compare_years(finished_this_year, last_year())) == ""
+    unfinished_last_year = summarise([unit("Norr", "Mottagningen", 2025, (18, 2), (10, 10), unfinished=1)])
+    assert preliminary_note(compare_years(this_year(), unfinished_last_year)).startswith(
+        "Resultatet för 2026 och 2025 är preliminärt")
+
+
 def test_the_year_to_compare_with_must_be_earlier():
     with pytest.raises(UserError, match=r"tidigare år än 2026.*gäller 2026"):
         compare_years(this_year(), this_year())
@@ -78,7 +87,7 @@ def test_the_json_gains_jamforelse_and_keeps_its_keys():
     assert "jamforelse" not in plain
     assert {key: value for key, value in compared.items() if key != "jamforelse"} == plain
     levels = {(level["niva"], level["namn"]): level for level in compared["jamforelse"]["nivaer"]}
-    assert compared["jamforelse"]["ar"] == 2025
+    assert (compared["jamforelse"]["ar"], compared["jamforelse"]["preliminar_forra_aret"]) == (2025, False)
     assert levels[("enhet", "mottagningen")] == {
         "niva": "enhet", "namn": "mottagningen", "omrade": "Norr", "finns": "bada_aren",
         "akter": 20, "akter_i_resultatet": 20, "bortfall": 0, "enheter": None,
@@ -128,6 +137,8 @@ def test_the_workbook_has_the_counts_against_last_year(exported):
     row = next(r for r in changes if r[1] == "Har anmälan dokumenterats?")
     assert row[column] == "−70 p.e. (säkerställd)"
     assert "Fishers exakta test" in changes[1][0]
+    assert changes[2][0] == ("Resultatet för 2026 är preliminärt (alla akter är inte färdiggranskade), så "
+                             "förändringarna kan bli andra när granskningen är klar.")
 
 
 def test_the_json_file_carries_the_comparison(exported):
@@ -142,6 +153,7 @@ def test_the_pdf_has_the_comparison_section(exported):
                           check=True).stdout
     section = " ".join(text[text.index("Jämförelse med 2025"):text.index("Gemensamma utvecklingsområden")].split())
     assert "Fishers exakta test" in section and "Antal per nivå" in section
+    assert "Resultatet för 2026 är preliminärt" in section
     assert "hette ”Mottagningen” 2025" in section and "fanns förra året" in section and "ny i år" in section
     assert "−70 p.e. (säkerställd)" in section and "+5 p.e. (kan vara slumpen)" in section
     assert "Enhet mottagningen 2026 2025 Förändring" in section
