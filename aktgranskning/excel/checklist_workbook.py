@@ -52,7 +52,8 @@ class SheetProblem:
             place.append(f"rad {self.row}")
         if self.column:
             place.append(f"kolumn {self.column}")
-        return f"{', '.join(place).capitalize()}: {self.text}" if place else self.text
+        where = ", ".join(place)
+        return f"{where[:1].upper()}{where[1:]}: {self.text}" if place else self.text
 
 
 @dataclass(frozen=True)
