@@ -28,6 +28,7 @@ from aktgranskning.domain.checklist import (
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.excel.checklist_workbook import (
     CHECKLIST_SHEET,
+    QUESTION_COLUMNS,
     QUESTIONS_SHEET,
     Cell,
     ChecklistWorkbook,
@@ -52,6 +53,7 @@ VERSION_PATTERN = re.compile(r"^\d+(\.\d+)*$")
 CONDITION_PATTERN = re.compile(r"^\s*([^=\s]+)\s*=\s*(\S+)\s*$")
 MAX_ID_LENGTH = 64
 REQUIRED_COLUMNS = ("id", "avsnitt", "text")
+COLUMNS = QUESTION_COLUMNS  # the sheet Frågor's columns, in order, for the window
 KIND_LABEL_ROW = {"id": "id", "ärendetyp": "arendetyp", "titel": "titel", "alias": "alias"}
 
 
@@ -62,6 +64,8 @@ class CheckResult:
     problems: tuple[SheetProblem, ...]
     warnings: tuple[SheetProblem, ...]
     notes: tuple[str, ...] = ()  # what installing it would do
+    rows: tuple[QuestionRow, ...] = ()  # the sheet Frågor as read, for showing it beside its problems
+    same_as_installed: bool = False  # installing it would change nothing
 
     @property
     def ok(self) -> bool:
@@ -95,7 +99,10 @@ def check_checklist_workbook(path: Path, inventory: ChecklistInventory | None = 
         notes = _against_installed(checklist, workbook, inventory, check)
     if check.problems:
         checklist = None
-    return CheckResult(path, checklist, tuple(check.problems), tuple(check.warnings), tuple(notes))
+    current = inventory.entry(checklist.id) if checklist is not None else None
+    same = current is not None and checklist is not None and current.checklist.content_hash == checklist.content_hash
+    return CheckResult(path, checklist, tuple(check.problems), tuple(check.warnings), tuple(notes),
+                       tuple(workbook.questions), same)
 
 
 def install_checklist_workbook(
