@@ -69,3 +69,15 @@ def test_the_chosen_folder_is_saved(qtbot, tmp_path: Path, monkeypatch: pytest.M
     again = ChecklistsDialog()
     qtbot.addWidget(again)
     assert "inställningen i fönstret" in again.folder_label.text()
+
+
+def test_arkiv_checklistor_opens_the_dialog(qtbot, monkeypatch: pytest.MonkeyPatch, organisation: Path) -> None:
+    from aktgranskning.gui.launch import build_main_window
+
+    shown: list[ChecklistsDialog] = []
+    monkeypatch.setattr(ChecklistsDialog, "exec", lambda self: shown.append(self) or 0)
+    main = build_main_window()
+    qtbot.addWidget(main)
+    arkiv = next(a.menu() for a in main.menuBar().actions() if a.text() == "&Arkiv")
+    next(a for a in arkiv.actions() if a.text() == "&Checklistor…").trigger()
+    assert len(shown) == 1 and shown[0].installed.rowCount() == 2
