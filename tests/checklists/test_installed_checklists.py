@@ -43,6 +43,12 @@ def _copy_of_utredning(folder: Path, name: str, **changes: Any) -> Path:
     return path
 
 
+def test_the_built_in_checklists_share_no_question_id_and_no_case_type_name(organisation: Path) -> None:
+    inventory = checklist_inventory()
+    assert inventory.problems == ()
+    assert [e.origin for e in inventory.installed.checklists] == ["inbyggd"] * len(inventory.checklists)
+
+
 def test_a_question_id_in_two_checklists_is_refused_naming_both_sources(organisation: Path) -> None:
     path = _copy_of_utredning(organisation, "vuxen.toml", **{
         'id = "utredning"': 'id = "vuxen"', 'titel = "Utredning"': 'titel = "Vuxenutredning"',
