@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     matrix.add_argument("--blad", metavar="NAMN", help="bladet som ska läsas (standard: det första)")
     matrix.add_argument("--markering", choices=["obesvarad", "x"], default="obesvarad",
                         help="vad en ensam fotnotsmarkering (uppgift saknas) räknas som (standard: obesvarad)")
+    _add_checklist_commands(commands)
     return parser
 
 
@@ -448,6 +449,7 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "sammanfoga": _merge,
     "samla": _collect,
     "importera-resultat": _import_matrix,
+    "checklista": lambda args: _checklist(args),
 }
 # The first words that run a command rather than open the window, even when a file or folder of
 # that name is in the current directory. Derived from the handlers so a new command is never missed.
@@ -455,6 +457,58 @@ SUBCOMMANDS = tuple(name for name in _HANDLERS if name is not None)
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+
+
+# --- checklista: write, check, install and export checklists (Excel) -------------------------
+
+def _add_checklist_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    checklist = commands.add_parser(
+        "checklista", help="kontrollera, installera, exportera och lista checklistor (Excel)",
+        description="Checklistor skrivs i Excel (bladen Checklista och Frågor) och installeras i "
+                    "organisationens checklistmapp, som programmet läser utöver de inbyggda. Mappen är "
+                    "miljövariabeln AKTGRANSKNING_CHECKLISTOR, annars den som valts i fönstret, annars "
+                    "”checklistor” i användarens datamapp.",
+    )
+    actions = checklist.add_subparsers(dest="atgard", title="åtgärder", metavar="ÅTGÄRD", required=True,
+                                       parser_class=SwedishParser)
+    check = actions.add_parser("kontrollera", help="kontrollera en checklista i Excel (kod 0: rätt, 1: fel)")
+    check.add_argument("fil", metavar="FIL.xlsx", type=Path, help="arbetsboken med checklistan")
+    install = actions.add_parser("installera", help="kontrollera och installera en checklista i Excel")
+    install.add_argument("fil", metavar="FIL.xlsx", type=Path, help="arbetsboken med checklistan")
+    export = actions.add_parser("exportera", help="skriv en installerad checklista som Excelfil")
+    export.add_argument("id", metavar="ID", help="checklistans id (se aktgranskning checklista lista)")
+    export.add_argument("-o", "--utfil", required=True, type=Path, metavar="FIL.xlsx", help="Excelfilen som skrivs")
+    actions.add_parser("lista", help="visa de installerade checklistorna och var de kommer ifrån")
+
+
+def _checklist(args: argparse.Namespace) -> int:
+    from aktgranskning.services import checklist_authoring as authoring
+    from aktgranskning.services.checklists import checklist_inventory
+
+    inventory = checklist_inventory()
+    if args.atgard == "kontrollera":
+        result = authoring.check_checklist_workbook(args.fil, inventory)
+        print("\n".join(result.lines()))
+        return EXIT_OK if result.ok else EXIT_ERROR
+    if args.atgard == "installera":
+        result, installed = authoring.install_checklist_workbook(args.fil, inventory)
+        print("\n".join(result.lines(with_notes=False)))
+        if result.checklist is not None:
+            print(installed.text(result.checklist))
+        return EXIT_OK
+    if args.atgard == "exportera":
+        path = authoring.export_checklist_workbook(args.id, args.utfil, inventory)
+        print(f"Checklistan {args.id} är skriven till {path}.")
+        return EXIT_OK
+    print(f"Organisationens checklistmapp: {inventory.organisation_folder} ({inventory.folder_source})")
+    for entry in inventory.installed.checklists:
+        c = entry.checklist
+        print(f"  {c.id}  version {c.version}  ”{c.title}”  {len(c.question_ids())} frågor  {entry.origin}")
+    for old, new in inventory.installed.replaced:
+        print(f"  (version {old.checklist.version} av {old.checklist.id} i {old.origin} ersätts av {new.checklist.version})")
+    for problem in inventory.problems:
+        print(f"Fel: {problem}")
+    return EXIT_ERROR if inventory.problems else EXIT_OK
 
 
 def unexpected_error_line(args: argparse.Namespace, error: BaseException) -> str:
@@ -496,6 +550,7 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
     "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
     "samla": lambda a: ("samla enhetens filer {} i den nya filen {}", [a.fil, a.utfil]),
     "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
+    "checklista": lambda a: (f"{a.atgard} checklistan", [getattr(a, "fil", None), getattr(a, "utfil", None)]),
 }
 
 

@@ -309,12 +309,22 @@ def _matched_questions(
     units: Sequence[SummaryInput],
 ) -> tuple[list[QuestionRef], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """The union of the questions by id, in the order first seen; questions some enheter lack,
-    and ids whose wording differs between files."""
+    and ids whose wording differs between files. A question id under two checklists is refused:
+    adding those results up would mix two different questions."""
     by_id: dict[str, QuestionRef] = {}
+    first_source: dict[str, str] = {}
     wordings: dict[str, set[str]] = {}
     for unit in units:
         for question in unit.data.questions:
-            by_id.setdefault(question.question_id, question)
+            known = by_id.setdefault(question.question_id, question)
+            first_source.setdefault(question.question_id, unit.source)
+            if known.checklist_id != question.checklist_id:
+                raise UserError(
+                    f"Frågans id ”{question.question_id}” hör till checklistan {known.checklist_id} i "
+                    f"{first_source[question.question_id]} men till checklistan {question.checklist_id} i "
+                    f"{unit.source}. Olika frågor med samma id kan inte sammanställas utan att svar blandas "
+                    "ihop; sammanställ dem var för sig."
+                )
             wordings.setdefault(question.question_id, set()).add(question.text)
     unmatched = []
     for unit in units:
