@@ -192,7 +192,9 @@ class Summary:
 
     def state_text(self, short: bool = False) -> str:
         c = self.completeness
-        if not short:
+        if c.total == 0 and self.missing_units():
+            text = "Inga akter har lästs in"
+        elif not short:
             text = c.state_text()
         elif c.unfinished:
             text = f"{c.unfinished} av {c.to_review} akter är inte färdiggranskade{c.conflicts_text()}"

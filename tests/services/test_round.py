@@ -196,3 +196,24 @@ def test_a_plain_summary_lists_files_made_with_other_limits(round_path):
     assert any("sammanställningens" in str(w) and "grön ≥ 80 %" in str(w) for w in summary_warnings(summary))
     levels = {lv.name: lv for lv in summary.units()}
     assert levels["Mottagningen"].state is UnitState.DONE and levels["Mottagningen"].expected is None
+
+
+def test_a_round_from_an_older_urval_puts_its_enheter_under_an_unknown_omrade_and_says_so(tmp_path):
+    from openpyxl import load_workbook
+
+    from tests.test_sample_roster import write_urval
+
+    urval = write_urval(tmp_path / "URVAL.xlsx")
+    book = load_workbook(urval)
+    del book["Enheter"]
+    book.save(urval)
+    made = create_round(tmp_path / "r.omgang", folder=tmp_path, urval=urval, year=2026, administration="F")
+    assert {u.area for u in made.units} == {UNKNOWN_AREA}
+    [notice] = round_notices(made)
+    assert "Mottagningen, Öppenvården" in notice and "Ange rätt område" in notice
+
+
+def test_the_status_reports_its_progress_file_by_file(round_path):
+    seen: list[tuple[int, int, str]] = []
+    round_status(round_path, load_round(round_path), lambda n, total, name: seen.append((n, total, name)))
+    assert seen[-1][0] == seen[-1][1] >= 7 and {name for _, _, name in seen} >= {"jouren.granskning"}
