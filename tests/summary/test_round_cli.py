@@ -136,3 +136,19 @@ def load_round_or(round_, **changes):
     from dataclasses import replace
 
     return replace(round_, year=2025, administration=ADMINISTRATION, **changes)
+
+
+def test_the_rounds_summary_against_last_year_counts_only_the_enheter_that_took_part(six, tmp_path, checklists):
+    from tests.round_files import make_enhet
+
+    make_enhet(tmp_path / "2025", checklists, "Barn och familj", "Mottagningen", 2025, done=4)
+    make_enhet(tmp_path / "2025", checklists, "Område #1", "Familjebehandling", 2025, done=4)
+    result = run_in_process("sammanstall", "--omgang", str(six), "--jamfor", str(tmp_path / "2025"),
+                            "--json", str(tmp_path / "s.json"))
+    assert result.returncode == 3, result.stderr
+    comparison = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["jamforelse"]
+    total = comparison["nivaer"][0]
+    assert (total["niva"], total["enheter"], total["forra_aret"]["enheter"]) == ("forvaltning", 5, 2)
+    assert comparison["nivaer"][1]["namn"] == "Barn och familj" and comparison["nivaer"][1]["enheter"] == 2
+    familj = next(level for level in comparison["nivaer"] if level["namn"] == "Familjebehandling")
+    assert (familj["finns"], familj["akter"], familj["forra_aret"]["akter"]) == ("fanns_forra_aret", None, 4)
