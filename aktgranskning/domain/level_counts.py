@@ -114,6 +114,8 @@ def compare_years(current: Summary, earlier: Summary) -> YearComparison:
     seen: set[tuple[LevelKind, str]] = set()
     levels: list[LevelComparison] = []
     for level in current.levels:
+        if level.missing:  # an enhet of the round without a file has no result this year; last year's is "gone"
+            continue
         old = previous.get(level.year_key)
         seen.add(level.year_key)
         levels.append(LevelComparison(
@@ -126,8 +128,7 @@ def compare_years(current: Summary, earlier: Summary) -> YearComparison:
             gone = LevelComparison(level.kind, level.name, level.area, None, counts_of(level, earlier), {},
                                    level.tallies, {})
             levels.insert(_place_of_gone(levels, gone), gone)
-    return YearComparison(current.year, earlier.year, tuple(levels), current.completeness.preliminary,
-                          earlier.completeness.preliminary)
+    return YearComparison(current.year, earlier.year, tuple(levels), current.preliminary, earlier.preliminary)
 
 
 def preliminary_note(comparison: YearComparison) -> str:
@@ -160,9 +161,10 @@ def counts_of(level: LevelResult, summary: Summary) -> LevelCounts:
 def _units_on(level: LevelResult, summary: Summary) -> int | None:
     if level.kind is LevelKind.UNIT:
         return None
+    found = [unit for unit in summary.units() if not unit.missing]  # an enhet of the round without a file took no part
     if level.kind is LevelKind.ADMINISTRATION:
-        return len(summary.units())
-    return sum(1 for unit in summary.units() if unit.area == level.name)
+        return len(found)
+    return sum(1 for unit in found if unit.area == level.name)
 
 
 def _first_by_key(levels: Sequence[LevelResult]) -> dict[tuple[LevelKind, str], LevelResult]:
