@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--pdf", type=Path, metavar="FIL.pdf", help="skriv också en pdf-rapport")
     summary.add_argument("--json", type=Path, metavar="FIL.json", help="skriv siffrorna som JSON (för BI-verktyg)")
     summary.add_argument("--jamfor", type=Path, nargs="+", metavar="TIDIGARE",
-                         help="ett tidigare års enhetsfiler (eller mapp, eller omgångsfil) att jämföra med")
+                         help="ett tidigare års enhetsfiler (eller mapp, eller omgångsfil) att jämföra med; jämförelsen står i Excelfilen, pdf:en och JSON-filen")
     summary.add_argument("--ersatt", type=Path, action="append", default=[], metavar="FIL",
                          help="när samma enhet och år finns i två filer: den fil som ska gälla")
 
@@ -314,6 +314,10 @@ def _summary(args: argparse.Namespace) -> int:
                   + (" – PRELIMINÄR" if unit_completeness(item.data).preliminary else ""))
     print(f"{summary.administration} {summary.year}: {summary.banner()}.")
     print(f"{summary.limits_text()}.")
+    if earlier is not None:
+        from aktgranskning.domain.level_counts import compare_years, comparison_text
+
+        print(f"{comparison_text(compare_years(summary, earlier))} Jämförelsen står i varje fil som skrivs.")
     for warning in summary_warnings(summary):
         print(warning, file=sys.stderr)
     exported = export_summary(summary, args.utfil, args.json, earlier, args.pdf)
