@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from aktgranskning.domain.round import AnalysisLevel, LevelAnalysis
+from aktgranskning.domain.round import AnalysisLevel, LevelAnalysis, Round, SharedAction
 from aktgranskning.domain.summary import LevelKind, LevelResult, Summary, cell_text
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
@@ -44,6 +44,26 @@ def fill_empty(current: LevelAnalysis, suggestion: LevelAnalysis) -> LevelAnalys
     return replace(current, strengths=kept_or_suggested("strengths"),
                    development_areas=kept_or_suggested("development_areas"),
                    keep_good=kept_or_suggested("keep_good"))
+
+
+def level_analyses(round_: Round) -> list[tuple[str, LevelAnalysis]]:
+    """The förvaltning's analysis, then each område's in the round's order, each with its title;
+    a level nobody has written about is there too, empty."""
+    levels = [("Förvaltning", round_.analysis(AnalysisLevel.ADMINISTRATION, round_.administration))]
+    levels += [("Område", round_.analysis(AnalysisLevel.AREA, area)) for area in round_.areas()]
+    return levels
+
+
+def question_lines(action: SharedAction, summary: Summary) -> list[str]:
+    """'F3 Har barnet fått komma till tals?' for each question the action targets; an id this
+    year's questions lack is named as such."""
+    titles = {c.id: c.title for i in summary.inputs for c in i.data.checklists}
+    numbers = question_numbers(summary.questions, titles)
+    texts = {q.question_id: q.text for q in summary.questions}
+    return [
+        f"{numbers[qid]} {texts[qid]}" if qid in texts else f"{qid} (finns inte bland årets frågor)"
+        for qid in action.question_ids
+    ]
 
 
 def main_points(text: str, limit: int = POINTS_PER_UNIT) -> list[str]:

@@ -36,6 +36,7 @@ from aktgranskning.excel.sheet_style import (
     level_fill,
     print_setup,
 )
+from aktgranskning.excel.summary_round_sheets import add_round_sheets
 from aktgranskning.excel.writing import excel_text, put, save_atomically
 
 LEVEL_FILLS = {level: level_fill(level) for level in Level}
@@ -50,6 +51,7 @@ def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[s
     _shared(workbook.create_sheet("Gemensamma utvecklingsområden"), summary)
     _activities(workbook.create_sheet("Förbättringsaktiviteter"), summary, styles)
     _gender(workbook.create_sheet("Kön"), summary, styles)
+    add_round_sheets(workbook, getattr(summary, "round", None), summary, styles)
     if changes is not None and earlier_year is not None:
         _changes(workbook.create_sheet("Jämförelse"), summary, changes, earlier_year, styles)
     _read_log(workbook.create_sheet("Inläsning"), summary)

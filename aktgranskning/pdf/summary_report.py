@@ -32,6 +32,7 @@ from aktgranskning.pdf.layout import (
     pdf_text,
     table,
 )
+from aktgranskning.pdf.summary_round_section import round_section
 
 PAGE_LANDSCAPE = landscape(PAGE)
 WIDTH = PAGE_LANDSCAPE[0] - 2 * MARGIN
@@ -42,6 +43,7 @@ def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
                       changes: dict[tuple[str, str, str], YearChange] | None = None) -> Path:
     register_fonts(font_dir)
     story = _front(summary) + _heatmaps(summary) + _shared(summary) + _activities(summary)
+    story += round_section(getattr(summary, "round", None), summary)
     title = f"{summary.administration} {summary.year}"
 
     def build(path: Path) -> None:
