@@ -100,6 +100,8 @@ class SummaryDialog(QDialog):
 
         hint = QLabel("Dra enheternas Excelfiler eller granskningsfiler – eller en hel mapp – hit.")
         hint.setWordWrap(True)
+        self._file_controls: list[QWidget] = [hint, self.files, add_files, add_folder, remove, earlier,
+                                              self.earlier_label, self.run_button]
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(hint)
@@ -241,9 +243,20 @@ class SummaryDialog(QDialog):
                         "Sammanställer det som lästes …")
             return
         assert attempt.summary is not None
+        self.show_summary(attempt.summary, attempt.earlier)
+
+    def show_made_elsewhere(self, summary: Summary, title: str) -> None:
+        """Show a summary made elsewhere (the round window's, from the round) and offer to save
+        it; the choosing of files is hidden, as the round says which files count."""
+        self.setWindowTitle(title)
+        for control in self._file_controls:
+            control.hide()
+        self.show_summary(summary)
+
+    def show_summary(self, summary: Summary, earlier: Summary | None = None) -> None:
         if self.summary is not None:  # freeing 300 enheter here would stall the window
             discard_in_background((self.summary, self.earlier))
-        self.summary, self.earlier = attempt.summary, attempt.earlier
+        self.summary, self.earlier = summary, earlier
         self._show_log(self.summary)
         self._show_completeness(self.summary)
         self._show_heatmap(self.summary)
