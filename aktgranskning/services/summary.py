@@ -11,7 +11,15 @@ from typing import Any
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.safe_text import JSON, recording, safe_text
-from aktgranskning.domain.summary import ExcludedFile, Summary, SummaryInput, changes, summarise
+from aktgranskning.domain.summary import (
+    ExcludedFile,
+    LevelKind,
+    LevelResult,
+    Summary,
+    SummaryInput,
+    changes,
+    summarise,
+)
 from aktgranskning.excel.summary_workbook import write_summary_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.summary_report import write_summary_pdf
@@ -137,19 +145,28 @@ def build_summary(paths: Sequence[Path], replacements: Iterable[Path] = (),
 def summary_json(summary: Summary) -> dict[str, Any]:
     """The numbers for BI tools. Keep the keys stable. "akter" per level counts the akter in the
     sample by status; "preliminar" is true while some of them are not finished; "ej_inlasta" names
-    the files that could not be read and are not in the numbers."""
+    the files that could not be read and are not in the numbers. Each enhet has its "status"
+    (saknas, ej_paborjad, pagaende, klar) and, in a summary of a round, "akter" has the akter it
+    was to review ("forvantade"); a missing enhet has zeros and that number. "trosklar" are the
+    colour limits used, "andra_trosklar" the files made with other limits."""
     return {
         "forvaltning": summary.administration,
         "ar": summary.year,
         "metod": "andel = summa Ja / summa (Ja + Nej) per nivå (poolad)",
-        "preliminar": summary.completeness.preliminary,
+        "preliminar": summary.preliminary,
+        "omgang": summary.round is not None,
+        "trosklar": {"gron": summary.thresholds.good, "gul": summary.thresholds.fair},
+        "andra_trosklar": [{"fil": source, "gron": limits.good, "gul": limits.fair}
+                           for source, limits in summary.other_limits],
         "ej_inlasta": [{"fil": item.source, "orsak": item.reason} for item in summary.excluded],
+        "saknas": [level.name for level in summary.missing_units()],
         "nivaer": [
             {
                 "niva": level.kind,
                 "namn": level.name,
                 "omrade": level.area,
-                "akter": level.completeness.as_json(),
+                **_unit_state(level),
+                "akter": _akter(level),
                 "akter_i_resultatet": level.cases,
                 "bortfall": level.dropouts,
                 "preliminar": level.preliminary,
@@ -163,6 +180,17 @@ def summary_json(summary: Summary) -> dict[str, Any]:
             for level in summary.levels
         ],
     }
+
+
+def _unit_state(level: LevelResult) -> dict[str, str]:
+    return {"status": level.state.value} if level.kind is LevelKind.UNIT and level.state is not None else {}
+
+
+def _akter(level: LevelResult) -> dict[str, int | None]:
+    counts: dict[str, int | None] = dict(level.completeness.as_json())
+    if level.kind is LevelKind.UNIT:
+        counts["forvantade"] = level.expected
+    return counts
 
 
 def json_safe(value: Any) -> Any:
@@ -181,7 +209,7 @@ def export_summary(summary: Summary, workbook: Path | None, json_path: Path | No
     with recording() as replacements:
         written = _write_summary(summary, workbook, json_path, earlier, pdf)
     notices = replacements.notices()
-    if summary.completeness.preliminary:
+    if summary.preliminary:
         notices.insert(0, f"Sammanställningen är preliminär: {summary.state_text()}. "
                           "Det står på varje sida och blad.")
     return Exported(tuple(written), tuple(notices))
