@@ -118,11 +118,12 @@ def _strongest(result: LevelResult | None, summary: Summary, numbers: dict[str, 
 
 
 def _points(summary: Summary, unit_names: Iterable[str], field: str) -> list[str]:
-    analyses = {item.data.identity.unit: item.data.analysis for item in summary.inputs}
+    # a round names its enheter as the round does, which may differ in case from the file
+    analyses = {item.data.identity.unit.casefold(): item.data.analysis for item in summary.inputs}
     lines = [
         f"{unit}: {point}"
-        for unit in unit_names if unit in analyses
-        for point in main_points(analyses[unit].text(field))
+        for unit in unit_names if unit.casefold() in analyses
+        for point in main_points(analyses[unit.casefold()].text(field))
     ]
     return [_section("Från enheternas analyser", lines)] if lines else []
 

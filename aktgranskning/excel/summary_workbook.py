@@ -51,7 +51,7 @@ def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[s
     _shared(workbook.create_sheet("Gemensamma utvecklingsområden"), summary)
     _activities(workbook.create_sheet("Förbättringsaktiviteter"), summary, styles)
     _gender(workbook.create_sheet("Kön"), summary, styles)
-    add_round_sheets(workbook, getattr(summary, "round", None), summary, styles)
+    add_round_sheets(workbook, summary.round, summary, styles)
     if changes is not None and earlier_year is not None:
         _changes(workbook.create_sheet("Jämförelse"), summary, changes, earlier_year, styles)
     _read_log(workbook.create_sheet("Inläsning"), summary)

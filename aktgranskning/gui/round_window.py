@@ -45,6 +45,7 @@ from aktgranskning.domain.round import (
     AnalysisLevel,
     LevelAnalysis,
     Round,
+    RoundUnit,
     UnitState,
     check_units,
 )
@@ -67,7 +68,14 @@ from aktgranskning.gui.round_models import (
     question_choices,
 )
 from aktgranskning.gui.screen_fit import fit_to_available_screen
-from aktgranskning.services.round import build_round_summary, round_folder, round_status, save_round
+from aktgranskning.services.round import (
+    RoundStatus,
+    UnitStatus,
+    build_round_summary,
+    round_folder,
+    round_status,
+    save_round,
+)
 
 PREFERRED_SIZE = QSize(1180, 760)
 SAVE_DELAY_MS = 700
@@ -218,7 +226,7 @@ class RoundWindow(QMainWindow):
             return None
         path, round_ = self.path, self.round
 
-        def read(progress: Progress, _cancelled: object):  # type: ignore[no-untyped-def]
+        def read(progress: Progress, _cancelled: object) -> RoundStatus:
             return round_status(path, round_, progress)
 
         self.state_summary.setText("Läser enheternas filer i mappen …")
@@ -230,7 +238,7 @@ class RoundWindow(QMainWindow):
         )
         return self.operation
 
-    def _show_status(self, status) -> None:  # type: ignore[no-untyped-def]
+    def _show_status(self, status: RoundStatus) -> None:
         rows = [overview_row(unit_status) for unit_status in status.units]
         self.overview_model.set_rows(rows, self.round.thresholds)
         differing = any(row.thresholds is not None and row.thresholds != self.round.thresholds for row in rows)
@@ -240,9 +248,10 @@ class RoundWindow(QMainWindow):
         self.state_summary.setProperty("warning", missing_or_unfinished)
         self.state_summary.setStyleSheet("color: #9c0006; font-weight: bold;" if missing_or_unfinished else "")
         lines = []
+        lines += list(status.notices)
         if status.unknown:
             lines.append("Filer i mappen som inte hör till någon enhet i omgången:")
-            lines += [f"• {name}" for name in status.unknown]
+            lines += [f"• {item.source} ({item.unit} {item.year})" for item in status.unknown]
         if status.excluded:
             lines.append("Filer som inte kunde läsas (de ingår inte):")
             lines += [f"• {item.source}: {item.reason}" for item in status.excluded]
@@ -393,27 +402,27 @@ class RoundWindow(QMainWindow):
     def _actions_tab(self) -> QWidget:
         self.actions_model = ActionsModel(self)
         self.actions_model.edited.connect(self._actions_edited)
-        self.actions = QTableView()
-        self.actions.setModel(self.actions_model)
-        self.actions.setAccessibleName("Förvaltningsgemensamma åtgärder")
-        self.actions.setWordWrap(True)
-        self.actions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.actions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.actions.setItemDelegateForColumn(DUE_COLUMN, DateDelegate(self.actions))
-        self.actions.setItemDelegateForColumn(STATUS_COLUMN, StatusDelegate(self.actions))
-        self.actions.verticalHeader().hide()
-        self.actions.setMinimumHeight(100)
-        header = self.actions.horizontalHeader()
+        self.actions_table = QTableView()
+        self.actions_table.setModel(self.actions_model)
+        self.actions_table.setAccessibleName("Förvaltningsgemensamma åtgärder")
+        self.actions_table.setWordWrap(True)
+        self.actions_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.actions_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.actions_table.setItemDelegateForColumn(DUE_COLUMN, DateDelegate(self.actions_table))
+        self.actions_table.setItemDelegateForColumn(STATUS_COLUMN, StatusDelegate(self.actions_table))
+        self.actions_table.verticalHeader().hide()
+        self.actions_table.setMinimumHeight(100)
+        header = self.actions_table.horizontalHeader()
         header.setMinimumSectionSize(40)
         for column, width in enumerate((70, 0, 120, 95, 0, 100, 0, 55)):
             if width:
-                self.actions.setColumnWidth(column, width)
+                self.actions_table.setColumnWidth(column, width)
             else:  # the long texts share what is left of the width, so no column hides off to the right
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.actions.doubleClicked.connect(self._action_activated)
-        self.actions.activated.connect(self._action_activated)
-        self.actions_model.rowsInserted.connect(lambda *_: self.actions.resizeRowsToContents())
-        self.actions_model.dataChanged.connect(lambda *_: self.actions.resizeRowsToContents())
+        self.actions_table.doubleClicked.connect(self._action_activated)
+        self.actions_table.activated.connect(self._action_activated)
+        self.actions_model.rowsInserted.connect(lambda *_: self.actions_table.resizeRowsToContents())
+        self.actions_model.dataChanged.connect(lambda *_: self.actions_table.resizeRowsToContents())
         buttons = QHBoxLayout()
         for text, tip, slot in (
             ("&Lägg till åtgärd", "", self.add_action),
@@ -428,18 +437,18 @@ class RoundWindow(QMainWindow):
             buttons.addWidget(button)
         buttons.addStretch(1)
         for keys, step in (("Ctrl+Up", -1), ("Ctrl+Down", 1)):
-            action = QAction(self.actions)
+            action = QAction(self.actions_table)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _checked=False, s=step: self.move_action(s))
-            self.actions.addAction(action)
+            self.actions_table.addAction(action)
         note = QLabel("Ordningen är prioriteten. Ansvarig anges som roll, aldrig med namn. Frågorna väljs ur listan "
                       "(dubbelklicka i Frågor eller tryck Enter). Allt sparas direkt.")
         note.setWordWrap(True)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(note)
-        layout.addWidget(self.actions, 1)
+        layout.addWidget(self.actions_table, 1)
         layout.addLayout(buttons)
         return page
 
@@ -450,28 +459,28 @@ class RoundWindow(QMainWindow):
     def add_action(self) -> None:
         row = self.actions_model.add()
         index = self.actions_model.index(row, 1)
-        self.actions.setCurrentIndex(index)
-        self.actions.setFocus()
-        self.actions.edit(index)
+        self.actions_table.setCurrentIndex(index)
+        self.actions_table.setFocus()
+        self.actions_table.edit(index)
 
     def remove_action(self) -> None:
-        row = self.actions.currentIndex().row()
+        row = self.actions_table.currentIndex().row()
         if row >= 0:
             self.actions_model.remove(row)
 
     def move_action(self, step: int) -> None:
-        current = self.actions.currentIndex()
+        current = self.actions_table.currentIndex()
         if not current.isValid():
             return
         row = self.actions_model.move(current.row(), step)
-        self.actions.setCurrentIndex(self.actions_model.index(row, current.column()))
+        self.actions_table.setCurrentIndex(self.actions_model.index(row, current.column()))
 
     def _action_activated(self, index) -> None:  # type: ignore[no-untyped-def]
         if index.isValid() and index.column() == QUESTIONS_COLUMN:
             self.choose_questions()
 
     def choose_questions(self) -> None:
-        row = self.actions.currentIndex().row()
+        row = self.actions_table.currentIndex().row()
         if row < 0:
             QMessageBox.information(self, "Välj en åtgärd", "Markera först den åtgärd som frågorna gäller.")
             return
@@ -533,7 +542,7 @@ class RoundWindow(QMainWindow):
             self.actions_model.set_actions(self.actions_model.actions(), self.question_choices(self._linked()))
         finally:
             self._loading = False
-        self.actions.resizeRowsToContents()
+        self.actions_table.resizeRowsToContents()
 
     # --- saving --------------------------------------------------------------------------------------
     def _change(self, round_: Round) -> bool:
@@ -557,7 +566,7 @@ class RoundWindow(QMainWindow):
 
     def flush(self) -> None:
         """Write whatever waits: text typed within the last moment, a cell being edited."""
-        for view in (self.actions, self.timetable):
+        for view in (self.actions_table, self.timetable):
             commit_open_editor(view)
         self._save_analysis()
 
@@ -592,7 +601,7 @@ class RoundWindow(QMainWindow):
         try:
             self.timetable_model.set_milestones(round_.timetable)
             self.actions_model.set_actions(round_.actions, self.question_choices(self._linked()))
-            self.actions.resizeRowsToContents()
+            self.actions_table.resizeRowsToContents()
         finally:
             self._loading = False
         self._fill_levels()
@@ -614,7 +623,7 @@ def commit_open_editor(view: QAbstractItemView) -> None:
         view.commitData(editor)
 
 
-def overview_row(status) -> OverviewRow:  # type: ignore[no-untyped-def]
+def overview_row(status: UnitStatus) -> OverviewRow:
     """The overview's row of an enhet from the round's status."""
     completeness = status.completeness
     return OverviewRow(
@@ -622,7 +631,7 @@ def overview_row(status) -> OverviewRow:  # type: ignore[no-untyped-def]
         done=completeness.done if completeness is not None else 0,
         to_review=completeness.to_review if completeness is not None else 0,
         analysed=bool(status.analysed), submitted=bool(status.submitted),
-        source=str(getattr(status.source, "name", status.source) or ""), thresholds=status.thresholds,
+        source=status.source or "", thresholds=status.thresholds,
     )
 
 
@@ -736,7 +745,7 @@ class RosterDialog(QDialog):
     def __init__(self, round_: Round, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Enheter i omgången")
-        self.units = None
+        self.units: tuple[RoundUnit, ...] | None = None
         self.model = RosterModel(round_.units, self)
         self.table = QTableView()
         self.table.setModel(self.model)

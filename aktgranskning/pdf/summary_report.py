@@ -43,7 +43,7 @@ def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
                       changes: dict[tuple[str, str, str], YearChange] | None = None) -> Path:
     register_fonts(font_dir)
     story = _front(summary) + _heatmaps(summary) + _shared(summary) + _activities(summary)
-    story += round_section(getattr(summary, "round", None), summary)
+    story += round_section(summary.round, summary)
     title = f"{summary.administration} {summary.year}"
 
     def build(path: Path) -> None:

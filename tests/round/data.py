@@ -10,7 +10,7 @@ from aktgranskning.domain.analysis import ActivityStatus, Analysis
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, Gender
 from aktgranskning.domain.round import AnalysisLevel, LevelAnalysis, Milestone, Round, RoundUnit, SharedAction
-from aktgranskning.domain.summary import Summary, SummaryInput, summarise
+from aktgranskning.domain.summary import Summary, SummaryInput, summarise, summarise_round
 from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
 
 QUESTIONS = (
@@ -60,9 +60,10 @@ def six_unit_summary() -> Summary:
 
 
 def realistic_round(folder: str = "") -> Round:
-    """The round of the six enheter plus one without a file (Boendestöd), with analyses and two
-    shared actions, one of them carried over from 2025."""
-    units = tuple(RoundUnit(d.identity.area, d.identity.unit, 10) for d in six_units())
+    """A round of six enheter in two områden: five of the enheter above (Familjeteamet
+    unfinished) and Boendestöd, which has no file; with analyses and two shared actions, one of
+    them carried over from 2025."""
+    units = tuple(RoundUnit(d.identity.area, d.identity.unit, 10) for d in six_units()[:5])
     units = (*units, RoundUnit("Vuxen", "Boendestöd", 20))
     return Round(
         "Socialförvaltningen", 2026, units, checklist_ids=("fb",), folder=folder,
@@ -83,3 +84,10 @@ def realistic_round(folder: str = "") -> Round:
                          ("fb.beslut", "fb.skydd"), ActivityStatus.PLANNED, "", from_year=2025),
         ),
     )
+
+
+def realistic_round_summary() -> Summary:
+    """The summary of `realistic_round` as the round's services make it: Boendestöd as saknas."""
+    round_ = realistic_round()
+    found = {d.identity.unit.casefold(): SummaryInput(f"{d.identity.unit} 2026.granskning", d) for d in six_units()}
+    return summarise_round(round_, {unit.key: found[unit.key] for unit in round_.units if unit.key in found})
