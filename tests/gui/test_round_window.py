@@ -1,0 +1,126 @@
+"""The utvecklare's round window on a real folder: a missing and an unfinished enhet are shown as
+such, what is typed in the analysis is in the round file after closing, an action's questions are
+chosen from the list and saved by their ids, and the suggestions fill only empty fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from aktgranskning.domain.round import AnalysisLevel, Round, RoundUnit
+from aktgranskning.gui.round_models import STATE_COLUMN
+from aktgranskning.gui.round_window import QuestionChooser, RoundWindow
+from aktgranskning.services.round import load_round, save_round
+from tests.gui.waiting import wait_for_background
+from tests.round_files import ADMINISTRATION, make_enhet
+
+YEAR = 2026
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, checklists) -> Path:
+    """Five of the round's six enheter have a file; Familjeteamet has 2 of its 4 akter klara."""
+    folder = tmp_path_factory.mktemp("omgang") / "enheter"
+    make_enhet(folder, checklists, "Barn och unga", "Mottagningen", YEAR, done=4,
+               analysis="- Anmälan dokumenteras samma dag\n- Tydliga beslut")
+    make_enhet(folder, checklists, "Barn och unga", "Utredning barn", YEAR, done=4)
+    make_enhet(folder, checklists, "Barn och unga", "Familjeteamet", YEAR, done=2)
+    make_enhet(folder, checklists, "Vuxen", "Försörjningsstöd", YEAR, done=4)
+    make_enhet(folder, checklists, "Vuxen", "Missbruk vuxen", YEAR, done=4)
+    return folder
+
+
+@pytest.fixture
+def round_path(tmp_path, folder, checklists) -> Path:
+    units = (RoundUnit("Barn och unga", "Mottagningen", 4), RoundUnit("Barn och unga", "Utredning barn", 4),
+             RoundUnit("Barn och unga", "Familjeteamet", 4), RoundUnit("Vuxen", "Försörjningsstöd", 4),
+             RoundUnit("Vuxen", "Missbruk vuxen", 4), RoundUnit("Vuxen", "Boendestöd", 20))
+    path = tmp_path / "Omgång 2026.omgang"
+    save_round(path, Round(ADMINISTRATION, YEAR, units, checklist_ids=tuple(c.id for c in checklists),
+                           folder=str(folder)))
+    return path
+
+
+def opened(qtbot, path: Path) -> RoundWindow:
+    window = RoundWindow(path, load_round(path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_the_overview_shows_the_missing_and_the_unfinished_enhet_in_words(qtbot, round_path) -> None:
+    window = opened(qtbot, round_path)
+    assert window.refresh() is not None
+    wait_for_background(qtbot)
+    model = window.overview_model
+    states = {model.index(row, 1).data(): model.index(row, STATE_COLUMN).data() for row in range(model.rowCount())}
+    assert states["Boendestöd"] == "Saknas – ingen fil hittades"
+    assert states["Familjeteamet"] == "Pågående – 2 av 4 klara"
+    assert states["Mottagningen"] == "Klar – 4 av 4 klara"
+    assert "Saknas: Boendestöd" in window.state_summary.text()
+    assert "Inte färdiggranskade: Familjeteamet" in window.state_summary.text()
+
+
+def test_the_analysis_typed_is_in_the_round_file_after_closing(qtbot, round_path) -> None:
+    window = opened(qtbot, round_path)
+    window.tabs.setCurrentIndex(1)
+    window.choose_level(AnalysisLevel.AREA, "Barn och unga")
+    field = window.fields["keep_good"]
+    field.setFocus()
+    qtbot.keyClicks(field, "Arendedragning varje vecka")  # QTest types ASCII only
+    field.insertPlainText(" – även på fältet")  # as pasted
+    window.close()  # before the pause after typing has passed
+    saved = load_round(round_path).analysis(AnalysisLevel.AREA, "Barn och unga")
+    assert saved.keep_good == "Arendedragning varje vecka – även på fältet"
+    assert load_round(round_path).analysis(AnalysisLevel.ADMINISTRATION, ADMINISTRATION).is_empty
+
+
+def test_an_action_linked_to_two_questions_chosen_from_the_list_is_saved_with_their_ids(qtbot, round_path) -> None:
+    window = opened(qtbot, round_path)
+    window.tabs.setCurrentIndex(2)
+    window.add_action()
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, "Gemensam mall for samtal med barn")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    window.actions_table.setCurrentIndex(window.actions_model.index(0, 4))
+    chosen_labels: list[str] = []
+
+    def choose_in_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QuestionChooser)
+        for row in (1, 3):  # the second and fourth question, ticked with the space bar as a user does
+            dialog.list.setCurrentRow(row)
+            qtbot.keyClick(dialog.list, Qt.Key.Key_Space)
+            chosen_labels.append(dialog.list.item(row).text())
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, choose_in_dialog)
+    window.choose_questions()
+    saved = load_round(round_path).actions
+    assert len(saved) == 1 and saved[0].action == "Gemensam mall for samtal med barn"
+    assert len(saved[0].question_ids) == 2
+    ids = [choice.question_id for choice in window.question_choices()]
+    assert list(saved[0].question_ids) == [ids[1], ids[3]]
+    assert window.actions_model.index(0, 4).data().split("\n") == chosen_labels
+
+
+def test_suggestions_fill_only_the_empty_fields(qtbot, round_path) -> None:
+    window = opened(qtbot, round_path)
+    window.tabs.setCurrentIndex(1)
+    window.choose_level(AnalysisLevel.AREA, "Barn och unga")
+    window.fields["development_areas"].setPlainText("Det vi själva skrev.")
+    assert window.fill_suggestions() is not None  # the round's summary is made first, in the background
+    wait_for_background(qtbot)
+    saved = load_round(round_path).analysis(AnalysisLevel.AREA, "Barn och unga")
+    assert saved.development_areas == "Det vi själva skrev."
+    assert saved.strengths.startswith("Starkaste frågorna:\n• F1 ")  # every akt answered all Ja
+    assert "– 100 % (" in saved.strengths
+    assert saved.strengths.endswith("Mottagningen: Anmälan dokumenteras samma dag\n• Mottagningen: Tydliga beslut")
+    assert window.fields["strengths"].toPlainText() == saved.strengths
+    assert window.fields["development_areas"].toPlainText() == "Det vi själva skrev."
