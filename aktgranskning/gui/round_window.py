@@ -607,6 +607,22 @@ class RoundWindow(QMainWindow):
         self._fill_levels()
 
 
+def open_round_window(path: Path, parent: QWidget | None = None) -> RoundWindow | None:
+    """The round file opened in its window, its folder being read; None when the file could not
+    be read (the reason already shown)."""
+    from aktgranskning.services.round import load_round
+
+    try:
+        round_ = load_round(path)
+    except UserError as error:
+        QMessageBox.warning(parent, "Omgången kunde inte öppnas", error.message)
+        return None
+    window = RoundWindow(path, round_, parent)
+    window.show()
+    window.refresh()
+    return window
+
+
 def compact_rows(view: QTableView) -> None:
     """Rows one line of text high (plus a little), so the whole roster of a small förvaltning fits."""
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)

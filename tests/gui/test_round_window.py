@@ -4,6 +4,7 @@ chosen from the list and saved by their ids, and the suggestions fill only empty
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,35 @@ def test_suggestions_fill_only_the_empty_fields(qtbot, round_path) -> None:
     assert saved.strengths.endswith("Mottagningen: Anmälan dokumenteras samma dag\n• Mottagningen: Tydliga beslut")
     assert window.fields["strengths"].toPlainText() == saved.strengths
     assert window.fields["development_areas"].toPlainText() == "Det vi själva skrev."
+
+
+def test_a_round_file_on_the_command_line_opens_the_round_window(qtbot, round_path, monkeypatch) -> None:
+    from aktgranskning.gui.launch import launch_window
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the window installs its own; restored after
+    started = launch_window([str(round_path)])
+    assert started is not None
+    _app, main = started
+    qtbot.addWidget(main)
+    wait_for_background(qtbot)
+    (window,) = main.round_windows
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.path == round_path
+    assert window.overview_model.rowCount() == 6  # its folder was read
+    assert main.session is None  # no granskningsfil was opened
+
+
+def test_a_new_round_is_made_from_the_folder_and_opened(qtbot, tmp_path, folder) -> None:
+    from aktgranskning.gui.new_round_dialog import NewRoundDialog
+
+    dialog = NewRoundDialog()
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(folder))
+    dialog.target.setText(str(tmp_path / "Ny omgång.omgang"))
+    with qtbot.waitSignal(dialog.created, timeout=20_000) as created:
+        assert dialog.create_round_file() is not None
+    assert created.args == [tmp_path / "Ny omgång.omgang"]
+    made = load_round(tmp_path / "Ny omgång.omgang")
+    assert (made.administration, made.year) == (ADMINISTRATION, YEAR)
+    assert {unit.unit for unit in made.units} == {"Mottagningen", "Utredning barn", "Familjeteamet",
+                                                  "Försörjningsstöd", "Missbruk vuxen"}
