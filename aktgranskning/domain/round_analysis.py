@@ -17,6 +17,7 @@ from aktgranskning.domain.unit_data import question_numbers
 POINTS_PER_UNIT = 3  # main points taken from each enhet's text
 POINT_CHARACTERS = 240  # a longer point is cut with "…"
 STRONGEST_QUESTIONS = 5
+SHARED_AREAS = 8  # common development areas listed at most; the rest are counted
 _BULLET = re.compile(r"^\s*(?:[-–•*·]|\d+[.)])\s+")
 
 
@@ -93,13 +94,17 @@ def _shared_areas(result: LevelResult | None, summary: Summary, unit_names: Sequ
     lines = []
     for area in summary.shared_areas:
         below = [unit for unit in area.units if unit in own]
-        if not below:
-            continue
         question = area.question
-        pooled = cell_text(result.tally(question.question_id)) if result is not None else ""
-        share = f"; nivån totalt {pooled}" if pooled else ""
+        tally = result.tally(question.question_id) if result is not None else None
+        level_below = tally is not None and summary.thresholds.level(tally.share) in (Level.POOR, Level.FAIR)
+        # common to the level: two of its enheter below green, or one that pulls the level below
+        if len(below) < 2 and not (below and level_below):
+            continue
+        share = f"; nivån totalt {cell_text(tally)}" if tally is not None else ""
         lines.append(f"{numbers.get(question.question_id, question.question_id)} {question.text} – under den "
                      f"gröna nivån i {', '.join(below)}{share}")
+    if len(lines) > SHARED_AREAS:
+        lines = [*lines[:SHARED_AREAS], f"… och {len(lines) - SHARED_AREAS} frågor till (se sammanställningen)"]
     return [_section("Gemensamma utvecklingsområden", lines)] if lines else []
 
 

@@ -54,3 +54,13 @@ def test_main_points_are_bullets_or_first_sentences_and_long_ones_are_cut() -> N
     assert main_points("") == []
     long_point = main_points("x" * 1000)[0]
     assert len(long_point) == 240 and long_point.endswith("…")
+
+
+def test_a_question_only_one_enhet_of_the_omrade_is_below_on_is_no_common_area_of_the_omrade() -> None:
+    summary = six_unit_summary()
+    # Q4 is below green in Familjeteamet only, within Barn och unga (pooled 22/24 = 92 %, green)
+    development = prefilled(AnalysisLevel.AREA, "Barn och unga", summary).development_areas
+    assert "F4" not in development
+    # in Vuxen two enheter are below on Q4
+    assert "F4 Framgår beslutet och dess motivering? – under den gröna nivån i Försörjningsstöd, Missbruk vuxen" \
+        in prefilled(AnalysisLevel.AREA, "Vuxen", summary).development_areas
