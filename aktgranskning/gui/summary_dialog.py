@@ -304,6 +304,8 @@ class SummaryDialog(QDialog):
             mark = " – PRELIMINÄR" if level is not None and level.preliminary else ""
             lines.append(f"✓ {item.source}: {identity.unit} {identity.year} ({identity.area}), "
                          f"{item.data.describe_cases()}{mark}")
+        lines += [f"✗ {level.name} ({level.area}): ingen fil hittades – enheten ingår i omgången och visas som Saknas."
+                  for level in summary.missing_units()]
         lines += [f"⚠ {source}: Data-bladet är ändrat för hand (kontrollsumman stämmer inte)."
                   for source in summary.edited]
         lines += [f"⚠ {source}: frågan {qid} ”{text}” saknas." for source, qid, text in summary.unmatched]
@@ -402,7 +404,7 @@ class HeatmapModel(QAbstractTableModel):
         self._questions = summary.questions
         self._headers = [
             KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, header_characters))
-            + ("\n(preliminär)" if lv.preliminary else "") for lv in self._levels
+            + ("\n(saknas)" if lv.missing else "\n(preliminär)" if lv.preliminary else "") for lv in self._levels
         ]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008

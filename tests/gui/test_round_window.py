@@ -157,3 +157,20 @@ def test_a_new_round_is_made_from_the_folder_and_opened(qtbot, tmp_path, folder)
     assert (made.administration, made.year) == (ADMINISTRATION, YEAR)
     assert {unit.unit for unit in made.units} == {"Mottagningen", "Utredning barn", "Familjeteamet",
                                                   "Försörjningsstöd", "Missbruk vuxen"}
+
+
+def test_the_summary_made_from_the_round_shows_the_missing_and_the_unfinished_enhet(qtbot, round_path) -> None:
+    window = opened(qtbot, round_path)
+    assert window.make_summary() is not None
+    wait_for_background(qtbot)
+    dialog = window.summary_dialog
+    qtbot.addWidget(dialog)
+    log = dialog.log.toPlainText()
+    assert "✗ Boendestöd (Vuxen): ingen fil hittades" in log
+    assert "Familjeteamet 2026 (Barn och unga), 2 av 4 akter klara" in log and "PRELIMINÄR" in log
+    model = dialog.heatmap.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    names = [level.name for level in dialog.summary.levels]  # the heatmap's columns, in order
+    assert headers[names.index("Boendestöd")].endswith("\n(saknas)")
+    assert headers[names.index("Familjeteamet")].endswith("\n(preliminär)")
+    assert not dialog.files.isVisible()  # the round says which files count
