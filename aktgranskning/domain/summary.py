@@ -105,10 +105,13 @@ class LevelResult:
     completeness: Completeness = Completeness()  # klara, pågående, ej påbörjade, bortfall
     state: UnitState | None = None  # an enhet's: saknas, ej påbörjad, pågående, klar
     expected: int | None = None  # an enhet of a round: the akter it is to review
+    units_missing: int = 0  # enheter of the round at or below this level without a file
+    source: str | None = None  # an enhet's: the file its result was read from
 
     @property
     def preliminary(self) -> bool:
-        return self.completeness.preliminary
+        """Akter unfinished, conflicts undecided, or an enhet of the round missing below it."""
+        return self.completeness.preliminary or self.units_missing > 0
 
     @property
     def missing(self) -> bool:
@@ -171,21 +174,30 @@ class Summary:
     @property
     def preliminary(self) -> bool:
         """Unfinished akter, undecided conflicts, or an enhet of the round without a file."""
-        return self.completeness.preliminary or bool(self.missing_units())
+        return self.administration_level.preliminary
 
     def preliminary_units(self) -> list[LevelResult]:
-        return [level for level in self.units() if level.preliminary]
+        """The enheter with a file whose result is not final (missing ones are counted apart)."""
+        return [level for level in self.units() if level.preliminary and not level.missing]
 
     def missing_units(self) -> list[LevelResult]:
         return [level for level in self.units() if level.missing]
 
-    def banner(self) -> str:
+    def banner(self, short: bool = False) -> str:
         """The line on every page and sheet: how complete the förvaltning's result is, how many
-        enheter are not finished and how many of the round's have no file."""
-        return f"PRELIMINÄR – {self.state_text()}" if self.preliminary else self.state_text()
+        enheter are not finished and how many of the round's have no file. `short` leaves out
+        the counts per status, for a line that must fit one printed line."""
+        text = self.state_text(short)
+        return f"PRELIMINÄR – {text}" if self.preliminary else text
 
-    def state_text(self) -> str:
-        text = self.completeness.state_text()
+    def state_text(self, short: bool = False) -> str:
+        c = self.completeness
+        if not short:
+            text = c.state_text()
+        elif c.unfinished:
+            text = f"{c.unfinished} av {c.to_review} akter är inte färdiggranskade{c.conflicts_text()}"
+        else:
+            text = f"Alla {c.to_review} akter är färdiggranskade{c.conflicts_text()}"
         unfinished = self.preliminary_units()
         if unfinished:
             text += f"; {len(unfinished)} av {len(self.units())} enheter är inte färdiggranskade"
@@ -335,7 +347,7 @@ def _unit_level(item: SummaryInput, name: str, area: str, tallies: Mapping[str, 
                 expected: int | None = None) -> LevelResult:
     completeness = unit_completeness(item.data)
     return LevelResult(LevelKind.UNIT, name, area, tallies, item.data.counted, len(item.data.dropouts),
-                       completeness, state_of(completeness), expected)
+                       completeness, state_of(completeness), expected, source=item.source)
 
 
 def _other_limits(units: Sequence[SummaryInput], thresholds: Thresholds) -> tuple[tuple[str, Thresholds], ...]:
@@ -355,7 +367,7 @@ def summarise_round(round_: Round, found: Mapping[str, SummaryInput], excluded: 
         item = found.get(unit.key)
         if item is None:
             unit_levels[unit.key] = LevelResult(LevelKind.UNIT, unit.unit, unit.area, {}, 0, 0, Completeness(),
-                                                UnitState.MISSING, unit.expected_cases)
+                                                UnitState.MISSING, unit.expected_cases, units_missing=1)
         else:
             unit_levels[unit.key] = _unit_level(item, unit.unit, unit.area, _unit_tallies(item.data),
                                                 unit.expected_cases)
@@ -408,7 +420,7 @@ def _pooled(kind: LevelKind, name: str, area: str, parts: Sequence[LevelResult])
     for part in parts:
         completeness = completeness + part.completeness
     return LevelResult(kind, name, area, tallies, sum(p.cases for p in parts), sum(p.dropouts for p in parts),
-                       completeness)
+                       completeness, units_missing=sum(p.units_missing for p in parts))
 
 
 def unit_completeness(data: UnitData) -> Completeness:

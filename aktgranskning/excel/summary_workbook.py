@@ -56,7 +56,7 @@ def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[s
         _changes(workbook.create_sheet("Jämförelse"), summary, changes, earlier_year, styles)
     _read_log(workbook.create_sheet("Inläsning"), summary)
     for sheet in workbook.worksheets:  # row 1 of every sheet: how complete the result is
-        completeness_banner(sheet, summary.completeness, summary.banner())
+        completeness_banner(sheet, summary.completeness, summary.banner(), marked=summary.preliminary)
     workbook.properties.title = excel_text(f"Aktgranskning {summary.administration} {summary.year}")
     workbook.properties.creator = "Aktgranskning"
     return save_atomically(workbook, target)
@@ -75,8 +75,9 @@ def _heatmap(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     sheet.title = "Sammanställning"
     put(sheet, 2, 1, f"{summary.administration} {summary.year} – sammanställning av aktgranskningen").font = TITLE_FONT
     put(sheet, 3, 1, f"{len(summary.units())} enheter i {len(summary.areas())} områden. {METHOD}")
-    put(sheet, 4, 1, f"Färger: {summary.thresholds.describe()}. Cellen visar andel (Ja/bedömda). "
-        "Nivåer märkta (preliminär) har akter som inte är färdiggranskade.")
+    put(sheet, 4, 1, f"{summary.limits_text()}. Cellen visar andel (Ja/bedömda). "
+        "Nivåer märkta (preliminär) har akter som inte är färdiggranskade"
+        + (" eller en enhet som saknas." if summary.missing_units() else "."))
     first_row = 6
     titles = ["Nr", "Fråga"] + [level_title(level) for level in summary.levels]
     header_row(sheet, first_row, titles, centred=True)
@@ -94,7 +95,8 @@ def _heatmap(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
         styles.apply(put(sheet, row, 2, question.text), border=GRID, alignment=WRAP_TOP)
         for column, level in enumerate(summary.levels, start=3):
             tally = level.tally(question.question_id)
-            styles.apply(put(sheet, row, column, cell_text(tally)), border=GRID, alignment=CENTRE_TOP,
+            text = MISSING_TEXT if level.missing else cell_text(tally)
+            styles.apply(put(sheet, row, column, text), border=GRID, alignment=CENTRE_TOP,
                          fill=LEVEL_FILLS[summary.thresholds.level(tally.share if tally else None)],
                          font=BOLD if level.kind is not LevelKind.UNIT else None)
         row += 1
@@ -103,26 +105,46 @@ def _heatmap(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     print_setup(sheet, True, f"{first_row}:{first_row}")
 
 
+MISSING_TEXT = "Saknas"
+
+
 def level_title(level: LevelResult) -> str:
-    """A heatmap column's title: 'Enhet\nMottagningen', with '(preliminär)' when unfinished."""
-    return f"{level.kind.label}\n{level.name}" + ("\n(preliminär)" if level.preliminary else "")
+    """A heatmap column's title: 'Enhet\nMottagningen', with '(preliminär)' and the enhet's
+    state ('Pågående 12/20') when unfinished, 'Saknas' when the round's enhet has no file."""
+    title = f"{level.kind.label}\n{level.name}"
+    if level.missing:
+        return f"{title}\n{MISSING_TEXT}"
+    if level.preliminary:
+        title += "\n(preliminär)"
+        if level.state is not None:
+            title += f"\n{level.state_text()}"
+    return title
 
 
 CASE_HEADERS = ["Nivå", "Namn", "Område", "Akter i urvalet", "Klara", "Pågående", "Ej påbörjade", "Bortfall",
-                "Akter i resultatet", "Preliminär"]
+                "Akter i resultatet", "Preliminär", "Status"]
 
 
 def _cases(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     header_row(sheet, 2, CASE_HEADERS, centred=True)
     for row, level in enumerate(summary.levels, start=3):
-        c = level.completeness
-        values = [level.kind.label, level.name, level.area, c.total, c.done, c.in_progress, c.not_started,
-                  c.dropouts, level.cases, "PRELIMINÄR" if level.preliminary else "nej"]
+        values = _case_row(level)
         for column, value in enumerate(values, 1):
-            marked = level.preliminary and column == len(values)
+            marked = level.preliminary and column >= len(values) - 1
             styles.apply(put(sheet, row, column, value), border=GRID, fill=LEVEL_FILLS[Level.POOR] if marked else None)
-    column_widths(sheet, [12, 34, 24, 14, 8, 10, 12, 10, 16, 12])
+    column_widths(sheet, [12, 34, 24, 14, 8, 10, 12, 10, 16, 12, 26])
     print_setup(sheet, True, "2:2")
+
+
+def _case_row(level: LevelResult) -> list[Any]:
+    """A level's counts; a missing enhet has none, only its state and the akter it was to review."""
+    c = level.completeness
+    if level.missing:
+        expected = f" ({level.expected} akter väntas)" if level.expected else ""
+        return [level.kind.label, level.name, level.area, "", "", "", "", "", "", MISSING_TEXT.upper(),
+                f"{MISSING_TEXT} – ingen fil{expected}"]
+    return [level.kind.label, level.name, level.area, c.total, c.done, c.in_progress, c.not_started,
+            c.dropouts, level.cases, "PRELIMINÄR" if level.preliminary else "nej", level.state_text()]
 
 
 def _shared(sheet: Worksheet, summary: Summary) -> None:

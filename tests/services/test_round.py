@@ -206,3 +206,28 @@ def test_a_round_needs_a_name_for_the_forvaltning_when_no_file_says_it(tmp_path)
     urval = write_urval(tmp_path / "URVAL.xlsx")
     with pytest.raises(UserError, match="--forvaltning"):
         create_round(tmp_path / "r.omgang", folder=tmp_path, urval=urval, year=2026)
+
+
+@pytest.mark.slow
+def test_the_demo_round_shows_its_enheter_and_one_missing(tmp_path, checklists):
+    from aktgranskning.services.demo import DEMO_MISSING_UNIT, DEMO_UNITS, write_demo, write_demo_round
+
+    write_demo(tmp_path, checklists, year=YEAR)
+    path = write_demo_round(tmp_path, YEAR)
+    round_ = load_round(path)
+    assert [u.unit for u in round_.units] == [u.unit for u in (*DEMO_UNITS, DEMO_MISSING_UNIT)]
+    status = round_status(path, round_)
+    assert [s.state for s in status.units] == [UnitState.IN_PROGRESS] * 3 + [UnitState.MISSING]
+    assert status.unknown == () and status.excluded == ()
+
+
+def test_a_plain_summary_lists_files_made_with_other_limits(round_path):
+    from aktgranskning.services.summary import build_summary
+
+    folder = round_path.parent / "filer"
+    summary = build_summary([folder / "Mottagningen 2026.granskning", folder / "Utredning ungdom 2026.granskning"])
+    assert summary.thresholds == Thresholds() and summary.round is None
+    assert summary.other_limits == (("Utredning ungdom 2026.granskning", OTHER_LIMITS),)
+    assert any("sammanställningens" in str(w) and "grön ≥ 80 %" in str(w) for w in summary_warnings(summary))
+    levels = {lv.name: lv for lv in summary.units()}
+    assert levels["Mottagningen"].state is UnitState.DONE and levels["Mottagningen"].expected is None
