@@ -134,6 +134,9 @@ class RoundWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._shortcuts()
+        app = QApplication.instance()
+        if app is not None:  # the program ending another way than by closing this window
+            app.aboutToQuit.connect(self.flush)
         self._show_round()
         fit_to_available_screen(self, PREFERRED_SIZE)
 
@@ -419,7 +422,7 @@ class RoundWindow(QMainWindow):
                 self.actions_table.setColumnWidth(column, width)
             else:  # the long texts share what is left of the width, so no column hides off to the right
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.actions_table.doubleClicked.connect(self._action_activated)
+        # activated: Enter, and a double click (doubleClicked as well would open the list twice)
         self.actions_table.activated.connect(self._action_activated)
         self.actions_model.rowsInserted.connect(lambda *_: self.actions_table.resizeRowsToContents())
         self.actions_model.dataChanged.connect(lambda *_: self.actions_table.resizeRowsToContents())
