@@ -107,7 +107,7 @@ class RoundWindow(QMainWindow):
         self.save_problem.setWordWrap(True)
         self.save_problem.setAccessibleName("Det som inte är sparat")
         self.save_problem.hide()
-        self.refresh_button = QPushButton("&Läs mappen igen")
+        self.refresh_button = QPushButton("Läs ma&ppen igen")
         self.refresh_button.setToolTip("Läser enheternas filer i omgångens mapp på nytt (F5).")
         self.refresh_button.clicked.connect(self.refresh)
         self.summary_button = QPushButton("Sa&mmanställ…")

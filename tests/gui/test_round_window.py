@@ -174,3 +174,52 @@ def test_the_summary_made_from_the_round_shows_the_missing_and_the_unfinished_en
     assert headers[names.index("Boendestöd")].endswith("\n(saknas)")
     assert headers[names.index("Familjeteamet")].endswith("\n(preliminär)")
     assert not dialog.files.isVisible()  # the round says which files count
+
+
+def test_a_round_file_that_cannot_be_written_keeps_the_change_marked_and_asks_before_closing(
+        qtbot, round_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from aktgranskning.domain.errors import FileProblem
+    from aktgranskning.gui import round_window
+
+    window = opened(qtbot, round_path)
+    real_save = round_window.save_round
+
+    def refused(path, round_):
+        raise FileProblem(path, "mappen är skrivskyddad.")
+
+    monkeypatch.setattr(round_window, "save_round", refused)
+    window.timetable_model.setData(window.timetable_model.index(0, 1), "2026-09-30")
+    assert window.save_problem.isVisibleTo(window) and "skrivskyddad" in window.save_problem.text()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert asked and window.isVisible()  # not closed: the change is still only on screen
+    monkeypatch.setattr(round_window, "save_round", real_save)
+    window.close()
+    assert not window.isVisible()
+    assert load_round(round_path).timetable[0].due.isoformat() == "2026-09-30"
+
+
+def test_an_enhet_and_an_omrade_added_by_hand_are_in_the_round_and_its_levels(qtbot, round_path) -> None:
+    from aktgranskning.gui.round_window import RosterDialog
+
+    window = opened(qtbot, round_path)
+
+    def add_in_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, RosterDialog)
+        row = dialog.model.add()
+        for column, text in enumerate(("Stöd och service", "Personligt ombud", "6")):
+            dialog.model.setData(dialog.model.index(row, column), text)
+        dialog.accept()
+
+    QTimer.singleShot(0, add_in_dialog)
+    window.edit_roster()
+    wait_for_background(qtbot)
+    saved = load_round(round_path)
+    assert saved.unit("Personligt ombud") == RoundUnit("Stöd och service", "Personligt ombud", 6)
+    assert window.level_box.itemText(window.level_box.count() - 1) == "Område – Stöd och service"
+    model = window.overview_model
+    assert model.rowCount() == 7 and model.index(6, STATE_COLUMN).data() == "Saknas – ingen fil hittades"
