@@ -428,7 +428,9 @@ def round_status_table(status: RoundStatus) -> str:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
              for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths) + "  " + "-" * len(headers[-1]))
-    counts = ", ".join(f"{status.count(state)} {state.label.lower()}" for state in UnitState if status.count(state))
+    plural = {UnitState.NOT_STARTED: "ej påbörjade", UnitState.DONE: "klara"}
+    counts = ", ".join(f"{n} {state.label.lower() if n == 1 else plural.get(state, state.label.lower())}"
+                       for state in UnitState if (n := status.count(state)))
     lines.append(f"{_count(len(status.units), 'enhet', 'enheter')}: {counts}.")
     return "\n".join(lines)
 
@@ -645,7 +647,7 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
     "kontrollera": lambda a: ("kontrollera granskningsfilen", [a.fil]),
     "urval": lambda a: ("dra urvalet ur ärendelistan {} till", [a.arendelista, a.utfil, a.granskningsfiler]),
     "rapport": lambda a: ("skriva rapporten ur granskningsfilen {} till", [a.fil, a.utfil, a.pdf]),
-    "sammanstall": lambda a: ("sammanställa enheternas filer", [a.filer, a.omgang]),
+    "sammanstall": lambda a: ("sammanställa enheternas filer", [a.filer, getattr(a, "omgang", None)]),
     "omgang": lambda a: ("läsa eller skapa omgången", [a.fil, getattr(a, "urval", None), getattr(a, "mapp", None)]),
     "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
     "samla": lambda a: ("samla enhetens filer {} i den nya filen {}", [a.fil, a.utfil]),

@@ -130,6 +130,11 @@ class LevelResult:
     def tally(self, question_id: str) -> Tally | None:
         return self.tallies.get(question_id)
 
+    @property
+    def year_key(self) -> tuple[LevelKind, str]:
+        """What matches this level with the same level another year: its kind and its name in any case."""
+        return (self.kind, self.name.casefold())
+
 
 @dataclass(frozen=True)
 class SharedArea:
@@ -192,7 +197,9 @@ class Summary:
 
     def state_text(self, short: bool = False) -> str:
         c = self.completeness
-        if not short:
+        if c.total == 0 and self.missing_units():
+            text = "Inga akter har lästs in"
+        elif not short:
             text = c.state_text()
         elif c.unfinished:
             text = f"{c.unfinished} av {c.to_review} akter är inte färdiggranskade{c.conflicts_text()}"
@@ -485,10 +492,10 @@ def suppressed(tally: Tally | None) -> bool:
 
 def changes(current: Summary, earlier: Summary) -> dict[tuple[str, str, str], YearChange]:
     """Per (level kind, level name, question id) the change from an earlier year's summary."""
-    before = {(level.kind, level.name): level for level in earlier.levels}
+    before = {level.year_key: level for level in reversed(earlier.levels)}  # the first of a name wins
     result: dict[tuple[str, str, str], YearChange] = {}
     for level in current.levels:
-        old = before.get((level.kind, level.name))
+        old = before.get(level.year_key)
         if old is None:
             continue
         for question_id, tally in level.tallies.items():

@@ -16,7 +16,7 @@ from reportlab.platypus import (
 )
 
 from aktgranskning.atomic_file import build_atomically
-from aktgranskning.domain.comparison import YearChange
+from aktgranskning.domain.level_counts import YearComparison
 from aktgranskning.domain.summary import METHOD, LevelResult, Summary, cell_text, summary_warnings
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
@@ -32,6 +32,7 @@ from aktgranskning.pdf.layout import (
     pdf_text,
     table,
 )
+from aktgranskning.pdf.summary_comparison import comparison_story
 from aktgranskning.pdf.summary_round_section import round_section
 
 PAGE_LANDSCAPE = landscape(PAGE)
@@ -40,9 +41,10 @@ LEVELS_PER_TABLE = 8  # more columns than this do not fit the page; the heatmap 
 
 
 def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
-                      changes: dict[tuple[str, str, str], YearChange] | None = None) -> Path:
+                      comparison: YearComparison | None = None) -> Path:
     register_fonts(font_dir)
-    story = _front(summary) + _heatmaps(summary) + _shared(summary) + _activities(summary)
+    story = (_front(summary) + _heatmaps(summary) + (comparison_story(summary, comparison) if comparison else [])
+             + _shared(summary) + _activities(summary))
     story += round_section(summary.round, summary)
     title = f"{summary.administration} {summary.year}"
 

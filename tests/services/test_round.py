@@ -15,8 +15,6 @@ from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.round import Round, RoundUnit, SharedAction, UnitState
 from aktgranskning.domain.summary import DuplicateUnit, LevelKind, summary_warnings
 from aktgranskning.domain.thresholds import Thresholds
-from aktgranskning.services.opening import open_for_reading
-from aktgranskning.services.report import export_unit_report, unit_report
 from aktgranskning.services.round import (
     UNKNOWN_AREA,
     build_round_summary,
@@ -28,45 +26,12 @@ from aktgranskning.services.round import (
     save_round,
 )
 from aktgranskning.services.summary import summary_json
-from tests.round_files import ADMINISTRATION, make_enhet
-
-YEAR = 2026
-OTHER_LIMITS = Thresholds(80, 60)
-
-
-def round_of_six(folder_name: str = "filer") -> Round:
-    return Round(ADMINISTRATION, YEAR, (
-        RoundUnit("Barn och familj", "Mottagningen", 4),
-        RoundUnit("Barn och familj", "Utredning barn", 4),
-        RoundUnit("Område #1", "Öppenvården", 4),
-        RoundUnit("Område #1", "Familjebehandling", 20),
-        RoundUnit("Ungdom och vuxna", "Utredning ungdom", 4),
-        RoundUnit("Ungdom och vuxna", "Socialjouren", 4, file="jouren.granskning"),
-    ), folder=folder_name)
+from tests.round_files import ADMINISTRATION, OTHER_LIMITS, YEAR, make_enhet, six_enheter_round  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="module")
-def round_path(tmp_path_factory, checklists) -> Path:
-    """A round of 6 enheter: one klar and submitted, one unfinished, one not started (its file
-    names the enhet in other case), one without a file, one with other colour limits and one
-    named by its file; plus a file of an enhet not in the round and one that cannot be read."""
-    base = tmp_path_factory.mktemp("omgang")
-    folder = base / "filer"
-    done = make_enhet(folder, checklists, "Barn och familj", "Mottagningen", YEAR, done=4, analysis="Bra flöde.")
-    session = open_for_reading(done)
-    try:
-        export_unit_report(unit_report(session), folder / "Mottagningen 2026.xlsx", None)
-    finally:
-        session.close()
-    make_enhet(folder, checklists, "Barn och familj", "Utredning barn", YEAR, done=1)
-    make_enhet(folder, checklists, "Fel område", "ÖPPENVÅRDEN", YEAR, done=0)
-    make_enhet(folder, checklists, "Ungdom och vuxna", "Utredning ungdom", YEAR, done=4, thresholds=OTHER_LIMITS)
-    make_enhet(folder, checklists, "Ungdom och vuxna", "Jour", YEAR, done=4, name="jouren.granskning")
-    make_enhet(folder, checklists, "Barn och familj", "Annan enhet", YEAR, done=0)
-    (folder / "trasig.granskning").write_bytes(b"inte en databas" * 10)
-    path = base / "Omgång 2026.omgang"
-    save_round(path, round_of_six())
-    return path
+def round_path(round_of_six_path: Path) -> Path:
+    return round_of_six_path
 
 
 def test_the_status_shows_each_enhet_of_the_round_in_its_order(round_path):
@@ -231,3 +196,24 @@ def test_a_plain_summary_lists_files_made_with_other_limits(round_path):
     assert any("sammanställningens" in str(w) and "grön ≥ 80 %" in str(w) for w in summary_warnings(summary))
     levels = {lv.name: lv for lv in summary.units()}
     assert levels["Mottagningen"].state is UnitState.DONE and levels["Mottagningen"].expected is None
+
+
+def test_a_round_from_an_older_urval_puts_its_enheter_under_an_unknown_omrade_and_says_so(tmp_path):
+    from openpyxl import load_workbook
+
+    from tests.test_sample_roster import write_urval
+
+    urval = write_urval(tmp_path / "URVAL.xlsx")
+    book = load_workbook(urval)
+    del book["Enheter"]
+    book.save(urval)
+    made = create_round(tmp_path / "r.omgang", folder=tmp_path, urval=urval, year=2026, administration="F")
+    assert {u.area for u in made.units} == {UNKNOWN_AREA}
+    [notice] = round_notices(made)
+    assert "Mottagningen, Öppenvården" in notice and "Ange rätt område" in notice
+
+
+def test_the_status_reports_its_progress_file_by_file(round_path):
+    seen: list[tuple[int, int, str]] = []
+    round_status(round_path, load_round(round_path), lambda n, total, name: seen.append((n, total, name)))
+    assert seen[-1][0] == seen[-1][1] >= 7 and {name for _, _, name in seen} >= {"jouren.granskning"}

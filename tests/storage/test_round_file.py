@@ -54,7 +54,7 @@ def rounds(draw: st.DrawFn) -> Round:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(round_=rounds())
 def test_a_round_comes_back_as_it_was_written(tmp_path, round_):
     path = write_round_file(tmp_path / "Omgång.omgang", round_)

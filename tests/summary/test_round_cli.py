@@ -16,24 +16,13 @@ from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.services.round import load_round
 from aktgranskning.storage.round_file import write_round_file
 from tests.cli_runner import run_in_process
-from tests.round_files import ADMINISTRATION, make_enhet
-from tests.services.test_round import OTHER_LIMITS, YEAR, round_of_six
+from tests.round_files import ADMINISTRATION, round_of_six, six_enheter_round  # noqa: F401 (a fixture)
 from tests.test_sample_roster import write_urval
 
 
 @pytest.fixture(scope="module")
-def six(tmp_path_factory, checklists) -> Path:
-    """The round of 6 of tests/services/test_round.py, without its stray files."""
-    base = tmp_path_factory.mktemp("omgang_cli")
-    folder = base / "filer"
-    make_enhet(folder, checklists, "Barn och familj", "Mottagningen", YEAR, done=4, analysis="Bra flöde.")
-    make_enhet(folder, checklists, "Barn och familj", "Utredning barn", YEAR, done=1)
-    make_enhet(folder, checklists, "Område #1", "ÖPPENVÅRDEN", YEAR, done=0)
-    make_enhet(folder, checklists, "Ungdom och vuxna", "Utredning ungdom", YEAR, done=4, thresholds=OTHER_LIMITS)
-    make_enhet(folder, checklists, "Ungdom och vuxna", "Jour", YEAR, done=4, name="jouren.granskning")
-    path = base / "Omgång 2026.omgang"
-    write_round_file(path, round_of_six())
-    return path
+def six(round_of_six_path: Path) -> Path:
+    return round_of_six_path
 
 
 def test_omgang_status_json_has_the_issues_form(six):
@@ -59,7 +48,9 @@ def test_omgang_status_text_is_a_table_in_swedish(six):
     familj = next(line for line in lines if "Familjebehandling" in line)
     assert "Saknas" in familj and "– av 20" in familj
     assert "Pågående" in next(line for line in lines if "Utredning barn" in line)
-    assert "6 enheter: 1 saknas, 1 ej påbörjad, 1 pågående, 3 klar." in lines[-1]
+    assert "6 enheter: 1 saknas, 1 ej påbörjad, 1 pågående, 3 klara." in lines
+    assert lines[-1] == "Obs: Annan enhet 2026.granskning: enheten ”Annan enhet” (2026) ingår inte i omgången."
+    assert "Varning: trasig.granskning kunde inte läsas" in result.stderr
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils saknas")
@@ -145,3 +136,19 @@ def load_round_or(round_, **changes):
     from dataclasses import replace
 
     return replace(round_, year=2025, administration=ADMINISTRATION, **changes)
+
+
+def test_the_rounds_summary_against_last_year_counts_only_the_enheter_that_took_part(six, tmp_path, checklists):
+    from tests.round_files import make_enhet
+
+    make_enhet(tmp_path / "2025", checklists, "Barn och familj", "Mottagningen", 2025, done=4)
+    make_enhet(tmp_path / "2025", checklists, "Område #1", "Familjebehandling", 2025, done=4)
+    result = run_in_process("sammanstall", "--omgang", str(six), "--jamfor", str(tmp_path / "2025"),
+                            "--json", str(tmp_path / "s.json"))
+    assert result.returncode == 3, result.stderr
+    comparison = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["jamforelse"]
+    total = comparison["nivaer"][0]
+    assert (total["niva"], total["enheter"], total["forra_aret"]["enheter"]) == ("forvaltning", 5, 2)
+    assert comparison["nivaer"][1]["namn"] == "Barn och familj" and comparison["nivaer"][1]["enheter"] == 2
+    familj = next(level for level in comparison["nivaer"] if level["namn"] == "Familjebehandling")
+    assert (familj["finns"], familj["akter"], familj["forra_aret"]["akter"]) == ("fanns_forra_aret", None, 4)
