@@ -127,6 +127,7 @@ def test_suggestions_fill_only_the_empty_fields(qtbot, round_path) -> None:
     assert window.fields["development_areas"].toPlainText() == "Det vi själva skrev."
 
 
+@pytest.mark.slow  # the whole start path; the window's own reading is tested above
 def test_a_round_file_on_the_command_line_opens_the_round_window(qtbot, round_path, monkeypatch) -> None:
     from aktgranskning.gui.launch import launch_window
 
@@ -202,6 +203,7 @@ def test_a_round_file_that_cannot_be_written_keeps_the_change_marked_and_asks_be
     assert load_round(round_path).timetable[0].due.isoformat() == "2026-09-30"
 
 
+@pytest.mark.slow
 def test_an_enhet_and_an_omrade_added_by_hand_are_in_the_round_and_its_levels(qtbot, round_path) -> None:
     from aktgranskning.gui.round_window import RosterDialog
 
