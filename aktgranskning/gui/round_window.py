@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from aktgranskning.domain.analysis import ActivityStatus
+from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.round import (
     LEVEL_ANALYSIS_FIELDS,
@@ -89,7 +90,6 @@ class RoundWindow(QMainWindow):
 
     def __init__(self, path: Path, round_: Round, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.path = path
         self.round = round_
         self.summary: Summary | None = None  # the last summary made from the round
@@ -98,6 +98,7 @@ class RoundWindow(QMainWindow):
         self.save_failure = ""  # why the last write of the round file failed, if it did
         self._loading = False
         self._shown_level = (AnalysisLevel.ADMINISTRATION, round_.administration)  # what the fields hold
+        self._installed: list[Checklist] | None = None
 
         self.heading = QLabel()
         self.heading.setObjectName("pageTitle")
@@ -500,13 +501,17 @@ class RoundWindow(QMainWindow):
     def _linked(self) -> list[str]:
         return [qid for action in self.round.actions for qid in action.question_ids]
 
-    def _checklists(self):  # type: ignore[no-untyped-def]
-        from aktgranskning.services.checklists import installed_checklists
+    def _checklists(self) -> list[Checklist]:
+        """The installed checklists, read once (a few small TOML files); none when the folder is
+        missing, and the questions then come from the enheter's files through the summary."""
+        if self._installed is None:
+            from aktgranskning.services.checklists import installed_checklists
 
-        try:
-            return installed_checklists()
-        except UserError:
-            return []
+            try:
+                self._installed = installed_checklists()
+            except UserError:
+                self._installed = []
+        return self._installed
 
     # --- the summary -------------------------------------------------------------------------------
     def make_summary(self) -> BackgroundOperation | None:
