@@ -42,6 +42,7 @@ from aktgranskning.excel.sheet_style import (
     level_fill,
     print_setup,
 )
+from aktgranskning.excel.summary_round_sheets import add_round_sheets
 from aktgranskning.excel.writing import excel_text, put, save_atomically
 
 LEVEL_FILLS = {level: level_fill(level) for level in Level}
@@ -55,6 +56,7 @@ def write_summary_workbook(summary: Summary, target: Path, comparison: YearCompa
     _shared(workbook.create_sheet("Gemensamma utvecklingsområden"), summary)
     _activities(workbook.create_sheet("Förbättringsaktiviteter"), summary, styles)
     _gender(workbook.create_sheet("Kön"), summary, styles)
+    add_round_sheets(workbook, summary.round, summary, styles)
     if comparison is not None:
         _changes(workbook.create_sheet("Jämförelse"), summary, comparison, styles)
         _counts_against_earlier(workbook.create_sheet("Antal mot förra året"), comparison, styles)

@@ -103,6 +103,8 @@ class SummaryDialog(QDialog):
 
         hint = QLabel("Dra enheternas Excelfiler eller granskningsfiler – eller en hel mapp – hit.")
         hint.setWordWrap(True)
+        self._file_controls: list[QWidget] = [hint, self.files, add_files, add_folder, remove, earlier,
+                                              self.earlier_label, self.run_button]
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(hint)
@@ -244,10 +246,21 @@ class SummaryDialog(QDialog):
                         "Sammanställer det som lästes …")
             return
         assert attempt.summary is not None
+        self.show_summary(attempt.summary, attempt.earlier, attempt.comparison_line)
+
+    def show_made_elsewhere(self, summary: Summary, title: str) -> None:
+        """Show a summary made elsewhere (the round window's, from the round) and offer to save
+        it; the choosing of files is hidden, as the round says which files count."""
+        self.setWindowTitle(title)
+        for control in self._file_controls:
+            control.hide()
+        self.show_summary(summary)
+
+    def show_summary(self, summary: Summary, earlier: Summary | None = None, comparison_line: str = "") -> None:
         if self.summary is not None:  # freeing 300 enheter here would stall the window
             discard_in_background((self.summary, self.earlier))
-        self.summary, self.earlier = attempt.summary, attempt.earlier
-        self.comparison_line = attempt.comparison_line
+        self.summary, self.earlier = summary, earlier
+        self.comparison_line = comparison_line
         self._show_log(self.summary)
         self._show_completeness(self.summary)
         self._show_heatmap(self.summary)
@@ -296,6 +309,8 @@ class SummaryDialog(QDialog):
             mark = " – PRELIMINÄR" if level is not None and level.preliminary else ""
             lines.append(f"✓ {item.source}: {identity.unit} {identity.year} ({identity.area}), "
                          f"{item.data.describe_cases()}{mark}")
+        lines += [f"✗ {level.name} ({level.area}): ingen fil hittades – enheten ingår i omgången och visas som Saknas."
+                  for level in summary.missing_units()]
         lines += [f"⚠ {source}: Data-bladet är ändrat för hand (kontrollsumman stämmer inte)."
                   for source in summary.edited]
         lines += [f"⚠ {source}: frågan {qid} ”{text}” saknas." for source, qid, text in summary.unmatched]
@@ -404,7 +419,7 @@ class HeatmapModel(QAbstractTableModel):
         self._questions = summary.questions
         self._headers = [
             KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, header_characters))
-            + ("\n(preliminär)" if lv.preliminary else "") for lv in self._levels
+            + ("\n(saknas)" if lv.missing else "\n(preliminär)" if lv.preliminary else "") for lv in self._levels
         ]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008

@@ -33,6 +33,7 @@ from aktgranskning.pdf.layout import (
     table,
 )
 from aktgranskning.pdf.summary_comparison import comparison_story
+from aktgranskning.pdf.summary_round_section import round_section
 
 PAGE_LANDSCAPE = landscape(PAGE)
 WIDTH = PAGE_LANDSCAPE[0] - 2 * MARGIN
@@ -44,6 +45,7 @@ def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
     register_fonts(font_dir)
     story = (_front(summary) + _heatmaps(summary) + (comparison_story(summary, comparison) if comparison else [])
              + _shared(summary) + _activities(summary))
+    story += round_section(summary.round, summary)
     title = f"{summary.administration} {summary.year}"
 
     def build(path: Path) -> None:
