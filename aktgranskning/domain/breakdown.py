@@ -63,6 +63,8 @@ SUPPRESSION_RULE = (
     f"och inte heller ett resultat som annars skulle gå att räkna fram ur totalen, de andra grupperna eller "
     f"enheternas egna rapporter ({COMPLEMENT_TEXT})."
 )
+READING = ("Cellen visar andel Ja med antal Ja / bedömda (Ja + Nej). ”Alla” är nivåns hela resultat; raden "
+           "”Alla frågor sammantaget” räknar svaren på checklistans alla frågor.")
 UNITS_NOT_SHOWN = ("Enheterna visas inte en och en här: de har för få akter per kön och åldersgrupp. "
                    "Varje enhets egen rapport har enhetens uppdelning.")
 ALL_COLUMN = "Alla"
