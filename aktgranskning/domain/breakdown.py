@@ -237,7 +237,7 @@ class _Shape:
         return rows
 
 
-Akt = tuple[str, int]  # (file id, löpnummer): only to count distinct akter, never shown
+Akt = tuple[str, str, int]  # (file id, enhet, löpnummer): only to count distinct akter, never shown
 
 
 @dataclass
@@ -273,7 +273,7 @@ def _unit_grid(data: UnitData, dimension: Dimension, shape: _Shape) -> _Grid:
     groups = _groups([data], dimension)
     tallies: dict[Cell, Tally] = {}
     akter: dict[Cell, frozenset[Akt]] = {}
-    file_id = data.identity.file_uuid
+    file_id, unit = data.identity.file_uuid, data.identity.unit
     for group in groups:
         case_filter = _filter(dimension, group)
         by_question = {t.question.question_id: t.tally for t in question_tallies(data, case_filter)}
@@ -284,7 +284,7 @@ def _unit_grid(data: UnitData, dimension: Dimension, shape: _Shape) -> _Grid:
             for question_id in members:
                 cell = ((checklist_id, question_id), group)
                 tallies[cell] = by_question.get(question_id, Tally())
-                akter[cell] = frozenset((file_id, case.sequence) for case in by_type.get(checklist_id, ())
+                akter[cell] = frozenset((file_id, unit, case.sequence) for case in by_type.get(checklist_id, ())
                                         if case.answers.get(question_id) in ASSESSED)
                 every |= akter[cell]
             tallies[((checklist_id, None), group)] = sum_tallies(by_question.get(q, Tally()) for q in members)

@@ -64,7 +64,7 @@ def test_the_tab_shows_the_file_per_kon_and_age_with_small_cells_hidden(qtbot, d
                 assert shown.endswith(f"({yes}/{yes + no})"), (gender, shown)
             else:
                 assert shown in ("<5", "dold")
-        assert gender_rows["F1"][5:] == ["<5", "<5"]  # the demo has no akt of annat or okänt kön
+        assert gender_rows["F1"][5:] == ["<5", "<5"]  # the demo has fewer than five akter of each
         age_headers = [view.by_age.horizontalHeaderItem(c).text() for c in range(view.by_age.columnCount())][3:]
         assert age_headers and all(h.endswith("år") for h in age_headers)
         cells = [text for row in rows_of(view.by_age).values() for text in row[3:]]
