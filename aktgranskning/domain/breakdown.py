@@ -30,6 +30,7 @@ The counts of a hidden cell never leave this module: a hidden `BreakdownCell` ha
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -180,7 +181,7 @@ def level_breakdowns(administration: str, areas: Mapping[str, Sequence[UnitData]
             grids[dimension] = _pooled(parts, dimension, [parts])
             area_grids.append(grids[dimension])
         every_unit = list(unit_grids.values())
-        levels[0][3][dimension] = _pooled(every_unit, dimension, [area_grids, every_unit])
+        levels[0][3][dimension] = _pooled(area_grids, dimension, [area_grids, every_unit])
     return [LevelBreakdown(kind, name, _table(shape, grids[Dimension.GENDER]), _table(shape, grids[Dimension.AGE]))
             for kind, name, shape, grids in levels]
 
@@ -189,12 +190,22 @@ def _grids() -> dict[Dimension, _Grid]:
     return {}
 
 
-def summary_breakdowns(summary: Summary) -> list[LevelBreakdown]:
-    """The förvaltning and each område of a summary, the områden in the summary's order."""
+def summary_breakdowns(summary: Summary) -> tuple[LevelBreakdown, ...]:
+    """The förvaltning and each område of a summary, the områden in the summary's order. Kept for
+    as long as the summary lives, as the workbook and the PDF of one summary both show it."""
+    key = id(summary)
+    cached = _by_summary.get(key)
+    if cached is not None and cached[0]() is summary:
+        return cached[1]
     areas: dict[str, list[UnitData]] = {level.name: [] for level in summary.areas()}
     for item in summary.inputs:
         areas.setdefault(item.data.identity.area, []).append(item.data)
-    return level_breakdowns(summary.administration, areas)
+    result = tuple(level_breakdowns(summary.administration, areas))
+    _by_summary[key] = (weakref.ref(summary, lambda _gone: _by_summary.pop(key, None)), result)
+    return result
+
+
+_by_summary: dict[int, tuple[weakref.ref[Summary], tuple[LevelBreakdown, ...]]] = {}
 
 
 def age_heading(group: str) -> str:
@@ -246,16 +257,26 @@ class _Grid:
     rows: list[RowKey]
     groups: list[str]
     tallies: dict[Cell, Tally]
-    akter: dict[Cell, frozenset[Akt]]  # the akter with a Ja or Nej in the cell
+    counts: dict[Cell, int]  # the akter with a Ja or Nej in the cell
     hidden: dict[Cell, Hidden]
+    akter: dict[Cell, frozenset[Akt]] | None = None  # an enhet's: which akter
+    parts: Sequence[_Grid] = ()  # a pooled level's: the enheter it adds up
 
     def assessed(self, cell: Cell) -> int:
         """The akter a cell rests on: on a question its Ja + Nej; on a checklist's row the akter
         with any Ja or Nej (three akter are three people, however many answers they give)."""
-        return len(self.akter.get(cell, frozenset()))
+        return self.counts.get(cell, 0)
 
     def assessed_together(self, cells: Iterable[Cell]) -> int:
-        return len(frozenset().union(*(self.akter.get(cell, frozenset()) for cell in cells)))
+        """The akter the cells rest on together (one akt may be in several questions' cells); once
+        one cell alone has SUPPRESS_BELOW or more, that lower bound is returned, as it decides."""
+        cells = list(cells)
+        largest = max((self.assessed(cell) for cell in cells), default=0)
+        if largest == 0 or largest >= SUPPRESS_BELOW:
+            return largest
+        if self.akter is not None:
+            return len(frozenset().union(*(self.akter.get(cell, frozenset()) for cell in cells)))
+        return sum(part.assessed_together(cells) for part in self.parts)  # the enheter share no akt
 
 
 def _groups(units: Iterable[UnitData], dimension: Dimension) -> list[str]:
@@ -274,22 +295,27 @@ def _unit_grid(data: UnitData, dimension: Dimension, shape: _Shape) -> _Grid:
     tallies: dict[Cell, Tally] = {}
     akter: dict[Cell, frozenset[Akt]] = {}
     file_id, unit = data.identity.file_uuid, data.identity.unit
+    checklists = {c: [q.question_id for q in shape.questions if q.checklist_id == c] for c in shape.checklist_ids()}
     for group in groups:
         case_filter = _filter(dimension, group)
         by_question = {t.question.question_id: t.tally for t in question_tallies(data, case_filter)}
         by_type = counted_by_type(data, case_filter)
-        for checklist_id in shape.checklist_ids():
-            members = [q.question_id for q in shape.questions if q.checklist_id == checklist_id]
+        for checklist_id, members in checklists.items():
+            assessed: dict[str, set[Akt]] = {question_id: set() for question_id in members}
             every: set[Akt] = set()
+            for case in by_type.get(checklist_id, ()):
+                akt = (file_id, unit, case.sequence)
+                for question_id, answer in case.answers.items():
+                    if answer in ASSESSED and question_id in assessed:
+                        assessed[question_id].add(akt)
+                        every.add(akt)
             for question_id in members:
                 cell = ((checklist_id, question_id), group)
                 tallies[cell] = by_question.get(question_id, Tally())
-                akter[cell] = frozenset((file_id, unit, case.sequence) for case in by_type.get(checklist_id, ())
-                                        if case.answers.get(question_id) in ASSESSED)
-                every |= akter[cell]
+                akter[cell] = frozenset(assessed[question_id])
             tallies[((checklist_id, None), group)] = sum_tallies(by_question.get(q, Tally()) for q in members)
             akter[((checklist_id, None), group)] = frozenset(every)
-    grid = _Grid(dimension, shape.rows(), groups, tallies, akter, {})
+    grid = _Grid(dimension, shape.rows(), groups, tallies, {cell: len(a) for cell, a in akter.items()}, {}, akter)
     _protect(grid, set())
     return grid
 
@@ -299,13 +325,23 @@ def _pooled(parts: Sequence[_Grid], dimension: Dimension, partitions: Sequence[S
     breakdowns are shown (`partitions`)."""
     rows = list(dict.fromkeys(row for part in parts for row in part.rows))
     groups = sorted({group for part in parts for group in part.groups}, key=_group_order(dimension))
-    tallies: dict[Cell, Tally] = {}
-    akter: dict[Cell, frozenset[Akt]] = {}
-    for part in parts:
+    sums: dict[Cell, list[int]] = {}
+    counts: dict[Cell, int] = {}
+    for part in parts:  # added as plain numbers: a förvaltning adds some 50 000 cells
+        part_counts = part.counts
         for cell, tally in part.tallies.items():
-            tallies[cell] = tallies.get(cell, Tally()) + tally
-            akter[cell] = akter.get(cell, frozenset()) | part.akter[cell]
-    grid = _Grid(dimension, rows, groups, tallies, akter, {})
+            total = sums.get(cell)
+            if total is None:
+                sums[cell] = [tally.yes, tally.no, tally.not_applicable, tally.unanswered]
+                counts[cell] = part_counts[cell]
+            else:
+                total[0] += tally.yes
+                total[1] += tally.no
+                total[2] += tally.not_applicable
+                total[3] += tally.unanswered
+                counts[cell] += part_counts[cell]
+    tallies = {cell: Tally(*total) for cell, total in sums.items()}
+    grid = _Grid(dimension, rows, groups, tallies, counts, {}, parts=parts)
     forced = {
         cell for cell in ((row, group) for row in rows for group in groups)
         for partition in partitions
