@@ -26,6 +26,11 @@ Suppression (`SUPPRESSION_RULE`, printed beside every breakdown):
    its parts hold 1–4 assessed akter together (the level minus the shown parts would give them).
 
 The counts of a hidden cell never leave this module: a hidden `BreakdownCell` has no tally.
+
+Limits: the rules look at each line (row, column, level and its parts) by itself, not at every
+system of equations several tables together could form; the kön and åldersgrupp tables are not
+crossed with each other; and the summary assumes the enheter's reports were made from the same
+data (a report printed while the review was under way may have hidden other cells).
 """
 
 from __future__ import annotations
@@ -248,7 +253,6 @@ class _Shape:
         return rows
 
 
-Akt = tuple[str, str, int]  # (file id, enhet, löpnummer): only to count distinct akter, never shown
 
 
 @dataclass
@@ -259,7 +263,7 @@ class _Grid:
     tallies: dict[Cell, Tally]
     counts: dict[Cell, int]  # the akter with a Ja or Nej in the cell
     hidden: dict[Cell, Hidden]
-    akter: dict[Cell, frozenset[Akt]] | None = None  # an enhet's: which akter
+    akter: dict[Cell, int] | None = None  # an enhet's: which of its akter, one bit each (never shown)
     parts: Sequence[_Grid] = ()  # a pooled level's: the enheter it adds up
 
     def assessed(self, cell: Cell) -> int:
@@ -275,7 +279,10 @@ class _Grid:
         if largest == 0 or largest >= SUPPRESS_BELOW:
             return largest
         if self.akter is not None:
-            return len(frozenset().union(*(self.akter.get(cell, frozenset()) for cell in cells)))
+            together = 0
+            for cell in cells:
+                together |= self.akter.get(cell, 0)
+            return together.bit_count()
         return sum(part.assessed_together(cells) for part in self.parts)  # the enheter share no akt
 
 
@@ -293,29 +300,30 @@ def _filter(dimension: Dimension, group: str) -> CaseFilter:
 def _unit_grid(data: UnitData, dimension: Dimension, shape: _Shape) -> _Grid:
     groups = _groups([data], dimension)
     tallies: dict[Cell, Tally] = {}
-    akter: dict[Cell, frozenset[Akt]] = {}
-    file_id, unit = data.identity.file_uuid, data.identity.unit
+    akter: dict[Cell, int] = {}
+    bits = {id(case): 1 << index for index, case in enumerate(data.cases)}
     checklists = {c: [q.question_id for q in shape.questions if q.checklist_id == c] for c in shape.checklist_ids()}
     for group in groups:
         case_filter = _filter(dimension, group)
         by_question = {t.question.question_id: t.tally for t in question_tallies(data, case_filter)}
         by_type = counted_by_type(data, case_filter)
         for checklist_id, members in checklists.items():
-            assessed: dict[str, set[Akt]] = {question_id: set() for question_id in members}
-            every: set[Akt] = set()
+            assessed = dict.fromkeys(members, 0)
+            every = 0
             for case in by_type.get(checklist_id, ()):
-                akt = (file_id, unit, case.sequence)
+                akt = bits[id(case)]
                 for question_id, answer in case.answers.items():
                     if answer in ASSESSED and question_id in assessed:
-                        assessed[question_id].add(akt)
-                        every.add(akt)
+                        assessed[question_id] |= akt
+                        every |= akt
             for question_id in members:
                 cell = ((checklist_id, question_id), group)
                 tallies[cell] = by_question.get(question_id, Tally())
-                akter[cell] = frozenset(assessed[question_id])
+                akter[cell] = assessed[question_id]
             tallies[((checklist_id, None), group)] = sum_tallies(by_question.get(q, Tally()) for q in members)
-            akter[((checklist_id, None), group)] = frozenset(every)
-    grid = _Grid(dimension, shape.rows(), groups, tallies, {cell: len(a) for cell, a in akter.items()}, {}, akter)
+            akter[((checklist_id, None), group)] = every
+    grid = _Grid(dimension, shape.rows(), groups, tallies, {cell: a.bit_count() for cell, a in akter.items()}, {},
+                 akter)
     _protect(grid, set())
     return grid
 
@@ -365,23 +373,31 @@ def _protect(grid: _Grid, forced: set[Cell]) -> None:
     grid.hidden = {cell: Hidden.SMALL for cell in cells if grid.assessed(cell) < SUPPRESS_BELOW}
     for cell in forced:
         grid.hidden.setdefault(cell, Hidden.COMPLEMENT)
-    lines: list[tuple[list[Cell], Cell | None]] = [([(row, group) for group in grid.groups], None) for row in grid.rows]
+    # (cells, their total if it is a cell, whether the cells' akter are distinct): a row's groups
+    # are distinct akter; a column's questions are the same akter over again.
+    lines: list[tuple[list[Cell], Cell | None, bool]] = [
+        ([(row, group) for group in grid.groups], None, True) for row in grid.rows]
     for checklist_id in dict.fromkeys(row[0] for row in grid.rows):
         questions = [row for row in grid.rows if row[0] == checklist_id and row[1] is not None]
-        lines += [([(row, group) for row in questions], ((checklist_id, None), group)) for group in grid.groups]
+        lines += [([(row, group) for row in questions], ((checklist_id, None), group), False) for group in grid.groups]
+    hidden, counts = grid.hidden, grid.counts
     changed = True
     while changed:
         changed = False
-        for members, margin in lines:
-            if margin is not None and margin in grid.hidden:
+        for members, margin, distinct in lines:
+            if margin is not None and margin in hidden:
                 continue  # the total of the line is hidden: it gives nothing away
-            residue = grid.assessed_together(cell for cell in members if cell in grid.hidden)
+            concealed = [cell for cell in members if cell in hidden]
+            if not concealed:
+                continue
+            residue = (sum(counts.get(cell, 0) for cell in concealed) if distinct
+                       else grid.assessed_together(concealed))
             if not 0 < residue < SUPPRESS_BELOW:
                 continue
-            shown = [cell for cell in members if cell not in grid.hidden]
+            shown = [cell for cell in members if cell not in hidden]
             pick = min(shown, key=grid.assessed) if shown else margin
             if pick is not None:  # else every group is hidden: only the public total is known
-                grid.hidden[pick] = Hidden.COMPLEMENT
+                hidden[pick] = Hidden.COMPLEMENT
                 changed = True
 
 
