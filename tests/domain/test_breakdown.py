@@ -166,7 +166,7 @@ case = st.builds(lambda g, a, q1, q2: cases(1, g, q1, q2, age=a)[0], st.sampled_
                  st.sampled_from(["0–5 år", "6–12 år", "13–17 år"]), answer, answer)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(case, min_size=1, max_size=25), min_size=1, max_size=4))
 def test_no_table_lets_a_small_cell_be_computed(units):
     datas = [unit(members, name=f"Enhet {i}", area="Norr" if i % 2 else "Söder") for i, members in enumerate(units)]

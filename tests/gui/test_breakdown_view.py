@@ -3,72 +3,68 @@ file holds them, small cells hidden, the rule stated."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
+from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.breakdown import SUPPRESSION_RULE
-from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import write_demo
-from tests.enhet_db import enhet_db
+from aktgranskning.domain.case import Case, Gender
+from aktgranskning.services.opening import NewFileInfo, create_review_file, open_for_filling
 from tests.gui.conftest import opened_window
 from tests.gui.waiting import wait_for_background
 
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("gui-uppdelning") / "demo"
-    write_demo(folder, installed_checklists(), year=2026)
-    return folder
+# 12 girls (six 0–5, six 13–17), all Ja on F1; 8 boys 6–12, 3 Ja and 5 Nej. Nothing else answered.
+AKTER = [(Gender.FEMALE, "0–5 år" if n < 6 else "13–17 år", Answer.YES) for n in range(12)] + [
+    (Gender.MALE, "6–12 år", Answer.YES if n < 3 else Answer.NO) for n in range(8)]
 
 
-def stored_by_gender(path: Path, question_id: str, gender: str) -> tuple[int, int]:
-    """Ja and Nej to an unconditional question among the counted akter of one kön, by plain SQL."""
-    with enhet_db(path) as connection:
-        answers = [answer for (answer,) in connection.execute(
-            "SELECT a.answer FROM cases c JOIN answers a ON a.case_id = c.id AND a.question_id = ? "
-            "WHERE c.status != 'bortfall' AND (c.is_reserve = 0 OR c.replaces_case_id IS NOT NULL) AND c.gender = ?",
-            (question_id, gender))]
-    return answers.count("Ja"), answers.count("Nej")
+def enhet_file(folder: Path, checklists_by_id) -> Path:
+    path = folder / "Mottagningen 2026.granskning"
+    cases = [Case.drawn(n, f"T-{n}", "forhandsbedomning", gender, age, "HX1", False)
+             for n, (gender, age, _answer) in enumerate(AKTER, start=1)]
+    create_review_file(path, NewFileInfo("Förvaltningen", "Norr", "Mottagningen", 2026),
+                       [checklists_by_id["forhandsbedomning"]], cases)
+    session = open_for_filling(path, reviewer="test")
+    try:
+        by_sequence = {case.sequence: case.id for case in session.cases()}
+        answers = {by_sequence[n]: {"fb.anmalare": answer} for n, (_g, _a, answer) in enumerate(AKTER, start=1)}
+        session.apply_answers(answers, reviewer="AB", at="2026-10-05T10:00:00+02:00")
+    finally:
+        session.close()
+    return path
 
 
 def rows_of(table) -> dict[str, list[str]]:
+    """The table's rows by their number ('F1'), a checklist's own row by its text."""
     rows = {}
     for r in range(table.rowCount()):
-        first = table.item(r, 0)
-        if first is not None and table.columnSpan(r, 0) == 1:
-            rows[first.text() or table.item(r, 1).text()] = [
-                table.item(r, c).text() for c in range(table.columnCount())]
+        if table.columnSpan(r, 0) == 1:
+            cells = [table.item(r, c).text() for c in range(table.columnCount())]
+            rows[cells[0] or cells[1]] = cells
     return rows
 
 
-def test_the_tab_shows_the_file_per_kon_and_age_with_small_cells_hidden(qtbot, demo, tmp_path):
-    path = tmp_path / "Mottagningen 2026.granskning"
-    shutil.copy(demo / path.name, path)
-    main = opened_window(qtbot, path)
+def headers_of(table) -> list[str]:
+    return [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+
+
+def test_the_tab_shows_the_file_per_kon_and_age_with_small_cells_hidden(qtbot, tmp_path, checklists_by_id):
+    main = opened_window(qtbot, enhet_file(tmp_path, checklists_by_id))
     try:
         main.show_results()
         wait_for_background(qtbot)
         page = main.results
         page.tabs.setCurrentWidget(page.breakdown)
         view = page.breakdown
-        assert SUPPRESSION_RULE in view.rule.text()
-        headers = [view.by_gender.horizontalHeaderItem(c).text() for c in range(view.by_gender.columnCount())]
-        assert headers == ["Nr", "Fråga", "Alla", "Flickor/kvinnor", "Pojkar/män", "Annat kön", "Kön okänt"]
-        gender_rows = rows_of(view.by_gender)
-        for column, gender in ((3, "kvinna"), (4, "man")):
-            yes, no = stored_by_gender(path, "fb.anmalare", gender)
-            shown = gender_rows["F1"][column]
-            if yes + no >= 5 and shown != "dold":
-                assert shown.endswith(f"({yes}/{yes + no})"), (gender, shown)
-            else:
-                assert shown in ("<5", "dold")
-        assert gender_rows["F1"][5:] == ["<5", "<5"]  # the demo has fewer than five akter of each
-        age_headers = [view.by_age.horizontalHeaderItem(c).text() for c in range(view.by_age.columnCount())][3:]
-        assert age_headers and all(h.endswith("år") for h in age_headers)
-        cells = [text for row in rows_of(view.by_age).values() for text in row[3:]]
-        assert all(text in ("<5", "dold", "–") or "(" in text for text in cells)
-        assert not any("TEST-" in text or "-20" in text for row in gender_rows.values() for text in row)
+        assert view.isVisible() and SUPPRESSION_RULE in view.rule.text()
+        assert headers_of(view.by_gender) == ["Nr", "Fråga", "Alla", "Flickor/kvinnor", "Pojkar/män", "Annat kön",
+                                              "Kön okänt"]
+        by_gender = rows_of(view.by_gender)
+        assert by_gender["F1"][2:] == ["75 % (15/20)", "100 % (12/12)", "38 % (3/8)", "<5", "<5"]
+        assert by_gender["Alla frågor sammantaget"][2:] == ["75 % (15/20)", "100 % (12/12)", "38 % (3/8)", "<5", "<5"]
+        assert by_gender["F2"][3:] == ["<5", "<5", "<5", "<5"]  # not answered: no Ja or Nej
+        assert headers_of(view.by_age)[2:] == ["Alla", "0–5 år", "6–12 år", "13–17 år"]
+        assert rows_of(view.by_age)["F1"][2:] == ["75 % (15/20)", "100 % (6/6)", "38 % (3/8)", "100 % (6/6)"]
+        shown = [text for row in by_gender.values() for text in row]
+        assert not any(text.startswith("T-") for text in shown), "no case number on screen"
     finally:
         main.close()
