@@ -205,7 +205,8 @@ def summary_breakdowns(summary: Summary) -> tuple[LevelBreakdown, ...]:
     areas: dict[str, list[UnitData]] = {level.name: [] for level in summary.areas()}
     for item in summary.inputs:
         areas.setdefault(item.data.identity.area, []).append(item.data)
-    result = tuple(level_breakdowns(summary.administration, areas))
+    read = {area: members for area, members in areas.items() if members}  # an område of the round with no file
+    result = tuple(level_breakdowns(summary.administration, read))
     _by_summary[key] = (weakref.ref(summary, lambda _gone: _by_summary.pop(key, None)), result)
     return result
 

@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Dra &urval ur ärendelista…", None, self.draw_sample)
         self._action(file_menu, "Sa&mmanställ enheter…", "Ctrl+Shift+S", self.open_summary)
+        self._action(file_menu, "&Checklistor…", None, self.open_checklists)
         file_menu.addSeparator()
         self._action(file_menu, "&Avsluta", "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu("&Visa")
@@ -270,6 +271,11 @@ class MainWindow(QMainWindow):
 
         self.summary_dialog = SummaryDialog(self)
         self.summary_dialog.show()
+
+    def open_checklists(self) -> None:
+        from aktgranskning.gui.checklists_dialog import ChecklistsDialog
+
+        ChecklistsDialog(self).exec()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

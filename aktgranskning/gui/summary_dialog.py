@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.level_counts import compare_years, comparison_text
 from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text
 from aktgranskning.domain.thresholds import Level, fill_colour
 from aktgranskning.gui.background import (
@@ -55,6 +57,7 @@ class SummaryDialog(QDialog):
         self.summary: Summary | None = None
         self.earlier: Summary | None = None
         self.earlier_folder: Path | None = None
+        self.comparison_line = ""  # the log's line on the earlier year, from the last merge
         self.replacements: list[Path] = []
         self.last_notices: list[str] = []
 
@@ -244,6 +247,7 @@ class SummaryDialog(QDialog):
         if self.summary is not None:  # freeing 300 enheter here would stall the window
             discard_in_background((self.summary, self.earlier))
         self.summary, self.earlier = attempt.summary, attempt.earlier
+        self.comparison_line = attempt.comparison_line
         self._show_log(self.summary)
         self._show_completeness(self.summary)
         self._show_heatmap(self.summary)
@@ -285,6 +289,7 @@ class SummaryDialog(QDialog):
         if self.earlier is not None:
             lines += [f"✗ {item.source} (tidigare år): lästes inte och ingår inte i jämförelsen – {item.reason}"
                       for item in self.earlier.excluded]
+            lines.append(self.comparison_line)
         for item in summary.inputs:
             identity = item.data.identity
             level = next((lv for lv in summary.units() if lv.name == identity.unit and lv.area == identity.area), None)
@@ -369,11 +374,21 @@ class _Attempt:
     earlier: Summary | None
     summary: Summary | None
     duplicate: DuplicateUnit | None
+    comparison_line: str = ""  # what the earlier year is compared with, worked out off the GUI thread
+
+
+def _comparison_line(summary: Summary, earlier: Summary) -> str:
+    try:
+        return f"↔ {comparison_text(compare_years(summary, earlier))} Jämförelsen står i Excel, pdf och JSON."
+    except UserError as problem:  # the wrong year chosen: said here, before anything is saved
+        return f"✗ {problem.message}"
 
 
 def _merge(read: ReadFiles, earlier: Summary | None, replacements: list[Path]) -> _Attempt:
     try:
-        return _Attempt(read, earlier, merge_read(read, replacements), None)
+        summary = merge_read(read, replacements)
+        line = _comparison_line(summary, earlier) if earlier is not None else ""
+        return _Attempt(read, earlier, summary, None, line)
     except DuplicateUnit as duplicate:
         return _Attempt(read, earlier, None, duplicate)
 

@@ -72,7 +72,7 @@ def summary_of_three():
 
 
 def test_the_summary_workbook_breaks_down_the_forvaltning_and_each_omrade_but_no_enhet(tmp_path):
-    path = write_summary_workbook(summary_of_three(), tmp_path / "s.xlsx", None, None)
+    path = write_summary_workbook(summary_of_three(), tmp_path / "s.xlsx")
     assert "Kön" not in CalamineWorkbook.from_path(str(path)).sheet_names
     rows = sheet_rows(path, "Kön och ålder")
     firsts = [row[0] for row in rows]
