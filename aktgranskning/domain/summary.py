@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from aktgranskning.domain.analysis import Activity
+from aktgranskning.domain.breakdown import BREAKDOWN_GENDERS as BREAKDOWN_GENDERS  # re-exported: moved there
+from aktgranskning.domain.breakdown import SUPPRESS_BELOW as SUPPRESS_BELOW
+from aktgranskning.domain.breakdown import suppressed as suppressed
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange, compare
 from aktgranskning.domain.completeness import Completeness
@@ -27,11 +30,6 @@ from aktgranskning.domain.unit_data import (
     UnitData,
     question_tallies,
 )
-
-# Cells with fewer assessed cases than this are not shown in breakdowns, so nobody is recognised.
-SUPPRESS_BELOW = 5
-# The groups the breakdown by kön shows (sheet Kön, the JSON), in this order.
-BREAKDOWN_GENDERS = (Gender.FEMALE, Gender.MALE)
 
 
 class LevelKind(str, Enum):
@@ -493,11 +491,6 @@ def _gender_breakdown(units: Sequence[SummaryInput],
                 by_gender = result.setdefault(t.question.question_id, {})
                 by_gender[gender] = by_gender.get(gender, Tally()) + t.tally
     return result
-
-
-def suppressed(tally: Tally | None) -> bool:
-    """True when a breakdown cell rests on so few cases that it must not be shown."""
-    return tally is None or tally.assessed < SUPPRESS_BELOW
 
 
 def changes(current: Summary, earlier: Summary) -> dict[tuple[str, str, str], YearChange]:

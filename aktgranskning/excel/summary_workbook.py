@@ -1,5 +1,5 @@
 """The område and förvaltning summary as a workbook: a heatmap of every question × level, cases
-and dropouts, shared development areas, all improvement activities, gender, changes, warnings."""
+and dropouts, shared development areas, all improvement activities, kön and åldersgrupp, changes, warnings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from aktgranskning.domain.labels import GENDER_GROUPS
 from aktgranskning.domain.level_counts import (
     COMPARISON_METHOD,
     LevelComparison,
@@ -18,17 +17,15 @@ from aktgranskning.domain.level_counts import (
     preliminary_note,
 )
 from aktgranskning.domain.summary import (
-    BREAKDOWN_GENDERS,
     METHOD,
-    SUPPRESS_BELOW,
     LevelKind,
     LevelResult,
     Summary,
     cell_text,
-    suppressed,
 )
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
+from aktgranskning.excel import breakdown_sheet
 from aktgranskning.excel.sheet_style import (
     BOLD,
     CENTRE_TOP,
@@ -55,7 +52,7 @@ def write_summary_workbook(summary: Summary, target: Path, comparison: YearCompa
     _cases(workbook.create_sheet("Akter och bortfall"), summary, styles)
     _shared(workbook.create_sheet("Gemensamma utvecklingsområden"), summary)
     _activities(workbook.create_sheet("Förbättringsaktiviteter"), summary, styles)
-    _gender(workbook.create_sheet("Kön"), summary, styles)
+    breakdown_sheet.add_summary_sheet(workbook, summary)
     add_round_sheets(workbook, summary.round, summary, styles)
     if comparison is not None:
         _changes(workbook.create_sheet("Jämförelse"), summary, comparison, styles)
@@ -182,23 +179,6 @@ def _activities(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     column_widths(sheet, [18, 20, 40, 16, 16, 12, 28, 13])
     sheet.freeze_panes = "A3"
     print_setup(sheet, True, "2:2")
-
-
-def _gender(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
-    put(sheet, 2, 1, f"Förvaltningen per kön. Celler med färre än {SUPPRESS_BELOW} bedömda akter visas inte, "
-        "så att ingen kan kännas igen.")
-    header_row(sheet, 4, ["Nr", "Fråga", *(GENDER_GROUPS[g] for g in BREAKDOWN_GENDERS)], centred=True)
-    numbers = _numbers(summary)
-    for row, question in enumerate(summary.questions, start=5):
-        by_gender = summary.gender.get(question.question_id, {})
-        values: list[Any] = [numbers[question.question_id], question.text]
-        for gender in BREAKDOWN_GENDERS:
-            tally = by_gender.get(gender)
-            values.append(f"färre än {SUPPRESS_BELOW}" if suppressed(tally) else cell_text(tally))
-        for column, value in enumerate(values, start=1):
-            styles.apply(put(sheet, row, column, value), border=GRID)
-    column_widths(sheet, [6, 50, 18, 18])
-    print_setup(sheet, True, "4:4")
 
 
 def _changes(sheet: Worksheet, summary: Summary, comparison: YearComparison, styles: CellStyles) -> None:

@@ -18,7 +18,7 @@ from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 from aktgranskning.domain.case import DropoutReason
 from aktgranskning.domain.thresholds import Level, bar_colour, bar_fraction, fill_colour
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
-from aktgranskning.excel import data_sheet
+from aktgranskning.excel import breakdown_sheet, data_sheet
 from aktgranskning.excel.sheet_style import (
     BOLD,
     GRID,
@@ -41,6 +41,7 @@ def write_unit_workbook(report: UnitReport, target: Path, exported_at: str, app_
     _analysis_sheet(workbook.create_sheet("Analys"), report)
     _activities_sheet(workbook.create_sheet("Förbättringsaktiviteter"), report)
     _dropout_sheet(workbook.create_sheet("Bortfall"), report)
+    breakdown_sheet.add_unit_sheet(workbook, report.data)
     _data_sheet(workbook.create_sheet(data_sheet.SHEET_NAME), report, exported_at, app_version)
     for sheet in workbook.worksheets:
         completeness_banner(sheet, report.completeness)

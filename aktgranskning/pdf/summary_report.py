@@ -20,6 +20,7 @@ from aktgranskning.domain.level_counts import YearComparison
 from aktgranskning.domain.summary import METHOD, LevelResult, Summary, cell_text, summary_warnings
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
+from aktgranskning.pdf.breakdown_section import summary_section
 from aktgranskning.pdf.fonts import REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
     HEADER_BACKGROUND,
@@ -44,7 +45,7 @@ def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
                       comparison: YearComparison | None = None) -> Path:
     register_fonts(font_dir)
     story = (_front(summary) + _heatmaps(summary) + (comparison_story(summary, comparison) if comparison else [])
-             + _shared(summary) + _activities(summary))
+             + summary_section(summary, WIDTH) + _shared(summary) + _activities(summary))
     story += round_section(summary.round, summary)
     title = f"{summary.administration} {summary.year}"
 

@@ -24,6 +24,7 @@ from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 from aktgranskning.domain.results import format_percent
 from aktgranskning.domain.thresholds import bar_fraction
 from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
+from aktgranskning.pdf.breakdown_section import unit_section
 from aktgranskning.pdf.fonts import BOLD, REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
     BAR_COLOURS,
@@ -45,7 +46,8 @@ CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
 def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir: Path) -> Path:
     register_fonts(font_dir)
     identity = report.data.identity
-    story = _summary_page(report, exported_at) + _results(report) + _analysis(report) + _dropouts(report)
+    story = (_summary_page(report, exported_at) + _results(report) + unit_section(report.data, CONTENT_WIDTH)
+             + _analysis(report) + _dropouts(report))
 
     def build(path: Path) -> None:
         document = SimpleDocTemplate(

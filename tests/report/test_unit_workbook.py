@@ -160,7 +160,7 @@ def test_an_interrupted_export_leaves_the_old_workbook_in_place(exported, tmp_pa
 
 def test_print_setup_is_a4_fitted_to_width_with_repeated_headers(exported):
     book = openpyxl.load_workbook(exported["workbook"])
-    assert book.sheetnames == ["Resultat", "Analys", "Förbättringsaktiviteter", "Bortfall", "Data"]
+    assert book.sheetnames == ["Resultat", "Analys", "Förbättringsaktiviteter", "Bortfall", "Kön och ålder", "Data"]
     results = book["Resultat"]
     assert int(results.page_setup.paperSize) == 9  # A4
     assert results.page_setup.fitToWidth == 1 and results.sheet_properties.pageSetUpPr.fitToPage
