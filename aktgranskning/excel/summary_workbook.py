@@ -23,6 +23,7 @@ from aktgranskning.domain.summary import (
 )
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
+from aktgranskning.excel.follow_up_sheet import add_summary_follow_up_sheet
 from aktgranskning.excel.sheet_style import (
     BOLD,
     CENTRE_TOP,
@@ -52,6 +53,7 @@ def write_summary_workbook(summary: Summary, target: Path, changes: dict[tuple[s
     _gender(workbook.create_sheet("Kön"), summary, styles)
     if changes is not None and earlier_year is not None:
         _changes(workbook.create_sheet("Jämförelse"), summary, changes, earlier_year, styles)
+    add_summary_follow_up_sheet(workbook, summary, changes, earlier_year)
     _read_log(workbook.create_sheet("Inläsning"), summary)
     for sheet in workbook.worksheets:  # row 1 of every sheet: how complete the result is
         completeness_banner(sheet, summary.completeness, summary.banner())

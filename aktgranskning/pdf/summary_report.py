@@ -20,6 +20,7 @@ from aktgranskning.domain.comparison import YearChange
 from aktgranskning.domain.summary import METHOD, Summary, cell_text, summary_warnings
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
+from aktgranskning.pdf.follow_up_section import summary_follow_up_section
 from aktgranskning.pdf.fonts import REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
     HEADER_BACKGROUND,
@@ -39,9 +40,11 @@ LEVELS_PER_TABLE = 8  # more columns than this do not fit the page; the heatmap 
 
 
 def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
-                      changes: dict[tuple[str, str, str], YearChange] | None = None) -> Path:
+                      changes: dict[tuple[str, str, str], YearChange] | None = None,
+                      earlier_year: int | None = None) -> Path:
     register_fonts(font_dir)
     story = _front(summary) + _heatmaps(summary) + _shared(summary) + _activities(summary)
+    story += summary_follow_up_section(summary, changes, earlier_year)
     title = f"{summary.administration} {summary.year}"
 
     def build(path: Path) -> None:

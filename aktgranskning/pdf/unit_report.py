@@ -21,9 +21,11 @@ from reportlab.platypus import (
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
+from aktgranskning.domain.follow_up import labels_of, linked_text
 from aktgranskning.domain.results import format_percent
 from aktgranskning.domain.thresholds import bar_fraction
 from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
+from aktgranskning.pdf.follow_up_section import follow_up_section
 from aktgranskning.pdf.fonts import BOLD, REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
     BAR_COLOURS,
@@ -45,7 +47,8 @@ CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
 def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir: Path) -> Path:
     register_fonts(font_dir)
     identity = report.data.identity
-    story = _summary_page(report, exported_at) + _results(report) + _analysis(report) + _dropouts(report)
+    story = _summary_page(report, exported_at) + _results(report) + _analysis(report) + follow_up_section(report)
+    story += _dropouts(report)
 
     def build(path: Path) -> None:
         document = SimpleDocTemplate(
@@ -257,9 +260,10 @@ def _analysis(report: UnitReport) -> list[Any]:
     header = ["Aktivitet", "Kopplad till", "Ansvarig", "Klart senast", "Uppföljning", "Status"]
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     long_texts = LongTexts()
+    labels = labels_of(report.data)
     for number, activity in enumerate(analysis.activities, start=1):
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
-        texts = (name, activity.linked, activity.responsible, activity.due_text or "–", activity.follow_up,
+        texts = (name, linked_text(activity, labels), activity.responsible, activity.due_text or "–", activity.follow_up,
                  activity.status.label)
         rows.append([long_texts.cell(text, f"aktivitet {number}, {title.lower()}")
                      for text, title in zip(texts, header, strict=True)])

@@ -198,7 +198,9 @@ def _write_summary(summary: Summary, workbook: Path | None, json_path: Path | No
     if pdf is not None:
         if pdf.suffix.lower() != ".pdf":
             raise FileProblem(pdf, "filnamnet ska sluta på .pdf.")
-        written.append(write_summary_pdf(summary, pdf, resources_dir() / "fonts"))
+        delta = changes(summary, earlier) if earlier is not None else None
+        written.append(write_summary_pdf(summary, pdf, resources_dir() / "fonts", delta,
+                                         earlier.year if earlier else None))
     if json_path is not None:
         text = json.dumps(json_safe(summary_json(summary)), ensure_ascii=False, indent=2)
         written.append(build_atomically(lambda path: path.write_text(text, encoding="utf-8"), json_path))

@@ -1,0 +1,105 @@
+"""Next year, last year's activities are followed up: an activity linked to two questions shows,
+in the enhet workbook (read back with calamine) and the PDF, its status and both questions'
+change from last year; the workbook reads its questions back from the Data sheet."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from aktgranskning.domain.analysis import carry_over
+from aktgranskning.domain.comparison import compare
+from aktgranskning.domain.follow_up import unit_follow_up
+from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+from aktgranskning.services.analysis import read_analysis, save_activities
+from aktgranskning.services.opening import open_for_reading, open_review_file
+from aktgranskning.services.unit_data import unit_data_of
+from tests.report.conftest import UNIT, run_cli
+
+TWO_QUESTIONS = "Mall för ställningstagande om polisanmälan"
+
+
+@pytest.fixture(scope="module")
+def followed_up(demo_round: Path, tmp_path_factory) -> dict:
+    """This year's file with last year's activities carried over, and its report against last year."""
+    out = tmp_path_factory.mktemp("uppfoljning")
+    source = out / f"{UNIT} 2026.granskning"
+    shutil.copy(demo_round / f"{UNIT} 2026.granskning", source)
+    last_year = demo_round / f"{UNIT} 2025.granskning"
+    earlier = open_for_reading(last_year)
+    try:
+        previous = unit_data_of(earlier)
+    finally:
+        earlier.close()
+    session = open_review_file(source, reviewer="Enhetschef")
+    try:
+        save_activities(session, carry_over([], previous.analysis.activities, 2025))
+        current = unit_data_of(session)
+    finally:
+        session.close()
+    workbook, pdf = out / "rapport.xlsx", out / "rapport.pdf"
+    result = run_cli("rapport", str(source), "-o", str(workbook), "--pdf", str(pdf), "--jamfor", str(last_year))
+    assert result.returncode == 0, result.stderr
+    return {"current": current, "previous": previous, "workbook": workbook, "pdf": pdf, "source": source}
+
+
+def test_the_follow_up_compares_both_linked_questions_with_last_year(followed_up):
+    follow_up = unit_follow_up(followed_up["current"], followed_up["previous"])
+    item = next(a for a in follow_up.activities if a.activity.activity == TWO_QUESTIONS)
+    assert [q.question_id for q in item.questions] == ["ut.polisanmalan", "ut.polisanmalan_stallningstagande"]
+    for question in item.questions:
+        assert question.current is not None and question.previous is not None
+        assert question.change == compare(question.current, question.previous)
+    assert follow_up.previous_year == 2025 and item.activity.from_year == 2025
+
+
+def _rows(path: Path, sheet: str) -> list[list[str]]:
+    return [[str(c) for c in row] for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()]
+
+
+def test_the_workbook_has_the_follow_up_sheet_with_each_question_and_its_change(followed_up):
+    follow_up = unit_follow_up(followed_up["current"], followed_up["previous"])
+    item = next(a for a in follow_up.activities if a.activity.activity == TWO_QUESTIONS)
+    rows = _rows(followed_up["workbook"], "Uppföljning")
+    header = next(i for i, row in enumerate(rows) if row[:1] == ["Aktivitet"])
+    assert rows[header][:7] == ["Aktivitet", "Från år", "Status", "Fråga", "2026", "2025", "Förändring"]
+    mine = [row for row in rows[header + 1:] if row[0] == TWO_QUESTIONS]
+    assert len(mine) == 2
+    for row, question in zip(mine, item.questions, strict=True):
+        assert row[2] == "Planerad" and row[3] == question.label
+        assert row[4:7] == [question.current.describe(), question.previous.describe(), question.change.describe()]
+    assert any("slumpen" in cell for row in rows for cell in row)
+
+
+def test_the_workbook_reads_back_each_activitys_questions(followed_up):
+    data = read_unit_workbook(followed_up["workbook"])
+    assert data.checksum_matches
+    by_text = {a.activity: a.question_ids for a in data.data.analysis.activities}
+    assert by_text[TWO_QUESTIONS] == ("ut.polisanmalan", "ut.polisanmalan_stallningstagande")
+    assert by_text["Utbildning i kommunicering enligt FL 25 §"] == ("ut.kommunicering",)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils saknas")
+def test_the_pdf_shows_the_follow_up_with_the_change_of_both_questions(followed_up):
+    text = subprocess.run(["pdftotext", str(followed_up["pdf"]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Uppföljning av tidigare års förbättringsaktiviteter" in text
+    section = text.split("Uppföljning av tidigare års förbättringsaktiviteter", 1)[1]
+    follow_up = unit_follow_up(followed_up["current"], followed_up["previous"])
+    item = next(a for a in follow_up.activities if a.activity.activity == TWO_QUESTIONS)
+    assert f"{TWO_QUESTIONS} (från 2025) – Planerad" in " ".join(section.split())
+    for question in item.questions:
+        assert question.change.describe().split(" (")[0] in section
+
+
+def test_a_file_without_carried_activities_has_no_follow_up(demo_round):
+    session = open_for_reading(demo_round / f"{UNIT} 2026.granskning")
+    try:
+        assert not read_analysis(session).activities
+        assert unit_follow_up(unit_data_of(session), None).is_empty
+    finally:
+        session.close()
