@@ -189,3 +189,15 @@ def labels_of(data: UnitData) -> dict[str, str]:
 
 def numbers_text(question_ids: Sequence[str], labels: Mapping[str, str]) -> str:
     return ", ".join(_number_of(labels.get(i, i)) for i in question_ids)
+
+
+def question_choices(data: UnitData) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The file's questions an activity can be linked to, per checklist in the file's order:
+    (checklist title, [(question id, label)])."""
+    labels = labels_of(data)
+    return [
+        (checklist.title, [(q.question_id, labels[q.question_id]) for q in data.questions
+                           if q.checklist_id == checklist.id])
+        for checklist in data.checklists
+        if any(q.checklist_id == checklist.id for q in data.questions)
+    ]

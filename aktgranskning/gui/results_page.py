@@ -28,6 +28,7 @@ from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
 from aktgranskning.gui.background import BackgroundOperation, Progress, ProgressPanel, run_in_background
+from aktgranskning.gui.follow_up_view import FollowUpView
 from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
 from aktgranskning.services.report import comparable_previous, current_report
@@ -150,6 +151,8 @@ class ResultsPage(QWidget):
         comparison_row.addWidget(self.loading_progress)  # the label says what is read
         layout.addLayout(comparison_row)
         layout.addWidget(self.table, 1)
+        self.follow_up = FollowUpView()  # last year's activities followed up; hidden when there are none
+        layout.addWidget(self.follow_up)
 
     # --- session and comparison ------------------------------------------------------------------
     def show_session(self, session: ReviewSession) -> BackgroundOperation | None:
@@ -259,6 +262,7 @@ class ResultsPage(QWidget):
         self.comparison_label.setText(self._comparison_text())
         self.clear_comparison.setEnabled(self.previous is not None)
         self._fill_table(self.report)
+        self.follow_up.show_report(self.report)
 
     def _show_completeness(self, report: UnitReport) -> None:
         completeness = report.completeness

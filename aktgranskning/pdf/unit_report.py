@@ -263,8 +263,8 @@ def _analysis(report: UnitReport) -> list[Any]:
     labels = labels_of(report.data)
     for number, activity in enumerate(analysis.activities, start=1):
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
-        texts = (name, linked_text(activity, labels), activity.responsible, activity.due_text or "–", activity.follow_up,
-                 activity.status.label)
+        texts = (name, linked_text(activity, labels), activity.responsible, activity.due_text or "–",
+                 activity.follow_up, activity.status.label)
         rows.append([long_texts.cell(text, f"aktivitet {number}, {title.lower()}")
                      for text, title in zip(texts, header, strict=True)])
     widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]
