@@ -201,3 +201,30 @@ def question_choices(data: UnitData) -> list[tuple[str, list[tuple[str, str]]]]:
         for checklist in data.checklists
         if any(q.checklist_id == checklist.id for q in data.questions)
     ]
+
+
+# --- the activities of many enheter, for delårsuppföljning and verksamhetsberättelse ---------------
+
+@dataclass(frozen=True)
+class ActivityStatusRow:
+    """One activity of one enhet and year, as the export of activity statuses lists it."""
+
+    area: str
+    unit: str
+    year: int
+    activity: Activity
+    questions: tuple[str, ...]  # the targeted questions' labels ('F3 Har skyddsbedömning …')
+
+
+def activity_status_rows(units: Iterable[UnitData]) -> list[ActivityStatusRow]:
+    """Every activity of every enhet, ordered by område, enhet and year (each enhet's activities
+    in their own order)."""
+    rows = []
+    for data in sorted(units, key=lambda d: (d.identity.area.casefold(), d.identity.unit.casefold(),
+                                             d.identity.year)):
+        labels = labels_of(data)
+        identity = data.identity
+        rows += [ActivityStatusRow(identity.area, identity.unit, identity.year, activity,
+                                   tuple(labels.get(i, i) for i in activity.question_ids))
+                 for activity in data.analysis.activities]
+    return rows

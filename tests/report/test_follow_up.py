@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,44 @@ def test_a_file_without_carried_activities_has_no_follow_up(demo_round):
         assert unit_follow_up(unit_data_of(session), None).is_empty
     finally:
         session.close()
+
+
+def test_the_summary_follows_up_each_enhets_activities_against_the_earlier_year(followed_up, demo_round, tmp_path):
+    workbook, pdf = tmp_path / "sammanstallning.xlsx", tmp_path / "sammanstallning.pdf"
+    result = run_cli("sammanstall", str(followed_up["source"]), "-o", str(workbook), "--pdf", str(pdf),
+                     "--jamfor", str(demo_round / f"{UNIT} 2025.granskning"))
+    assert result.returncode == 0, result.stderr
+    follow_up = unit_follow_up(followed_up["current"], followed_up["previous"])
+    item = next(a for a in follow_up.activities if a.activity.activity == TWO_QUESTIONS)
+    rows = _rows(workbook, "Uppföljning")
+    mine = [row for row in rows if row[2:3] == [TWO_QUESTIONS]]
+    assert [row[:2] for row in mine] == [["Barn och familj", UNIT]] * 2
+    assert [row[5:9] for row in mine] == [[q.label, q.current.describe(), q.previous.describe(), q.change.describe()]
+                                          for q in item.questions]
+    if shutil.which("pdftotext"):
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split())
+        assert "Uppföljning av tidigare års förbättringsaktiviteter" in text
+        assert f"{TWO_QUESTIONS} (från 2025) – Planerad" in text
+
+
+def test_the_activity_export_lists_every_enhets_activities_and_names_a_file_it_cannot_read(followed_up, demo_round,
+                                                                                           tmp_path):
+    hostile = tmp_path / "Trasig 2026.granskning"
+    hostile.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    target = tmp_path / "aktiviteter.xlsx"
+    result = run_cli("aktiviteter", str(followed_up["source"]), str(demo_round / "Utredning barn 2025.granskning"),
+                     str(hostile), "-o", str(target))
+    assert result.returncode == 3, result.stderr
+    assert "Trasig 2026.granskning" in result.stderr and "lästes inte" in result.stderr
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Aktiviteter").to_python()
+    header = next(i for i, row in enumerate(rows) if row[:1] == ["Område"])
+    assert rows[header] == ["Område", "Enhet", "År", "Aktivitet", "Frågor", "Ansvarig (roll)", "Klart senast",
+                            "Status", "Uppföljning", "Från år"]
+    listed = [row for row in rows[header + 1:] if row[0]]
+    assert {(row[1], int(row[2])) for row in listed} == {(UNIT, 2026), ("Utredning barn", 2025)}
+    mine = next(row for row in listed if row[1] == UNIT and row[3] == TWO_QUESTIONS)
+    assert mine[4].splitlines()[0].startswith("U19 ") and mine[4].splitlines()[1].startswith("U20 ")
+    assert mine[5:] == ["Gruppledare", date(2026, 6, 30), "Planerad", "Nästa års aktgranskning", 2025.0]
+    read_log = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Inläsning").to_python()
+    assert any(row[0] == hostile.name and "LÄSTES INTE" in row[1] for row in read_log)
