@@ -149,8 +149,7 @@ def summary_follow_up(summary: Summary, changes: Mapping[tuple[str, str, str], Y
     """Per enhet of a summary with carried-over activities, their
     follow-up against the earlier year's summary, given as its changes per (level, name,
     question) — what `domain.summary.changes` computes for `--jamfor`."""
-    titles = {c.id: c.title for i in summary.inputs for c in i.data.checklists}
-    labels = question_labels(summary.questions, titles)
+    labels = summary_labels(summary)
     result = []
     for item in summary.inputs:
         identity = item.data.identity
@@ -228,3 +227,8 @@ def activity_status_rows(units: Iterable[UnitData]) -> list[ActivityStatusRow]:
                                    tuple(labels.get(i, i) for i in activity.question_ids))
                  for activity in data.analysis.activities]
     return rows
+
+
+def summary_labels(summary: Summary) -> dict[str, str]:
+    """The question labels of a summary ('F3 Har skyddsbedömning …'), numbered as its tables are."""
+    return question_labels(summary.questions, {c.id: c.title for i in summary.inputs for c in i.data.checklists})

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.comparison import YearChange
+from aktgranskning.domain.follow_up import linked_text, summary_labels
 from aktgranskning.domain.labels import GENDER_GROUPS
 from aktgranskning.domain.summary import (
     BREAKDOWN_GENDERS,
@@ -146,9 +147,11 @@ def _shared(sheet: Worksheet, summary: Summary) -> None:
 def _activities(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     header_row(sheet, 2, ["Område", "Enhet", "Aktivitet", "Kopplad till", "Ansvarig (roll)", "Klart senast",
                           "Uppföljning", "Status"], centred=True)
+    labels = summary_labels(summary)
     for row, item in enumerate(summary.activities, start=3):
         a = item.activity
-        values = [item.area, item.unit, a.activity, a.linked, a.responsible, a.due, a.follow_up, a.status.label]
+        values = [item.area, item.unit, a.activity, linked_text(a, labels), a.responsible, a.due, a.follow_up,
+                  a.status.label]
         for column, value in enumerate(values, start=1):
             styles.apply(put(sheet, row, column, value), alignment=WRAP_TOP, border=GRID)
     column_widths(sheet, [18, 20, 40, 16, 16, 12, 28, 13])

@@ -9,7 +9,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, TableStyle
 
 from aktgranskning.domain.comparison import YearChange
 from aktgranskning.domain.follow_up import (
@@ -54,12 +54,12 @@ def _activities(follow_up: FollowUp, widths: list[float]) -> list[Any]:
     story: list[Any] = []
     long_texts = LongTexts()
     for number, item in enumerate(follow_up.activities, start=1):
-        story.append(Spacer(1, 3 * mm))
-        story.append(paragraph(f"{item.title} – {item.activity.status.label}", "cell_bold"))
+        block: list[Any] = [Spacer(1, 3 * mm), paragraph(f"{item.title} – {item.activity.status.label}", "cell_bold")]
         if item.activity.follow_up.strip():
-            story.append(long_texts.cell(f"Uppföljning: {item.activity.follow_up.strip()}",
+            block.append(long_texts.cell(f"Uppföljning: {item.activity.follow_up.strip()}",
                                          f"aktivitet {number}, uppföljning"))
-        story.append(_question_table(follow_up, item, widths) if item.questions else paragraph(NO_QUESTIONS, "cell"))
+        block.append(_question_table(follow_up, item, widths) if item.questions else paragraph(NO_QUESTIONS, "cell"))
+        story.append(KeepTogether(block))  # an activity's heading stays with its questions
     return story + long_texts.story()
 
 
