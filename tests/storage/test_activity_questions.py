@@ -60,7 +60,11 @@ def test_an_upgrade_from_schema_0003_keeps_every_activity(session, review_file, 
     session.close()
     old = tmp_path / "gammal" / "Testenheten 2026.granskning"
     old.parent.mkdir()
-    collect_enhet(review_file, old)
+    collect_enhet(review_file, old)  # samla keeps the questions
+    with sqlite3.connect(old) as connection:
+        assert connection.execute("SELECT question_ids FROM activities ORDER BY position").fetchall() == [
+            ('["fb.skyndsamt", "fb.anmalare"]',), ("[]",)]
+    connection.close()
     _downgrade(old, "0003")
     with sqlite3.connect(old) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
