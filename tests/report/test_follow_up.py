@@ -145,3 +145,29 @@ def test_the_activity_export_lists_every_enhets_activities_and_names_a_file_it_c
     assert mine[5:] == ["Gruppledare", date(2026, 6, 30), "Planerad", "Nästa års aktgranskning", 2025.0]
     read_log = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Inläsning").to_python()
     assert any(row[0] == hostile.name and "LÄSTES INTE" in row[1] for row in read_log)
+
+
+def test_a_workbook_without_the_question_rows_reads_and_moved_rows_keep_their_questions(followed_up, tmp_path):
+    import openpyxl
+
+    from aktgranskning.excel import data_sheet
+
+    book = openpyxl.load_workbook(followed_up["workbook"])
+    activities = book["Förbättringsaktiviteter"]
+    first, third = ([c.value for c in activities[row]] for row in (3, 5))
+    for column, (a, b) in enumerate(zip(first, third, strict=True), start=1):  # swap two activities
+        activities.cell(3, column).value, activities.cell(5, column).value = b, a
+    moved = tmp_path / "flyttade.xlsx"
+    book.save(moved)
+    by_text = {a.activity: a.question_ids for a in read_unit_workbook(moved).data.analysis.activities}
+    assert by_text[TWO_QUESTIONS] == ("ut.polisanmalan", "ut.polisanmalan_stallningstagande")
+
+    sheet = book[data_sheet.SHEET_NAME]
+    for row in reversed(range(1, sheet.max_row + 1)):  # as a workbook from before these rows
+        if sheet.cell(row, 1).value == data_sheet.ACTIVITY_KEY:
+            sheet.delete_rows(row)
+    activities.delete_cols(8)
+    older = tmp_path / "äldre.xlsx"
+    book.save(older)
+    read = read_unit_workbook(older).data.analysis.activities
+    assert len(read) == 3 and all(a.question_ids == () for a in read) and read[0].from_year == 2025
