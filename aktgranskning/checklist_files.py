@@ -19,7 +19,7 @@ from aktgranskning.domain.answers import ALL_ANSWERS, Answer
 from aktgranskning.domain.checklist import Checklist, Condition, Question, Section
 from aktgranskning.domain.errors import FileProblem
 
-_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")  # checklists, sections and questions
 
 
 def load_checklist_file(path: Path) -> Checklist:
@@ -42,6 +42,42 @@ def load_checklist_folder(folder: Path) -> list[Checklist]:
     checklists = [load_checklist_file(path) for path in sorted(folder.glob("*.toml"))]
     _ensure_unique_ids(checklists, folder)
     return checklists
+
+
+def checklist_to_toml(checklist: Checklist, comment: str = "") -> str:
+    """The checklist as a TOML file of the same form as the built-in ones; loading it gives the
+    same checklist (the same content hash)."""
+    data = checklist_data(checklist)
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    if lines:
+        lines.append("")
+    for key in ("id", "version", "titel", "arendetyp"):
+        lines.append(f"{key} = {_toml_string(data[key])}")
+    lines.append(f"alias = {_toml_list(data['alias'])}")
+    for section in data["avsnitt"]:
+        lines += ["", "[[avsnitt]]", f"id = {_toml_string(section['id'])}",
+                  f"rubrik = {_toml_string(section['rubrik'])}"]
+        for question in section["fragor"]:
+            lines += ["", "[[avsnitt.fragor]]"]
+            for key in ("id", "text", "hjalptext", "lagrum"):
+                if question[key] or key in ("id", "text"):
+                    lines.append(f"{key} = {_toml_string(question[key])}")
+            lines.append(f"svar = {_toml_list(question['svar'])}")
+            if "villkor" in question:
+                parent, answer = _toml_string(question["villkor"]["fraga"]), _toml_string(question["villkor"]["svar"])
+                lines.append(f"villkor = {{ fraga = {parent}, svar = {answer} }}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    # A JSON string is a TOML basic string once DEL is escaped; a lone surrogate (which no TOML
+    # or workbook text can hold) becomes the replacement character.
+    encoded = json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in encoded)
+
+
+def _toml_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(_toml_string(item) for item in items) + "]"
 
 
 def checklist_from_json(text: str, source: str) -> Checklist:
@@ -150,7 +186,7 @@ class _Reader:
 
     def identifier(self, table: Mapping[str, Any], key: str, place: str) -> str:
         value = self.text(table, key, place)
-        if not _ID_PATTERN.match(value):
+        if not ID_PATTERN.match(value):
             self.fail(
                 place,
                 f"id ”{value}” får bara innehålla små bokstäver a–z, siffror, punkt, bindestreck "

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aktgranskning.domain.analysis import Activity
 from aktgranskning.domain.comparison import YearChange, compare
+from aktgranskning.domain.level_counts import YearComparison
 from aktgranskning.domain.results import Tally
 from aktgranskning.domain.summary import LevelKind, Summary
 from aktgranskning.domain.unit_data import QuestionRef, UnitData, question_numbers, question_tallies
@@ -144,26 +145,26 @@ class UnitFollowUp:
     follow_up: FollowUp
 
 
-def summary_follow_up(summary: Summary, changes: Mapping[tuple[str, str, str], YearChange] | None,
-                      earlier_year: int | None) -> list[UnitFollowUp]:
-    """Per enhet of a summary with carried-over activities, their
-    follow-up against the earlier year's summary, given as its changes per (level, name,
-    question) — what `domain.summary.changes` computes for `--jamfor`."""
+def summary_follow_up(summary: Summary, comparison: YearComparison | None) -> list[UnitFollowUp]:
+    """Per enhet of a summary with carried-over activities, their follow-up against the earlier
+    year's summary (`--jamfor`): the enhet's tallies both years, matched by name as the
+    comparison matches levels."""
     labels = summary_labels(summary)
+    earlier = {level.name.casefold(): level for level in comparison.levels
+               if level.kind is LevelKind.UNIT} if comparison is not None else {}
     result = []
     for item in summary.inputs:
         identity = item.data.identity
         activities = carried(item.data.analysis.activities)
         if not activities:
             continue
-        level = next((lv for lv in summary.units() if lv.name == identity.unit and lv.area == identity.area), None)
-        current = dict(level.tallies) if level is not None else _tallies(item.data)
         previous = None
-        if changes is not None and earlier_year is not None:
-            previous = {question_id: change.previous for (kind, name, question_id), change in changes.items()
-                        if kind == LevelKind.UNIT and name == identity.unit}
+        if comparison is not None:
+            level = earlier.get(identity.unit.casefold())
+            previous = dict(level.previous_tallies) if level is not None and level.previous is not None else {}
         result.append(UnitFollowUp(identity.area, identity.unit, follow_up_activities(
-            activities, current, previous, labels, identity.year, earlier_year)))
+            activities, _tallies(item.data), previous, labels, identity.year,
+            comparison.earlier_year if comparison is not None else None)))
     return result
 
 

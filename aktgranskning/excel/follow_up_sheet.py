@@ -4,14 +4,13 @@ carried over from an earlier year."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from aktgranskning.domain.comparison import YearChange
 from aktgranskning.domain.follow_up import (
     NO_QUESTIONS,
     TITLE,
@@ -19,6 +18,7 @@ from aktgranskning.domain.follow_up import (
     summary_follow_up,
     unit_follow_up,
 )
+from aktgranskning.domain.level_counts import YearComparison
 from aktgranskning.domain.summary import Summary
 from aktgranskning.domain.unit_report import UnitReport
 from aktgranskning.excel.sheet_style import BOLD, GRID, TITLE_FONT, WRAP_TOP, column_widths, header_row, print_setup
@@ -44,10 +44,9 @@ def add_follow_up_sheet(workbook: Workbook, report: UnitReport) -> Worksheet | N
 
 
 def add_summary_follow_up_sheet(workbook: Workbook, summary: Summary,
-                                changes: Mapping[tuple[str, str, str], YearChange] | None,
-                                earlier_year: int | None) -> Worksheet | None:
+                                comparison: YearComparison | None) -> Worksheet | None:
     """Per enhet its carried-over activities, against the earlier year's summary (--jamfor)."""
-    units = summary_follow_up(summary, changes, earlier_year)
+    units = summary_follow_up(summary, comparison)
     if not units:
         return None
     sheet = workbook.create_sheet(SHEET_NAME)

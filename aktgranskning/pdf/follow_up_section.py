@@ -4,14 +4,12 @@ over from an earlier year."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, TableStyle
 
-from aktgranskning.domain.comparison import YearChange
 from aktgranskning.domain.follow_up import (
     NO_QUESTIONS,
     TITLE,
@@ -20,6 +18,7 @@ from aktgranskning.domain.follow_up import (
     summary_follow_up,
     unit_follow_up,
 )
+from aktgranskning.domain.level_counts import YearComparison
 from aktgranskning.domain.summary import Summary
 from aktgranskning.domain.unit_report import UnitReport
 from aktgranskning.pdf.layout import HEADER_BACKGROUND, LongTexts, paragraph, table
@@ -36,10 +35,9 @@ def follow_up_section(report: UnitReport) -> list[Any]:
     return story + _activities(follow_up, PORTRAIT_WIDTHS)
 
 
-def summary_follow_up_section(summary: Summary, changes: Mapping[tuple[str, str, str], YearChange] | None,
-                              earlier_year: int | None) -> list[Any]:
+def summary_follow_up_section(summary: Summary, comparison: YearComparison | None) -> list[Any]:
     """Per enhet its carried-over activities against the earlier year's summary (--jamfor)."""
-    units = summary_follow_up(summary, changes, earlier_year)
+    units = summary_follow_up(summary, comparison)
     if not units:
         return []
     story: list[Any] = [paragraph(TITLE, "h1"), paragraph(units[0].follow_up.note(), "small")]

@@ -87,6 +87,21 @@ def write_demo(folder: Path, checklists: Sequence[Checklist], year: int | None =
     return written
 
 
+# The demo's round: its three enheter, and one that has not sent a file, so the round shows one missing.
+DEMO_MISSING_UNIT = DemoUnit("Ungdom och vuxna", "Familjebehandling", "FAM", 0.0, 0.0)
+
+
+def write_demo_round(folder: Path, year: int) -> Path:
+    """A round file for the demo's enheter of `year` in `folder` (written by write_demo), with
+    one enhet more that has no file: `Omgång <år>.omgang`. Never overwrites a file."""
+    from aktgranskning.domain.round import Round, RoundUnit
+    from aktgranskning.storage.round_file import write_round_file
+
+    units = tuple(RoundUnit(u.area, u.unit, 20) for u in (*DEMO_UNITS, DEMO_MISSING_UNIT))
+    round_ = Round(DEMO_ADMINISTRATION, year, units, checklist_ids=("forhandsbedomning", "utredning"), folder=".")
+    return write_round_file(folder / f"Omgång {year}.omgang", round_, new=True)
+
+
 def _demo_cases(unit: DemoUnit, year: int, rng: random.Random) -> list[Case]:
     bands = parse_age_bands(DEFAULT_AGE_BANDS)
     caseworkers = [f"{unit.code}{n}" for n in range(1, rng.randint(6, 9))]

@@ -338,7 +338,7 @@ def _bad_value_sql(column: Column) -> str:
         parts.append(f"WHEN typeof({c}) = 'text' AND ({c} COLLATE BINARY) NOT IN ({values}) THEN 3")
     if column.when:
         parts.append(f"WHEN typeof({c}) = 'text' AND {c} <> '' AND ({c} NOT GLOB '{_WHEN_PATTERN}' "
-                     f"OR julianday({c}) IS NULL) THEN 4")
+                     f"OR julianday({c}) IS NULL OR {c} < '0001') THEN 4")  # SQLite knows year 0, Python does not
     if column.integers is not None:
         parts.append(f"WHEN typeof({c}) = 'integer' AND ({c} < {column.integers.start} "
                      f"OR {c} >= {column.integers.stop}) THEN 5")

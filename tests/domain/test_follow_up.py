@@ -14,7 +14,8 @@ from aktgranskning.domain.follow_up import (
     summary_follow_up,
     unit_follow_up,
 )
-from aktgranskning.domain.summary import SummaryInput, changes, summarise
+from aktgranskning.domain.level_counts import compare_years
+from aktgranskning.domain.summary import SummaryInput, summarise
 from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
 
 Q1 = QuestionRef("fb", "s", "Skydd", "fb.skydd", "Har skyddsbedömning gjorts?")
@@ -61,9 +62,9 @@ def test_without_an_earlier_year_the_status_and_this_years_result_are_still_show
 def test_the_summary_follows_up_each_enhet_from_the_changes_against_the_earlier_summary():
     now = summarise([SummaryInput("a.granskning", unit(2026, (Q1, Q2), yes=9, activities=(CARRIED,)))])
     before = summarise([SummaryInput("b.granskning", unit(2025, (Q1, Q2), yes=5))])
-    [followed] = summary_follow_up(now, changes(now, before), 2025)
+    [followed] = summary_follow_up(now, compare_years(now, before))
     assert (followed.area, followed.unit, followed.follow_up.previous_year) == ("Område", "Mottagningen", 2025)
     skydd = followed.follow_up.activities[0].questions[0]
     assert skydd.change.describe() == "+40 p.e. (kan vara slumpen)"
-    [without] = summary_follow_up(now, None, None)
+    [without] = summary_follow_up(now, None)
     assert without.follow_up.activities[0].questions[0].previous is None

@@ -125,7 +125,7 @@ def test_gender_cells_under_five_cases_are_never_shown(tmp_path_factory, inputs)
 
     summary = summarise(inputs)
     path = tmp_path_factory.mktemp("kon") / "s.xlsx"
-    write_summary_workbook(summary, path, None, None)
+    write_summary_workbook(summary, path)
     sheet = openpyxl.load_workbook(path)["Kön"]
     for row in sheet.iter_rows(min_row=5, min_col=3, max_col=4, values_only=True):  # below the header
         for cell in row:
