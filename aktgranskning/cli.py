@@ -151,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     matrix.add_argument("--markering", choices=["obesvarad", "x"], default="obesvarad",
                         help="vad en ensam fotnotsmarkering (uppgift saknas) räknas som (standard: obesvarad)")
     _add_checklist_commands(commands)
+    _add_activities_parser(commands)
     return parser
 
 
@@ -596,6 +597,41 @@ def _sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- aktiviteter: the activity statuses of many enheter ----------------------------------------------
+def _add_activities_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    activities = commands.add_parser(
+        "aktiviteter", help="exportera enheternas förbättringsaktiviteter med status till Excel",
+        description="Exportera varje enhets förbättringsaktiviteter – frågor, ansvarig roll, klart senast, status "
+                    "och uppföljning – till en Excelfil för delårsuppföljning och verksamhetsberättelse. En fil "
+                    "som inte kan läsas stoppar inte de andra: den nämns med orsaken och programmet avslutas med "
+                    f"kod {EXIT_INCOMPLETE}.",
+    )
+    activities.add_argument("filer", metavar="FILER", type=Path, nargs="+",
+                            help="enheternas granskningsfiler eller Excelfiler, eller mappar med dem")
+    activities.add_argument("-o", "--utfil", required=True, type=Path, metavar="AKTIVITETER.xlsx",
+                            help="Excelfilen som skrivs")
+    activities.add_argument("--ersatt", type=Path, action="append", default=[], metavar="FIL",
+                            help="när samma enhet och år finns i två filer: den fil som ska gälla")
+
+
+def _activities(args: argparse.Namespace) -> int:
+    from aktgranskning.services.activities_export import export_activities
+
+    exported = export_activities(args.filer, args.utfil, args.ersatt)
+    for item in exported.inputs:
+        identity = item.data.identity
+        count = len(item.data.analysis.activities)
+        print(f"Läste {item.source}: {identity.unit} {identity.year} ({identity.area}), "
+              f"{count} {'aktivitet' if count == 1 else 'aktiviteter'}")
+    print(f"Skrev {exported.path} ({len(exported.rows)} aktiviteter)")
+    for notice in exported.notices:
+        print(f"Obs: {notice}", file=sys.stderr)
+    for excluded in exported.excluded:
+        print(f"Varning: {excluded.source} lästes inte och dess aktiviteter saknas i exporten: {excluded.reason}",
+              file=sys.stderr)
+    return EXIT_INCOMPLETE if exported.excluded else EXIT_OK
+
+
 _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "urval": _sample,
     "demo": _demo,
@@ -609,6 +645,7 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "samla": _collect,
     "importera-resultat": _import_matrix,
     "checklista": lambda args: _checklist(args),
+    "aktiviteter": _activities,
 }
 # The first words that run a command rather than open the window, even when a file or folder of
 # that name is in the current directory. Derived from the handlers so a new command is never missed.
@@ -711,6 +748,7 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
     "samla": lambda a: ("samla enhetens filer {} i den nya filen {}", [a.fil, a.utfil]),
     "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
     "checklista": lambda a: (f"{a.atgard} checklistan", [getattr(a, "fil", None), getattr(a, "utfil", None)]),
+    "aktiviteter": lambda a: ("exportera förbättringsaktiviteterna ur enheternas filer {} till", [a.filer, a.utfil]),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from aktgranskning.domain.follow_up import linked_text, summary_labels
 from aktgranskning.domain.level_counts import (
     COMPARISON_METHOD,
     LevelComparison,
@@ -26,6 +27,7 @@ from aktgranskning.domain.summary import (
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.excel import breakdown_sheet
+from aktgranskning.excel.follow_up_sheet import add_summary_follow_up_sheet
 from aktgranskning.excel.sheet_style import (
     BOLD,
     CENTRE_TOP,
@@ -57,6 +59,7 @@ def write_summary_workbook(summary: Summary, target: Path, comparison: YearCompa
     if comparison is not None:
         _changes(workbook.create_sheet("Jämförelse"), summary, comparison, styles)
         _counts_against_earlier(workbook.create_sheet("Antal mot förra året"), comparison, styles)
+    add_summary_follow_up_sheet(workbook, summary, comparison)
     _read_log(workbook.create_sheet("Inläsning"), summary)
     for sheet in workbook.worksheets:  # row 1 of every sheet: how complete the result is
         completeness_banner(sheet, summary.completeness, summary.banner(), marked=summary.preliminary)
@@ -171,9 +174,11 @@ def _shared(sheet: Worksheet, summary: Summary) -> None:
 def _activities(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
     header_row(sheet, 2, ["Område", "Enhet", "Aktivitet", "Kopplad till", "Ansvarig (roll)", "Klart senast",
                           "Uppföljning", "Status"], centred=True)
+    labels = summary_labels(summary)
     for row, item in enumerate(summary.activities, start=3):
         a = item.activity
-        values = [item.area, item.unit, a.activity, a.linked, a.responsible, a.due, a.follow_up, a.status.label]
+        values = [item.area, item.unit, a.activity, linked_text(a, labels), a.responsible, a.due, a.follow_up,
+                  a.status.label]
         for column, value in enumerate(values, start=1):
             styles.apply(put(sheet, row, column, value), alignment=WRAP_TOP, border=GRID)
     column_widths(sheet, [18, 20, 40, 16, 16, 12, 28, 13])

@@ -16,9 +16,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 from aktgranskning.domain.case import DropoutReason
+from aktgranskning.domain.follow_up import labels_of
 from aktgranskning.domain.thresholds import Level, bar_colour, bar_fraction, fill_colour
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
 from aktgranskning.excel import breakdown_sheet, data_sheet
+from aktgranskning.excel.follow_up_sheet import add_follow_up_sheet
 from aktgranskning.excel.sheet_style import (
     BOLD,
     GRID,
@@ -40,6 +42,7 @@ def write_unit_workbook(report: UnitReport, target: Path, exported_at: str, app_
     _results_sheet(workbook.active, report, exported_at)
     _analysis_sheet(workbook.create_sheet("Analys"), report)
     _activities_sheet(workbook.create_sheet("Förbättringsaktiviteter"), report)
+    add_follow_up_sheet(workbook, report)
     _dropout_sheet(workbook.create_sheet("Bortfall"), report)
     breakdown_sheet.add_unit_sheet(workbook, report.data)
     _data_sheet(workbook.create_sheet(data_sheet.SHEET_NAME), report, exported_at, app_version)
@@ -203,6 +206,8 @@ def _charts(sheet: Worksheet, blocks: list[ChartBlock], anchor_row: int) -> None
 # --- Analys and Förbättringsaktiviteter --------------------------------------------------------
 ACTIVITY_HEADERS = ["Aktivitet", "Kopplad till fråga/område", "Ansvarig (roll)", "Klart senast",
                     "Uppföljning (hur och när)", "Status", "Från år"]
+# Shown for people after the columns older versions read; the ids themselves are in the Data sheet.
+QUESTIONS_HEADER = "Frågor"
 
 
 def _analysis_sheet(sheet: Worksheet, report: UnitReport) -> None:
@@ -228,10 +233,12 @@ ACTIVITY_HEADER_ROW = 2
 
 
 def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
-    header_row(sheet, ACTIVITY_HEADER_ROW, ACTIVITY_HEADERS)
+    header_row(sheet, ACTIVITY_HEADER_ROW, [*ACTIVITY_HEADERS, QUESTIONS_HEADER])
+    labels = labels_of(report.data)
     for row, activity in enumerate(report.data.analysis.activities, start=ACTIVITY_HEADER_ROW + 1):
         values = [activity.activity, activity.linked, activity.responsible, activity.due,
-                  activity.follow_up, activity.status.label, activity.from_year]
+                  activity.follow_up, activity.status.label, activity.from_year,
+                  "\n".join(labels.get(i, i) for i in activity.question_ids)]
         for column, value in enumerate(values, start=1):
             cell = put(sheet, row, column, value)
             cell.alignment = WRAP_TOP
@@ -239,7 +246,7 @@ def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
         sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd"  # a real date cell: sortable, filterable
         sheet.row_dimensions[row].height = max(_text_height(activity.activity, 40),
                                                _text_height(activity.follow_up, 30))
-    column_widths(sheet, [40, 24, 18, 12, 30, 13, 8])
+    column_widths(sheet, [40, 24, 18, 12, 30, 13, 8, 40])
     sheet.freeze_panes = f"A{ACTIVITY_HEADER_ROW + 1}"
     print_setup(sheet, landscape=True, title_rows=f"{ACTIVITY_HEADER_ROW}:{ACTIVITY_HEADER_ROW}")
 
@@ -300,6 +307,8 @@ def data_sheet_rows(report: UnitReport, exported_at: str, app_version: str) -> t
         ["troskel_gul", data.thresholds.fair],
     ]
     meta += [[data_sheet.CHECKLIST_KEY, c.id, c.version, c.content_hash, c.title] for c in data.checklists]
+    meta += [[data_sheet.ACTIVITY_KEY, number, a.activity, *a.question_ids]
+             for number, a in enumerate(data.analysis.activities, start=1) if a.question_ids]
     questions_by_type: dict[str, list[Any]] = {}
     for q in data.questions:
         questions_by_type.setdefault(q.checklist_id, []).append(q)

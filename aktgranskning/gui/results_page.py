@@ -29,6 +29,7 @@ from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
 from aktgranskning.gui.background import BackgroundOperation, Progress, ProgressPanel, run_in_background
 from aktgranskning.gui.breakdown_view import with_breakdown_tab
+from aktgranskning.gui.follow_up_view import FollowUpView
 from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
 from aktgranskning.services.report import comparable_previous, current_report
@@ -152,6 +153,8 @@ class ResultsPage(QWidget):
         layout.addLayout(comparison_row)
         self.tabs, self.breakdown = with_breakdown_tab(self.table)
         layout.addWidget(self.tabs, 1)
+        self.follow_up = FollowUpView()  # last year's activities followed up; hidden when there are none
+        layout.addWidget(self.follow_up)
 
     # --- session and comparison ------------------------------------------------------------------
     def show_session(self, session: ReviewSession) -> BackgroundOperation | None:
@@ -262,6 +265,7 @@ class ResultsPage(QWidget):
         self.clear_comparison.setEnabled(self.previous is not None)
         self._fill_table(self.report)
         self.breakdown.show_unit(data)
+        self.follow_up.show_report(self.report)
 
     def _show_completeness(self, report: UnitReport) -> None:
         completeness = report.completeness

@@ -16,11 +16,13 @@ from reportlab.platypus import (
 )
 
 from aktgranskning.atomic_file import build_atomically
+from aktgranskning.domain.follow_up import linked_text, summary_labels
 from aktgranskning.domain.level_counts import YearComparison
 from aktgranskning.domain.summary import METHOD, LevelResult, Summary, cell_text, summary_warnings
 from aktgranskning.domain.thresholds import Level
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.pdf.breakdown_section import summary_section
+from aktgranskning.pdf.follow_up_section import summary_follow_up_section
 from aktgranskning.pdf.fonts import REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
     HEADER_BACKGROUND,
@@ -47,6 +49,7 @@ def write_summary_pdf(summary: Summary, target: Path, font_dir: Path,
     story = (_front(summary) + _heatmaps(summary) + (comparison_story(summary, comparison) if comparison else [])
              + summary_section(summary, WIDTH) + _shared(summary) + _activities(summary))
     story += round_section(summary.round, summary)
+    story += summary_follow_up_section(summary, comparison)
     title = f"{summary.administration} {summary.year}"
 
     def build(path: Path) -> None:
@@ -158,11 +161,12 @@ def _activities(summary: Summary) -> list[Any]:
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in ("Enhet", "Aktivitet", "Kopplad till", "Ansvarig",
                                                             "Klart senast", "Status")]]
     long_texts = LongTexts()
+    labels = summary_labels(summary)
     for number, item in enumerate(summary.activities, start=1):
         a = item.activity
         label = f"aktivitet {number} ({item.unit})"
         rows.append([long_texts.cell(item.unit, f"{label}, enhet"), long_texts.cell(a.activity, label),
-                     long_texts.cell(a.linked, f"{label}, kopplad till"),
+                     long_texts.cell(linked_text(a, labels), f"{label}, kopplad till"),
                      long_texts.cell(a.responsible, f"{label}, ansvarig"),
                      long_texts.cell(a.due_text or "–", f"{label}, klart senast"), a.status.label])
     return story + [_table(rows, [40 * mm, 100 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm])] + long_texts.story()

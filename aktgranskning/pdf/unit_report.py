@@ -21,10 +21,12 @@ from reportlab.platypus import (
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
+from aktgranskning.domain.follow_up import labels_of, linked_text
 from aktgranskning.domain.results import format_percent
 from aktgranskning.domain.thresholds import bar_fraction
 from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
 from aktgranskning.pdf.breakdown_section import unit_section
+from aktgranskning.pdf.follow_up_section import follow_up_section
 from aktgranskning.pdf.fonts import BOLD, REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
     BAR_COLOURS,
@@ -47,7 +49,7 @@ def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir:
     register_fonts(font_dir)
     identity = report.data.identity
     story = (_summary_page(report, exported_at) + _results(report) + unit_section(report.data, CONTENT_WIDTH)
-             + _analysis(report) + _dropouts(report))
+             + _analysis(report) + follow_up_section(report) + _dropouts(report))
 
     def build(path: Path) -> None:
         document = SimpleDocTemplate(
@@ -259,10 +261,11 @@ def _analysis(report: UnitReport) -> list[Any]:
     header = ["Aktivitet", "Kopplad till", "Ansvarig", "Klart senast", "Uppföljning", "Status"]
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     long_texts = LongTexts()
+    labels = labels_of(report.data)
     for number, activity in enumerate(analysis.activities, start=1):
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
-        texts = (name, activity.linked, activity.responsible, activity.due_text or "–", activity.follow_up,
-                 activity.status.label)
+        texts = (name, linked_text(activity, labels), activity.responsible, activity.due_text or "–",
+                 activity.follow_up, activity.status.label)
         rows.append([long_texts.cell(text, f"aktivitet {number}, {title.lower()}")
                      for text, title in zip(texts, header, strict=True)])
     widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]

@@ -159,12 +159,14 @@ def _write_demo_analysis(session: ReviewSession) -> None:
         save_analysis_text(session, name, text)
     year = session.meta.year
     save_activities(session, [
-        Activity("Checklista för skyndsam förhandsbedömning på varje ärendedragning", "F7",
-                 "Enhetschef", date(year + 1, 2, 28), "Stickprov 5 akter i mars", ActivityStatus.DONE),
-        Activity("Utbildning i kommunicering enligt FL 25 §", "U16", "Metodstöd", date(year + 1, 4, 30),
-                 "Genomgång på APT i maj", ActivityStatus.ONGOING),
-        Activity("Mall för ställningstagande om polisanmälan", "U20", "Gruppledare", date(year + 1, 6, 30),
-                 "Nästa års aktgranskning", ActivityStatus.PLANNED),
+        Activity("Checklista för skyndsam förhandsbedömning på varje ärendedragning", "Ärendedragning",
+                 "Enhetschef", date(year + 1, 2, 28), "Stickprov 5 akter i mars", ActivityStatus.DONE,
+                 question_ids=("fb.skyndsamt",)),
+        Activity("Utbildning i kommunicering enligt FL 25 §", "", "Metodstöd", date(year + 1, 4, 30),
+                 "Genomgång på APT i maj", ActivityStatus.ONGOING, question_ids=("ut.kommunicering",)),
+        Activity("Mall för ställningstagande om polisanmälan", "", "Gruppledare", date(year + 1, 6, 30),
+                 "Nästa års aktgranskning", ActivityStatus.PLANNED,
+                 question_ids=("ut.polisanmalan", "ut.polisanmalan_stallningstagande")),
     ])
 
 

@@ -50,7 +50,14 @@ from aktgranskning.storage.change_recorder import (
     write_presence,
 )
 from aktgranskning.storage.engine import engine_over, writer_engine_over
-from aktgranskning.storage.registers import FAIR_KEY, GOOD_KEY, read_register, write_decided
+from aktgranskning.storage.registers import (
+    FAIR_KEY,
+    GOOD_KEY,
+    question_ids_column,
+    question_ids_of,
+    read_register,
+    write_decided,
+)
 from aktgranskning.storage.migrate import current_revision
 from aktgranskning.storage.whole_file import WholeFile
 from aktgranskning.storage.tables import (
@@ -426,6 +433,9 @@ class ReviewTransaction:
         rows = {row.field: row for row in self._rows(select(ANALYSIS))}
         texts = {name: rows[name].value for name in ANALYSIS_FIELDS if name in rows}
         latest = max(rows.values(), key=lambda row: row.updated_at, default=None)
+        # A file read as it is (open_for_reading) may be older than schema 0004: no questions.
+        with_questions = any(c["name"] == "question_ids" for c in inspect(self.connection).get_columns(ACTIVITIES.name))
+        columns = [c for c in ACTIVITIES.c if with_questions or c.name != "question_ids"]
         activities = tuple(
             Activity(
                 activity=row.activity,
@@ -435,8 +445,9 @@ class ReviewTransaction:
                 follow_up=row.follow_up,
                 status=ActivityStatus(row.status),
                 from_year=row.from_year,
+                question_ids=question_ids_of(row.question_ids) if with_questions else (),
             )
-            for row in self._rows(select(ACTIVITIES).order_by(ACTIVITIES.c.position))
+            for row in self._rows(select(*columns).order_by(ACTIVITIES.c.position))
         )
         return Analysis(
             **texts,
@@ -467,6 +478,7 @@ class ReviewTransaction:
                     follow_up=item.follow_up,
                     status=item.status.value,
                     from_year=item.from_year,
+                    question_ids=question_ids_column(item.question_ids),
                 )
             )
 
