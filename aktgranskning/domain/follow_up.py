@@ -165,7 +165,30 @@ def summary_follow_up(summary: Summary, comparison: YearComparison | None) -> li
         result.append(UnitFollowUp(identity.area, identity.unit, follow_up_activities(
             activities, _tallies(item.data), previous, labels, identity.year,
             comparison.earlier_year if comparison is not None else None)))
-    return result
+    shared = _shared_actions_follow_up(summary, comparison, labels)
+    return [shared, *result] if shared is not None else result
+
+
+SHARED_ACTIONS = "Förvaltningsgemensamma åtgärder"
+
+
+def _shared_actions_follow_up(summary: Summary, comparison: YearComparison | None,
+                              labels: Mapping[str, str]) -> UnitFollowUp | None:
+    """The round's shared actions carried over from an earlier round, followed up on the
+    förvaltning's pooled result (the level they were decided for)."""
+    actions = [a for a in (summary.round.actions_by_priority() if summary.round is not None else [])
+               if a.from_year is not None]
+    if not actions:
+        return None
+    activities = [Activity(a.action, responsible=a.owner, due=a.due, follow_up=a.follow_up, status=a.status,
+                           from_year=a.from_year, question_ids=a.question_ids) for a in actions]
+    previous = None
+    if comparison is not None:
+        level = next((lv for lv in comparison.levels if lv.kind is LevelKind.ADMINISTRATION), None)
+        previous = dict(level.previous_tallies) if level is not None and level.previous is not None else {}
+    return UnitFollowUp("", f"{SHARED_ACTIONS} – {summary.administration}", follow_up_activities(
+        activities, summary.administration_level.tallies, previous, labels, summary.year,
+        comparison.earlier_year if comparison is not None else None))
 
 
 def linked_text(activity: Activity, labels: Mapping[str, str], numbers_only: bool = True) -> str:

@@ -43,7 +43,7 @@ def summary_follow_up_section(summary: Summary, comparison: YearComparison | Non
     story: list[Any] = [paragraph(TITLE, "h1"), paragraph(units[0].follow_up.note(), "small")]
     widths = [w * 1.45 for w in PORTRAIT_WIDTHS]  # A4 landscape
     for unit in units:
-        story.append(paragraph(f"{unit.unit} ({unit.area})", "h2"))
+        story.append(paragraph(f"{unit.unit} ({unit.area})" if unit.area else unit.unit, "h2"))
         story += _activities(unit.follow_up, widths)
     return story
 

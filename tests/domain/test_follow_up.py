@@ -68,3 +68,23 @@ def test_the_summary_follows_up_each_enhet_from_the_changes_against_the_earlier_
     assert skydd.change.describe() == "+40 p.e. (kan vara slumpen)"
     [without] = summary_follow_up(now, None)
     assert without.follow_up.activities[0].questions[0].previous is None
+
+
+def test_a_carried_shared_action_is_followed_up_on_the_forvaltnings_pooled_result():
+    from dataclasses import replace
+
+    from aktgranskning.domain.round import Round, RoundUnit, SharedAction
+
+    this_year = summarise([SummaryInput("a.xlsx", unit(2026, (Q1, Q2), yes=10))])
+    earlier = summarise([SummaryInput("b.xlsx", unit(2025, (Q1, Q2), yes=3))])
+    action = SharedAction("Gemensam mall för skyddsbedömning", owner="Förvaltningschef",
+                          question_ids=("fb.skydd", "fb.tid"), status=ActivityStatus.ONGOING, from_year=2025)
+    new_this_year = SharedAction("Ny åtgärd", question_ids=("fb.skydd",))
+    with_round = replace(this_year, round=Round("Förv", 2026, (RoundUnit("Område", "Mottagningen", 10),),
+                                                actions=(new_this_year, action)))
+    shared, = summary_follow_up(with_round, compare_years(with_round, earlier))
+    assert shared.unit == "Förvaltningsgemensamma åtgärder – Förv" and shared.area == ""
+    followed, = shared.follow_up.activities
+    assert followed.activity.activity == action.action and followed.activity.responsible == "Förvaltningschef"
+    assert [q.change.describe() for q in followed.questions] == ["+70 p.e. (säkerställd)"] * 2
+    assert summary_follow_up(this_year, compare_years(this_year, earlier)) == []  # no round, no shared actions
