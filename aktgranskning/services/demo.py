@@ -189,7 +189,8 @@ _CHILDREN_ACTIVITIES: tuple[_PlannedActivity, ...] = (
      (2, 28), "Stickprov 5 akter i mars", ActivityStatus.DONE),
     ("Utbildning i kommunicering enligt FL 25 §", "ut.kommunicering", "Metodstöd", (4, 30),
      "Genomgång på APT i maj", ActivityStatus.ONGOING),
-    ("Mall för ställningstagande om polisanmälan", "ut.polisanmalan_stallningstagande", "Gruppledare", (6, 30),
+    ("Mall för ställningstagande om polisanmälan enligt 10 kap. 21 § OSL", "ut.polisanmalan_stallningstagande",
+     "Gruppledare", (6, 30),
      "Nästa års aktgranskning", ActivityStatus.PLANNED),
 )
 _ECONOMIC_AID_ANALYSIS = {
