@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from aktgranskning.domain.answers import Answer
 from aktgranskning.paths import checklists_dir
 from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import write_demo
@@ -178,6 +179,7 @@ def _file_from_sample(tmp_path: Path, name: str, case_types: list[str]) -> Path:
     ("genomförandeplan", "uppfoljning_insats"),
     ("Utredning vuxen", "utredning_vuxen"),
     ("Missbruksutredning", "utredning_vuxen"),
+    ("Missbruk och beroende", "utredning_vuxen"),
     ("Ekonomiskt bistånd", "ekonomiskt_bistand"),
     ("FÖRSÖRJNINGSSTÖD", "ekonomiskt_bistand"),
 ])
@@ -262,3 +264,23 @@ def test_the_demos_ekonomiskt_bistand_enhet_is_reported_and_summarised(demo_fold
         q.question_id for q in summary.questions if q.checklist_id == "ekonomiskt_bistand"}
     assert any(q.checklist_id == "ekonomiskt_bistand" for q in summary.questions)
     assert not summary.unmatched  # no enhet is missing questions of a checklist it reviewed
+
+
+def test_an_earlier_years_matrix_finds_a_checklist_named_by_several_words(checklists):
+    from aktgranskning.domain.matrix_import import import_matrix
+    from aktgranskning.domain.unit_data import UnitIdentity
+
+    rows = [
+        ["Utredning vuxen 2023 (2 akter)"],
+        ["Fråga", "V-1", "V-2"],
+        ["Framgår anledning till utredningen?", "Ja", "Nej"],
+        [],
+        ["Ekonomiskt bistånd 2023"],
+        ["Fråga", "E-1", "E-2"],
+        ["Har varje sökt behov prövats och beslutats?", "Ja", "Ja"],
+    ]
+    imported = import_matrix(list(enumerate(rows, start=1)), checklists, UnitIdentity("F", "O", "E", 2023, "u"))
+    assert [block for block, _ in imported.blocks] == ["utredning_vuxen", "ekonomiskt_bistand"]
+    answers = [case.answers for case in imported.data.cases]
+    assert [a.get("uv.anledning") for a in answers[:2]] == [Answer.YES, Answer.NO]
+    assert [a.get("eb.varje_behov") for a in answers[2:]] == [Answer.YES, Answer.YES]
