@@ -203,8 +203,14 @@ def _block_title(cells: list[str], checklists: list[Checklist]) -> Checklist | N
     text = _first(cells)
     if not text or sum(1 for c in cells if c.strip()) > 2:
         return None
-    first_word = re.split(r"[^\wåäöÅÄÖ-]+", text.strip())[0]
-    return find_checklist(first_word, checklists)
+    # The longest run of leading words that names a checklist: "Utredning vuxen 2023" is not
+    # "Utredning", and "Ekonomiskt bistånd (10 akter)" needs both words.
+    words = [w for w in re.split(r"[^\wåäöÅÄÖ-]+", text.strip()) if w]
+    for count in range(len(words), 0, -1):
+        checklist = find_checklist(" ".join(words[:count]), checklists)
+        if checklist is not None:
+            return checklist
+    return None
 
 
 def _label_kind(label: str) -> str:

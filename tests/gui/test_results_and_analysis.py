@@ -74,7 +74,7 @@ def test_ctrl_2_shows_the_counts_in_the_file_and_last_years_comparison(main, qtb
     assert main.pages.currentWidget() is main.results
     wait_for_background(qtbot)  # last year's file is read off the GUI thread
     rows = table_rows(main.results)
-    assert len(rows) == 36
+    assert len(rows) == 14 + 25  # förhandsbedömning and utredning, the checklists of the sample
     assert rows["F1"][1] == "Har anmälare dokumenterats?"
     stored = counted_answers(unit_files, "fb.anmalare")
     assert rows["F1"][2:6] == [str(stored.count(a)) for a in ("Ja", "Nej", "X", "")]

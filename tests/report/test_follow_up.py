@@ -21,7 +21,7 @@ from aktgranskning.services.opening import open_for_reading, open_review_file
 from aktgranskning.services.unit_data import unit_data_of
 from tests.report.conftest import UNIT, run_cli
 
-TWO_QUESTIONS = "Mall för ställningstagande om polisanmälan"
+TWO_QUESTIONS = "Mall för ställningstagande om polisanmälan enligt 10 kap. 21 § OSL"
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,11 @@ def test_the_activity_export_lists_every_enhets_activities_and_names_a_file_it_c
     listed = [row for row in rows[header + 1:] if row[0]]
     assert {(row[1], int(row[2])) for row in listed} == {(UNIT, 2026), ("Utredning barn", 2025)}
     mine = next(row for row in listed if row[1] == UNIT and row[3] == TWO_QUESTIONS)
-    assert mine[4].splitlines()[0].startswith("U19 ") and mine[4].splitlines()[1].startswith("U20 ")
+    from aktgranskning.domain.follow_up import labels_of
+
+    numbers = [labels_of(followed_up["current"])[q].split()[0]
+               for q in ("ut.polisanmalan", "ut.polisanmalan_stallningstagande")]
+    assert [line.split()[0] for line in mine[4].splitlines()] == numbers
     assert mine[5:] == ["Gruppledare", date(2026, 6, 30), "Planerad", "Nästa års aktgranskning", 2025.0]
     read_log = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Inläsning").to_python()
     assert any(row[0] == hostile.name and "LÄSTES INTE" in row[1] for row in read_log)

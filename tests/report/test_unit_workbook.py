@@ -40,7 +40,7 @@ def test_the_results_sheet_has_the_counts_of_status_json(exported):
             assert tuple(row[3:7]) == (q["ja"], q["nej"], q["x"], q["obesvarad"]), row[2]
             assert row[7] == pytest.approx(q["andel"]) if q["andel"] is not None else row[7] is None
             seen += 1
-    assert seen == len(exported["status"]["fragor"]) == 36
+    assert seen == len(exported["status"]["fragor"]) == 14 + 25  # förhandsbedömning and utredning
 
 
 def test_a_second_reader_recounts_the_data_sheet_to_the_same_numbers(exported):
