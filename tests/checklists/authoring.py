@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-META = [("id", "uppfoljning"), ("version", "2026.1"), ("titel", "Uppföljning av insats"),
-        ("arendetyp", "Uppföljning"), ("alias", "uppföljningar, genomförandeplan")]
+META = [("id", "uppfoljning"), ("version", "2026.1"), ("titel", "Uppföljning av familjehemsplacering"),
+        ("arendetyp", "Familjehemsuppföljning"), ("alias", "familjehemsuppföljningar, placeringsuppföljning")]
 HEADER = ["id", "avsnitt", "text", "hjalptext", "lagrum", "svar", "villkor"]
 QUESTIONS = [
     ["uf.plan", "Planering", "Finns en genomförandeplan?", "Ja om planen finns i akten.", "HSLF-FS 2014:5",

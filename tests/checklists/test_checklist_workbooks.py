@@ -110,7 +110,7 @@ def test_a_correct_workbook_gives_its_checklist(tmp_path: Path) -> None:
     assert orsak.condition is not None
     assert (orsak.condition.question_id, orsak.condition.answer.value) == ("uf.plan", "Nej")
     assert [a.value for a in checklist.question("uf.plan").allowed] == ["Ja", "Nej"]
-    assert checklist.aliases == ("uppföljningar", "genomförandeplan")
+    assert checklist.aliases == ("familjehemsuppföljningar", "placeringsuppföljning")
 
 
 @pytest.mark.parametrize("content", [b"not a zip", b"PK\x03\x04broken"])

@@ -41,8 +41,9 @@ def test_installera_lista_exportera(tmp_path: Path, organisation: Path) -> None:
         f"Checklistan uppfoljning version 2026.1 är installerad ({organisation / 'uppfoljning.toml'}).")
     listing = run_in_process("checklista", "lista")
     assert listing.returncode == 0
-    assert f"  uppfoljning  version 2026.1  ”Uppföljning av insats”  3 frågor  {organisation / 'uppfoljning.toml'}" \
-        in listing.stdout.splitlines()
+    path = organisation / "uppfoljning.toml"
+    line = f"  uppfoljning  version 2026.1  ”Uppföljning av familjehemsplacering”  3 frågor  {path}"
+    assert line in listing.stdout.splitlines()
     exported = run_in_process("checklista", "exportera", "uppfoljning", "-o", str(tmp_path / "ut.xlsx"))
     assert exported.returncode == 0 and (tmp_path / "ut.xlsx").is_file()
     again = run_in_process("checklista", "installera", str(tmp_path / "ut.xlsx"))

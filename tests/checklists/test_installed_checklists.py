@@ -75,19 +75,19 @@ def test_an_alias_in_two_checklists_is_refused_whatever_its_case(organisation: P
 
 
 def test_a_higher_version_replaces_the_built_in_one(organisation: Path) -> None:
-    _copy_of_utredning(organisation, "utredning.toml", **{'version = "2026.2"': 'version = "2026.10"'})
+    _copy_of_utredning(organisation, "utredning.toml", **{'version = "2026.3"': 'version = "2026.10"'})
     inventory = checklist_inventory()
     assert not inventory.problems
     entry = inventory.entry("utredning")
     assert entry is not None and entry.checklist.version == "2026.10" and not entry.built_in
-    assert [(old.origin, old.checklist.version) for old, _ in inventory.installed.replaced] == [("inbyggd", "2026.2")]
+    assert [(old.origin, old.checklist.version) for old, _ in inventory.installed.replaced] == [("inbyggd", "2026.3")]
 
 
 def test_the_same_version_with_other_content_is_refused(organisation: Path) -> None:
     _copy_of_utredning(organisation, "utredning.toml", **{"Framgår anledning": "Står anledningen"})
     with pytest.raises(UserError) as error:
         installed_checklists()
-    assert "Checklistan utredning version 2026.2 finns i två utföranden med olika innehåll" in error.value.message
+    assert "Checklistan utredning version 2026.3 finns i två utföranden med olika innehåll" in error.value.message
 
 
 def test_the_folder_saved_in_the_window_is_used_unless_the_variable_says_otherwise(
@@ -106,7 +106,8 @@ def test_install_update_and_remove(organisation: Path, tmp_path: Path) -> None:
     result, installed = install_checklist_workbook(workbook)
     assert installed.action == "installerad" and installed.path == organisation / "uppfoljning.toml"
     assert load_checklist_file(installed.path) == result.checklist
-    assert [c.id for c in installed_checklists()] == ["forhandsbedomning", "utredning", "uppfoljning"]
+    built_in = [load_checklist_file(path).id for path in sorted(checklists_dir().glob("*.toml"))]
+    assert sorted(c.id for c in installed_checklists()) == sorted([*built_in, "uppfoljning"])
 
     def reworded(meta: Any, questions: Any) -> None:
         questions["C4"] = "Har insatsen följts upp?"  # unchanged wording, other content below
@@ -161,7 +162,7 @@ def test_an_authored_checklist_is_reviewed_reported_and_summarised_with_the_buil
     for unit, other_type in (("Enhet A", "Utredning"), ("Enhet B", "fb")):
         listing = tmp_path / f"{unit}.csv"
         listing.write_text("Ärendenummer;Ärendetyp;Kön\n" + "".join(
-            f"{unit[-1]}-{n};{'Uppföljningar' if n % 2 else other_type};{'Flicka' if n % 3 else 'Pojke'}\n"
+            f"{unit[-1]}-{n};{'Familjehemsuppföljningar' if n % 2 else other_type};{'Flicka' if n % 3 else 'Pojke'}\n"
             for n in range(1, 7)), encoding="utf-8")
         target = tmp_path / f"{unit} 2026.granskning"
         create_from_sample_list(target, listing, NewFileInfo("Förvaltningen", "Området", unit, 2026), checklists)
@@ -183,7 +184,7 @@ def test_an_authored_checklist_is_reviewed_reported_and_summarised_with_the_buil
             workbooks.append(exported.paths[0])
         finally:
             session.close()
-    assert {c.case_type for c in checklists} >= {"Uppföljning"} and "uf.plan" in expected
+    assert {c.case_type for c in checklists} >= {"Familjehemsuppföljning"} and "uf.plan" in expected
     for inputs in ([tmp_path / "Enhet A 2026.granskning", tmp_path / "Enhet B 2026.granskning"], workbooks):
         summary = build_summary(inputs)
         totals = summary.administration_level.tallies
