@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from aktgranskning.checklist_files import load_checklist_file
 from aktgranskning.gui.checklists_dialog import PROBLEM_FILL, ChecklistsDialog
+from aktgranskning.paths import checklists_dir
 from tests.checklists.authoring import authored_workbook
 from tests.gui.waiting import wait_for_background
 
@@ -26,8 +28,8 @@ def _column(table, column: int) -> list[str]:  # type: ignore[no-untyped-def]
 def test_a_workbook_is_checked_installed_exported_and_removed(qtbot, tmp_path: Path, organisation: Path) -> None:
     dialog = ChecklistsDialog()
     qtbot.addWidget(dialog)
-    assert _column(dialog.installed, 1) == ["forhandsbedomning", "utredning"]
-    assert _column(dialog.installed, 4) == ["inbyggd", "inbyggd"]
+    assert sorted(_column(dialog.installed, 1)) == sorted(_built_in())
+    assert _column(dialog.installed, 4) == ["inbyggd"] * len(_built_in())
     assert not dialog.choose_folder_button.isEnabled()  # the variable decides
 
     def broken(meta, questions) -> None:  # type: ignore[no-untyped-def]
@@ -47,15 +49,16 @@ def test_a_workbook_is_checked_installed_exported_and_removed(qtbot, tmp_path: P
     dialog.install_checked()
     wait_for_background(qtbot)
     assert (organisation / "uppfoljning.toml").is_file()
-    assert _column(dialog.installed, 1) == ["forhandsbedomning", "utredning", "uppfoljning"]
-    assert _column(dialog.installed, 4)[2] == str(organisation / "uppfoljning.toml")
+    assert sorted(_column(dialog.installed, 1)) == sorted([*_built_in(), "uppfoljning"])
+    sources = dict(zip(_column(dialog.installed, 1), _column(dialog.installed, 4), strict=True))
+    assert sources["uppfoljning"] == str(organisation / "uppfoljning.toml")
     assert dialog.selected_id() == "uppfoljning" and dialog.remove_button.isEnabled()
 
     dialog.export_selected(tmp_path / "export.xlsx")
     wait_for_background(qtbot)
     assert (tmp_path / "export.xlsx").is_file()
     dialog.remove_selected(confirm=False)
-    assert _column(dialog.installed, 1) == ["forhandsbedomning", "utredning"]
+    assert sorted(_column(dialog.installed, 1)) == sorted(_built_in())
     dialog.select("utredning")
     assert not dialog.remove_button.isEnabled()
 
@@ -80,4 +83,8 @@ def test_arkiv_checklistor_opens_the_dialog(qtbot, monkeypatch: pytest.MonkeyPat
     qtbot.addWidget(main)
     arkiv = next(a.menu() for a in main.menuBar().actions() if a.text() == "&Arkiv")
     next(a for a in arkiv.actions() if a.text() == "&Checklistor…").trigger()
-    assert len(shown) == 1 and shown[0].installed.rowCount() == 2
+    assert len(shown) == 1 and shown[0].installed.rowCount() == len(_built_in())
+
+
+def _built_in() -> list[str]:
+    return [load_checklist_file(path).id for path in checklists_dir().glob("*.toml")]
