@@ -175,7 +175,7 @@ def _file_from_sample(tmp_path: Path, name: str, case_types: list[str]) -> Path:
 
 
 @pytest.mark.parametrize(("written", "checklist_id"), [
-    ("Uppföljning av familjehemsplacering", "uppfoljning_insats"),
+    ("Uppföljning av insats", "uppfoljning_insats"),
     ("genomförandeplan", "uppfoljning_insats"),
     ("Utredning vuxen", "utredning_vuxen"),
     ("Missbruksutredning", "utredning_vuxen"),
