@@ -267,11 +267,11 @@ def summary_warnings(summary: Summary) -> list[SummaryWarning]:
                               f"färgerna här följer {used}: {summary.thresholds.describe()}.")
         for source, limits in summary.other_limits
     ]
-    warnings += [SummaryWarning("Obs", text) for text in _own_limit_disagreements(summary)]
+    warnings += [SummaryWarning("Obs", text) for text in own_limit_disagreements(summary)]
     return warnings
 
 
-def _own_limit_disagreements(summary: Summary) -> list[str]:
+def own_limit_disagreements(summary: Summary) -> list[str]:
     """Questions whose own green limit differs between the files; the strictest one is used."""
     texts = []
     for question in summary.questions:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.level_counts import compare_years, comparison_text
-from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text
+from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text, own_limit_disagreements
 from aktgranskning.domain.thresholds import Level, fill_colour, with_own_limit
 from aktgranskning.gui.background import (
     BackgroundOperation,
@@ -315,6 +315,9 @@ class SummaryDialog(QDialog):
                   for source in summary.edited]
         lines += [f"⚠ {source}: frågan {qid} ”{text}” saknas." for source, qid, text in summary.unmatched]
         lines += [f"ℹ Frågan {qid} har olika formulering: ”{a}” / ”{b}”." for qid, a, b in summary.renamed]
+        if any(q.green_limit is not None for q in summary.questions):
+            lines.append(f"ℹ {summary.limits_text()}.")
+            lines += [f"ℹ {text[:1].upper()}{text[1:]}" for text in own_limit_disagreements(summary)]
         if self.replacements:
             lines.append("Gäller vid dubbletter: " + ", ".join(p.name for p in self.replacements))
         self.log.setPlainText("\n".join(lines))
