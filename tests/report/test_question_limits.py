@@ -21,6 +21,7 @@ from aktgranskning.checklist_files import (
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, Gender
 from aktgranskning.domain.errors import FileProblem
+from aktgranskning.domain.matrix_import import import_matrix
 from aktgranskning.domain.summary import SummaryInput, summarise, summary_warnings
 from aktgranskning.domain.thresholds import FILL_COLOURS, Level, Thresholds, own_limit_note
 from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
@@ -184,3 +185,11 @@ def test_the_summary_colours_by_the_strictest_limit_says_so_and_shows_it(tmp_pat
     if shutil.which("pdftotext"):
         text = _pdf_text(pdf)
         assert "(grön först vid 100 %)" in text and "egen gräns" in text
+
+
+def test_a_matrix_import_keeps_the_checklists_limit():
+    checklist = checklist_from_data(_checklist_data(), source="skydd.toml")
+    rows = [(1, ["Skydd 2023"]), (2, ["Fråga", "A-1"]), (3, ["Gjordes skyddsbedömningen samma dag?", "Ja"]),
+            (4, ["Är bedömningen dokumenterad?", "Ja"])]
+    imported = import_matrix(rows, [checklist], _unit().identity)
+    assert {q.question_id: q.green_limit for q in imported.data.questions} == {STRICT: 100, NORMAL: None}
