@@ -33,6 +33,7 @@ from aktgranskning.services.checklist_authoring import check_checklist_workbook
 from aktgranskning.services.checklists import checklist_inventory
 from aktgranskning.services.report import export_unit_report
 from aktgranskning.services.summary import export_summary
+from aktgranskning.services.unit_data import question_refs
 
 from ..checklists.authoring import HEADER, QUESTIONS, authored_workbook
 
@@ -193,3 +194,8 @@ def test_a_matrix_import_keeps_the_checklists_limit():
             (4, ["Är bedömningen dokumenterad?", "Ja"])]
     imported = import_matrix(rows, [checklist], _unit().identity)
     assert {q.question_id: q.green_limit for q in imported.data.questions} == {STRICT: 100, NORMAL: None}
+
+
+def test_a_granskningsfils_checklist_gives_its_questions_their_limit():
+    checklist = checklist_from_data(_checklist_data(), source="skydd.toml")
+    assert [(q.question_id, q.green_limit) for q in question_refs([checklist])] == [(STRICT, 100), (NORMAL, None)]
