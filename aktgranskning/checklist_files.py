@@ -63,6 +63,8 @@ def checklist_to_toml(checklist: Checklist, comment: str = "") -> str:
                 if question[key] or key in ("id", "text"):
                     lines.append(f"{key} = {_toml_string(question[key])}")
             lines.append(f"svar = {_toml_list(question['svar'])}")
+            if "grans" in question:
+                lines.append(f"grans = {question['grans']}")
             if "villkor" in question:
                 parent, answer = _toml_string(question["villkor"]["fraga"]), _toml_string(question["villkor"]["svar"])
                 lines.append(f"villkor = {{ fraga = {parent}, svar = {answer} }}")
@@ -115,6 +117,9 @@ def _question_data(question: Question) -> dict[str, Any]:
         "lagrum": question.legal_basis,
         "svar": [a.value for a in question.allowed],
     }
+    if question.green_limit is not None:
+        # Only when set, so a checklist without own limits keeps its content hash.
+        data["grans"] = question.green_limit
     if question.condition is not None:
         data["villkor"] = {
             "fraga": question.condition.question_id,
@@ -235,6 +240,7 @@ class _Reader:
             legal_basis=self.optional_text(raw, "lagrum", place),
             allowed=self.allowed_answers(raw, place),
             condition=self.condition(raw, place, seen),
+            green_limit=self.green_limit(raw, place),
         )
         seen[question_id] = None
         return question
@@ -252,6 +258,14 @@ class _Reader:
         if len(answers) < 2:
             self.fail(place, "en fråga måste tillåta minst två svar.")
         return tuple(a for a in ALL_ANSWERS if a in answers)
+
+    def green_limit(self, raw: Mapping[str, Any], place: str) -> int | None:
+        if "grans" not in raw:
+            return None
+        value = raw["grans"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            self.fail(place, "”grans” ska vara ett heltal mellan 0 och 100 (procent), t.ex. grans = 100.")
+        return value
 
     def condition(
         self, raw: Mapping[str, Any], place: str, seen: Mapping[str, Answer | None]

@@ -25,6 +25,9 @@ class Question:
     legal_basis: str = ""
     allowed: tuple[Answer, ...] = (Answer.YES, Answer.NO, Answer.NOT_APPLICABLE)
     condition: Condition | None = None
+    # The question's own green limit in percent (e.g. 100 where the law allows no exception);
+    # None keeps the round's limits.
+    green_limit: int | None = None
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,8 @@ def import_matrix(
         identity=identity,
         checklists=tuple(ChecklistRef(c.id, c.version, c.content_hash, c.title) for c in ordered),
         questions=tuple(
-            QuestionRef(c.id, s.id, s.title, q.id, q.text) for c in ordered for s in c.sections for q in s.questions
+            QuestionRef(c.id, s.id, s.title, q.id, q.text, q.green_limit)
+            for c in ordered for s in c.sections for q in s.questions
         ),
         cases=tuple(cases),
     )

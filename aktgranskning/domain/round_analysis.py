@@ -96,7 +96,8 @@ def _shared_areas(result: LevelResult | None, summary: Summary, unit_names: Sequ
         below = [unit for unit in area.units if unit in own]
         question = area.question
         tally = result.tally(question.question_id) if result is not None else None
-        level_below = tally is not None and summary.thresholds.level(tally.share) in (Level.POOR, Level.FAIR)
+        limits = summary.thresholds.for_question(question)
+        level_below = tally is not None and limits.level(tally.share) in (Level.POOR, Level.FAIR)
         # common to the level: two of its enheter below green, or one that pulls the level below
         if len(below) < 2 and not (below and level_below):
             continue
@@ -114,7 +115,7 @@ def _strongest(result: LevelResult | None, summary: Summary, numbers: dict[str, 
     good = [
         (question, tally) for question in summary.questions
         if (tally := result.tally(question.question_id)) is not None and tally.assessed
-        and summary.thresholds.level(tally.share) is Level.GOOD
+        and summary.thresholds.for_question(question).level(tally.share) is Level.GOOD
     ]
     good.sort(key=lambda pair: (-(pair[1].share or 0), -pair[1].assessed))
     lines = [f"{numbers.get(q.question_id, q.question_id)} {q.text} – {cell_text(t)}"

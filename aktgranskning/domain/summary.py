@@ -10,7 +10,7 @@ unless the user says which one replaces the other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from aktgranskning.domain.analysis import Activity
@@ -214,7 +214,7 @@ class Summary:
     def limits_text(self) -> str:
         """The colour limits, and whose they are, as every output states them."""
         whose = "omgångens gränser" if self.round is not None else "gränserna"
-        return f"Färger ({whose}): {self.thresholds.describe()}"
+        return f"Färger ({whose}): {self.thresholds.describe_for(self.questions)}"
 
     def units(self) -> list[LevelResult]:
         return [level for level in self.levels if level.kind is LevelKind.UNIT]
@@ -267,7 +267,22 @@ def summary_warnings(summary: Summary) -> list[SummaryWarning]:
                               f"färgerna här följer {used}: {summary.thresholds.describe()}.")
         for source, limits in summary.other_limits
     ]
+    warnings += [SummaryWarning("Obs", text) for text in own_limit_disagreements(summary)]
     return warnings
+
+
+def own_limit_disagreements(summary: Summary) -> list[str]:
+    """Questions whose own green limit differs between the files; the strictest one is used."""
+    texts = []
+    for question in summary.questions:
+        seen = {(u.source, ref.green_limit) for u in summary.inputs for ref in u.data.questions
+                if ref.question_id == question.question_id}
+        if len({limit for _, limit in seen}) > 1:
+            listed = ", ".join(f"{source}: {f'{limit} %' if limit is not None else 'ingen'}"
+                               for source, limit in sorted(seen, key=lambda item: item[0]))
+            texts.append(f"frågan {question.question_id} har olika egna gränser i filerna ({listed}); "
+                         f"den strängaste används: grön först vid {question.green_limit} %.")
+    return texts
 
 
 def deduplicated(inputs: Iterable[SummaryInput], replacements: Iterable[str] = ()) -> list[SummaryInput]:
@@ -460,6 +475,11 @@ def _matched_questions(
         for question_id, question in by_id.items():
             if question.checklist_id in reviewed and question_id not in present:
                 unmatched.append((unit.source, question_id, question.text))
+    for unit in units:  # the strictest own green limit any file sets for a question
+        for question in unit.data.questions:
+            known = by_id[question.question_id]
+            if question.green_limit is not None and (known.green_limit or -1) < question.green_limit:
+                by_id[question.question_id] = replace(known, green_limit=question.green_limit)
     renamed = [
         (qid, by_id[qid].text, other)
         for qid, texts in wordings.items()
@@ -475,7 +495,7 @@ def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult]
         below = tuple(
             unit.name for unit in units
             if (tally := unit.tally(question.question_id)) is not None
-            and thresholds.level(tally.share) in (Level.POOR, Level.FAIR)
+            and thresholds.for_question(question).level(tally.share) in (Level.POOR, Level.FAIR)
         )
         if len(below) >= 2:
             shared.append(SharedArea(question, below))

@@ -34,6 +34,7 @@ class QuestionRef:
     section_title: str
     question_id: str
     text: str
+    green_limit: int | None = None  # the checklist's own green limit for this question (percent)
 
 
 @dataclass(frozen=True)

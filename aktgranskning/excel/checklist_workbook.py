@@ -24,7 +24,7 @@ CHECKLIST_SHEET = "Checklista"
 QUESTIONS_SHEET = "Frågor"
 INSTRUCTIONS_SHEET = "Instruktioner"
 META_LABELS = ("id", "version", "titel", "arendetyp", "alias")
-QUESTION_COLUMNS = ("id", "avsnitt", "text", "hjalptext", "lagrum", "svar", "villkor", "avsnitt_id")
+QUESTION_COLUMNS = ("id", "avsnitt", "text", "hjalptext", "lagrum", "svar", "villkor", "avsnitt_id", "grans")
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
@@ -268,6 +268,9 @@ def _cell(cell: Any, sheet: str, column: str, result: ChecklistWorkbook) -> Cell
         return Cell(row, column, "")
     if isinstance(value, bool):
         return Cell(row, column, "Ja" if value else "Nej")
+    if isinstance(value, (int, float)) and "%" in str(cell.number_format):
+        # A cell formatted as percent holds 1 for "100 %": read it as the person typed it.
+        return Cell(row, column, f"{round(value * 100, 6):g} %", number=True)
     if isinstance(value, int):
         return Cell(row, column, str(value), number=True)
     if isinstance(value, float):
@@ -304,6 +307,8 @@ COLUMN_HELP = (
     ("svar", "Tillåtna svar, t.ex. Ja, Nej, X. Tomt betyder Ja, Nej, X."),
     ("villkor", "Frågan gäller bara när en tidigare fråga har ett visst svar, t.ex. ut.samtycke = Nej."),
     ("avsnitt_id", "Avsnittets id (valfritt; tomt: skapas av rubriken)."),
+    ("grans", "Frågans egen gräns för grönt i procent, t.ex. 100 där lagen inte medger undantag (valfritt; "
+              "tomt: omgångens gränser)."),
 )
 
 
@@ -337,13 +342,14 @@ def write_checklist_workbook(checklist: Checklist, target: Path) -> Path:
             condition = question.condition
             cells = (question.id, section.title, question.text, question.help_text, question.legal_basis,
                      ", ".join(a.value for a in question.allowed),
-                     f"{condition.question_id} = {condition.answer.value}" if condition else "", section.id)
+                     f"{condition.question_id} = {condition.answer.value}" if condition else "", section.id,
+                     question.green_limit)
             for column, value in enumerate(cells, start=1):
                 put(questions, row, column, value).alignment = wrap
-    for letter, width in zip("ABCDEFGH", (26, 28, 60, 50, 32, 12, 30, 14), strict=True):
+    for letter, width in zip("ABCDEFGHI", (26, 28, 60, 50, 32, 12, 30, 14, 8), strict=True):
         questions.column_dimensions[letter].width = width
     questions.freeze_panes = "A2"
-    questions.auto_filter.ref = f"A1:H{row}"
+    questions.auto_filter.ref = f"A1:I{row}"
     _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), bold, wrap)
     return save_atomically(workbook, target)
 

@@ -24,7 +24,7 @@ from aktgranskning.domain.summary import (
     Summary,
     cell_text,
 )
-from aktgranskning.domain.thresholds import Level
+from aktgranskning.domain.thresholds import Level, with_own_limit
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.excel import breakdown_sheet
 from aktgranskning.excel.follow_up_sheet import add_summary_follow_up_sheet
@@ -98,12 +98,13 @@ def _heatmap(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
             put(sheet, row, 1, checklist_titles.get(current, current)).font = BOLD
             row += 1
         styles.apply(put(sheet, row, 1, numbers[question.question_id]), border=GRID)
-        styles.apply(put(sheet, row, 2, question.text), border=GRID, alignment=WRAP_TOP)
+        styles.apply(put(sheet, row, 2, with_own_limit(question.text, question)), border=GRID, alignment=WRAP_TOP)
+        limits = summary.thresholds.for_question(question)
         for column, level in enumerate(summary.levels, start=3):
             tally = level.tally(question.question_id)
             text = MISSING_TEXT if level.missing else cell_text(tally)
             styles.apply(put(sheet, row, column, text), border=GRID, alignment=CENTRE_TOP,
-                         fill=LEVEL_FILLS[summary.thresholds.level(tally.share if tally else None)],
+                         fill=LEVEL_FILLS[limits.level(tally.share if tally else None)],
                          font=BOLD if level.kind is not LevelKind.UNIT else None)
         row += 1
     column_widths(sheet, [6, 50] + [14] * len(summary.levels))
@@ -159,8 +160,8 @@ def _shared(sheet: Worksheet, summary: Summary) -> None:
     numbers = _numbers(summary)
     total = summary.administration_level
     for row, area in enumerate(summary.shared_areas, start=5):
-        values = [numbers[area.question.question_id], area.question.text, len(area.units), ", ".join(area.units),
-                  cell_text(total.tally(area.question.question_id))]
+        values = [numbers[area.question.question_id], with_own_limit(area.question.text, area.question),
+                  len(area.units), ", ".join(area.units), cell_text(total.tally(area.question.question_id))]
         for column, value in enumerate(values, start=1):
             cell = put(sheet, row, column, value)
             cell.alignment = WRAP_TOP
@@ -197,7 +198,7 @@ def _changes(sheet: Worksheet, summary: Summary, comparison: YearComparison, sty
     numbers = _numbers(summary)
     for row, question in enumerate(summary.questions, start=5):
         styles.apply(put(sheet, row, 1, numbers[question.question_id]), border=GRID)
-        styles.apply(put(sheet, row, 2, question.text), border=GRID)
+        styles.apply(put(sheet, row, 2, with_own_limit(question.text, question)), border=GRID)
         for column, level in enumerate(summary.levels, start=3):
             change = comparison.change(level.kind, level.name, question.question_id)
             styles.apply(put(sheet, row, column, change.describe() if change else ""), border=GRID,

@@ -28,7 +28,7 @@ from aktgranskning.domain.unit_data import (
 )
 from aktgranskning.excel import data_sheet
 from aktgranskning.excel.tables import read_sheets
-from aktgranskning.excel.unit_workbook import ACTIVITY_HEADERS
+from aktgranskning.excel.unit_workbook import ACTIVITY_HEADERS, QUESTION_LIMIT_KEY
 
 # Lookups rather than Enum(value) calls: a summary reads some 100 000 rows.
 _STATUSES = {status.value: status for status in CaseStatus}
@@ -76,6 +76,7 @@ class _DataSheetReader:
         self.meta_rows: list[list[str]] = []
         self.checklist_rows: list[list[str]] = []
         self.activity_rows: list[list[str]] = []
+        self.green_limits: dict[str, int] = {}
         self.stored_checksum = ""
         self.header_index = self._read_meta()
         self.columns = self._columns()
@@ -100,9 +101,19 @@ class _DataSheetReader:
                 self.checklist_rows.append(row)
             elif key == data_sheet.ACTIVITY_KEY:
                 self.activity_rows.append(row)
+            elif key == QUESTION_LIMIT_KEY:
+                self._add_green_limit(row, index)
             else:
                 self.meta[key] = row[1].strip() if len(row) > 1 else ""
         raise FileProblem(self.path, "bladet Data saknar rubrikraden för data.", "bladet Data")
+
+    def _add_green_limit(self, row: list[str], index: int) -> None:
+        question_id = row[1].strip() if len(row) > 1 else ""
+        text = row[2].strip() if len(row) > 2 else ""
+        if not question_id or not text.isdigit() or not 0 <= int(text) <= 100:
+            raise FileProblem(self.path, f"frågans egen gräns ”{text}” ska vara ett heltal 0–100 med frågans id "
+                              "före.", self._place(index))
+        self.green_limits[question_id] = int(text)
 
     def _find_header(self, start: int) -> int:
         for index in range(start, len(self.rows)):
@@ -181,7 +192,8 @@ class _DataSheetReader:
         if not question_id:
             return
         if question_id not in questions:
-            questions[question_id] = QuestionRef(case_type, section_id, section_title, question_id, question_text)
+            questions[question_id] = QuestionRef(case_type, section_id, section_title, question_id, question_text,
+                                                 self.green_limits.get(question_id))
         case["answers"][question_id] = answer
 
     def _refuse_row(self, cells: list[str], number: int, problem: Exception) -> NoReturn:

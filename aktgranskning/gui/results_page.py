@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.errors import UserError
-from aktgranskning.domain.thresholds import Thresholds
+from aktgranskning.domain.thresholds import Thresholds, with_own_limit
 from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
 from aktgranskning.gui.background import BackgroundOperation, Progress, ProgressPanel, run_in_background
@@ -284,7 +284,7 @@ class ResultsPage(QWidget):
         if report.case_filter != ALL_CASES:
             shown = sum(block.cases for block in report.blocks)
             text += f". Filtret visar {shown} akter."
-        return text + f". Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}."
+        return text + f". Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe_for(data.questions)}."
 
     def _comparison_text(self) -> str:
         if self._loading_text:
@@ -340,7 +340,8 @@ class ResultsPage(QWidget):
         index = self.table.rowCount()
         self.table.insertRow(index)
         tally = row.tally
-        values = [row.number, row.question.text, tally.yes, tally.no, tally.not_applicable, tally.unanswered,
+        label = with_own_limit(row.question.text, row.question)
+        values = [row.number, label, tally.yes, tally.no, tally.not_applicable, tally.unanswered,
                   tally.describe(), row.previous.describe() if row.previous else "–",
                   row.change.describe() if row.change else "–"]
         items = [_item(value) for value in values]

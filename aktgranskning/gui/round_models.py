@@ -285,7 +285,8 @@ def question_choices(checklists: Iterable[Checklist], checklist_ids: Sequence[st
         if wanted and checklist.id not in wanted:
             continue
         titles[checklist.id] = checklist.title
-        refs += [QuestionRef(checklist.id, section.id, section.title, question.id, question.text)
+        refs += [QuestionRef(checklist.id, section.id, section.title, question.id, question.text,
+                             question.green_limit)
                  for section in checklist.sections for question in section.questions]
     known = {ref.question_id for ref in refs}
     for ref in more:

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.level_counts import compare_years, comparison_text
-from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text
-from aktgranskning.domain.thresholds import Level, fill_colour
+from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text, own_limit_disagreements
+from aktgranskning.domain.thresholds import Level, fill_colour, with_own_limit
 from aktgranskning.gui.background import (
     BackgroundOperation,
     Progress,
@@ -315,6 +315,9 @@ class SummaryDialog(QDialog):
                   for source in summary.edited]
         lines += [f"⚠ {source}: frågan {qid} ”{text}” saknas." for source, qid, text in summary.unmatched]
         lines += [f"ℹ Frågan {qid} har olika formulering: ”{a}” / ”{b}”." for qid, a, b in summary.renamed]
+        if any(q.green_limit is not None for q in summary.questions):
+            lines.append(f"ℹ {summary.limits_text()}.")
+            lines += [f"ℹ {text[:1].upper()}{text[1:]}" for text in own_limit_disagreements(summary)]
         if self.replacements:
             lines.append("Gäller vid dubbletter: " + ", ".join(p.name for p in self.replacements))
         self.log.setPlainText("\n".join(lines))
@@ -437,18 +440,21 @@ class HeatmapModel(QAbstractTableModel):
                 return self._headers[section]
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and 0 <= section < len(self._questions):
-            return self._questions[section].text  # the tooltip: the header may cut a long question
+            question = self._questions[section]
+            return with_own_limit(question.text, question)  # the tooltip: the header may cut a long question
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         level = self._levels[index.column()]
-        tally = level.tally(self._questions[index.row()].question_id)
+        question = self._questions[index.row()]
+        tally = level.tally(question.question_id)
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(tally)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(HEAT[self.summary.thresholds.level(tally.share if tally else None)])
+            limits = self.summary.thresholds.for_question(question)
+            return QColor(HEAT[limits.level(tally.share if tally else None)])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -19,7 +19,7 @@ from aktgranskning.domain.level_counts import (
     preliminary_note,
 )
 from aktgranskning.domain.summary import LevelKind, Summary, cell_text
-from aktgranskning.domain.thresholds import Level
+from aktgranskning.domain.thresholds import Level, with_own_limit
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.pdf.fonts import BOLD, REGULAR
 from aktgranskning.pdf.layout import HEADER_BACKGROUND, LEVEL_COLOURS, paragraph, pdf_text, table
@@ -102,7 +102,8 @@ def _questions_table(summary: Summary, comparison: YearComparison, part: list[Le
     rows: list[list[Any]] = [first, second]
     for r, question in enumerate(summary.questions, start=2):
         qid = question.question_id
-        row: list[Any] = [pdf_text(numbers[qid]), paragraph(question.text, "cell")]
+        row: list[Any] = [pdf_text(numbers[qid]), paragraph(with_own_limit(question.text, question), "cell")]
+        limits = summary.thresholds.for_question(question)
         for index, level in enumerate(part):
             change = level.changes.get(qid)
             row += [paragraph(cell_text(level.tallies.get(qid)), "cell"),
@@ -110,7 +111,7 @@ def _questions_table(summary: Summary, comparison: YearComparison, part: list[Le
                     paragraph(_change_text(level, qid), "cell_bold" if change and not change.within_chance else "cell")]
             column = 2 + 3 * index
             for offset, tally in ((0, level.tallies.get(qid)), (1, level.previous_tallies.get(qid))):
-                colour = LEVEL_COLOURS[summary.thresholds.level(tally.share if tally else None)]
+                colour = LEVEL_COLOURS[limits.level(tally.share if tally else None)]
                 style.append(("BACKGROUND", (column + offset, r), (column + offset, r), colour))
         rows.append(row)
     widths = [*QUESTION_WIDTHS, *(LEVEL_WIDTHS * len(part))]

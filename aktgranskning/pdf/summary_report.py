@@ -19,7 +19,7 @@ from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.follow_up import linked_text, summary_labels
 from aktgranskning.domain.level_counts import YearComparison
 from aktgranskning.domain.summary import METHOD, LevelResult, Summary, cell_text, summary_warnings
-from aktgranskning.domain.thresholds import Level
+from aktgranskning.domain.thresholds import Level, with_own_limit
 from aktgranskning.domain.unit_data import question_numbers
 from aktgranskning.pdf.breakdown_section import summary_section
 from aktgranskning.pdf.follow_up_section import summary_follow_up_section
@@ -129,11 +129,13 @@ def _heatmaps(summary: Summary) -> list[Any]:
         rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
         style: list[Any] = []
         for r, question in enumerate(summary.questions, start=1):
-            row: list[Any] = [pdf_text(numbers[question.question_id]), paragraph(question.text, "cell")]
+            label = with_own_limit(question.text, question)
+            row: list[Any] = [pdf_text(numbers[question.question_id]), paragraph(label, "cell")]
+            limits = summary.thresholds.for_question(question)
             for c, level in enumerate(part, start=2):
                 tally = level.tally(question.question_id)
                 row.append(MISSING_TEXT if level.missing else cell_text(tally))
-                colour = LEVEL_COLOURS[summary.thresholds.level(tally.share if tally else None)]
+                colour = LEVEL_COLOURS[limits.level(tally.share if tally else None)]
                 style.append(("BACKGROUND", (c, r), (c, r), colour))
             rows.append(row)
         level_width = (WIDTH - 12 * mm - 80 * mm) / len(part)
@@ -149,7 +151,8 @@ def _shared(summary: Summary) -> list[Any]:
     headers = ("Fråga", "Antal enheter", "Enheter", "Förvaltningen")
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in headers]]
     for area in summary.shared_areas:
-        rows.append([paragraph(area.question.text, "cell"), len(area.units), paragraph(", ".join(area.units), "cell"),
+        rows.append([paragraph(with_own_limit(area.question.text, area.question), "cell"), len(area.units),
+                     paragraph(", ".join(area.units), "cell"),
                      cell_text(summary.administration_level.tally(area.question.question_id))])
     return story + [_table(rows, [100 * mm, 25 * mm, 100 * mm, 35 * mm])]
 

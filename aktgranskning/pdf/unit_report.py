@@ -23,7 +23,7 @@ from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 from aktgranskning.domain.follow_up import labels_of, linked_text
 from aktgranskning.domain.results import format_percent
-from aktgranskning.domain.thresholds import bar_fraction
+from aktgranskning.domain.thresholds import bar_fraction, with_own_limit
 from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
 from aktgranskning.pdf.breakdown_section import unit_section
 from aktgranskning.pdf.follow_up_section import follow_up_section
@@ -82,7 +82,8 @@ def _summary_page(report: UnitReport, exported_at: str) -> list[Any]:
     reasons = ", ".join(f"{r.label.lower() if r else 'orsak ej angiven'} {n}" for r, n in data.dropout_reasons())
     if reasons:
         story.append(paragraph(f"Bortfall: {reasons}."))
-    story.append(paragraph(f"Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}.", "small"))
+    limits = data.thresholds.describe_for(data.questions)
+    story.append(paragraph(f"Andel Ja = Ja / (Ja + Nej). Färger: {limits}.", "small"))
     for block in report.blocks:
         total = _block_total(block)
         story.append(paragraph(f"{block.checklist.title}: {block.cases} akter, sammanlagt {total}.", "body"))
@@ -169,7 +170,8 @@ def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
     header += ["Föreg. år", "Förändring"] if comparing else []
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     for row in block.rows:
-        cells: list[Any] = [pdf_text(row.number), paragraph(row.question.text, "cell"), row.tally.yes, row.tally.no,
+        label = with_own_limit(row.question.text, row.question)
+        cells: list[Any] = [pdf_text(row.number), paragraph(label, "cell"), row.tally.yes, row.tally.no,
                             row.tally.not_applicable, row.tally.unanswered, paragraph(row.tally.describe(), "cell")]
         if comparing:
             cells += [paragraph(row.previous.describe() if row.previous else "–", "cell"),

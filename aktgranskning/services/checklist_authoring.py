@@ -268,7 +268,21 @@ class _Check:
                                 "lagrum": row.text("lagrum"), "svar": [a.value for a in allowed]}
         if condition is not None:
             data["villkor"] = condition
+        limit = self._green_limit(row)
+        if limit is not None:
+            data["grans"] = limit
         return data
+
+    def _green_limit(self, row: QuestionRow) -> int | None:
+        cell = row.cells.get("grans")
+        if cell is None or not cell.text:
+            return None
+        digits = cell.text.removesuffix("%").strip()
+        if not digits.isdigit() or not 0 <= int(digits) <= 100:
+            self.fail(QUESTIONS_SHEET, row.row, cell.column, f"gränsen ”{cell.text}” ska vara ett heltal mellan 0 och "
+                      "100 (procent), t.ex. 100; lämna cellen tom för omgångens gränser.")
+            return None
+        return int(digits)
 
     def _allowed(self, row: QuestionRow) -> list[Answer]:
         cell = row.cells.get("svar")
