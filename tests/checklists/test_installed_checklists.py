@@ -75,19 +75,21 @@ def test_an_alias_in_two_checklists_is_refused_whatever_its_case(organisation: P
 
 
 def test_a_higher_version_replaces_the_built_in_one(organisation: Path) -> None:
-    _copy_of_utredning(organisation, "utredning.toml", **{'version = "2026.3"': 'version = "2026.10"'})
+    built_in = load_checklist_file(UTREDNING).version  # e.g. 2026.4: 2026.40 is the higher version
+    _copy_of_utredning(organisation, "utredning.toml", **{f'version = "{built_in}"': f'version = "{built_in}0"'})
     inventory = checklist_inventory()
     assert not inventory.problems
     entry = inventory.entry("utredning")
-    assert entry is not None and entry.checklist.version == "2026.10" and not entry.built_in
-    assert [(old.origin, old.checklist.version) for old, _ in inventory.installed.replaced] == [("inbyggd", "2026.3")]
+    assert entry is not None and entry.checklist.version == f"{built_in}0" and not entry.built_in
+    assert [(old.origin, old.checklist.version) for old, _ in inventory.installed.replaced] == [("inbyggd", built_in)]
 
 
 def test_the_same_version_with_other_content_is_refused(organisation: Path) -> None:
     _copy_of_utredning(organisation, "utredning.toml", **{"Framgår anledning": "Står anledningen"})
     with pytest.raises(UserError) as error:
         installed_checklists()
-    assert "Checklistan utredning version 2026.3 finns i två utföranden med olika innehåll" in error.value.message
+    version = load_checklist_file(UTREDNING).version
+    assert f"Checklistan utredning version {version} finns i två utföranden med olika innehåll" in error.value.message
 
 
 def test_the_folder_saved_in_the_window_is_used_unless_the_variable_says_otherwise(
