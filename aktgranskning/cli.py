@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,15 +220,18 @@ def _reviewer() -> str:
 
 def _demo(args: argparse.Namespace) -> int:
     from aktgranskning.services.checklists import installed_checklists
-    from aktgranskning.services.demo import write_demo
+    from aktgranskning.services.demo import write_demo, write_demo_round
 
     folder: Path = args.mapp
     if folder.exists() and any(folder.iterdir()):
         raise UserError(f"{folder}: mappen är inte tom. Välj en ny eller tom mapp för demon.")
     written = write_demo(folder, installed_checklists(), year=args.ar)
+    written.append(write_demo_round(folder, args.ar or date.today().year))
     print(f"Demon är skriven till {folder}:")
     for path in written:
         print(f"  {path.name}")
+    print("Omgångsfilen visar omgångens läge och sammanställer den (en enhet har ingen fil ännu): "
+          f"aktgranskning omgang status \"{written[-1]}\"")
     return EXIT_OK
 
 
@@ -426,7 +430,7 @@ def round_status_table(status: RoundStatus) -> str:
     headers = ("Område", "Enhet", "Status", "Klara", "Analys", "Inlämnad", "Fil")
     rows = [headers]
     for s in status.units:
-        done = f"{s.completeness.done} av {s.completeness.to_review}" if s.completeness else f"– av {s.unit.expected_cases}"
+        done = f"{s.completeness.done} av {s.completeness.to_review}" if s.completeness else f"– ({s.unit.expected_cases} väntas)"
         limits = f" (egna färggränser: {s.thresholds.describe()})" if s.thresholds else ""
         rows.append((s.unit.area, s.unit.unit, s.state.label, done, "ja" if s.analysed else "nej",
                      "ja" if s.submitted else "nej", (s.source or "–") + limits))

@@ -43,11 +43,11 @@ def test_version_and_swedish_help():
 
 
 def test_demo_writes_four_units_in_three_areas_and_last_year(demo_folder):
-    names = sorted(p.name for p in demo_folder.iterdir())
+    names = sorted(p.name for p in demo_folder.glob("*.granskning"))
     assert len([n for n in names if "2026" in n]) == 4
     assert len([n for n in names if "2025" in n]) == 4
     areas = set()
-    for path in demo_folder.iterdir():
+    for path in demo_folder.glob("*.granskning"):
         data = json.loads(run("status", str(path), "--json").stdout)
         areas.add(data["omrade"])
         assert data["akter"]["bortfall"] >= (1 if data["ar"] == 2025 else 0)
@@ -313,3 +313,11 @@ def test_argparse_errors_are_swedish(args, swedish):
     assert result.returncode == 2 and swedish in result.stderr, result.stderr
     assert "Användning: aktgranskning" in result.stderr and ": fel: " in result.stderr
     assert _english_in(result.stderr) == []
+
+
+def test_the_demos_round_shows_its_four_enheter_and_the_one_without_a_file(demo_folder):
+    result = run("omgang", "status", str(demo_folder / "Omgång 2026.omgang"), "--json")
+    assert result.returncode == 0, result.stderr
+    states = {e["enhet"]: e["status"] for e in json.loads(result.stdout)["enheter"]}
+    assert len(states) == 5 and states.pop("Familjebehandling") == "saknas"
+    assert set(states.values()) <= {"pagaende", "ej_paborjad"}  # this year's demo is under way

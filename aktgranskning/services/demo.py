@@ -116,8 +116,11 @@ def write_demo_round(folder: Path, year: int) -> Path:
     from aktgranskning.domain.round import Round, RoundUnit
     from aktgranskning.storage.round_file import write_round_file
 
-    units = tuple(RoundUnit(u.area, u.unit, 20) for u in (*DEMO_UNITS, DEMO_MISSING_UNIT))
-    round_ = Round(DEMO_ADMINISTRATION, year, units, checklist_ids=("forhandsbedomning", "utredning"), folder=".")
+    demo_units = (*DEMO_UNITS, DEMO_MISSING_UNIT)
+    areas = list(dict.fromkeys(u.area for u in demo_units))
+    units = tuple(RoundUnit(u.area, u.unit, 20) for u in sorted(demo_units, key=lambda u: areas.index(u.area)))
+    checklist_ids = tuple(dict.fromkeys(c for u in DEMO_UNITS for c in u.checklist_ids))
+    round_ = Round(DEMO_ADMINISTRATION, year, units, checklist_ids=checklist_ids, folder=".")
     return write_round_file(folder / f"Omgång {year}.omgang", round_, new=True)
 
 
