@@ -1,12 +1,13 @@
-"""Choosing the questions an improvement activity targets: a checkable list of the file's
-questions ('F3 Har skyddsbedömning genomförts skyndsamt?'), grouped by checklist, with a filter.
-What is saved is the questions' stable ids, so next year's result for them can be followed up."""
+"""Choosing the questions an enhet's improvement activity or a round's shared action targets: a
+checkable list of the questions ('F3 Har skyddsbedömning genomförts skyndsamt?'), grouped by
+checklist, with a filter. What is saved is the questions' stable ids, so next year's result for
+them can be followed up. The one question chooser of the window."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,17 +20,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aktgranskning.gui.screen_fit import fit_to_available_screen
+
 ID_ROLE = Qt.ItemDataRole.UserRole
 Choices = Sequence[tuple[str, Sequence[tuple[str, str]]]]  # (checklist title, [(question id, label)])
 
 
 class QuestionPicker(QDialog):
     def __init__(self, choices: Choices, chosen: Sequence[str], activity: str, unknown_label: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, kind: str = "aktiviteten") -> None:
+        """`kind` names what the questions are chosen for, in the definite form ('aktiviteten',
+        'åtgärden')."""
         super().__init__(parent)
-        self.setWindowTitle("Välj frågor för aktiviteten")
-        intro = QLabel(f"Kryssa i de frågor som aktiviteten ”{activity or 'ny aktivitet'}” ska förbättra. "
-                       "Nästa år visas hur resultatet för dem har förändrats.")
+        self.setWindowTitle(f"Välj frågor för {kind}")
+        intro = QLabel(f"Kryssa i de frågor som {kind} ”{activity or 'ny ' + kind.removesuffix('en')}” ska "
+                       "förbättra (mellanslag, Enter eller dubbelklick). Nästa år visas hur resultatet för dem "
+                       "har förändrats.")
         intro.setWordWrap(True)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Sök fråga (nummer eller text) …")
@@ -63,7 +69,8 @@ class QuestionPicker(QDialog):
         layout.addWidget(self.filter)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        self.filter.installEventFilter(self)
+        fit_to_available_screen(self, QSize(640, 520))
 
     def _add(self, question_id: str, label: str, checked: bool) -> None:
         item = QListWidgetItem(label)
@@ -96,3 +103,13 @@ class QuestionPicker(QDialog):
             item = self.list.item(index)
             if item.data(ID_ROLE):
                 item.setHidden(bool(wanted) and wanted not in item.text().casefold())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # ↓ from the search field goes to the list, as in any search box
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Down:  # type: ignore[attr-defined]
+            self.list.setFocus()
+            if self.list.currentRow() < 0 and (items := self.question_items()):
+                self.list.setCurrentItem(items[0])
+            return True
+        return super().eventFilter(watched, event)

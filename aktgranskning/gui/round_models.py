@@ -271,6 +271,7 @@ class TimetableModel(QAbstractTableModel):
 class QuestionChoice:
     question_id: str
     label: str  # 'F3 Har barnet fått komma till tals?'
+    group: str = ""  # the checklist's title, under which the chooser lists the question
 
 
 def question_choices(checklists: Iterable[Checklist], checklist_ids: Sequence[str],
@@ -294,8 +295,9 @@ def question_choices(checklists: Iterable[Checklist], checklist_ids: Sequence[st
             known.add(ref.question_id)
             refs.append(ref)
     numbers = question_numbers(refs, titles)
-    choices = [QuestionChoice(ref.question_id, f"{numbers[ref.question_id]} {ref.text}") for ref in refs]
-    choices += [QuestionChoice(qid, f"{qid} (okänd fråga)")
+    choices = [QuestionChoice(ref.question_id, f"{numbers[ref.question_id]} {ref.text}",
+                              titles.get(ref.checklist_id, ref.checklist_id)) for ref in refs]
+    choices += [QuestionChoice(qid, f"{qid} (okänd fråga)", "Frågor som ingen checklista har")
                 for qid in dict.fromkeys(linked) if qid not in known]
     return choices
 

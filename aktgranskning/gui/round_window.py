@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,9 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -54,7 +51,9 @@ from aktgranskning.domain.round_analysis import fill_empty, prefilled
 from aktgranskning.domain.summary import Summary
 from aktgranskning.gui.background import BackgroundOperation, Progress, ProgressPanel, run_in_background
 from aktgranskning.gui.date_delegate import DateDelegate
+from aktgranskning.gui.question_picker import QuestionPicker
 from aktgranskning.gui.round_models import (
+    ACTION_COLUMN,
     ACTION_STATUS_ROLE,
     DUE_COLUMN,
     LIMITS_COLUMN,
@@ -489,9 +488,13 @@ class RoundWindow(QMainWindow):
             QMessageBox.information(self, "Välj en åtgärd", "Markera först den åtgärd som frågorna gäller.")
             return
         linked = self.actions_model.question_ids(row)
-        dialog = QuestionChooser(self.question_choices(linked), linked, self)
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for choice in self.question_choices(linked):
+            groups.setdefault(choice.group, []).append((choice.question_id, choice.label))
+        action = str(self.actions_model.index(row, ACTION_COLUMN).data() or "")
+        dialog = QuestionPicker(list(groups.items()), linked, action, "okänd fråga", self, kind="åtgärden")
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.actions_model.set_questions(row, dialog.chosen())
+            self.actions_model.set_questions(row, list(dialog.chosen_ids()))
 
     def question_choices(self, linked: Sequence[str] = ()) -> list[QuestionChoice]:
         """The round's questions, with the summary's and the given links when they add any."""
@@ -700,67 +703,6 @@ class StatusDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor, model, index) -> None:  # type: ignore[no-untyped-def]
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
-
-class QuestionChooser(QDialog):
-    """The round's questions as a checkable list, with a filter: an action's questions are chosen
-    here by their stable ids, never typed."""
-
-    def __init__(self, choices: Sequence[QuestionChoice], chosen: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Välj frågor för åtgärden")
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Sök bland frågorna …")
-        self.filter.setAccessibleName("Sök bland frågorna")
-        self.filter.textChanged.connect(self._filter)
-        self.list = QListWidget()
-        self.list.setAccessibleName("Frågor")
-        selected = set(chosen)
-        for choice in choices:
-            item = QListWidgetItem(choice.label)
-            item.setData(Qt.ItemDataRole.UserRole, choice.question_id)
-            item.setToolTip(choice.question_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if choice.question_id in selected else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        self.list.setCurrentRow(0)
-        hint = QLabel("Mellanslag kryssar i eller ur den markerade frågan.")
-        hint.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(hint)
-        layout.addWidget(buttons)
-        self.filter.installEventFilter(self)
-        fit_to_available_screen(self, QSize(640, 520))
-
-    def items(self) -> list[QListWidgetItem]:
-        return [self.list.item(row) for row in range(self.list.count())]
-
-    def set_checked(self, question_id: str, checked: bool = True) -> None:
-        for item in self.items():
-            if item.data(Qt.ItemDataRole.UserRole) == question_id:
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-
-    def chosen(self) -> list[str]:
-        return [item.data(Qt.ItemDataRole.UserRole) for item in self.items()
-                if item.checkState() == Qt.CheckState.Checked]
-
-    def _filter(self, text: str) -> None:
-        needle = text.strip().casefold()
-        for item in self.items():
-            item.setHidden(bool(needle) and needle not in item.text().casefold())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # ↓ from the search field goes to the list, as in any search box
-        if watched is self.filter and event.type() == QEvent.Type.KeyPress \
-                and event.key() == Qt.Key.Key_Down:  # type: ignore[attr-defined]
-            self.list.setFocus()
-            return True
-        return super().eventFilter(watched, event)
 
 
 class RosterDialog(QDialog):

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from aktgranskning.domain.round import AnalysisLevel, Round, RoundUnit
 from aktgranskning.gui.round_models import STATE_COLUMN
-from aktgranskning.gui.round_window import QuestionChooser, RoundWindow
+from aktgranskning.gui.question_picker import QuestionPicker
+from aktgranskning.gui.round_window import RoundWindow
 from aktgranskning.services.round import load_round, save_round
 from tests.gui.waiting import wait_for_background
 from tests.round_files import ADMINISTRATION, make_enhet
@@ -94,11 +95,12 @@ def test_an_action_linked_to_two_questions_chosen_from_the_list_is_saved_with_th
 
     def choose_in_dialog() -> None:
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, QuestionChooser)
-        for row in (1, 3):  # the second and fourth question, ticked with the space bar as a user does
-            dialog.list.setCurrentRow(row)
+        assert isinstance(dialog, QuestionPicker)
+        questions = dialog.question_items()  # the list also has a heading per checklist
+        for index in (1, 3):  # the second and fourth question, ticked with the space bar as a user does
+            dialog.list.setCurrentItem(questions[index])
             qtbot.keyClick(dialog.list, Qt.Key.Key_Space)
-            chosen_labels.append(dialog.list.item(row).text())
+            chosen_labels.append(questions[index].text())
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
     QTimer.singleShot(0, choose_in_dialog)
