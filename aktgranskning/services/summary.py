@@ -232,7 +232,7 @@ def _unit_state(level: LevelResult) -> dict[str, str]:
 
 def _akter(level: LevelResult) -> dict[str, int | None]:
     counts: dict[str, int | None] = dict(level.completeness.as_json())
-    if level.kind is LevelKind.UNIT:
+    if level.kind is LevelKind.UNIT and level.expected is not None:  # a summary of a round
         counts["forvantade"] = level.expected
     return counts
 
