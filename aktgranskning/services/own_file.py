@@ -108,15 +108,17 @@ class FolderPublisher:
     """Writes the newest state of the working copy to the enhet's folder, in a thread of its own;
     the newest state replaces any older one still waiting. Retries while the folder is gone.
 
-    It writes once changes pause (QUIET_SECONDS), so that a run of quick key presses is one
-    upload for a sync client instead of one each, and so that its write and flush never compete
-    with the next key press's own (which is what makes that answer durable, in the working copy)."""
+    A change after a quiet moment is written at once; the changes of a run that follows quickly
+    are written once they pause (QUIET_SECONDS), so that quick key presses are one upload for a
+    sync client instead of one each, and so that this write and its flush do not compete with
+    the next key press's own (which is what makes that answer durable, in the working copy)."""
 
     def __init__(self, target: Path) -> None:
         self.target = target
         self._pending: bytes | None = None
         self._offered_at = 0.0  # when the newest state was offered (time.monotonic)
         self._first_offered_at = 0.0  # when the oldest state not yet written was offered
+        self._written_at = -QUIET_SECONDS  # when the last write ended
         self._hurry = False  # flush: write now, without waiting for a pause
         self._condition = threading.Condition()
         self._stopping = False
@@ -182,6 +184,7 @@ class FolderPublisher:
                     self._condition.wait(RETRY_SECONDS)
                 continue
             with self._condition:
+                self._written_at = time.monotonic()
                 if self._pending is data:
                     self._pending = None
                     self._hurry = False
@@ -191,8 +194,11 @@ class FolderPublisher:
                 self._condition.notify_all()
 
     def _wait_for_pause(self) -> None:
-        """Until no new state has come for QUIET_SECONDS (at most LONGEST_WAIT_SECONDS), unless
-        someone waits for the copy (flush, close). Called holding the condition."""
+        """Within a run of changes: until no new state has come for QUIET_SECONDS (at most
+        LONGEST_WAIT_SECONDS), unless someone waits for the copy (flush, close). Called holding
+        the condition."""
+        if self._first_offered_at - self._written_at >= QUIET_SECONDS:
+            return  # the first change after a quiet moment
         while not (self._hurry or self._stopping):
             now = time.monotonic()
             left = min(self._offered_at + QUIET_SECONDS, self._first_offered_at + LONGEST_WAIT_SECONDS) - now
