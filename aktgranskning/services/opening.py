@@ -234,7 +234,7 @@ def open_review_file(
             upgrade_to_head(store.engine)
             store.publish()
         _belong_to_folder(store, path)
-        session = ReviewSession(store, reviewer, on_close=copy.release)
+        session = ReviewSession(store, reviewer, on_close=copy.release, known_checklists=start.checklists)
         session.enhet_path = path
         session.notes = notes
         _link_to_folder(session, path, copy)

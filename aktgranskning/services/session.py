@@ -95,7 +95,8 @@ class QuestionState:
 
 
 class ReviewSession:
-    def __init__(self, store: ReviewStore, reviewer: str, on_close: Callable[[], None] | None = None) -> None:
+    def __init__(self, store: ReviewStore, reviewer: str, on_close: Callable[[], None] | None = None,
+                 known_checklists: dict[str, Checklist] | None = None) -> None:
         self.store = store
         self._on_close = on_close
         self._closed = False
@@ -103,7 +104,7 @@ class ReviewSession:
         revision = store.schema_revision() or ""  # its own connection: not inside the transaction below
         with self.reading() as tx:
             self.meta: FileMeta = replace(tx.read_meta(), schema_version=revision)
-            self.checklists: dict[str, Checklist] = tx.checklists()
+            self.checklists: dict[str, Checklist] = tx.checklists(known_checklists)
         self.last_saved_at: str | None = None
         self._history = UndoHistory()
         self.read_only_reason = ""  # set when the file itself cannot be written

@@ -323,11 +323,19 @@ class ReviewTransaction:
             )
         )
 
-    def checklists(self) -> dict[str, Checklist]:
-        return {
-            row.id: checklist_from_json(row.definition, source=f"checklistan {row.id}")
-            for row in self._rows(select(CHECKLISTS))
-        }
+    def checklists(self, known: dict[str, Checklist] | None = None) -> dict[str, Checklist]:
+        """The file's checklists; one of `known` (read from another file of the enhet) is taken
+        as it is when its id, version and content hash are the stored ones (the hash was checked
+        against the definition when the file was opened)."""
+        known = known or {}
+        result = {}
+        for row in self._rows(select(CHECKLISTS)):
+            same = known.get(row.id)
+            if same is not None and (same.version, same.content_hash) == (row.version, row.content_hash):
+                result[row.id] = same
+            else:
+                result[row.id] = checklist_from_json(row.definition, source=f"checklistan {row.id}")
+        return result
 
     def checklist_rows(self) -> list[tuple[str, str, str, str]]:
         """(id, version, stored hash, definition) — for the integrity check."""
