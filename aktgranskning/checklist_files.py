@@ -18,7 +18,7 @@ from aktgranskning.domain.answers import ALL_ANSWERS, Answer
 from aktgranskning.domain.checklist import Checklist, Condition, Question, Section
 from aktgranskning.domain.errors import FileProblem
 
-_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")  # checklists, sections and questions
 
 
 def load_checklist_file(path: Path) -> Checklist:
@@ -43,6 +43,44 @@ def load_checklist_folder(folder: Path) -> list[Checklist]:
     checklists = [load_checklist_file(path) for path in sorted(folder.glob("*.toml"))]
     _ensure_unique_ids(checklists, folder)
     return checklists
+
+
+def checklist_to_toml(checklist: Checklist, comment: str = "") -> str:
+    """The checklist as a TOML file of the same form as the built-in ones; loading it gives the
+    same checklist (the same content hash)."""
+    data = checklist_data(checklist)
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    if lines:
+        lines.append("")
+    for key in ("id", "version", "titel", "arendetyp"):
+        lines.append(f"{key} = {_toml_string(data[key])}")
+    lines.append(f"alias = {_toml_list(data['alias'])}")
+    for section in data["avsnitt"]:
+        lines += ["", "[[avsnitt]]", f"id = {_toml_string(section['id'])}",
+                  f"rubrik = {_toml_string(section['rubrik'])}"]
+        for question in section["fragor"]:
+            lines += ["", "[[avsnitt.fragor]]"]
+            for key in ("id", "text", "hjalptext", "lagrum"):
+                if question[key] or key in ("id", "text"):
+                    lines.append(f"{key} = {_toml_string(question[key])}")
+            lines.append(f"svar = {_toml_list(question['svar'])}")
+            if "grans" in question:
+                lines.append(f"grans = {question['grans']}")
+            if "villkor" in question:
+                parent, answer = _toml_string(question["villkor"]["fraga"]), _toml_string(question["villkor"]["svar"])
+                lines.append(f"villkor = {{ fraga = {parent}, svar = {answer} }}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    # A JSON string is a TOML basic string once DEL is escaped; a lone surrogate (which no TOML
+    # or workbook text can hold) becomes the replacement character.
+    encoded = json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in encoded)
+
+
+def _toml_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(_toml_string(item) for item in items) + "]"
 
 
 def checklist_from_json(text: str, source: str) -> Checklist:
@@ -80,6 +118,9 @@ def _question_data(question: Question) -> dict[str, Any]:
         "lagrum": question.legal_basis,
         "svar": [a.value for a in question.allowed],
     }
+    if question.green_limit is not None:
+        # Only when set, so a checklist without own limits keeps its content hash.
+        data["grans"] = question.green_limit
     if question.condition is not None:
         data["villkor"] = {
             "fraga": question.condition.question_id,
@@ -151,7 +192,7 @@ class _Reader:
 
     def identifier(self, table: Mapping[str, Any], key: str, place: str) -> str:
         value = self.text(table, key, place)
-        if not _ID_PATTERN.match(value):
+        if not ID_PATTERN.match(value):
             self.fail(
                 place,
                 f"id ”{value}” får bara innehålla små bokstäver a–z, siffror, punkt, bindestreck "
@@ -200,6 +241,7 @@ class _Reader:
             legal_basis=self.optional_text(raw, "lagrum", place),
             allowed=self.allowed_answers(raw, place),
             condition=self.condition(raw, place, seen),
+            green_limit=self.green_limit(raw, place),
         )
         seen[question_id] = None
         return question
@@ -217,6 +259,14 @@ class _Reader:
         if len(answers) < 2:
             self.fail(place, "en fråga måste tillåta minst två svar.")
         return tuple(a for a in ALL_ANSWERS if a in answers)
+
+    def green_limit(self, raw: Mapping[str, Any], place: str) -> int | None:
+        if "grans" not in raw:
+            return None
+        value = raw["grans"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            self.fail(place, "”grans” ska vara ett heltal mellan 0 och 100 (procent), t.ex. grans = 100.")
+        return value
 
     def condition(
         self, raw: Mapping[str, Any], place: str, seen: Mapping[str, Answer | None]

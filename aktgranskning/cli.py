@@ -16,6 +16,7 @@ from aktgranskning.logging_setup import log_unexpected
 
 if TYPE_CHECKING:
     from aktgranskning.domain.summary import Summary
+    from aktgranskning.services.round import RoundStatus
     from aktgranskning.services.session import ReviewSession
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -95,19 +96,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser(
         "sammanstall", help="sammanställ enheternas filer till område och förvaltning",
-        description="Sammanställ enheternas filer till område och förvaltning. En fil som inte kan läsas "
-                    "stoppar inte de andra: den nämns med orsaken, ingår inte i resultatet, och programmet "
-                    f"avslutas med kod {EXIT_INCOMPLETE} i stället för 0.",
+        description="Sammanställ enheternas filer till område och förvaltning, eller en hel omgång (--omgang): "
+                    "då är varje enhet i omgången med, och en enhet utan fil visas som Saknas. En fil som inte "
+                    "kan läsas stoppar inte de andra: den nämns med orsaken, ingår inte i resultatet, och "
+                    f"programmet avslutas med kod {EXIT_INCOMPLETE} i stället för 0 (så också när en enhet i "
+                    "omgången saknas).",
     )
-    summary.add_argument("filer", metavar="FILER", type=Path, nargs="+",
-                         help="enheternas Excelfiler eller granskningsfiler, eller mappar med dem")
+    summary.add_argument("filer", metavar="FILER", type=Path, nargs="*",
+                         help="enheternas Excelfiler eller granskningsfiler, eller mappar med dem "
+                              "(behövs inte med --omgang)")
+    summary.add_argument("--omgang", type=Path, metavar="OMGÅNG.omgang",
+                         help="sammanställ omgången: dess enheter, i dess ordning, med dess färggränser")
     summary.add_argument("-o", "--utfil", type=Path, metavar="SAMMANSTÄLLNING.xlsx", help="Excelfilen som skrivs")
     summary.add_argument("--pdf", type=Path, metavar="FIL.pdf", help="skriv också en pdf-rapport")
     summary.add_argument("--json", type=Path, metavar="FIL.json", help="skriv siffrorna som JSON (för BI-verktyg)")
     summary.add_argument("--jamfor", type=Path, nargs="+", metavar="TIDIGARE",
-                         help="ett tidigare års enhetsfiler (eller mapp) att jämföra med")
+                         help="ett tidigare års enhetsfiler (eller mapp, eller omgångsfil) att jämföra med; jämförelsen står i Excelfilen, pdf:en och JSON-filen")
     summary.add_argument("--ersatt", type=Path, action="append", default=[], metavar="FIL",
                          help="när samma enhet och år finns i två filer: den fil som ska gälla")
+
+    _round_parser(commands)
 
     merge = commands.add_parser(
         "sammanfoga", help="för in svaren från granskarnas kopior i enhetens granskningsfil"
@@ -142,7 +150,33 @@ def build_parser() -> argparse.ArgumentParser:
     matrix.add_argument("--blad", metavar="NAMN", help="bladet som ska läsas (standard: det första)")
     matrix.add_argument("--markering", choices=["obesvarad", "x"], default="obesvarad",
                         help="vad en ensam fotnotsmarkering (uppgift saknas) räknas som (standard: obesvarad)")
+    _add_checklist_commands(commands)
+    _add_activities_parser(commands)
     return parser
+
+
+def _round_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    round_ = commands.add_parser(
+        "omgang", help="förvaltningens omgång: vilka enheter som är med och hur långt de kommit",
+        description="Omgången är utvecklarens egen fil (.omgang): förvaltningen, året, områden och enheter med "
+                    "hur många akter var och en ska granska, färggränserna och mappen med enheternas filer. "
+                    "En sammanställning av omgången visar varje enhet, också den som saknas eller inte är klar.",
+    )
+    actions = round_.add_subparsers(dest="omgang_kommando", title="kommandon", metavar="KOMMANDO",
+                                    parser_class=SwedishParser)
+    new = actions.add_parser("ny", help="skapa en omgång från urvalsboken (eller från enheternas filer)")
+    new.add_argument("fil", metavar="OMGÅNG.omgang", type=Path, help="omgångsfilen som skapas (skrivs aldrig över)")
+    new.add_argument("--urval", type=Path, metavar="URVAL.xlsx",
+                     help="urvalsboken från kommandot urval; utan den tas enheterna ur filerna i MAPP")
+    new.add_argument("--mapp", required=True, type=Path, metavar="MAPP",
+                     help="mappen med enheternas granskningsfiler eller Excelfiler (omgången kommer ihåg den)")
+    new.add_argument("--forvaltning", metavar="F", help="förvaltningens namn (standard: det som står i filerna)")
+    new.add_argument("--ar", type=int, metavar="ÅR", help="granskningsåret (standard: filernas eller urvalets)")
+    new.add_argument("--forra", type=Path, metavar="FÖRRA.omgang",
+                     help="förra årets omgång: dess färggränser och förvaltningsgemensamma åtgärder följer med")
+    status = actions.add_parser("status", help="visa läget per enhet: saknas, ej påbörjad, pågående eller klar")
+    status.add_argument("fil", metavar="OMGÅNG.omgang", type=Path, help="omgångsfilen")
+    status.add_argument("--json", action="store_true", help="skriv ett JSON-objekt (för skript)")
 
 
 def run_cli(argv: Sequence[str]) -> int:
@@ -257,32 +291,158 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from aktgranskning.domain.summary import unit_completeness
-    from aktgranskning.services.summary import build_summary, export_summary
+    from aktgranskning.domain.summary import summary_warnings, unit_completeness
+    from aktgranskning.services.summary import export_summary
 
     if args.utfil is None and args.json is None and args.pdf is None:
         raise UserError("Ange var sammanställningen ska skrivas: -o FIL.xlsx, --pdf FIL.pdf och/eller --json FIL.json.")
-    summary = build_summary(args.filer, args.ersatt)
-    earlier = build_summary(args.jamfor) if args.jamfor else None
-    for item in summary.inputs:
-        identity = item.data.identity
-        print(f"Läste {item.source}: {identity.unit} {identity.year} ({identity.area}), "
-              f"{item.data.describe_cases()}" + (" – PRELIMINÄR" if unit_completeness(item.data).preliminary else ""))
+    if args.omgang is not None and args.filer:
+        raise UserError("Ange antingen enheternas filer eller --omgang, inte båda: omgången vet var filerna finns.")
+    if args.omgang is None and not args.filer:
+        raise UserError("Ange enheternas filer (eller en mapp med dem), eller en omgång med --omgang OMGÅNG.omgang.")
+    summary = _summary_of(args.filer, args.omgang, args.ersatt)
+    earlier = _earlier_summary(args.jamfor) if args.jamfor else None
+    if summary.round is not None:
+        for level in summary.units():
+            source = f" ({level.source})" if level.source else ""
+            print(f"{level.name} ({level.area}): {level.state_text()}{source}"
+                  + (" – PRELIMINÄR" if level.preliminary and not level.missing else ""))
+    else:
+        for item in summary.inputs:
+            identity = item.data.identity
+            print(f"Läste {item.source}: {identity.unit} {identity.year} ({identity.area}), "
+                  f"{item.data.describe_cases()}"
+                  + (" – PRELIMINÄR" if unit_completeness(item.data).preliminary else ""))
     print(f"{summary.administration} {summary.year}: {summary.banner()}.")
-    for source in summary.edited:
-        print(f"Varning: {source}: Data-bladet stämmer inte med sin kontrollsumma – det har ändrats för hand.",
-              file=sys.stderr)
-    for source, question_id, text in summary.unmatched:
-        print(f"Varning: {source}: frågan {question_id} ”{text}” saknas i filen.", file=sys.stderr)
-    for question_id, used, other in summary.renamed:
-        print(f"Obs: frågan {question_id} har olika formulering: ”{used}” / ”{other}” (matchad på id).",
-              file=sys.stderr)
+    print(f"{summary.limits_text()}.")
+    if earlier is not None:
+        from aktgranskning.domain.level_counts import compare_years, comparison_text
+
+        print(f"{comparison_text(compare_years(summary, earlier))} Jämförelsen står i varje fil som skrivs.")
+    for warning in summary_warnings(summary):
+        print(warning, file=sys.stderr)
     exported = export_summary(summary, args.utfil, args.json, earlier, args.pdf)
     for path in exported:
         print(f"Skrev {path}")
     for notice in exported.notices:
         print(f"Obs: {notice}", file=sys.stderr)
-    return _report_excluded(summary, earlier)
+    code = _report_excluded(summary, earlier)
+    return EXIT_INCOMPLETE if summary.missing_units() else code
+
+
+def _summary_of(files: list[Path], round_path: Path | None, replacements: list[Path]) -> Summary:
+    from aktgranskning.services.round import build_round_summary, load_round
+    from aktgranskning.services.summary import build_summary
+
+    if round_path is not None:
+        return build_round_summary(round_path, load_round(round_path), replacements)
+    return build_summary(files, replacements)
+
+
+def _earlier_summary(paths: list[Path]) -> Summary:
+    """An earlier year to compare with: its enhet files, or its round file."""
+    if len(paths) == 1 and paths[0].suffix.lower() == ".omgang":
+        return _summary_of([], paths[0], [])
+    return _summary_of(paths, None, [])
+
+
+def _round(args: argparse.Namespace) -> int:
+    if args.omgang_kommando == "ny":
+        return _round_new(args)
+    if args.omgang_kommando == "status":
+        return _round_status(args)
+    raise UserError("Ange vad som ska göras med omgången: aktgranskning omgang ny … eller omgang status ….")
+
+
+def _round_new(args: argparse.Namespace) -> int:
+    from aktgranskning.services.round import create_round, round_folder, round_notices
+
+    made = create_round(args.fil, folder=args.mapp, urval=args.urval, administration=args.forvaltning,
+                        year=args.ar, previous=args.forra)
+    areas = len(made.areas())
+    print(f"Skapade {args.fil}: {made.administration} {made.year}, {_count(len(made.units), 'enhet', 'enheter')} "
+          f"i {_count(areas, 'område', 'områden')}, mappen {round_folder(args.fil, made)}.")
+    for unit in made.units:
+        print(f"  {unit.area}: {unit.unit} ({_cases(unit.expected_cases)})")
+    if made.actions:
+        print(f"{_count(len(made.actions), 'förvaltningsgemensam åtgärd', 'förvaltningsgemensamma åtgärder')} "
+              "från förra omgången följer med för uppföljning.")
+    print(f"Färggränser: {made.thresholds.describe()}.")
+    for notice in round_notices(made):
+        print(f"Obs: {notice}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _round_status(args: argparse.Namespace) -> int:
+    from aktgranskning.services.round import load_round, round_status
+
+    round_ = load_round(args.fil)
+    status = round_status(args.fil, round_)
+    if args.json:
+        print(json.dumps(round_status_json(status), ensure_ascii=False, indent=2))
+    else:
+        print(f"{round_.administration} {round_.year} – omgångens läge (mappen {status.folder})")
+        print(round_status_table(status))
+        for unknown in status.unknown:
+            print(f"Obs: {unknown.source}: enheten ”{unknown.unit}” ({unknown.year}) ingår inte i omgången.")
+    for notice in status.notices:
+        print(f"Obs: {notice}", file=sys.stderr)
+    for item in status.excluded:
+        print(f"Varning: {item.source} kunde inte läsas: {item.reason}", file=sys.stderr)
+    return EXIT_OK
+
+
+def round_status_json(status: RoundStatus) -> dict[str, object]:
+    """`omgang status --json`: per enhet "omrade", "enhet", "status" (saknas, ej_paborjad,
+    pagaende, klar) and "akter" (as `status --json` counts them, plus "forvantade"), and whether
+    it is analysed and submitted, and its file."""
+    from aktgranskning.domain.completeness import Completeness
+
+    return {
+        "enheter": [
+            {
+                "omrade": s.unit.area,
+                "enhet": s.unit.unit,
+                "status": s.state.value,
+                "akter": {**(s.completeness or Completeness()).as_json(), "forvantade": s.unit.expected_cases},
+                "analyserad": s.analysed,
+                "inlamnad": s.submitted,
+                "fil": s.source,
+                "arbetsbok": s.workbook,
+                **({"trosklar": {"gron": s.thresholds.good, "gul": s.thresholds.fair}} if s.thresholds else {}),
+            }
+            for s in status.units
+        ],
+        "andra_enheter": [{"fil": f.source, "enhet": f.unit, "ar": f.year} for f in status.unknown],
+        "ej_inlasta": [{"fil": item.source, "orsak": item.reason} for item in status.excluded],
+        "obs": list(status.notices),
+    }
+
+
+def round_status_table(status: RoundStatus) -> str:
+    """The round at a glance, one row per enhet, and a count per state."""
+    from aktgranskning.domain.round import UnitState
+
+    headers = ("Område", "Enhet", "Status", "Klara", "Analys", "Inlämnad", "Fil")
+    rows = [headers]
+    for s in status.units:
+        done = f"{s.completeness.done} av {s.completeness.to_review}" if s.completeness else f"– av {s.unit.expected_cases}"
+        limits = f" (egna färggränser: {s.thresholds.describe()})" if s.thresholds else ""
+        rows.append((s.unit.area, s.unit.unit, s.state.label, done, "ja" if s.analysed else "nej",
+                     "ja" if s.submitted else "nej", (s.source or "–") + limits))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(headers) - 1)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
+             for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths) + "  " + "-" * len(headers[-1]))
+    plural = {UnitState.NOT_STARTED: "ej påbörjade", UnitState.DONE: "klara"}
+    counts = ", ".join(f"{n} {state.label.lower() if n == 1 else plural.get(state, state.label.lower())}"
+                       for state in UnitState if (n := status.count(state)))
+    lines.append(f"{_count(len(status.units), 'enhet', 'enheter')}: {counts}.")
+    return "\n".join(lines)
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _report_excluded(summary: Summary, earlier: Summary | None) -> int:
@@ -437,6 +597,41 @@ def _sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- aktiviteter: the activity statuses of many enheter ----------------------------------------------
+def _add_activities_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    activities = commands.add_parser(
+        "aktiviteter", help="exportera enheternas förbättringsaktiviteter med status till Excel",
+        description="Exportera varje enhets förbättringsaktiviteter – frågor, ansvarig roll, klart senast, status "
+                    "och uppföljning – till en Excelfil för delårsuppföljning och verksamhetsberättelse. En fil "
+                    "som inte kan läsas stoppar inte de andra: den nämns med orsaken och programmet avslutas med "
+                    f"kod {EXIT_INCOMPLETE}.",
+    )
+    activities.add_argument("filer", metavar="FILER", type=Path, nargs="+",
+                            help="enheternas granskningsfiler eller Excelfiler, eller mappar med dem")
+    activities.add_argument("-o", "--utfil", required=True, type=Path, metavar="AKTIVITETER.xlsx",
+                            help="Excelfilen som skrivs")
+    activities.add_argument("--ersatt", type=Path, action="append", default=[], metavar="FIL",
+                            help="när samma enhet och år finns i två filer: den fil som ska gälla")
+
+
+def _activities(args: argparse.Namespace) -> int:
+    from aktgranskning.services.activities_export import export_activities
+
+    exported = export_activities(args.filer, args.utfil, args.ersatt)
+    for item in exported.inputs:
+        identity = item.data.identity
+        count = len(item.data.analysis.activities)
+        print(f"Läste {item.source}: {identity.unit} {identity.year} ({identity.area}), "
+              f"{count} {'aktivitet' if count == 1 else 'aktiviteter'}")
+    print(f"Skrev {exported.path} ({len(exported.rows)} aktiviteter)")
+    for notice in exported.notices:
+        print(f"Obs: {notice}", file=sys.stderr)
+    for excluded in exported.excluded:
+        print(f"Varning: {excluded.source} lästes inte och dess aktiviteter saknas i exporten: {excluded.reason}",
+              file=sys.stderr)
+    return EXIT_INCOMPLETE if exported.excluded else EXIT_OK
+
+
 _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "urval": _sample,
     "demo": _demo,
@@ -445,9 +640,12 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "kontrollera": _check,
     "rapport": _report,
     "sammanstall": _summary,
+    "omgang": _round,
     "sammanfoga": _merge,
     "samla": _collect,
     "importera-resultat": _import_matrix,
+    "checklista": lambda args: _checklist(args),
+    "aktiviteter": _activities,
 }
 # The first words that run a command rather than open the window, even when a file or folder of
 # that name is in the current directory. Derived from the handlers so a new command is never missed.
@@ -455,6 +653,58 @@ SUBCOMMANDS = tuple(name for name in _HANDLERS if name is not None)
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+
+
+# --- checklista: write, check, install and export checklists (Excel) -------------------------
+
+def _add_checklist_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    checklist = commands.add_parser(
+        "checklista", help="kontrollera, installera, exportera och lista checklistor (Excel)",
+        description="Checklistor skrivs i Excel (bladen Checklista och Frågor) och installeras i "
+                    "organisationens checklistmapp, som programmet läser utöver de inbyggda. Mappen är "
+                    "miljövariabeln AKTGRANSKNING_CHECKLISTOR, annars den som valts i fönstret, annars "
+                    "”checklistor” i användarens datamapp.",
+    )
+    actions = checklist.add_subparsers(dest="atgard", title="åtgärder", metavar="ÅTGÄRD", required=True,
+                                       parser_class=SwedishParser)
+    check = actions.add_parser("kontrollera", help="kontrollera en checklista i Excel (kod 0: rätt, 1: fel)")
+    check.add_argument("fil", metavar="FIL.xlsx", type=Path, help="arbetsboken med checklistan")
+    install = actions.add_parser("installera", help="kontrollera och installera en checklista i Excel")
+    install.add_argument("fil", metavar="FIL.xlsx", type=Path, help="arbetsboken med checklistan")
+    export = actions.add_parser("exportera", help="skriv en installerad checklista som Excelfil")
+    export.add_argument("id", metavar="ID", help="checklistans id (se aktgranskning checklista lista)")
+    export.add_argument("-o", "--utfil", required=True, type=Path, metavar="FIL.xlsx", help="Excelfilen som skrivs")
+    actions.add_parser("lista", help="visa de installerade checklistorna och var de kommer ifrån")
+
+
+def _checklist(args: argparse.Namespace) -> int:
+    from aktgranskning.services import checklist_authoring as authoring
+    from aktgranskning.services.checklists import checklist_inventory
+
+    inventory = checklist_inventory()
+    if args.atgard == "kontrollera":
+        result = authoring.check_checklist_workbook(args.fil, inventory)
+        print("\n".join(result.lines()))
+        return EXIT_OK if result.ok else EXIT_ERROR
+    if args.atgard == "installera":
+        result, installed = authoring.install_checklist_workbook(args.fil, inventory)
+        print("\n".join(result.lines(with_notes=False)))
+        if result.checklist is not None:
+            print(installed.text(result.checklist))
+        return EXIT_OK
+    if args.atgard == "exportera":
+        path = authoring.export_checklist_workbook(args.id, args.utfil, inventory)
+        print(f"Checklistan {args.id} är skriven till {path}.")
+        return EXIT_OK
+    print(f"Organisationens checklistmapp: {inventory.organisation_folder} ({inventory.folder_source})")
+    for entry in inventory.installed.checklists:
+        c = entry.checklist
+        print(f"  {c.id}  version {c.version}  ”{c.title}”  {len(c.question_ids())} frågor  {entry.origin}")
+    for old, new in inventory.installed.replaced:
+        print(f"  (version {old.checklist.version} av {old.checklist.id} i {old.origin} ersätts av {new.checklist.version})")
+    for problem in inventory.problems:
+        print(f"Fel: {problem}")
+    return EXIT_ERROR if inventory.problems else EXIT_OK
 
 
 def unexpected_error_line(args: argparse.Namespace, error: BaseException) -> str:
@@ -492,10 +742,13 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
     "kontrollera": lambda a: ("kontrollera granskningsfilen", [a.fil]),
     "urval": lambda a: ("dra urvalet ur ärendelistan {} till", [a.arendelista, a.utfil, a.granskningsfiler]),
     "rapport": lambda a: ("skriva rapporten ur granskningsfilen {} till", [a.fil, a.utfil, a.pdf]),
-    "sammanstall": lambda a: ("sammanställa enheternas filer", [a.filer]),
+    "sammanstall": lambda a: ("sammanställa enheternas filer", [a.filer, getattr(a, "omgang", None)]),
+    "omgang": lambda a: ("läsa eller skapa omgången", [a.fil, getattr(a, "urval", None), getattr(a, "mapp", None)]),
     "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
     "samla": lambda a: ("samla enhetens filer {} i den nya filen {}", [a.fil, a.utfil]),
     "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
+    "checklista": lambda a: (f"{a.atgard} checklistan", [getattr(a, "fil", None), getattr(a, "utfil", None)]),
+    "aktiviteter": lambda a: ("exportera förbättringsaktiviteterna ur enheternas filer {} till", [a.filer, a.utfil]),
 }
 
 

@@ -22,11 +22,25 @@ def bundle_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+# The organisation's own checklists, read besides the built-in ones (services/checklists.py).
+ORGANISATION_CHECKLISTS_VARIABLE = "AKTGRANSKNING_CHECKLISTOR"
+ORGANISATION_CHECKLISTS_FOLDER = "checklistor"
+
+
 def checklists_dir() -> Path:
-    override = os.environ.get("AKTGRANSKNING_CHECKLISTOR")
-    if override:
-        return Path(override)
+    """The built-in checklists, shipped with the program."""
     return bundle_root() / "checklists"
+
+
+def organisation_checklists_override() -> Path | None:
+    override = os.environ.get(ORGANISATION_CHECKLISTS_VARIABLE, "").strip()
+    return Path(override) if override else None
+
+
+def default_organisation_checklists_dir() -> Path:
+    """Where installed checklists go unless the variable or a saved setting says otherwise.
+    Not created here: a missing folder simply holds no checklists."""
+    return user_data_path() / ORGANISATION_CHECKLISTS_FOLDER
 
 
 def resources_dir() -> Path:
@@ -39,16 +53,26 @@ def _platform_dirs() -> PlatformDirs:
     return PlatformDirs(APP_NAME, appauthor=False)
 
 
-def user_data_dir() -> Path:
+def user_data_path() -> Path:
+    """The user's data folder, without creating it."""
     override = os.environ.get("AKTGRANSKNING_DATAMAPP")
-    path = Path(override) if override else Path(_platform_dirs().user_data_dir)
+    return Path(override) if override else Path(_platform_dirs().user_data_dir)
+
+
+def user_data_dir() -> Path:
+    path = user_data_path()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def user_config_dir() -> Path:
+def user_config_path() -> Path:
+    """The user's settings folder, without creating it."""
     override = os.environ.get("AKTGRANSKNING_DATAMAPP")
-    path = Path(override) / "inställningar" if override else Path(_platform_dirs().user_config_dir)
+    return Path(override) / "inställningar" if override else Path(_platform_dirs().user_config_dir)
+
+
+def user_config_dir() -> Path:
+    path = user_config_path()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -19,7 +19,7 @@ if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
 
 from aktgranskning.domain.case import Case, CaseStatus, Gender
 from aktgranskning.domain.checklist import Checklist
-from aktgranskning.services.checklists import installed_checklists
+from aktgranskning.services.checklists import builtin_checklists
 from aktgranskning.services.opening import (
     NewFileInfo,
     create_review_file,
@@ -43,7 +43,7 @@ def private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
 
 @pytest.fixture(scope="session")
 def checklists() -> list[Checklist]:
-    return installed_checklists()
+    return builtin_checklists()  # not the organisation folder: the tests must not depend on the machine
 
 
 @pytest.fixture(scope="session")

@@ -42,10 +42,10 @@ def test_version_and_swedish_help():
     assert "usage:" not in help_text and "show this help" not in help_text
 
 
-def test_demo_writes_three_units_in_two_areas_and_last_year(demo_folder):
+def test_demo_writes_four_units_in_three_areas_and_last_year(demo_folder):
     names = sorted(p.name for p in demo_folder.iterdir())
-    assert len([n for n in names if "2026" in n]) == 3
-    assert len([n for n in names if "2025" in n]) == 3
+    assert len([n for n in names if "2026" in n]) == 4
+    assert len([n for n in names if "2025" in n]) == 4
     areas = set()
     for path in demo_folder.iterdir():
         data = json.loads(run("status", str(path), "--json").stdout)
@@ -53,10 +53,13 @@ def test_demo_writes_three_units_in_two_areas_and_last_year(demo_folder):
         assert data["akter"]["bortfall"] >= (1 if data["ar"] == 2025 else 0)
         sample = [a for a in data["arenden"] if not a["reserv"]]
         assert len(sample) == 20
-        assert {a["arendetyp"] for a in sample} == {"forhandsbedomning", "utredning"}
+        other_verksamhet = data["enhet"] == "Ekonomiskt bistånd"
+        wanted = {"ekonomiskt_bistand"} if other_verksamhet else {"forhandsbedomning", "utredning"}
+        assert {a["arendetyp"] for a in sample} == wanted
+        assert {q["checklista"] for q in data["fragor"]} == wanted  # no empty checklist beside them
         assert len({a["kon"] for a in sample}) >= 2 and len({a["handlaggare"] for a in sample}) >= 4
         assert all(a["arendenummer"].startswith("DEMO-") for a in data["arenden"])
-    assert len(areas) == 2
+    assert len(areas) == 3
 
 
 def test_status_json_agrees_with_the_file(demo_folder):

@@ -41,7 +41,9 @@ _STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class Activity:
-    """One improvement activity. `linked` names the question(s) or area it answers."""
+    """One improvement activity. `question_ids` are the stable ids of the questions it targets
+    (chosen from the file's questions, so next year's result for them can be followed up);
+    `linked` is free text for an area or anything else it answers."""
 
     activity: str
     linked: str = ""
@@ -50,11 +52,12 @@ class Activity:
     follow_up: str = ""  # how and when it is followed up
     status: ActivityStatus = ActivityStatus.PLANNED
     from_year: int | None = None  # set when carried over from an earlier year's analysis
+    question_ids: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not any((self.activity.strip(), self.linked.strip(), self.responsible.strip(),
-                        self.follow_up.strip())) and self.due is None
+                        self.follow_up.strip())) and self.due is None and not self.question_ids
 
     @property
     def due_text(self) -> str:
@@ -64,7 +67,7 @@ class Activity:
 
 def carry_over(current: Sequence[Activity], previous: Sequence[Activity], previous_year: int) -> list[Activity]:
     """This year's activities followed by last year's for follow-up ("Följ upp förra årets
-    aktiviteter"): each keeps its text, links, role, due date, follow-up and status, and
+    aktiviteter"): each keeps its text, links (its questions too), role, due date, follow-up and status, and
     remembers the year it came from (the first year, when it is carried over again). One whose
     text is already among this year's is not added a second time."""
     present = {activity.activity for activity in current}
@@ -74,6 +77,11 @@ def carry_over(current: Sequence[Activity], previous: Sequence[Activity], previo
         if activity.activity not in present
     ]
     return [*current, *carried]
+
+
+def cleaned_question_ids(ids: Sequence[str]) -> tuple[str, ...]:
+    """The ids without blanks and repeats, in the order given."""
+    return tuple(dict.fromkeys(i.strip() for i in ids if i.strip()))
 
 
 def parse_due_date(text: str) -> date | None:

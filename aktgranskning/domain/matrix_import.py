@@ -186,7 +186,8 @@ def import_matrix(
         identity=identity,
         checklists=tuple(ChecklistRef(c.id, c.version, c.content_hash, c.title) for c in ordered),
         questions=tuple(
-            QuestionRef(c.id, s.id, s.title, q.id, q.text) for c in ordered for s in c.sections for q in s.questions
+            QuestionRef(c.id, s.id, s.title, q.id, q.text, q.green_limit)
+            for c in ordered for s in c.sections for q in s.questions
         ),
         cases=tuple(cases),
     )
@@ -203,8 +204,14 @@ def _block_title(cells: list[str], checklists: list[Checklist]) -> Checklist | N
     text = _first(cells)
     if not text or sum(1 for c in cells if c.strip()) > 2:
         return None
-    first_word = re.split(r"[^\wåäöÅÄÖ-]+", text.strip())[0]
-    return find_checklist(first_word, checklists)
+    # The longest run of leading words that names a checklist: "Utredning vuxen 2023" is not
+    # "Utredning", and "Ekonomiskt bistånd (10 akter)" needs both words.
+    words = [w for w in re.split(r"[^\wåäöÅÄÖ-]+", text.strip()) if w]
+    for count in range(len(words), 0, -1):
+        checklist = find_checklist(" ".join(words[:count]), checklists)
+        if checklist is not None:
+            return checklist
+    return None
 
 
 def _label_kind(label: str) -> str:

@@ -10,15 +10,19 @@ unless the user says which one replaces the other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from aktgranskning.domain.analysis import Activity
+from aktgranskning.domain.breakdown import BREAKDOWN_GENDERS as BREAKDOWN_GENDERS  # re-exported: moved there
+from aktgranskning.domain.breakdown import SUPPRESS_BELOW as SUPPRESS_BELOW
+from aktgranskning.domain.breakdown import suppressed as suppressed
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange, compare
 from aktgranskning.domain.completeness import Completeness
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.results import Tally, format_percent
+from aktgranskning.domain.round import Round, UnitState, state_of
 from aktgranskning.domain.thresholds import Level, Thresholds
 from aktgranskning.domain.unit_data import (
     CaseFilter,
@@ -26,11 +30,6 @@ from aktgranskning.domain.unit_data import (
     UnitData,
     question_tallies,
 )
-
-# Cells with fewer assessed cases than this are not shown in breakdowns, so nobody is recognised.
-SUPPRESS_BELOW = 5
-# The groups the breakdown by kön shows (sheet Kön, the JSON), in this order.
-BREAKDOWN_GENDERS = (Gender.FEMALE, Gender.MALE)
 
 
 class LevelKind(str, Enum):
@@ -102,13 +101,37 @@ class LevelResult:
     cases: int  # counted cases (sample without dropouts)
     dropouts: int
     completeness: Completeness = Completeness()  # klara, pågående, ej påbörjade, bortfall
+    state: UnitState | None = None  # an enhet's: saknas, ej påbörjad, pågående, klar
+    expected: int | None = None  # an enhet of a round: the akter it is to review
+    units_missing: int = 0  # enheter of the round at or below this level without a file
+    source: str | None = None  # an enhet's: the file its result was read from
 
     @property
     def preliminary(self) -> bool:
-        return self.completeness.preliminary
+        """Akter unfinished, conflicts undecided, or an enhet of the round missing below it."""
+        return self.completeness.preliminary or self.units_missing > 0
+
+    @property
+    def missing(self) -> bool:
+        return self.state is UnitState.MISSING
+
+    def state_text(self) -> str:
+        """An enhet's state as every output shows it: 'Saknas', 'Pågående 12/20', 'Klar 20/20';
+        '' for område and förvaltning."""
+        if self.state is None:
+            return ""
+        if self.state is UnitState.MISSING:
+            return self.state.label
+        planned = self.completeness.to_review or self.expected or 0
+        return f"{self.state.label} {self.completeness.done}/{planned}"
 
     def tally(self, question_id: str) -> Tally | None:
         return self.tallies.get(question_id)
+
+    @property
+    def year_key(self) -> tuple[LevelKind, str]:
+        """What matches this level with the same level another year: its kind and its name in any case."""
+        return (self.kind, self.name.casefold())
 
 
 @dataclass(frozen=True)
@@ -139,6 +162,9 @@ class Summary:
     activities: tuple[UnitActivity, ...]
     gender: Mapping[str, Mapping[Gender, Tally]] = field(default_factory=dict)  # förvaltning level
     excluded: tuple[ExcludedFile, ...] = ()  # files that could not be read: the result is without them
+    round: Round | None = None  # the round the summary was made from, if any
+    other_limits: tuple[tuple[str, Thresholds], ...] = ()  # (file, its limits) where they differ from `thresholds`
+    not_in_round: tuple[tuple[str, str], ...] = ()  # (file, enhet) of the round's year but not in the round
 
     @property
     def administration_level(self) -> LevelResult:
@@ -148,20 +174,47 @@ class Summary:
     def completeness(self) -> Completeness:
         return self.administration_level.completeness
 
+    @property
+    def preliminary(self) -> bool:
+        """Unfinished akter, undecided conflicts, or an enhet of the round without a file."""
+        return self.administration_level.preliminary
+
     def preliminary_units(self) -> list[LevelResult]:
-        return [level for level in self.units() if level.preliminary]
+        """The enheter with a file whose result is not final (missing ones are counted apart)."""
+        return [level for level in self.units() if level.preliminary and not level.missing]
 
-    def banner(self) -> str:
-        """The line on every page and sheet: how complete the förvaltning's result is, and
-        how many enheter are not finished."""
-        return f"PRELIMINÄR – {self.state_text()}" if self.completeness.preliminary else self.state_text()
+    def missing_units(self) -> list[LevelResult]:
+        return [level for level in self.units() if level.missing]
 
-    def state_text(self) -> str:
-        text = self.completeness.state_text()
+    def banner(self, short: bool = False) -> str:
+        """The line on every page and sheet: how complete the förvaltning's result is, how many
+        enheter are not finished and how many of the round's have no file. `short` leaves out
+        the counts per status, for a line that must fit one printed line."""
+        text = self.state_text(short)
+        return f"PRELIMINÄR – {text}" if self.preliminary else text
+
+    def state_text(self, short: bool = False) -> str:
+        c = self.completeness
+        if c.total == 0 and self.missing_units():
+            text = "Inga akter har lästs in"
+        elif not short:
+            text = c.state_text()
+        elif c.unfinished:
+            text = f"{c.unfinished} av {c.to_review} akter är inte färdiggranskade{c.conflicts_text()}"
+        else:
+            text = f"Alla {c.to_review} akter är färdiggranskade{c.conflicts_text()}"
         unfinished = self.preliminary_units()
         if unfinished:
             text += f"; {len(unfinished)} av {len(self.units())} enheter är inte färdiggranskade"
+        missing = self.missing_units()
+        if missing:
+            text += f"; {len(missing)} {'enhet' if len(missing) == 1 else 'enheter'} saknas"
         return text
+
+    def limits_text(self) -> str:
+        """The colour limits, and whose they are, as every output states them."""
+        whose = "omgångens gränser" if self.round is not None else "gränserna"
+        return f"Färger ({whose}): {self.thresholds.describe_for(self.questions)}"
 
     def units(self) -> list[LevelResult]:
         return [level for level in self.levels if level.kind is LevelKind.UNIT]
@@ -198,7 +251,38 @@ def summary_warnings(summary: Summary) -> list[SummaryWarning]:
         SummaryWarning("Obs", f"frågan {question_id} har olika formulering: ”{used}” / ”{other}” (matchad på id).")
         for question_id, used, other in summary.renamed
     ]
+    warnings += [
+        SummaryWarning("Varning", f"enheten {level.name}{f' ({level.area})' if level.area else ''} ingår i "
+                                  "omgången men ingen fil hittades; den visas som Saknas.")
+        for level in summary.missing_units()
+    ]
+    warnings += [
+        SummaryWarning("Obs", f"{source}: enheten ”{unit}” ingår inte i omgången och finns inte med i "
+                              "sammanställningen.")
+        for source, unit in summary.not_in_round
+    ]
+    used = "omgångens" if summary.round is not None else "sammanställningens"
+    warnings += [
+        SummaryWarning("Obs", f"{source}: filen har färggränserna {limits.describe()}; "
+                              f"färgerna här följer {used}: {summary.thresholds.describe()}.")
+        for source, limits in summary.other_limits
+    ]
+    warnings += [SummaryWarning("Obs", text) for text in own_limit_disagreements(summary)]
     return warnings
+
+
+def own_limit_disagreements(summary: Summary) -> list[str]:
+    """Questions whose own green limit differs between the files; the strictest one is used."""
+    texts = []
+    for question in summary.questions:
+        seen = {(u.source, ref.green_limit) for u in summary.inputs for ref in u.data.questions
+                if ref.question_id == question.question_id}
+        if len({limit for _, limit in seen}) > 1:
+            listed = ", ".join(f"{source}: {f'{limit} %' if limit is not None else 'ingen'}"
+                               for source, limit in sorted(seen, key=lambda item: item[0]))
+            texts.append(f"frågan {question.question_id} har olika egna gränser i filerna ({listed}); "
+                         f"den strängaste används: grön först vid {question.green_limit} %.")
+    return texts
 
 
 def deduplicated(inputs: Iterable[SummaryInput], replacements: Iterable[str] = ()) -> list[SummaryInput]:
@@ -248,9 +332,7 @@ def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) 
     for unit in units:
         areas.setdefault(unit.data.identity.area, []).append(unit)
     unit_levels = {
-        id(u): LevelResult(LevelKind.UNIT, u.data.identity.unit, u.data.identity.area, per_unit[id(u)],
-                      u.data.counted, len(u.data.dropouts), unit_completeness(u.data))
-        for u in units
+        id(u): _unit_level(u, u.data.identity.unit, u.data.identity.area, per_unit[id(u)]) for u in units
     }
     area_levels = [
         _pooled(LevelKind.AREA, area, area, [unit_levels[id(u)] for u in members]) for area, members in areas.items()
@@ -277,6 +359,71 @@ def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) 
             for u in units for a in u.data.analysis.activities
         ),
         gender=_gender_breakdown(units, questions),
+        other_limits=_other_limits(units, thresholds),
+    )
+
+
+def _unit_level(item: SummaryInput, name: str, area: str, tallies: Mapping[str, Tally],
+                expected: int | None = None) -> LevelResult:
+    completeness = unit_completeness(item.data)
+    return LevelResult(LevelKind.UNIT, name, area, tallies, item.data.counted, len(item.data.dropouts),
+                       completeness, state_of(completeness), expected, source=item.source)
+
+
+def _other_limits(units: Sequence[SummaryInput], thresholds: Thresholds) -> tuple[tuple[str, Thresholds], ...]:
+    return tuple((u.source, u.data.thresholds) for u in units if u.data.thresholds != thresholds)
+
+
+def summarise_round(round_: Round, found: Mapping[str, SummaryInput], excluded: Sequence[ExcludedFile] = (),
+                    not_in_round: Sequence[tuple[str, str]] = ()) -> Summary:
+    """The summary of a round: every enhet of the round is a level, in the round's order of
+    områden and enheter, named as the round names it. `found` holds the input chosen for an
+    enhet by `RoundUnit.key`; an enhet without one is a level with state saknas, no numbers and
+    its expected akter. The round's colour limits are used; files with other limits are listed."""
+    chosen = [found[unit.key] for unit in round_.units if unit.key in found]
+    questions, unmatched, renamed = _matched_questions(chosen)
+    unit_levels: dict[str, LevelResult] = {}
+    for unit in round_.units:
+        item = found.get(unit.key)
+        if item is None:
+            unit_levels[unit.key] = LevelResult(LevelKind.UNIT, unit.unit, unit.area, {}, 0, 0, Completeness(),
+                                                UnitState.MISSING, unit.expected_cases, units_missing=1)
+        else:
+            unit_levels[unit.key] = _unit_level(item, unit.unit, unit.area, _unit_tallies(item.data),
+                                                unit.expected_cases)
+    levels: list[LevelResult] = []
+    area_levels = []
+    for area in round_.areas():
+        members = [unit_levels[unit.key] for unit in round_.units_in(area)]
+        area_levels.append((_pooled(LevelKind.AREA, area, area, members), members))
+    total = _pooled(LevelKind.ADMINISTRATION, round_.administration, "", [level for level, _ in area_levels])
+    levels.append(total)
+    for area_level, members in area_levels:
+        levels.append(area_level)
+        levels += members
+    thresholds = round_.thresholds
+    located = {id(found[key]): unit_levels[key] for key in found if key in unit_levels}
+    return Summary(
+        administration=round_.administration,
+        year=round_.year,
+        inputs=tuple(chosen),
+        questions=tuple(questions),
+        levels=tuple(levels),
+        thresholds=thresholds,
+        unmatched=tuple(unmatched),
+        renamed=tuple(renamed),
+        edited=tuple(u.source for u in chosen if u.checksum_matches is False),
+        shared_areas=tuple(_shared_areas(questions, [unit_levels[u.key] for u in round_.units if u.key in found],
+                                         thresholds)),
+        activities=tuple(
+            UnitActivity(located[id(u)].name, located[id(u)].area, a)
+            for u in chosen for a in u.data.analysis.activities
+        ),
+        gender=_gender_breakdown(chosen, questions),
+        excluded=tuple(excluded),
+        round=round_,
+        other_limits=_other_limits(chosen, thresholds),
+        not_in_round=tuple(not_in_round),
     )
 
 
@@ -293,7 +440,7 @@ def _pooled(kind: LevelKind, name: str, area: str, parts: Sequence[LevelResult])
     for part in parts:
         completeness = completeness + part.completeness
     return LevelResult(kind, name, area, tallies, sum(p.cases for p in parts), sum(p.dropouts for p in parts),
-                       completeness)
+                       completeness, units_missing=sum(p.units_missing for p in parts))
 
 
 def unit_completeness(data: UnitData) -> Completeness:
@@ -304,12 +451,22 @@ def _matched_questions(
     units: Sequence[SummaryInput],
 ) -> tuple[list[QuestionRef], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """The union of the questions by id, in the order first seen; questions some enheter lack,
-    and ids whose wording differs between files."""
+    and ids whose wording differs between files. A question id under two checklists is refused:
+    adding those results up would mix two different questions."""
     by_id: dict[str, QuestionRef] = {}
+    first_source: dict[str, str] = {}
     wordings: dict[str, set[str]] = {}
     for unit in units:
         for question in unit.data.questions:
-            by_id.setdefault(question.question_id, question)
+            known = by_id.setdefault(question.question_id, question)
+            first_source.setdefault(question.question_id, unit.source)
+            if known.checklist_id != question.checklist_id:
+                raise UserError(
+                    f"Frågans id ”{question.question_id}” hör till checklistan {known.checklist_id} i "
+                    f"{first_source[question.question_id]} men till checklistan {question.checklist_id} i "
+                    f"{unit.source}. Olika frågor med samma id kan inte sammanställas utan att svar blandas "
+                    "ihop; sammanställ dem var för sig."
+                )
             wordings.setdefault(question.question_id, set()).add(question.text)
     unmatched = []
     for unit in units:
@@ -318,6 +475,11 @@ def _matched_questions(
         for question_id, question in by_id.items():
             if question.checklist_id in reviewed and question_id not in present:
                 unmatched.append((unit.source, question_id, question.text))
+    for unit in units:  # the strictest own green limit any file sets for a question
+        for question in unit.data.questions:
+            known = by_id[question.question_id]
+            if question.green_limit is not None and (known.green_limit or -1) < question.green_limit:
+                by_id[question.question_id] = replace(known, green_limit=question.green_limit)
     renamed = [
         (qid, by_id[qid].text, other)
         for qid, texts in wordings.items()
@@ -333,7 +495,7 @@ def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult]
         below = tuple(
             unit.name for unit in units
             if (tally := unit.tally(question.question_id)) is not None
-            and thresholds.level(tally.share) in (Level.POOR, Level.FAIR)
+            and thresholds.for_question(question).level(tally.share) in (Level.POOR, Level.FAIR)
         )
         if len(below) >= 2:
             shared.append(SharedArea(question, below))
@@ -351,17 +513,12 @@ def _gender_breakdown(units: Sequence[SummaryInput],
     return result
 
 
-def suppressed(tally: Tally | None) -> bool:
-    """True when a breakdown cell rests on so few cases that it must not be shown."""
-    return tally is None or tally.assessed < SUPPRESS_BELOW
-
-
 def changes(current: Summary, earlier: Summary) -> dict[tuple[str, str, str], YearChange]:
     """Per (level kind, level name, question id) the change from an earlier year's summary."""
-    before = {(level.kind, level.name): level for level in earlier.levels}
+    before = {level.year_key: level for level in reversed(earlier.levels)}  # the first of a name wins
     result: dict[tuple[str, str, str], YearChange] = {}
     for level in current.levels:
-        old = before.get((level.kind, level.name))
+        old = before.get(level.year_key)
         if old is None:
             continue
         for question_id, tally in level.tallies.items():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 from aktgranskning.domain.errors import UserError
 
@@ -25,6 +27,13 @@ _LABELS = {
     Level.POOR: "Behöver förbättras",
     Level.NONE: "Ingen Ja/Nej-bedömning",
 }
+
+
+class HasGreenLimit(Protocol):
+    """A question as outputs know it: its own green limit, or None for the round's."""
+
+    @property
+    def green_limit(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -53,8 +62,39 @@ class Thresholds:
             return Level.FAIR
         return Level.POOR
 
+    def for_question(self, question: HasGreenLimit) -> Thresholds:
+        """The limits a question's share is coloured by: its own green limit replaces `good`
+        (where the law allows no exception), `fair` capped at it; else these limits."""
+        limit = question.green_limit
+        if limit is None:
+            return self
+        return Thresholds(good=limit, fair=min(self.fair, limit))
+
     def describe(self) -> str:
+        if self.fair == self.good:
+            return f"grön ≥ {self.good} %, röd < {self.fair} %"
         return f"grön ≥ {self.good} %, gul {self.fair}–{self.good - 1} %, röd < {self.fair} %"
+
+    def describe_for(self, questions: Iterable[HasGreenLimit]) -> str:
+        """The limits statement of an output, saying when some questions have their own limit."""
+        if any(q.green_limit is not None for q in questions):
+            return f"{self.describe()}; {OWN_LIMITS_STATEMENT}"
+        return self.describe()
+
+
+OWN_LIMITS_STATEMENT = "frågor markerade ”grön först vid …” har en egen gräns som checklistan anger"
+
+
+def own_limit_note(question: HasGreenLimit) -> str:
+    """'(grön först vid 100 %)' after a question's label when it has its own limit, else ''."""
+    if question.green_limit is None:
+        return ""
+    return f"(grön först vid {question.green_limit} %)"
+
+
+def with_own_limit(label: str, question: HasGreenLimit) -> str:
+    note = own_limit_note(question)
+    return f"{label} {note}" if note else label
 
 
 # The one palette of the product: the results view, the pdf and the workbooks take their colours

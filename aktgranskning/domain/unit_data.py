@@ -34,6 +34,7 @@ class QuestionRef:
     section_title: str
     question_id: str
     text: str
+    green_limit: int | None = None  # the checklist's own green limit for this question (percent)
 
 
 @dataclass(frozen=True)
@@ -116,11 +117,12 @@ class UnitData:
 class CaseFilter:
     case_type: str | None = None
     gender: Gender | None = None
+    age_group: str | None = None
 
     def admits(self, case: CaseData) -> bool:
         return (self.case_type is None or case.case_type == self.case_type) and (
             self.gender is None or case.gender is self.gender
-        )
+        ) and (self.age_group is None or case.age_group == self.age_group)
 
 
 ALL_CASES = CaseFilter()
@@ -174,11 +176,11 @@ def question_tallies(
 def counted_by_type(data: UnitData, case_filter: CaseFilter = ALL_CASES) -> dict[str, list[CaseData]]:
     """The cases that count in the results and pass the filter, by case type (checklist id)."""
     by_type: dict[str, list[CaseData]] = {}
-    case_type, gender = case_filter.case_type, case_filter.gender
+    case_type, gender, age_group = case_filter.case_type, case_filter.gender, case_filter.age_group
     for case in data.cases:  # CaseData.counts and CaseFilter.admits, inline: a summary runs this 900 times
         if case.status is not CaseStatus.DROPOUT and (case_type is None or case.case_type == case_type) and (
             gender is None or case.gender is gender
-        ):
+        ) and (age_group is None or case.age_group == age_group):
             by_type.setdefault(case.case_type, []).append(case)
     return by_type
 

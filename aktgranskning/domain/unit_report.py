@@ -104,7 +104,7 @@ def build_report(data: UnitData, previous: UnitData | None = None, case_filter: 
                     number=numbers[item.question.question_id],
                     question=item.question,
                     tally=item.tally,
-                    level=data.thresholds.level(item.tally.share),
+                    level=data.thresholds.for_question(item.question).level(item.tally.share),
                     previous=before,
                     change=compare(item.tally, before) if before is not None else None,
                 )

@@ -1,7 +1,8 @@
 """The machine-readable Data sheet of an enhet workbook: its layout and its checksum.
 
 Layout: a metadata block of key/value rows (checklists take one row each with id, version, hash
-and title), a blank row, a header row, then one row per case × question. A dropout is one row
+and title; activities that target questions one row each with number, text and the question
+ids), a blank row, a header row, then one row per case × question. A dropout is one row
 with no question. The checksum is SHA-256 over the metadata (except the checksum itself) and
 every data row, so a reader can tell whether the sheet was edited by hand.
 """
@@ -17,6 +18,9 @@ FORMAT_VERSION = "1"
 SHEET_NAME = "Data"
 TITLE = "Aktgranskning – data för sammanställning. Bladet läses av programmet; ändra inte i det."
 CHECKLIST_KEY = "checklista"
+# One row per activity that targets questions: its number (1 = the first row of the sheet
+# Förbättringsaktiviteter), its text and the question ids. Workbooks before these rows have none.
+ACTIVITY_KEY = "aktivitet_fragor"
 CHECKSUM_KEY = "kontrollsumma"
 META_KEYS = ("format", "forvaltning", "omrade", "enhet", "ar", "fil_uuid", "appversion", "exporterad",
              "troskel_gron", "troskel_gul")

@@ -10,6 +10,9 @@ from aktgranskning.domain.people import age_group_order
 from aktgranskning.excel.writing import put, save_atomically, sheet_title
 
 CASE_HEADERS = ("Löpnummer", "Ärendenummer", "Ärendetyp", "Kön", "Åldersgrupp", "Handläggare", "Reserv")
+# The round's roster: one row per enhet, read back when a round (omgång) is made from the urval.
+UNITS_SHEET = "Enheter"
+UNITS_HEADERS = ("Område", "Enhet", "Akter i urvalet", "Reserver")
 
 
 def age_basis_text(source) -> str:  # type: ignore[no-untyped-def]
@@ -25,7 +28,7 @@ def write_sample_workbook(sampling, target: Path) -> Path:  # type: ignore[no-un
     header_fill = PatternFill("solid", fgColor="DCE6F1")
     workbook = Workbook()
     workbook.remove(workbook.active)
-    taken: set[str] = set()
+    taken: set[str] = {UNITS_SHEET}  # an enhet named so gets "Enheter (2)"; the roster keeps the name
     for unit in sampling.units:
         sheet = workbook.create_sheet(sheet_title(unit.unit, taken))
         for column, title in enumerate(CASE_HEADERS, start=1):
@@ -77,4 +80,19 @@ def write_sample_workbook(sampling, target: Path) -> Path:  # type: ignore[no-un
         for letter, width in zip("ABCDEFG", (11, 22, 20, 14, 13, 13, 9), strict=True):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "A2"
+    _units_sheet(workbook.create_sheet(UNITS_SHEET), sampling, bold, header_fill)
     return save_atomically(workbook, target)
+
+
+def _units_sheet(sheet, sampling, bold, header_fill) -> None:  # type: ignore[no-untyped-def]
+    """Område, enhet and how many akter and reserves were drawn: what a round is made from."""
+    for column, title in enumerate(UNITS_HEADERS, start=1):
+        put(sheet, 1, column, title).font = bold
+        sheet.cell(row=1, column=column).fill = header_fill
+    for row, unit in enumerate(sampling.units, start=2):
+        for column, value in enumerate((unit.area, unit.unit, len(unit.result.chosen), len(unit.result.reserves)),
+                                       start=1):
+            put(sheet, row, column, value)
+    for letter, width in zip("ABCD", (28, 34, 16, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"

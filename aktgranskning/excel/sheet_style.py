@@ -70,12 +70,13 @@ def level_fill(level: Level) -> PatternFill:
 
 
 def completeness_banner(sheet: Worksheet, completeness: Completeness, text: str | None = None,
-                        columns: int = 9) -> None:
+                        columns: int = 9, marked: bool | None = None) -> None:
     """Row 1 of the sheet states how many akter are klara, pågående, ej påbörjade and bortfall;
-    a preliminary result is marked in red, on screen and in the printed page header."""
+    a preliminary result is marked in red, on screen and in the printed page header. `marked`
+    decides that mark when it rests on more than the akter (an enhet of the round missing)."""
     banner = text or completeness.banner()
     cell = put(sheet, BANNER_ROW, 1, banner)
-    if completeness.preliminary:
+    if completeness.preliminary if marked is None else marked:
         cell.font = PRELIMINARY_FONT
         for column in range(1, columns + 1):
             sheet.cell(row=BANNER_ROW, column=column).fill = PRELIMINARY_FILL

@@ -16,9 +16,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
 from aktgranskning.domain.case import DropoutReason
-from aktgranskning.domain.thresholds import Level, bar_colour, bar_fraction, fill_colour
+from aktgranskning.domain.follow_up import labels_of
+from aktgranskning.domain.thresholds import Level, Thresholds, bar_colour, bar_fraction, fill_colour, with_own_limit
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
-from aktgranskning.excel import data_sheet
+from aktgranskning.excel import breakdown_sheet, data_sheet
+from aktgranskning.excel.follow_up_sheet import add_follow_up_sheet
 from aktgranskning.excel.sheet_style import (
     BOLD,
     GRID,
@@ -40,7 +42,9 @@ def write_unit_workbook(report: UnitReport, target: Path, exported_at: str, app_
     _results_sheet(workbook.active, report, exported_at)
     _analysis_sheet(workbook.create_sheet("Analys"), report)
     _activities_sheet(workbook.create_sheet("Förbättringsaktiviteter"), report)
+    add_follow_up_sheet(workbook, report)
     _dropout_sheet(workbook.create_sheet("Bortfall"), report)
+    breakdown_sheet.add_unit_sheet(workbook, report.data)
     _data_sheet(workbook.create_sheet(data_sheet.SHEET_NAME), report, exported_at, app_version)
     for sheet in workbook.worksheets:
         completeness_banner(sheet, report.completeness)
@@ -62,19 +66,19 @@ def _results_sheet(sheet: Worksheet, report: UnitReport, exported_at: str) -> No
     put(sheet, 3, 1, f"{identity.administration} · {identity.area} · {report.data.describe_cases()} · "
         f"exporterad {exported_at[:10]}")
     put(sheet, 4, 1, "Andel Ja = Ja / (Ja + Nej); X (ej tillämplig) och obesvarade räknas inte. "
-        f"Färger: {report.data.thresholds.describe()}.")
+        f"Färger: {report.data.thresholds.describe_for(report.data.questions)}.")
     comparing = report.previous is not None
     headers = RESULT_HEADERS + (COMPARE_HEADERS if comparing else [])
     first_row = 6
     header_row(sheet, first_row, headers)
     row = first_row + 1
-    share_ranges: list[str] = []
+    share_ranges: list[tuple[str, Thresholds]] = []
     for block in report.blocks:
         put(sheet, row, 1, f"{block.checklist.title} – {block.cases} akter").font = BOLD
         row += 1
-        first = row
         for item in block.rows:
-            values: list[Any] = [item.number, item.question.section_title, item.question.text,
+            values: list[Any] = [item.number, item.question.section_title, with_own_limit(item.question.text,
+                                                                                         item.question),
                                  item.tally.yes, item.tally.no, item.tally.not_applicable,
                                  item.tally.unanswered, item.tally.share, item.tally.describe()]
             if comparing:
@@ -88,10 +92,10 @@ def _results_sheet(sheet: Worksheet, report: UnitReport, exported_at: str) -> No
             sheet.row_dimensions[row].height = max(
                 _text_height(item.question.text, 62), _text_height(item.question.section_title, 22)
             )
+            _extend_ranges(share_ranges, row, report.data.thresholds.for_question(item.question))
             row += 1
-        share_ranges.append(f"{_col(SHARE_COLUMN)}{first}:{_col(SHARE_COLUMN)}{row - 1}")
         row += 1
-    _colour_shares(sheet, share_ranges, report)
+    _colour_shares(sheet, share_ranges)
     row = _section_table(sheet, row + 1, report)
     row, chart_blocks = _chart_data(sheet, row + 1, report)
     _charts(sheet, chart_blocks, row + 1)
@@ -116,15 +120,28 @@ def _section_table(sheet: Worksheet, row: int, report: UnitReport) -> int:
             cell.alignment = WRAP_TOP
         sheet.cell(row=row, column=SHARE_COLUMN).number_format = "0 %"
         row += 1
-    _colour_shares(sheet, [f"{_col(SHARE_COLUMN)}{first}:{_col(SHARE_COLUMN)}{row - 1}"], report)
+    _colour_shares(sheet, [(f"{_col(SHARE_COLUMN)}{first}:{_col(SHARE_COLUMN)}{row - 1}", report.data.thresholds)])
     return row
 
 
-def _colour_shares(sheet: Worksheet, ranges: list[str], report: UnitReport) -> None:
-    """Conditional colours, so the sheet keeps them when a user edits a number."""
-    good = report.data.thresholds.good / 100
-    fair = report.data.thresholds.fair / 100
-    for cells in ranges:
+def _extend_ranges(ranges: list[tuple[str, Thresholds]], row: int, thresholds: Thresholds) -> None:
+    """Adds a share cell to the run of rows above it when they are coloured by the same limits."""
+    column = _col(SHARE_COLUMN)
+    if ranges:
+        cells, limits = ranges[-1]
+        first, last = cells.split(":")
+        if limits == thresholds and last == f"{column}{row - 1}":
+            ranges[-1] = (f"{first}:{column}{row}", limits)
+            return
+    ranges.append((f"{column}{row}:{column}{row}", thresholds))
+
+
+def _colour_shares(sheet: Worksheet, ranges: list[tuple[str, Thresholds]]) -> None:
+    """Conditional colours, so the sheet keeps them when a user edits a number; each range with
+    its limits (a question with its own green limit has its own range)."""
+    for cells, thresholds in ranges:
+        good = thresholds.good / 100
+        fair = thresholds.fair / 100
         top_left = cells.split(":")[0]
         # Compare rounded percent, as the thresholds do: 89.5 % shows as 90 % and is green.
         shown = f"ROUND({top_left}*100,0)"
@@ -202,6 +219,8 @@ def _charts(sheet: Worksheet, blocks: list[ChartBlock], anchor_row: int) -> None
 # --- Analys and Förbättringsaktiviteter --------------------------------------------------------
 ACTIVITY_HEADERS = ["Aktivitet", "Kopplad till fråga/område", "Ansvarig (roll)", "Klart senast",
                     "Uppföljning (hur och när)", "Status", "Från år"]
+# Shown for people after the columns older versions read; the ids themselves are in the Data sheet.
+QUESTIONS_HEADER = "Frågor"
 
 
 def _analysis_sheet(sheet: Worksheet, report: UnitReport) -> None:
@@ -227,10 +246,12 @@ ACTIVITY_HEADER_ROW = 2
 
 
 def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
-    header_row(sheet, ACTIVITY_HEADER_ROW, ACTIVITY_HEADERS)
+    header_row(sheet, ACTIVITY_HEADER_ROW, [*ACTIVITY_HEADERS, QUESTIONS_HEADER])
+    labels = labels_of(report.data)
     for row, activity in enumerate(report.data.analysis.activities, start=ACTIVITY_HEADER_ROW + 1):
         values = [activity.activity, activity.linked, activity.responsible, activity.due,
-                  activity.follow_up, activity.status.label, activity.from_year]
+                  activity.follow_up, activity.status.label, activity.from_year,
+                  "\n".join(labels.get(i, i) for i in activity.question_ids)]
         for column, value in enumerate(values, start=1):
             cell = put(sheet, row, column, value)
             cell.alignment = WRAP_TOP
@@ -238,7 +259,7 @@ def _activities_sheet(sheet: Worksheet, report: UnitReport) -> None:
         sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd"  # a real date cell: sortable, filterable
         sheet.row_dimensions[row].height = max(_text_height(activity.activity, 40),
                                                _text_height(activity.follow_up, 30))
-    column_widths(sheet, [40, 24, 18, 12, 30, 13, 8])
+    column_widths(sheet, [40, 24, 18, 12, 30, 13, 8, 40])
     sheet.freeze_panes = f"A{ACTIVITY_HEADER_ROW + 1}"
     print_setup(sheet, landscape=True, title_rows=f"{ACTIVITY_HEADER_ROW}:{ACTIVITY_HEADER_ROW}")
 
@@ -282,6 +303,11 @@ def _reason_label(reason: DropoutReason | None) -> str:
 
 
 # --- Data ------------------------------------------------------------------------------------------
+# A question's own green limit: one metadata row each (key, question id, percent); older
+# workbooks have none, and their questions keep the round's limits.
+QUESTION_LIMIT_KEY = "fraga_grans"
+
+
 def data_sheet_rows(report: UnitReport, exported_at: str, app_version: str) -> tuple[list[list[Any]], list[list[Any]]]:
     """The metadata rows (checksum excluded) and the data rows of the Data sheet."""
     data = report.data
@@ -299,6 +325,9 @@ def data_sheet_rows(report: UnitReport, exported_at: str, app_version: str) -> t
         ["troskel_gul", data.thresholds.fair],
     ]
     meta += [[data_sheet.CHECKLIST_KEY, c.id, c.version, c.content_hash, c.title] for c in data.checklists]
+    meta += [[data_sheet.ACTIVITY_KEY, number, a.activity, *a.question_ids]
+             for number, a in enumerate(data.analysis.activities, start=1) if a.question_ids]
+    meta += [[QUESTION_LIMIT_KEY, q.question_id, q.green_limit] for q in data.questions if q.green_limit is not None]
     questions_by_type: dict[str, list[Any]] = {}
     for q in data.questions:
         questions_by_type.setdefault(q.checklist_id, []).append(q)

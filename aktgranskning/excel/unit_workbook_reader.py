@@ -3,7 +3,7 @@ and whether the Data sheet still matches its checksum."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -12,6 +12,7 @@ from aktgranskning.domain.analysis import (
     Activity,
     ActivityStatus,
     Analysis,
+    cleaned_question_ids,
     parse_due_date,
 )
 from aktgranskning.domain.answers import Answer
@@ -27,7 +28,7 @@ from aktgranskning.domain.unit_data import (
 )
 from aktgranskning.excel import data_sheet
 from aktgranskning.excel.tables import read_sheets
-from aktgranskning.excel.unit_workbook import ACTIVITY_HEADERS
+from aktgranskning.excel.unit_workbook import ACTIVITY_HEADERS, QUESTION_LIMIT_KEY
 
 # Lookups rather than Enum(value) calls: a summary reads some 100 000 rows.
 _STATUSES = {status.value: status for status in CaseStatus}
@@ -35,6 +36,8 @@ _REASONS = {reason.value: reason for reason in DropoutReason}
 _ANSWERS = {answer.value: answer for answer in Answer}
 
 _AS_WRITTEN = list(range(len(data_sheet.COLUMNS)))
+MAX_ACTIVITY_ROWS = 10_000  # as many as a granskningsfil may hold
+MAX_QUESTION_ID_LENGTH = 200
 
 ANALYSIS_SHEET = "Analys"
 ACTIVITIES_SHEET = "Förbättringsaktiviteter"
@@ -57,7 +60,7 @@ def read_unit_workbook(path: Path) -> UnitWorkbook:
     reader = _DataSheetReader(path, sheets[data_sheet.SHEET_NAME])
     data = reader.unit_data()
     analysis = _analysis(sheets.get(ANALYSIS_SHEET, []))
-    activities = _activities(path, sheets.get(ACTIVITIES_SHEET, []))
+    activities = _with_questions(_activities(path, sheets.get(ACTIVITIES_SHEET, [])), reader.activity_rows)
     data = UnitData(
         data.identity, data.checklists, data.questions, data.cases,
         Analysis(**{**analysis.__dict__, "activities": activities}), data.thresholds,
@@ -72,6 +75,8 @@ class _DataSheetReader:
         self.meta: dict[str, str] = {}
         self.meta_rows: list[list[str]] = []
         self.checklist_rows: list[list[str]] = []
+        self.activity_rows: list[list[str]] = []
+        self.green_limits: dict[str, int] = {}
         self.stored_checksum = ""
         self.header_index = self._read_meta()
         self.columns = self._columns()
@@ -94,9 +99,21 @@ class _DataSheetReader:
             self.meta_rows.append(row)
             if key == data_sheet.CHECKLIST_KEY:
                 self.checklist_rows.append(row)
+            elif key == data_sheet.ACTIVITY_KEY:
+                self.activity_rows.append(row)
+            elif key == QUESTION_LIMIT_KEY:
+                self._add_green_limit(row, index)
             else:
                 self.meta[key] = row[1].strip() if len(row) > 1 else ""
         raise FileProblem(self.path, "bladet Data saknar rubrikraden för data.", "bladet Data")
+
+    def _add_green_limit(self, row: list[str], index: int) -> None:
+        question_id = row[1].strip() if len(row) > 1 else ""
+        text = row[2].strip() if len(row) > 2 else ""
+        if not question_id or not text.isdigit() or not 0 <= int(text) <= 100:
+            raise FileProblem(self.path, f"frågans egen gräns ”{text}” ska vara ett heltal 0–100 med frågans id "
+                              "före.", self._place(index))
+        self.green_limits[question_id] = int(text)
 
     def _find_header(self, start: int) -> int:
         for index in range(start, len(self.rows)):
@@ -175,7 +192,8 @@ class _DataSheetReader:
         if not question_id:
             return
         if question_id not in questions:
-            questions[question_id] = QuestionRef(case_type, section_id, section_title, question_id, question_text)
+            questions[question_id] = QuestionRef(case_type, section_id, section_title, question_id, question_text,
+                                                 self.green_limits.get(question_id))
         case["answers"][question_id] = answer
 
     def _refuse_row(self, cells: list[str], number: int, problem: Exception) -> NoReturn:
@@ -241,3 +259,24 @@ def _activities(path: Path, rows: list[list[str]]) -> tuple[Activity, ...]:
             status=status, from_year=int(cells[6]) if cells[6].strip().isdigit() else None,
         ))
     return tuple(activities)
+
+
+def _with_questions(activities: tuple[Activity, ...], rows: list[list[str]]) -> tuple[Activity, ...]:
+    """The activities with the question ids the Data sheet holds for them: by number when the text
+    there is the activity's (rows moved in Förbättringsaktiviteter are found by their text).
+    A workbook from before these rows, or a row that matches no activity, adds none."""
+    by_number: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for row in rows[:MAX_ACTIVITY_ROWS]:
+        cells = [cell.strip() for cell in row[1:]]
+        if len(cells) < 2 or not cells[0].isdigit():
+            continue
+        ids = cleaned_question_ids([c for c in cells[2:] if len(c) <= MAX_QUESTION_ID_LENGTH])
+        by_number[int(cells[0])] = (cells[1], ids)
+    by_text = {text: ids for text, ids in by_number.values()}
+    result = []
+    for number, activity in enumerate(activities, start=1):
+        text, ids = by_number.get(number, ("", ()))
+        if text != activity.activity.strip():
+            ids = by_text.get(activity.activity.strip(), ())
+        result.append(replace(activity, question_ids=ids) if ids else activity)
+    return tuple(result)

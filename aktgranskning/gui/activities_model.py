@@ -25,19 +25,26 @@ from aktgranskning.domain.analysis import (
     Activity,
     ActivityStatus,
     carry_over,
+    cleaned_question_ids,
     parse_due_date,
 )
 from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.follow_up import short_label
 
-ACTIVITY_COLUMNS = ["Aktivitet", "Kopplad till fråga/område", "Ansvarig (roll)", "Klart senast",
+ACTIVITY_COLUMNS = ["Aktivitet", "Frågor", "Område/annat", "Ansvarig (roll)", "Klart senast",
                     "Uppföljning (hur och när)", "Status"]
-TEXT_FIELDS = {0: "activity", 1: "linked", 2: "responsible", 4: "follow_up"}
-DUE_COLUMN = 3
-STATUS_COLUMN = 5
+QUESTIONS_COLUMN = 1
+LINKED_COLUMN = 2
+TEXT_FIELDS = {0: "activity", LINKED_COLUMN: "linked", 3: "responsible", 5: "follow_up"}
+DUE_COLUMN = 4
+STATUS_COLUMN = 6
 DUE_TOOLTIP = "Dubbelklicka och välj datum i kalendern (ÅÅÅÅ-MM-DD). Delete tar bort datumet."
+QUESTIONS_TOOLTIP = "Dubbelklicka (eller tryck Enter) och kryssa i frågorna aktiviteten gäller."
+UNKNOWN_QUESTION = "finns inte i filens checklistor"
 ERROR_BACKGROUND = QColor("#fde2e2")
 STATUS_ROLE = Qt.ItemDataRole.UserRole  # on the status column: the ActivityStatus value
 FROM_YEAR_ROLE = Qt.ItemDataRole.UserRole + 2  # on the first column: the year it was carried over from
+QUESTIONS_ROLE = Qt.ItemDataRole.UserRole + 3  # on the questions column: the question ids (a tuple)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -56,6 +63,7 @@ class ActivitiesModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[_Row] = []
         self.read_only = False
+        self.question_labels: dict[str, str] = {}  # question id → 'F3 Har skyddsbedömning …'
 
     # --- the list -----------------------------------------------------------------------------
     def set_activities(self, activities: Sequence[Activity], read_only: bool = False) -> None:
@@ -63,6 +71,15 @@ class ActivitiesModel(QAbstractTableModel):
         self.read_only = read_only
         self._rows = [_Row(a, a.due_text) for a in activities]
         self.endResetModel()
+
+    def set_question_labels(self, labels: dict[str, str]) -> None:
+        """The file's questions by id, as the questions column shows them."""
+        self.question_labels = dict(labels)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, QUESTIONS_COLUMN), self.index(len(self._rows) - 1, QUESTIONS_COLUMN))
+
+    def question_label(self, question_id: str) -> str:
+        return self.question_labels.get(question_id, f"{question_id} ({UNKNOWN_QUESTION})")
 
     def activities(self) -> list[Activity]:
         """The rows as they can be saved: a date cell that holds no date keeps the date last
@@ -135,13 +152,17 @@ class ActivitiesModel(QAbstractTableModel):
             return ACTIVITY_COLUMNS[section]
         if role == Qt.ItemDataRole.ToolTipRole and section == DUE_COLUMN:
             return DUE_TOOLTIP
+        if role == Qt.ItemDataRole.ToolTipRole and section == QUESTIONS_COLUMN:
+            return QUESTIONS_TOOLTIP
+        if role == Qt.ItemDataRole.ToolTipRole and section == LINKED_COLUMN:
+            return "Fritext: ett område eller annat som aktiviteten gäller, utöver frågorna."
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() != STATUS_COLUMN and not self.read_only:
+        if index.column() not in (STATUS_COLUMN, QUESTIONS_COLUMN) and not self.read_only:  # chosen, not typed
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -154,9 +175,13 @@ class ActivitiesModel(QAbstractTableModel):
                 return getattr(row.activity, TEXT_FIELDS[column])
             if column == DUE_COLUMN:
                 return row.due_text
+            if column == QUESTIONS_COLUMN:
+                return "\n".join(short_label(self.question_label(i), 40) for i in row.activity.question_ids)
             return None  # the status is shown by the row's combo box
         if role == STATUS_ROLE and column == STATUS_COLUMN:
             return row.activity.status.value
+        if role == QUESTIONS_ROLE and column == QUESTIONS_COLUMN:
+            return row.activity.question_ids
         if role == FROM_YEAR_ROLE and column == 0:
             return row.activity.from_year
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -164,15 +189,23 @@ class ActivitiesModel(QAbstractTableModel):
                 return f"Från analysen {row.activity.from_year}"
             if column == DUE_COLUMN:
                 return _date_problem(row.due_text) or None
+            if column == QUESTIONS_COLUMN:
+                chosen = [self.question_label(i) for i in row.activity.question_ids]
+                return "\n".join([*chosen, "", QUESTIONS_TOOLTIP] if chosen else [QUESTIONS_TOOLTIP])
         if role == Qt.ItemDataRole.BackgroundRole and column == DUE_COLUMN and _date_problem(row.due_text):
             return QBrush(ERROR_BACKGROUND)
         return None
 
     def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role not in (Qt.ItemDataRole.EditRole, STATUS_ROLE):
+        if not index.isValid() or role not in (Qt.ItemDataRole.EditRole, STATUS_ROLE, QUESTIONS_ROLE):
             return False
         row, column = self._rows[index.row()], index.column()
-        if column in TEXT_FIELDS:
+        if column == QUESTIONS_COLUMN and role == QUESTIONS_ROLE:
+            ids = cleaned_question_ids([str(i) for i in value])  # type: ignore[attr-defined]
+            if row.activity.question_ids == ids:
+                return True
+            row.activity = replace(row.activity, question_ids=ids)
+        elif column in TEXT_FIELDS:
             field = TEXT_FIELDS[column]
             if getattr(row.activity, field) == str(value):
                 return True

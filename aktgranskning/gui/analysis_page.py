@@ -32,6 +32,7 @@ from aktgranskning.domain.analysis import (
     Analysis,
 )
 from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.follow_up import question_choices
 from aktgranskning.domain.unit_data import UnitData
 from aktgranskning.domain.unit_report import (
     suggest_development_areas,
@@ -39,11 +40,16 @@ from aktgranskning.domain.unit_report import (
 )
 from aktgranskning.gui.activities_model import (
     DUE_COLUMN,
+    LINKED_COLUMN,
+    QUESTIONS_COLUMN,
+    QUESTIONS_ROLE,
     STATUS_COLUMN,
     STATUS_ROLE,
+    UNKNOWN_QUESTION,
     ActivitiesModel,
 )
 from aktgranskning.gui.date_delegate import DateDelegate
+from aktgranskning.gui.question_picker import Choices, QuestionPicker
 from aktgranskning.services.analysis import (
     read_analysis,
     save_activities,
@@ -51,6 +57,7 @@ from aktgranskning.services.analysis import (
 )
 from aktgranskning.services.report import current_report
 from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.unit_data import unit_data_of
 
 SAVE_DELAY_MS = 700
 SUGGESTED_FIELDS = ("strengths", "development_areas")
@@ -87,6 +94,8 @@ class AnalysisPage(QWidget):
         self._failed_texts: dict[str, str] = {}  # field → why saving it failed
         self._activities_failure = ""
         self._edited = False
+        self.question_choices: Choices = []  # the file's questions an activity can be linked to
+        self.question_picker: QuestionPicker | None = None  # open while questions are being chosen
 
         self.heading = QLabel()
         self.heading.setObjectName("pageTitle")
@@ -137,12 +146,14 @@ class AnalysisPage(QWidget):
         self.activities.setMinimumHeight(160)
         self.activities.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.activities.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.activities.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 150), (2, 120), (DUE_COLUMN, 110), (STATUS_COLUMN, 120)):
+        self.activities.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((QUESTIONS_COLUMN, 190), (LINKED_COLUMN, 130), (3, 120), (DUE_COLUMN, 110),
+                              (STATUS_COLUMN, 120)):
             self.activities.setColumnWidth(column, width)
         self.date_delegate = DateDelegate(self.activities)
         self.activities.setItemDelegateForColumn(DUE_COLUMN, self.date_delegate)
         self.activities.installEventFilter(self)
+        self.activities.doubleClicked.connect(self._double_clicked)
         self.activity_problems = QLabel()
         self.activity_problems.setObjectName("banner")
         self.activity_problems.setProperty("error", True)
@@ -153,6 +164,9 @@ class AnalysisPage(QWidget):
         add.clicked.connect(self.add_activity)
         remove = QPushButton("&Ta bort markerad aktivitet")
         remove.clicked.connect(self.remove_selected_activity)
+        self.questions_button = QPushButton("Välj frå&gor…")
+        self.questions_button.setToolTip("Välj ur listan vilka frågor den markerade aktiviteten gäller.")
+        self.questions_button.clicked.connect(lambda: self.choose_questions(self.activities.currentIndex().row()))
         self.follow_up_button = QPushButton("&Följ upp förra årets aktiviteter")
         self.follow_up_button.clicked.connect(self.carry_over_previous)
         self.previous_label = QLabel()
@@ -168,7 +182,7 @@ class AnalysisPage(QWidget):
         inner.addWidget(self.activities)
         inner.addWidget(self.activity_problems)
         buttons = QHBoxLayout()
-        for button in (add, remove, self.follow_up_button):
+        for button in (add, remove, self.questions_button, self.follow_up_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         inner.addLayout(buttons)
@@ -221,6 +235,7 @@ class AnalysisPage(QWidget):
                 field.setPlainText(analysis.text(name))
                 field.setReadOnly(session.read_only)
             self._fill_suggestions()
+            self._fill_questions(session)
             self._fill_activities(analysis.activities)
         finally:
             self._loading = False
@@ -270,6 +285,12 @@ class AnalysisPage(QWidget):
         field.setPlainText(suggestion)
         self._save_text(name)
         field.setFocus()
+
+    def _fill_questions(self, session: ReviewSession) -> None:
+        self.question_choices = question_choices(unit_data_of(session))
+        self.activities_model.set_question_labels(
+            {question_id: label for _title, questions in self.question_choices for question_id, label in questions})
+        self.questions_button.setEnabled(not session.read_only)
 
     def _fill_activities(self, activities: tuple[Activity, ...]) -> None:
         self.activities_model.set_activities(activities, read_only=bool(self.session and self.session.read_only))
@@ -364,6 +385,33 @@ class AnalysisPage(QWidget):
             return
         self.activities_model.remove(row)  # saved through `edited`
 
+    def _double_clicked(self, index) -> None:  # type: ignore[no-untyped-def]
+        if index.column() == QUESTIONS_COLUMN:
+            self.choose_questions(index.row())
+
+    def choose_questions(self, row: int) -> QuestionPicker | None:
+        """Open the list of the file's questions for the activity in `row`; ticking some and
+        saving the choice stores their ids (saved at once, as every edit)."""
+        if not self._writable() or not 0 <= row < self.activities_model.rowCount():
+            if row < 0 and self._writable():
+                self.message.emit("Markera först den aktivitet som frågorna gäller.")
+            return None
+        where = QPersistentModelIndex(self.activities_model.index(row, QUESTIONS_COLUMN))
+        activity = str(self.activities_model.index(row, 0).data() or "")
+        picker = QuestionPicker(self.question_choices, where.data(QUESTIONS_ROLE) or (), activity,
+                                UNKNOWN_QUESTION, self)
+        picker.accepted.connect(lambda: self._questions_chosen(where, picker.chosen_ids()))
+        picker.finished.connect(lambda _result: picker.deleteLater())
+        self.question_picker = picker
+        picker.open()
+        return picker
+
+    def _questions_chosen(self, where: QPersistentModelIndex, ids: tuple[str, ...]) -> None:
+        self.question_picker = None
+        if where.isValid():
+            self.activities_model.setData(where, ids, QUESTIONS_ROLE)  # saved through `edited`
+            self.activities.resizeRowToContents(where.row())
+
     def carry_over_previous(self) -> None:
         if self.previous is None:
             return
@@ -377,7 +425,18 @@ class AnalysisPage(QWidget):
         # Delete on a date cell removes the date (a date picker cannot be emptied by typing).
         if watched is self.activities and event.type() == QEvent.Type.KeyPress and self._clears_date(event):
             return True
+        if watched is self.activities and event.type() == QEvent.Type.KeyPress and self._opens_questions(event):
+            return True
         return super().eventFilter(watched, event)
+
+    def _opens_questions(self, event: QEvent) -> bool:
+        """Enter, F2 or space on the questions cell opens the list to choose from."""
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2, Qt.Key.Key_Space)
+        index = self.activities.currentIndex()
+        if event.key() not in keys or not index.isValid() or index.column() != QUESTIONS_COLUMN:  # type: ignore[attr-defined]
+            return False
+        self.choose_questions(index.row())
+        return True
 
     def _clears_date(self, event: QEvent) -> bool:
         if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):  # type: ignore[attr-defined]

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 def parse_gui_arguments(argv: Sequence[str]) -> argparse.Namespace:
     cli_text.install()
     parser = argparse.ArgumentParser(prog="aktgranskning", description="Startar Aktgranskning.")
-    parser.add_argument("fil", nargs="?", type=Path, metavar="FIL", help="granskningsfil att öppna")
+    parser.add_argument("fil", nargs="?", type=Path, metavar="FIL",
+                        help="granskningsfil, eller omgång (.omgang), att öppna")
     parser.add_argument("--demo", action="store_true", help="skapa en ny demofil och öppna den")
     parser.add_argument("--skrivskyddad", action="store_true", help="öppna filen utan att kunna ändra den")
     return parser.parse_args(list(argv))
@@ -87,6 +88,8 @@ def launch_window(argv: Sequence[str]) -> tuple[QApplication, MainWindow] | None
     try:
         if args.demo:
             window.open_demo()
+        elif args.fil is not None and args.fil.suffix.lower() == ".omgang":
+            window.open_round(args.fil)
         elif args.fil is not None:
             window.open_file(args.fil, read_only=args.skrivskyddad)
     except Exception as error:  # not inside a slot, so sys.excepthook would not see it

@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Dra &urval ur ärendelista…", None, self.draw_sample)
         self._action(file_menu, "Sa&mmanställ enheter…", "Ctrl+Shift+S", self.open_summary)
+        self._action(file_menu, "&Checklistor…", None, self.open_checklists)
+        self._action(file_menu, "N&y omgång…", None, self.new_round)
+        self._action(file_menu, "Öppna om&gång…", None, self.choose_round)
         file_menu.addSeparator()
         self._action(file_menu, "&Avsluta", "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu("&Visa")
@@ -270,6 +273,35 @@ class MainWindow(QMainWindow):
 
         self.summary_dialog = SummaryDialog(self)
         self.summary_dialog.show()
+
+    def open_checklists(self) -> None:
+        from aktgranskning.gui.checklists_dialog import ChecklistsDialog
+
+        ChecklistsDialog(self).exec()
+
+    def new_round(self) -> None:
+        from aktgranskning.gui.new_round_dialog import NewRoundDialog
+
+        dialog = NewRoundDialog(self)
+        dialog.created.connect(self.open_round)
+        dialog.show()
+        self.new_round_dialog = dialog
+
+    def choose_round(self) -> None:
+        from aktgranskning.gui.new_round_dialog import ask_round_file
+
+        path = ask_round_file(self)
+        if path is not None:
+            self.open_round(path)
+
+    def open_round(self, path: Path) -> bool:
+        """The utvecklare's round in its own window (`aktgranskning OMGÅNG.omgang` too)."""
+        from aktgranskning.gui.round_window import open_round_window
+
+        window = open_round_window(Path(path), self)
+        if window is not None:
+            self.round_windows = [w for w in getattr(self, "round_windows", []) if w.isVisible()] + [window]
+        return window is not None
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.errors import UserError
-from aktgranskning.domain.thresholds import Thresholds
+from aktgranskning.domain.thresholds import Thresholds, with_own_limit
 from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
 from aktgranskning.gui.background import BackgroundOperation, Progress, ProgressPanel, run_in_background
+from aktgranskning.gui.breakdown_view import with_breakdown_tab
+from aktgranskning.gui.follow_up_view import FollowUpView
 from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
 from aktgranskning.services.report import comparable_previous, current_report
@@ -149,7 +151,10 @@ class ResultsPage(QWidget):
         comparison_row.addWidget(self.comparison_label, 1)
         comparison_row.addWidget(self.loading_progress)  # the label says what is read
         layout.addLayout(comparison_row)
-        layout.addWidget(self.table, 1)
+        self.tabs, self.breakdown = with_breakdown_tab(self.table)
+        layout.addWidget(self.tabs, 1)
+        self.follow_up = FollowUpView()  # last year's activities followed up; hidden when there are none
+        layout.addWidget(self.follow_up)
 
     # --- session and comparison ------------------------------------------------------------------
     def show_session(self, session: ReviewSession) -> BackgroundOperation | None:
@@ -259,6 +264,8 @@ class ResultsPage(QWidget):
         self.comparison_label.setText(self._comparison_text())
         self.clear_comparison.setEnabled(self.previous is not None)
         self._fill_table(self.report)
+        self.breakdown.show_unit(data)
+        self.follow_up.show_report(self.report)
 
     def _show_completeness(self, report: UnitReport) -> None:
         completeness = report.completeness
@@ -277,7 +284,7 @@ class ResultsPage(QWidget):
         if report.case_filter != ALL_CASES:
             shown = sum(block.cases for block in report.blocks)
             text += f". Filtret visar {shown} akter."
-        return text + f". Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}."
+        return text + f". Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe_for(data.questions)}."
 
     def _comparison_text(self) -> str:
         if self._loading_text:
@@ -333,7 +340,8 @@ class ResultsPage(QWidget):
         index = self.table.rowCount()
         self.table.insertRow(index)
         tally = row.tally
-        values = [row.number, row.question.text, tally.yes, tally.no, tally.not_applicable, tally.unanswered,
+        label = with_own_limit(row.question.text, row.question)
+        values = [row.number, label, tally.yes, tally.no, tally.not_applicable, tally.unanswered,
                   tally.describe(), row.previous.describe() if row.previous else "–",
                   row.change.describe() if row.change else "–"]
         items = [_item(value) for value in values]

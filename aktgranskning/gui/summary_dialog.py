@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text
-from aktgranskning.domain.thresholds import Level, fill_colour
+from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.level_counts import compare_years, comparison_text
+from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, cell_text, own_limit_disagreements
+from aktgranskning.domain.thresholds import Level, fill_colour, with_own_limit
 from aktgranskning.gui.background import (
     BackgroundOperation,
     Progress,
@@ -55,6 +57,7 @@ class SummaryDialog(QDialog):
         self.summary: Summary | None = None
         self.earlier: Summary | None = None
         self.earlier_folder: Path | None = None
+        self.comparison_line = ""  # the log's line on the earlier year, from the last merge
         self.replacements: list[Path] = []
         self.last_notices: list[str] = []
 
@@ -100,6 +103,8 @@ class SummaryDialog(QDialog):
 
         hint = QLabel("Dra enheternas Excelfiler eller granskningsfiler – eller en hel mapp – hit.")
         hint.setWordWrap(True)
+        self._file_controls: list[QWidget] = [hint, self.files, add_files, add_folder, remove, earlier,
+                                              self.earlier_label, self.run_button]
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(hint)
@@ -241,9 +246,21 @@ class SummaryDialog(QDialog):
                         "Sammanställer det som lästes …")
             return
         assert attempt.summary is not None
+        self.show_summary(attempt.summary, attempt.earlier, attempt.comparison_line)
+
+    def show_made_elsewhere(self, summary: Summary, title: str) -> None:
+        """Show a summary made elsewhere (the round window's, from the round) and offer to save
+        it; the choosing of files is hidden, as the round says which files count."""
+        self.setWindowTitle(title)
+        for control in self._file_controls:
+            control.hide()
+        self.show_summary(summary)
+
+    def show_summary(self, summary: Summary, earlier: Summary | None = None, comparison_line: str = "") -> None:
         if self.summary is not None:  # freeing 300 enheter here would stall the window
             discard_in_background((self.summary, self.earlier))
-        self.summary, self.earlier = attempt.summary, attempt.earlier
+        self.summary, self.earlier = summary, earlier
+        self.comparison_line = comparison_line
         self._show_log(self.summary)
         self._show_completeness(self.summary)
         self._show_heatmap(self.summary)
@@ -285,16 +302,22 @@ class SummaryDialog(QDialog):
         if self.earlier is not None:
             lines += [f"✗ {item.source} (tidigare år): lästes inte och ingår inte i jämförelsen – {item.reason}"
                       for item in self.earlier.excluded]
+            lines.append(self.comparison_line)
         for item in summary.inputs:
             identity = item.data.identity
             level = next((lv for lv in summary.units() if lv.name == identity.unit and lv.area == identity.area), None)
             mark = " – PRELIMINÄR" if level is not None and level.preliminary else ""
             lines.append(f"✓ {item.source}: {identity.unit} {identity.year} ({identity.area}), "
                          f"{item.data.describe_cases()}{mark}")
+        lines += [f"✗ {level.name} ({level.area}): ingen fil hittades – enheten ingår i omgången och visas som Saknas."
+                  for level in summary.missing_units()]
         lines += [f"⚠ {source}: Data-bladet är ändrat för hand (kontrollsumman stämmer inte)."
                   for source in summary.edited]
         lines += [f"⚠ {source}: frågan {qid} ”{text}” saknas." for source, qid, text in summary.unmatched]
         lines += [f"ℹ Frågan {qid} har olika formulering: ”{a}” / ”{b}”." for qid, a, b in summary.renamed]
+        if any(q.green_limit is not None for q in summary.questions):
+            lines.append(f"ℹ {summary.limits_text()}.")
+            lines += [f"ℹ {text[:1].upper()}{text[1:]}" for text in own_limit_disagreements(summary)]
         if self.replacements:
             lines.append("Gäller vid dubbletter: " + ", ".join(p.name for p in self.replacements))
         self.log.setPlainText("\n".join(lines))
@@ -369,11 +392,21 @@ class _Attempt:
     earlier: Summary | None
     summary: Summary | None
     duplicate: DuplicateUnit | None
+    comparison_line: str = ""  # what the earlier year is compared with, worked out off the GUI thread
+
+
+def _comparison_line(summary: Summary, earlier: Summary) -> str:
+    try:
+        return f"↔ {comparison_text(compare_years(summary, earlier))} Jämförelsen står i Excel, pdf och JSON."
+    except UserError as problem:  # the wrong year chosen: said here, before anything is saved
+        return f"✗ {problem.message}"
 
 
 def _merge(read: ReadFiles, earlier: Summary | None, replacements: list[Path]) -> _Attempt:
     try:
-        return _Attempt(read, earlier, merge_read(read, replacements), None)
+        summary = merge_read(read, replacements)
+        line = _comparison_line(summary, earlier) if earlier is not None else ""
+        return _Attempt(read, earlier, summary, None, line)
     except DuplicateUnit as duplicate:
         return _Attempt(read, earlier, None, duplicate)
 
@@ -389,7 +422,7 @@ class HeatmapModel(QAbstractTableModel):
         self._questions = summary.questions
         self._headers = [
             KIND_LABELS[lv.kind] + "\n" + "\n".join(textwrap.wrap(lv.name, header_characters))
-            + ("\n(preliminär)" if lv.preliminary else "") for lv in self._levels
+            + ("\n(saknas)" if lv.missing else "\n(preliminär)" if lv.preliminary else "") for lv in self._levels
         ]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -407,18 +440,21 @@ class HeatmapModel(QAbstractTableModel):
                 return self._headers[section]
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and 0 <= section < len(self._questions):
-            return self._questions[section].text  # the tooltip: the header may cut a long question
+            question = self._questions[section]
+            return with_own_limit(question.text, question)  # the tooltip: the header may cut a long question
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         level = self._levels[index.column()]
-        tally = level.tally(self._questions[index.row()].question_id)
+        question = self._questions[index.row()]
+        tally = level.tally(question.question_id)
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(tally)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(HEAT[self.summary.thresholds.level(tally.share if tally else None)])
+            limits = self.summary.thresholds.for_question(question)
+            return QColor(HEAT[limits.level(tally.share if tally else None)])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -126,12 +126,13 @@ class LongTexts:
 
 
 def numbered_canvas(footer_left: str, completeness: Completeness | None = None,
-                    banner: str | None = None) -> type[Canvas]:
+                    banner: str | None = None, marked: bool | None = None) -> type[Canvas]:
     """A canvas class that writes 'footer_left' and 'Sida N av M' at the foot of each page and
-    the completeness line (red 'PRELIMINÄR – …' when akter are unfinished) at its top."""
+    the completeness line (red 'PRELIMINÄR – …' when akter are unfinished, or when `marked`) at
+    its top."""
     footer_left = pdf_text(footer_left)
     top_line = pdf_text(banner or completeness.banner()) if completeness is not None else ""
-    preliminary = completeness is not None and completeness.preliminary
+    preliminary = completeness is not None and completeness.preliminary if marked is None else marked
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
         def __init__(self, *args: Any, **kwargs: Any) -> None:

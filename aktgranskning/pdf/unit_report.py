@@ -21,9 +21,12 @@ from reportlab.platypus import (
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS
+from aktgranskning.domain.follow_up import labels_of, linked_text
 from aktgranskning.domain.results import format_percent
-from aktgranskning.domain.thresholds import bar_fraction
+from aktgranskning.domain.thresholds import bar_fraction, with_own_limit
 from aktgranskning.domain.unit_report import ChecklistBlock, ReportRow, UnitReport
+from aktgranskning.pdf.breakdown_section import unit_section
+from aktgranskning.pdf.follow_up_section import follow_up_section
 from aktgranskning.pdf.fonts import BOLD, REGULAR, register_fonts
 from aktgranskning.pdf.layout import (
     BAR_COLOURS,
@@ -45,7 +48,8 @@ CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
 def write_unit_pdf(report: UnitReport, target: Path, exported_at: str, font_dir: Path) -> Path:
     register_fonts(font_dir)
     identity = report.data.identity
-    story = _summary_page(report, exported_at) + _results(report) + _analysis(report) + _dropouts(report)
+    story = (_summary_page(report, exported_at) + _results(report) + unit_section(report.data, CONTENT_WIDTH)
+             + _analysis(report) + follow_up_section(report) + _dropouts(report))
 
     def build(path: Path) -> None:
         document = SimpleDocTemplate(
@@ -78,7 +82,8 @@ def _summary_page(report: UnitReport, exported_at: str) -> list[Any]:
     reasons = ", ".join(f"{r.label.lower() if r else 'orsak ej angiven'} {n}" for r, n in data.dropout_reasons())
     if reasons:
         story.append(paragraph(f"Bortfall: {reasons}."))
-    story.append(paragraph(f"Andel Ja = Ja / (Ja + Nej). Färger: {data.thresholds.describe()}.", "small"))
+    limits = data.thresholds.describe_for(data.questions)
+    story.append(paragraph(f"Andel Ja = Ja / (Ja + Nej). Färger: {limits}.", "small"))
     for block in report.blocks:
         total = _block_total(block)
         story.append(paragraph(f"{block.checklist.title}: {block.cases} akter, sammanlagt {total}.", "body"))
@@ -165,7 +170,8 @@ def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
     header += ["Föreg. år", "Förändring"] if comparing else []
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     for row in block.rows:
-        cells: list[Any] = [pdf_text(row.number), paragraph(row.question.text, "cell"), row.tally.yes, row.tally.no,
+        label = with_own_limit(row.question.text, row.question)
+        cells: list[Any] = [pdf_text(row.number), paragraph(label, "cell"), row.tally.yes, row.tally.no,
                             row.tally.not_applicable, row.tally.unanswered, paragraph(row.tally.describe(), "cell")]
         if comparing:
             cells += [paragraph(row.previous.describe() if row.previous else "–", "cell"),
@@ -257,10 +263,11 @@ def _analysis(report: UnitReport) -> list[Any]:
     header = ["Aktivitet", "Kopplad till", "Ansvarig", "Klart senast", "Uppföljning", "Status"]
     rows: list[list[Any]] = [[paragraph(h, "cell_bold") for h in header]]
     long_texts = LongTexts()
+    labels = labels_of(report.data)
     for number, activity in enumerate(analysis.activities, start=1):
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
-        texts = (name, activity.linked, activity.responsible, activity.due_text or "–", activity.follow_up,
-                 activity.status.label)
+        texts = (name, linked_text(activity, labels), activity.responsible, activity.due_text or "–",
+                 activity.follow_up, activity.status.label)
         rows.append([long_texts.cell(text, f"aktivitet {number}, {title.lower()}")
                      for text, title in zip(texts, header, strict=True)])
     widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]

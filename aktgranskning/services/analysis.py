@@ -8,6 +8,7 @@ from aktgranskning.domain.analysis import (
     ANALYSIS_FIELDS,
     Activity,
     Analysis,
+    cleaned_question_ids,
 )
 from aktgranskning.domain.review_file import now_iso
 from aktgranskning.domain.thresholds import Thresholds
@@ -43,6 +44,7 @@ def save_activities(session: ReviewSession, activities: list[Activity]) -> None:
             follow_up=a.follow_up.strip(),
             status=a.status,
             from_year=a.from_year,
+            question_ids=cleaned_question_ids(a.question_ids),
         )
         for a in activities
         if not a.is_empty

@@ -1,4 +1,5 @@
-"""A realistic, clearly synthetic demo: one förvaltning, two områden, three enheter, two years."""
+"""A realistic, clearly synthetic demo: one förvaltning, three områden, four enheter (three for barn
+and unga, one for ekonomiskt bistånd), two years."""
 
 from __future__ import annotations
 
@@ -37,12 +38,18 @@ class DemoUnit:
     code: str
     share_forhandsbedomning: float  # how many of the 20 cases are förhandsbedömningar
     quality: float  # how well the unit documents, 0–1
+    single_checklist: str = ""  # an enhet of another verksamhet: every case has this checklist
+
+    @property
+    def checklist_ids(self) -> tuple[str, ...]:
+        return (self.single_checklist,) if self.single_checklist else ("forhandsbedomning", "utredning")
 
 
 DEMO_UNITS = (
     DemoUnit("Barn och familj", "Mottagningen", "MOT", 0.7, 0.86),
     DemoUnit("Barn och familj", "Utredning barn", "UTB", 0.3, 0.78),
     DemoUnit("Ungdom och vuxna", "Utredning ungdom", "UTU", 0.35, 0.70),
+    DemoUnit("Försörjning och arbete", "Ekonomiskt bistånd", "EKB", 0.0, 0.80, single_checklist="ekonomiskt_bistand"),
 )
 
 # Questions that are hard in practice (from the audit's findings): lower chance of Ja.
@@ -54,6 +61,13 @@ _DIFFICULT = {
     "ut.strukturerad_metod": 0.55,
     "ut.kommunicering": 0.3,
     "ut.polisanmalan_stallningstagande": 0.4,
+    "ut.forlangning_skal": 0.2,
+    "ut.tidigare_kannedom": 0.4,
+    "ut.referenssamtal": 0.55,
+    "eb.planering": 0.5,
+    "eb.planering_uppfoljd": 0.45,
+    "eb.barnets_basta": 0.45,
+    "eb.beslut_motivering": 0.6,
 }
 # Questions that are often not applicable.
 _OFTEN_X = {
@@ -63,6 +77,11 @@ _OFTEN_X = {
     "ut.polisanmalan": 0.55,
     "ut.nya_anmalningar": 0.5,
     "ut.mal_insats": 0.2,
+    "ut.forlangning_skal": 0.55,
+    "ut.tidigare_kannedom": 0.25,
+    "eb.arbetsformaga": 0.15,
+    "eb.barnets_basta": 0.45,
+    "eb.overklagande": 0.6,
 }
 
 
@@ -81,10 +100,25 @@ def write_demo(folder: Path, checklists: Sequence[Checklist], year: int | None =
             path = folder / demo_file_name(unit.unit, file_year)
             info = NewFileInfo(DEMO_ADMINISTRATION, unit.area, unit.unit, file_year)
             cases = _demo_cases(unit, file_year, rng)
-            create_review_file(path, info, [by_id["forhandsbedomning"], by_id["utredning"]], cases)
+            create_review_file(path, info, [by_id[checklist_id] for checklist_id in unit.checklist_ids], cases)
             _answer_demo_cases(path, by_id, rng, unit, finished, dropout=index == 0 or finished)
             written.append(path)
     return written
+
+
+# The demo's round: its three enheter, and one that has not sent a file, so the round shows one missing.
+DEMO_MISSING_UNIT = DemoUnit("Ungdom och vuxna", "Familjebehandling", "FAM", 0.0, 0.0)
+
+
+def write_demo_round(folder: Path, year: int) -> Path:
+    """A round file for the demo's enheter of `year` in `folder` (written by write_demo), with
+    one enhet more that has no file: `Omgång <år>.omgang`. Never overwrites a file."""
+    from aktgranskning.domain.round import Round, RoundUnit
+    from aktgranskning.storage.round_file import write_round_file
+
+    units = tuple(RoundUnit(u.area, u.unit, 20) for u in (*DEMO_UNITS, DEMO_MISSING_UNIT))
+    round_ = Round(DEMO_ADMINISTRATION, year, units, checklist_ids=("forhandsbedomning", "utredning"), folder=".")
+    return write_round_file(folder / f"Omgång {year}.omgang", round_, new=True)
 
 
 def _demo_cases(unit: DemoUnit, year: int, rng: random.Random) -> list[Case]:
@@ -93,12 +127,15 @@ def _demo_cases(unit: DemoUnit, year: int, rng: random.Random) -> list[Case]:
     cases: list[Case] = []
     for sequence in range(1, 26):
         is_reserve = sequence > 20
-        case_type = "forhandsbedomning" if rng.random() < unit.share_forhandsbedomning else "utredning"
+        if unit.single_checklist:
+            case_type = unit.single_checklist
+        else:
+            case_type = "forhandsbedomning" if rng.random() < unit.share_forhandsbedomning else "utredning"
         gender = Gender.FEMALE if sequence % 2 else Gender.MALE
         if sequence % 11 == 0:
             gender = Gender.UNKNOWN
         case_number = f"DEMO-{year}-{unit.code}-{rng.randint(1000, 9999)}{sequence:02d}"
-        age_group = age_group_of(rng.randint(0, 17), bands)
+        age_group = age_group_of(rng.randint(19, 70) if unit.single_checklist else rng.randint(0, 17), bands)
         caseworker = caseworkers[sequence % len(caseworkers)]
         cases.append(Case.drawn(sequence, case_number, case_type, gender, age_group, caseworker, is_reserve))
     return cases
@@ -126,31 +163,62 @@ def _answer_demo_cases(
             if session.first_gap(case_id) is None:
                 session.mark_done(case_id)
         if finished:
-            _write_demo_analysis(session)
+            _write_demo_analysis(session, unit)
     finally:
         session.close()
 
 
-def _write_demo_analysis(session: ReviewSession) -> None:
+def _write_demo_analysis(session: ReviewSession, unit: DemoUnit) -> None:
     """Last year's analysis, so this year's has activities to follow up."""
-    texts = {
-        "strengths": "Anmälningar och anledningen till dem dokumenteras nästan alltid.",
-        "development_areas": "Skyndsamheten i förhandsbedömningarna och kommuniceringen i utredningarna.",
-        "keep_good": "Fortsätt med mallen för förhandsbedömning och gemensam genomgång på APT.",
-        "improvements": "Se tabellen nedan.",
-        "dropout_comment": "En akt gick inte att hitta; rutinen för arkivering ses över.",
-    }
+    if unit.single_checklist == "ekonomiskt_bistand":
+        texts = _ECONOMIC_AID_ANALYSIS
+        planned = _ECONOMIC_AID_ACTIVITIES
+    else:
+        texts = _CHILDREN_ANALYSIS
+        planned = _CHILDREN_ACTIVITIES
     for name, text in texts.items():
         save_analysis_text(session, name, text)
     year = session.meta.year
     save_activities(session, [
-        Activity("Checklista för skyndsam förhandsbedömning på varje ärendedragning", "F7",
-                 "Enhetschef", date(year + 1, 2, 28), "Stickprov 5 akter i mars", ActivityStatus.DONE),
-        Activity("Utbildning i kommunicering enligt FL 25 §", "U16", "Metodstöd", date(year + 1, 4, 30),
-                 "Genomgång på APT i maj", ActivityStatus.ONGOING),
-        Activity("Mall för ställningstagande om polisanmälan", "U20", "Gruppledare", date(year + 1, 6, 30),
-                 "Nästa års aktgranskning", ActivityStatus.PLANNED),
+        Activity(text, "", responsible, date(year + 1, month, day), follow_up, status,
+                 question_ids=tuple(question_ids.split()))
+        for text, question_ids, responsible, (month, day), follow_up, status in planned
     ])
+
+
+# text, question ids (separated by spaces), responsible role, due (month, day) next year, follow-up, status
+_PlannedActivity = tuple[str, str, str, tuple[int, int], str, ActivityStatus]
+
+_CHILDREN_ANALYSIS = {
+    "strengths": "Anmälningar och anledningen till dem dokumenteras nästan alltid.",
+    "development_areas": "Skyndsamheten i förhandsbedömningarna och kommuniceringen i utredningarna.",
+    "keep_good": "Fortsätt med mallen för förhandsbedömning och gemensam genomgång på APT.",
+    "improvements": "Se tabellen nedan.",
+    "dropout_comment": "En akt gick inte att hitta; rutinen för arkivering ses över.",
+}
+_CHILDREN_ACTIVITIES: tuple[_PlannedActivity, ...] = (
+    ("Checklista för skyndsam förhandsbedömning på varje ärendedragning", "fb.skyndsamt", "Enhetschef",
+     (2, 28), "Stickprov 5 akter i mars", ActivityStatus.DONE),
+    ("Utbildning i kommunicering enligt FL 25 §", "ut.kommunicering", "Metodstöd", (4, 30),
+     "Genomgång på APT i maj", ActivityStatus.ONGOING),
+    ("Mall för ställningstagande om polisanmälan enligt 10 kap. 21 § OSL",
+     "ut.polisanmalan ut.polisanmalan_stallningstagande",
+     "Gruppledare", (6, 30),
+     "Nästa års aktgranskning", ActivityStatus.PLANNED),
+)
+_ECONOMIC_AID_ANALYSIS = {
+    "strengths": "Ansökan, hushållet och kontrollen av inkomster dokumenteras nästan alltid.",
+    "development_areas": "Planeringen mot egen försörjning och barnperspektivet i besluten.",
+    "keep_good": "Fortsätt med gemensam mall för beräkning och genomgång av nya riktlinjer på APT.",
+    "improvements": "Se tabellen nedan.",
+    "dropout_comment": "En akt gick inte att hitta; rutinen för arkivering ses över.",
+}
+_ECONOMIC_AID_ACTIVITIES: tuple[_PlannedActivity, ...] = (
+    ("Planering mot egen försörjning vid varje nybesök", "eb.planering", "Enhetschef", (3, 31),
+     "Stickprov 5 akter i april", ActivityStatus.ONGOING),
+    ("Barnets bästa som egen rubrik i beslutsmallen", "eb.barnets_basta", "Metodstöd", (5, 31),
+     "Nästa års aktgranskning", ActivityStatus.PLANNED),
+)
 
 
 def _synthetic_answers(checklist: Checklist, rng: random.Random, quality: float, complete: bool) -> dict[str, Answer]:

@@ -63,10 +63,13 @@ def create_review_file(
     missing = used_types - {c.id for c in checklists}
     if missing:
         raise FileProblem(path, f"ingen checklista finns för ärendetypen {', '.join(sorted(missing))}.")
+    # Only the checklists the sample uses: every stored checklist is a block in the enhet's
+    # status, report, workbook and summary, so an unused one would show there empty.
+    in_use = [c for c in checklists if c.id in used_types] if cases else list(checklists)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_new_file(temporary, info, checklists, cases)
+        _write_new_file(temporary, info, in_use, cases)
         temporary.rename(path)
         sync_folder(path.parent)
     except OSError as exc:

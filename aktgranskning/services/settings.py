@@ -28,7 +28,11 @@ PRINT_FILLER = Setting(
 WINDOW_PLACES = Setting(
     "fonsterlagen", {}, "Var fönstren och dialogerna stängdes: x, y, bredd, höjd, maximerat (per fönster)."
 )
-ALL_SETTINGS = (REVIEWER_NAME, RECENT_FILES, PRINT_FILLER, WINDOW_PLACES)
+CHECKLIST_FOLDER = Setting(
+    "checklistmapp", "", "Mappen med organisationens egna checklistor (tom: standardmappen under "
+    "användarens datamapp). Miljövariabeln AKTGRANSKNING_CHECKLISTOR går före."
+)
+ALL_SETTINGS = (REVIEWER_NAME, RECENT_FILES, PRINT_FILLER, WINDOW_PLACES, CHECKLIST_FOLDER)
 MAX_RECENT = 8
 
 

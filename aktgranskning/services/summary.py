@@ -10,8 +10,16 @@ from typing import Any
 
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.level_counts import LevelComparison, LevelCounts, YearComparison, compare_years
 from aktgranskning.domain.safe_text import JSON, recording, safe_text
-from aktgranskning.domain.summary import ExcludedFile, Summary, SummaryInput, changes, summarise
+from aktgranskning.domain.summary import (
+    ExcludedFile,
+    LevelKind,
+    LevelResult,
+    Summary,
+    SummaryInput,
+    summarise,
+)
 from aktgranskning.excel.summary_workbook import write_summary_workbook
 from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.summary_report import write_summary_pdf
@@ -134,22 +142,32 @@ def build_summary(paths: Sequence[Path], replacements: Iterable[Path] = (),
     return merge_read(read_files(paths, progress), replacements)
 
 
-def summary_json(summary: Summary) -> dict[str, Any]:
+def summary_json(summary: Summary, comparison: YearComparison | None = None) -> dict[str, Any]:
     """The numbers for BI tools. Keep the keys stable. "akter" per level counts the akter in the
     sample by status; "preliminar" is true while some of them are not finished; "ej_inlasta" names
-    the files that could not be read and are not in the numbers."""
-    return {
+    the files that could not be read and are not in the numbers. Each enhet has its "status"
+    (saknas, ej_paborjad, pagaende, klar) and, in a summary of a round, "akter" has the akter it
+    was to review ("forvantade"); a missing enhet has zeros and that number. "trosklar" are the
+    colour limits used, "andra_trosklar" the files made with other limits; "jamforelse" (only
+    with an earlier year) is `comparison_json`."""
+    result = {
         "forvaltning": summary.administration,
         "ar": summary.year,
         "metod": "andel = summa Ja / summa (Ja + Nej) per nivå (poolad)",
-        "preliminar": summary.completeness.preliminary,
+        "preliminar": summary.preliminary,
+        "omgang": summary.round is not None,
+        "trosklar": {"gron": summary.thresholds.good, "gul": summary.thresholds.fair},
+        "andra_trosklar": [{"fil": source, "gron": limits.good, "gul": limits.fair}
+                           for source, limits in summary.other_limits],
         "ej_inlasta": [{"fil": item.source, "orsak": item.reason} for item in summary.excluded],
+        "saknas": [level.name for level in summary.missing_units()],
         "nivaer": [
             {
                 "niva": level.kind,
                 "namn": level.name,
                 "omrade": level.area,
-                "akter": level.completeness.as_json(),
+                **_unit_state(level),
+                "akter": _akter(level),
                 "akter_i_resultatet": level.cases,
                 "bortfall": level.dropouts,
                 "preliminar": level.preliminary,
@@ -163,6 +181,60 @@ def summary_json(summary: Summary) -> dict[str, Any]:
             for level in summary.levels
         ],
     }
+    if comparison is not None:
+        result["jamforelse"] = comparison_json(comparison)
+    return result
+
+
+def comparison_json(comparison: YearComparison) -> dict[str, Any]:
+    """Every level of either year: "finns" says whether it is in both years, "ny_i_ar" or
+    "fanns_forra_aret"; its counts this year (null when it was found only last year) and in
+    "forra_aret" (null when new); per question both years have, the shares, the change in
+    percentage points, Fisher's p-value and whether the change is within chance."""
+    return {
+        "ar": comparison.earlier_year,
+        "preliminar_forra_aret": comparison.earlier_preliminary,
+        "nivaer": [
+            {
+                "niva": level.kind,
+                "namn": level.name,
+                "omrade": level.area,
+                "finns": level.presence.value,
+                **_counts_json(level.current),
+                "forra_aret": {"namn": level.previous.name, **_counts_json(level.previous)}
+                if level.previous is not None else None,
+                "fragor": _changes_json(level),
+            }
+            for level in comparison.levels
+        ],
+    }
+
+
+def _counts_json(counts: LevelCounts | None) -> dict[str, int | None]:
+    if counts is None:
+        return {"akter": None, "akter_i_resultatet": None, "bortfall": None, "enheter": None}
+    return {"akter": counts.sample, "akter_i_resultatet": counts.counted, "bortfall": counts.dropouts,
+            "enheter": counts.units}
+
+
+def _changes_json(level: LevelComparison) -> list[dict[str, Any]]:
+    return [
+        {"id": question_id, "andel": change.current.share, "andel_forra_aret": change.previous.share,
+         "skillnad_pe": None if change.difference is None else round(change.difference, 1),
+         "p_varde": change.p_value, "kan_vara_slumpen": change.within_chance}
+        for question_id, change in level.changes.items()
+    ]
+
+
+def _unit_state(level: LevelResult) -> dict[str, str]:
+    return {"status": level.state.value} if level.kind is LevelKind.UNIT and level.state is not None else {}
+
+
+def _akter(level: LevelResult) -> dict[str, int | None]:
+    counts: dict[str, int | None] = dict(level.completeness.as_json())
+    if level.kind is LevelKind.UNIT:
+        counts["forvantade"] = level.expected
+    return counts
 
 
 def json_safe(value: Any) -> Any:
@@ -181,7 +253,7 @@ def export_summary(summary: Summary, workbook: Path | None, json_path: Path | No
     with recording() as replacements:
         written = _write_summary(summary, workbook, json_path, earlier, pdf)
     notices = replacements.notices()
-    if summary.completeness.preliminary:
+    if summary.preliminary:
         notices.insert(0, f"Sammanställningen är preliminär: {summary.state_text()}. "
                           "Det står på varje sida och blad.")
     return Exported(tuple(written), tuple(notices))
@@ -190,16 +262,16 @@ def export_summary(summary: Summary, workbook: Path | None, json_path: Path | No
 def _write_summary(summary: Summary, workbook: Path | None, json_path: Path | None,
                    earlier: Summary | None, pdf: Path | None) -> list[Path]:
     written = []
+    comparison = compare_years(summary, earlier) if earlier is not None else None
     if workbook is not None:
         if workbook.suffix.lower() != ".xlsx":
             raise FileProblem(workbook, "filnamnet ska sluta på .xlsx.")
-        delta = changes(summary, earlier) if earlier is not None else None
-        written.append(write_summary_workbook(summary, workbook, delta, earlier.year if earlier else None))
+        written.append(write_summary_workbook(summary, workbook, comparison))
     if pdf is not None:
         if pdf.suffix.lower() != ".pdf":
             raise FileProblem(pdf, "filnamnet ska sluta på .pdf.")
-        written.append(write_summary_pdf(summary, pdf, resources_dir() / "fonts"))
+        written.append(write_summary_pdf(summary, pdf, resources_dir() / "fonts", comparison))
     if json_path is not None:
-        text = json.dumps(json_safe(summary_json(summary)), ensure_ascii=False, indent=2)
+        text = json.dumps(json_safe(summary_json(summary, comparison)), ensure_ascii=False, indent=2)
         written.append(build_atomically(lambda path: path.write_text(text, encoding="utf-8"), json_path))
     return written

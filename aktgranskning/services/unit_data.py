@@ -47,7 +47,8 @@ def unit_data_of(session: ReviewSession) -> UnitData:
 
 def question_refs(checklists: list[Checklist]) -> list[QuestionRef]:
     return [
-        QuestionRef(checklist.id, section.id, section.title, question.id, question.text)
+        QuestionRef(checklist.id, section.id, section.title, question.id, question.text,
+                    question.green_limit)
         for checklist in checklists
         for section in checklist.sections
         for question in section.questions

@@ -9,8 +9,9 @@ are the same everywhere.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -28,7 +29,11 @@ from aktgranskning.storage.tables import ACTIVITIES, ANALYSIS, ANSWERS, CASES, M
 _ANSWER_VALUES = {a.value for a in Answer}
 _STATUS_VALUES = {s.value for s in CaseStatus}
 _REASON_VALUES = {r.value for r in DropoutReason}
-_ACTIVITY_KEYS = {"activity", "linked", "responsible", "due", "follow_up", "status", "from_year"}
+_ACTIVITY_KEYS = {"activity", "linked", "responsible", "due", "follow_up", "status", "from_year", "question_ids"}
+# Changes written before schema 0004 have no question ids: they read as none.
+_OLDER_ACTIVITY_KEYS = _ACTIVITY_KEYS - {"question_ids"}
+MAX_QUESTION_IDS = 200  # per activity; a checklist has some 30 questions
+MAX_QUESTION_ID_LENGTH = 200  # as answers.question_id
 GOOD_KEY = "troskel_gron"
 FAIR_KEY = "troskel_gul"
 
@@ -56,8 +61,10 @@ def change_value_problem(register: Register, value: Any) -> str:
     if not isinstance(value, list) or len(value) > 10_000:
         return "ingen lista"
     for item in value:
-        if not isinstance(item, dict) or set(item) != _ACTIVITY_KEYS:
+        if not isinstance(item, dict) or set(item) not in (_ACTIVITY_KEYS, _OLDER_ACTIVITY_KEYS):
             return "en aktivitet har fel delar"
+        if question_ids_problem(item.get("question_ids", [])):
+            return "en aktivitet har frågor som inte är fråge-id"
         if item["status"] not in {s.value for s in ActivityStatus}:
             return "en aktivitet har okänd status"
         texts = ("activity", "linked", "responsible", "due", "follow_up")
@@ -141,9 +148,32 @@ def _read_value(connection: Connection, register: Register) -> object:
         return _thresholds_value(values)
     return [
         {"activity": r.activity, "linked": r.linked, "responsible": r.responsible, "due": r.due,
-         "follow_up": r.follow_up, "status": r.status, "from_year": r.from_year}
+         "follow_up": r.follow_up, "status": r.status, "from_year": r.from_year,
+         "question_ids": list(question_ids_of(r.question_ids))}
         for r in connection.execute(select(ACTIVITIES).order_by(ACTIVITIES.c.position))
     ]
+
+
+# --- an activity's questions in the activities table (schema 0004) -------------------------------
+
+def question_ids_problem(value: Any) -> str:
+    """Why `value` is not a list of question ids (Swedish), or '' when it is."""
+    if not isinstance(value, list) or len(value) > MAX_QUESTION_IDS:
+        return f"ingen lista med högst {MAX_QUESTION_IDS} fråge-id"
+    if not all(isinstance(i, str) and 0 < len(i) <= MAX_QUESTION_ID_LENGTH for i in value):
+        return "ett fråge-id är ingen text av rätt längd"
+    return ""
+
+
+def question_ids_column(ids: Sequence[str]) -> str:
+    """The column's text: the ids as a JSON list."""
+    return json.dumps(list(ids), ensure_ascii=False)
+
+
+def question_ids_of(text: str) -> tuple[str, ...]:
+    """The ids in the column's text (checked by storage.untrusted before any file is read)."""
+    value = json.loads(text) if text else []
+    return tuple(value) if not question_ids_problem(value) else ()
 
 
 def _thresholds_value(values: dict[str, str]) -> list[int] | None:
@@ -278,7 +308,8 @@ def _write_analysis(connection: Connection, register: Register, state: RegisterS
 def _write_activities(connection: Connection, items: Any) -> None:
     connection.execute(delete(ACTIVITIES))
     for position, item in enumerate(items):
-        connection.execute(insert(ACTIVITIES).values(position=position, **item))
+        values = {**item, "question_ids": question_ids_column(item.get("question_ids", []))}
+        connection.execute(insert(ACTIVITIES).values(position=position, **values))
 
 
 def _write_thresholds(connection: Connection, value: Any) -> None:

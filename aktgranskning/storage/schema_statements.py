@@ -44,4 +44,18 @@ SCHEMA_STATEMENTS: dict[str, tuple[str, ...]] = {
         'CREATE INDEX ix_changes_register ON changes (register)',
         'CREATE TABLE presence (\n\twriter VARCHAR NOT NULL, \n\twho VARCHAR NOT NULL, \n\tcase_id INTEGER, \n\theartbeat VARCHAR NOT NULL, \n\tPRIMARY KEY (writer)\n)',
     ),
+    '0004': (
+        'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
+        'CREATE TABLE review_meta (\n\t"key" VARCHAR NOT NULL, \n\tvalue TEXT NOT NULL, \n\tPRIMARY KEY ("key")\n)',
+        'CREATE TABLE checklists (\n\tid VARCHAR NOT NULL, \n\tversion VARCHAR NOT NULL, \n\tcontent_hash VARCHAR NOT NULL, \n\tdefinition TEXT NOT NULL, \n\tPRIMARY KEY (id)\n)',
+        "CREATE TABLE cases (\n\tid INTEGER NOT NULL, \n\tsequence INTEGER NOT NULL, \n\tcase_number VARCHAR NOT NULL, \n\tcase_type VARCHAR NOT NULL, \n\tgender VARCHAR NOT NULL, \n\tage_group VARCHAR NOT NULL, \n\tcaseworker_code VARCHAR NOT NULL, \n\tstatus VARCHAR NOT NULL, \n\tis_reserve BOOLEAN NOT NULL, \n\treplaces_case_id INTEGER, \n\tdropout_reason VARCHAR, \n\tdropout_text TEXT NOT NULL, \n\treviewer VARCHAR NOT NULL, \n\tupdated_at VARCHAR NOT NULL, \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cases_status CHECK (status IN ('ej_paborjad', 'pagaende', 'klar', 'bortfall')), \n\tUNIQUE (sequence), \n\tFOREIGN KEY(case_type) REFERENCES checklists (id), \n\tFOREIGN KEY(replaces_case_id) REFERENCES cases (id)\n)",
+        "CREATE TABLE answers (\n\tcase_id INTEGER NOT NULL, \n\tquestion_id VARCHAR NOT NULL, \n\tanswer VARCHAR, \n\tcomment TEXT NOT NULL, \n\treviewer VARCHAR NOT NULL, \n\tanswered_at VARCHAR NOT NULL, \n\tPRIMARY KEY (case_id, question_id), \n\tCONSTRAINT ck_answers_answer CHECK (answer IS NULL OR answer IN ('Ja', 'Nej', 'X')), \n\tFOREIGN KEY(case_id) REFERENCES cases (id)\n)",
+        'CREATE TABLE audit_log (\n\tid INTEGER NOT NULL, \n\tat VARCHAR NOT NULL, \n\twho VARCHAR NOT NULL, \n\tcase_id INTEGER NOT NULL, \n\tquestion_id VARCHAR, \n\tfield VARCHAR NOT NULL, \n\told_value TEXT, \n\tnew_value TEXT, \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(case_id) REFERENCES cases (id)\n)',
+        'CREATE INDEX ix_audit_case ON audit_log (case_id)',
+        'CREATE TABLE analysis (\n\tfield VARCHAR NOT NULL, \n\tvalue TEXT NOT NULL, \n\tupdated_by VARCHAR NOT NULL, \n\tupdated_at VARCHAR NOT NULL, \n\tPRIMARY KEY (field)\n)',
+        "CREATE TABLE activities (\n\tid INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tactivity TEXT NOT NULL, \n\tlinked TEXT NOT NULL, \n\tresponsible VARCHAR NOT NULL, \n\tdue VARCHAR NOT NULL, \n\tfollow_up TEXT NOT NULL, \n\tstatus VARCHAR NOT NULL, \n\tfrom_year INTEGER, question_ids TEXT DEFAULT '[]' NOT NULL, \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_activities_status CHECK (status IN ('planerad', 'pagaende', 'genomford', 'ej_genomford'))\n)",
+        'CREATE TABLE changes (\n\tid VARCHAR NOT NULL, \n\twriter VARCHAR NOT NULL, \n\tat VARCHAR NOT NULL, \n\twho VARCHAR NOT NULL, \n\tregister VARCHAR NOT NULL, \n\tvalue TEXT NOT NULL, \n\told_value TEXT NOT NULL, \n\treplaces TEXT NOT NULL, \n\tPRIMARY KEY (id)\n)',
+        'CREATE INDEX ix_changes_register ON changes (register)',
+        'CREATE TABLE presence (\n\twriter VARCHAR NOT NULL, \n\twho VARCHAR NOT NULL, \n\tcase_id INTEGER, \n\theartbeat VARCHAR NOT NULL, \n\tPRIMARY KEY (writer)\n)',
+    ),
 }

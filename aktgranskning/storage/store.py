@@ -53,6 +53,8 @@ from aktgranskning.storage.registers import (
     FAIR_KEY,
     GOOD_KEY,
     driver_connection,
+    question_ids_column,
+    question_ids_of,
     read_register,
     storable_row,
     write_decided,
@@ -432,6 +434,9 @@ class ReviewTransaction:
         rows = {row.field: row for row in self._rows(select(ANALYSIS))}
         texts = {name: rows[name].value for name in ANALYSIS_FIELDS if name in rows}
         latest = max(rows.values(), key=lambda row: row.updated_at, default=None)
+        # A file read as it is (open_for_reading) may be older than schema 0004: no questions.
+        with_questions = any(c["name"] == "question_ids" for c in inspect(self.connection).get_columns(ACTIVITIES.name))
+        columns = [c for c in ACTIVITIES.c if with_questions or c.name != "question_ids"]
         activities = tuple(
             Activity(
                 activity=row.activity,
@@ -441,8 +446,9 @@ class ReviewTransaction:
                 follow_up=row.follow_up,
                 status=ActivityStatus(row.status),
                 from_year=row.from_year,
+                question_ids=question_ids_of(row.question_ids) if with_questions else (),
             )
-            for row in self._rows(select(ACTIVITIES).order_by(ACTIVITIES.c.position))
+            for row in self._rows(select(*columns).order_by(ACTIVITIES.c.position))
         )
         return Analysis(
             **texts,
@@ -473,6 +479,7 @@ class ReviewTransaction:
                     follow_up=item.follow_up,
                     status=item.status.value,
                     from_year=item.from_year,
+                    question_ids=question_ids_column(item.question_ids),
                 )
             )
 

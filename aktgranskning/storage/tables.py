@@ -98,6 +98,7 @@ ACTIVITIES = Table(
     Column("follow_up", Text, nullable=False, default=""),
     Column("status", String, nullable=False),
     Column("from_year", Integer, nullable=True),
+    Column("question_ids", Text, nullable=False, default="[]", server_default="[]"),  # 0004: a JSON list of ids
     CheckConstraint(
         "status IN ('planerad', 'pagaende', 'genomford', 'ej_genomford')", name="ck_activities_status"
     ),

@@ -38,7 +38,7 @@ from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.storage import store
 from aktgranskning.storage.hardening import LIMITS, MAX_VALUE_BYTES, harden_connection  # noqa: F401 (re-exported)
 from aktgranskning.storage.migrate import MIGRATIONS_DIR, known_revisions
-from aktgranskning.storage.registers import change_value_problem
+from aktgranskning.storage.registers import change_value_problem, question_ids_problem
 from aktgranskning.storage.schema_statements import SCHEMA_STATEMENTS
 
 CHECK_SECONDS = 15.0  # a file of 10 000 cases takes 1–4 s here, a real enhet's 20 ms
@@ -287,6 +287,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _text("linked", TEXT), _text("responsible"), _text("due", 10, when=True), _text("follow_up", TEXT),
         _text("status", allowed=tuple(s.value for s in ActivityStatus)),
         _integer("from_year", _YEARS, nullable=True),
+        _text("question_ids", 50_000),  # 0004; its JSON is checked by check_activity_questions
     ),
     "changes": (
         _text("id", 32), _text("writer", 32), _text("at", 40, when=True), _text("who"), _text("register", 300),
@@ -337,7 +338,7 @@ def _bad_value_sql(column: Column) -> str:
         parts.append(f"WHEN typeof({c}) = 'text' AND ({c} COLLATE BINARY) NOT IN ({values}) THEN 3")
     if column.when:
         parts.append(f"WHEN typeof({c}) = 'text' AND {c} <> '' AND ({c} NOT GLOB '{_WHEN_PATTERN}' "
-                     f"OR julianday({c}) IS NULL) THEN 4")
+                     f"OR julianday({c}) IS NULL OR {c} < '0001') THEN 4")  # SQLite knows year 0, Python does not
     if column.integers is not None:
         parts.append(f"WHEN typeof({c}) = 'integer' AND ({c} < {column.integers.start} "
                      f"OR {c} >= {column.integers.stop}) THEN 5")
@@ -378,7 +379,9 @@ class _Check:
         counts = self.row_counts(expected)
         for table in sorted(expected.tables):
             if counts[table]:
-                self.check_values(table)
+                self.check_values(table, {column[0] for column in expected.tables[table].columns})
+        if counts.get("activities") and "question_ids" in {c[0] for c in expected.tables["activities"].columns}:
+            self.check_activity_questions()
         self.check_integrity()
         self.check_references()
         self.check_meta()
@@ -483,8 +486,8 @@ class _Check:
                           TABLE_LABELS.get(table, table))
         return counts
 
-    def check_values(self, table: str) -> None:
-        columns = COLUMNS[table]
+    def check_values(self, table: str, present: set[str]) -> None:
+        columns = [c for c in COLUMNS[table] if c.name in present]  # an older revision lacks later columns
         try:
             worst = self.query(f"SELECT {', '.join(f'max({_bad_value_sql(c)})' for c in columns)} "
                                f"FROM {_quote(table)}")[0]
@@ -543,6 +546,18 @@ class _Check:
                 return f"rad {rowid}"
             parts.append(f"{label} {value}" if isinstance(value, int) or value.isdigit() else f"{label} {shown(value)}")
         return ", ".join(parts) or f"rad {rowid}"
+
+    def check_activity_questions(self) -> None:
+        """Each activity's questions are a JSON list of question ids (lengths checked above)."""
+        for position, text in self.query("SELECT position, question_ids FROM activities"):
+            try:
+                value = json.loads(text)
+            except (ValueError, RecursionError):
+                value = None
+            problem = question_ids_problem(value)
+            if problem:
+                self.fail(f"frågorna {shown(text)} är {problem}.",
+                          f"{TABLE_LABELS['activities']}, kolumnen question_ids, plats {position}")
 
     def check_integrity(self) -> None:
         """An index that disagrees with its table would let a query show other answers than the

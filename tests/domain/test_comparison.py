@@ -49,3 +49,17 @@ def test_thresholds_colour_the_share_as_it_is_shown():
 def test_thresholds_that_contradict_each_other_are_refused_in_swedish():
     with pytest.raises(UserError, match="Gul måste ligga mellan 0 och grön"):
         Thresholds(good=70, fair=80)
+
+
+def test_fisher_exact_on_a_whole_forvaltning_agrees_with_exact_integers():
+    from fractions import Fraction
+    from math import comb
+
+    def exact(a: int, b: int, c: int, d: int) -> float:
+        row1, row2, col1 = a + b, c + d, a + c
+        probabilities = {x: Fraction(comb(row1, x) * comb(row2, col1 - x), comb(row1 + row2, col1))
+                         for x in range(max(0, col1 - row2), min(row1, col1) + 1)}
+        return float(sum(p for p in probabilities.values() if p <= probabilities[a]))
+
+    for table in ((420, 80, 380, 120), (250, 250, 250, 250), (499, 1, 470, 30)):
+        assert fisher_exact(*table) == pytest.approx(exact(*table), rel=1e-9)

@@ -13,6 +13,7 @@ from aktgranskning.domain.analysis import Activity, ActivityStatus
 from aktgranskning.gui.activities_model import DUE_COLUMN, STATUS_COLUMN, STATUS_ROLE, ActivitiesModel
 
 EDIT = Qt.ItemDataRole.EditRole
+RESPONSIBLE = 3
 
 
 @pytest.fixture
@@ -31,15 +32,15 @@ def edits(model: ActivitiesModel) -> list[int]:
 
 def test_the_cells_show_the_activity_and_edits_change_the_list_to_save(model):
     seen = edits(model)
-    assert [model.index(0, c).data() for c in range(5)] == ["Utbildning", "F3", "", "2027-03-31", ""]
+    assert [model.index(0, c).data() for c in range(6)] == ["Utbildning", "", "F3", "", "2027-03-31", ""]
     assert model.headerData(DUE_COLUMN, Qt.Orientation.Horizontal) == "Klart senast"
-    model.setData(model.index(0, 2), "Enhetschef", EDIT)
+    model.setData(model.index(0, RESPONSIBLE), "Enhetschef", EDIT)
     model.setData(model.index(0, DUE_COLUMN), "2027-04-30", EDIT)
     model.setData(model.index(0, STATUS_COLUMN), "genomford", STATUS_ROLE)
     assert model.activities() == [Activity("Utbildning", "F3", "Enhetschef", date(2027, 4, 30),
                                            status=ActivityStatus.DONE)]
     assert len(seen) == 3
-    model.setData(model.index(0, 2), "Enhetschef", EDIT)  # unchanged: nothing to save
+    model.setData(model.index(0, RESPONSIBLE), "Enhetschef", EDIT)  # unchanged: nothing to save
     assert len(seen) == 3
 
 

@@ -294,7 +294,7 @@ def test_a_cancelled_summary_keeps_what_was_shown(qtbot, unit_workbooks, monkeyp
     monkeypatch.setattr(summary_service, "read_input", slow_read)
     operation = dialog.run()
     assert operation is not None
-    qtbot.waitUntil(lambda: dialog.progress.bar.format() == "1 av 3", timeout=3000)
+    qtbot.waitUntil(lambda: dialog.progress.bar.format() == f"1 av {len(DEMO_UNITS)}", timeout=3000)
     with qtbot.waitSignal(operation.finished, timeout=1000):
         dialog.progress.cancel_button.click()
     release.set()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.unit_data import CaseFilter, question_tallies
+from aktgranskning.gui.activities_model import DUE_COLUMN, LINKED_COLUMN
 from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
@@ -73,7 +74,7 @@ def test_ctrl_2_shows_the_counts_in_the_file_and_last_years_comparison(main, qtb
     assert main.pages.currentWidget() is main.results
     wait_for_background(qtbot)  # last year's file is read off the GUI thread
     rows = table_rows(main.results)
-    assert len(rows) == 36
+    assert len(rows) == 14 + 25  # förhandsbedömning and utredning, the checklists of the sample
     assert rows["F1"][1] == "Har anmälare dokumenterats?"
     stored = counted_answers(unit_files, "fb.anmalare")
     assert rows["F1"][2:6] == [str(stored.count(a)) for a in ("Ja", "Nej", "X", "")]
@@ -203,15 +204,15 @@ def test_the_due_date_is_chosen_with_a_date_picker_and_stored_as_a_date(main, qt
     page = main.analysis
     page.add_activity()
     set_cell(page, 0, 0, "Ny rutin")
-    page.activities.setCurrentIndex(page.activities_model.index(0, 3))
-    page.activities.edit(page.activities_model.index(0, 3))
+    page.activities.setCurrentIndex(page.activities_model.index(0, DUE_COLUMN))
+    page.activities.edit(page.activities_model.index(0, DUE_COLUMN))
     editor = page.activities.findChild(QDateEdit)
     assert editor is not None and editor.calendarPopup() and editor.displayFormat() == "yyyy-MM-dd"
     editor.setDate(QDate(2027, 3, 31))
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: cell_text(page, 0, 3) == "2027-03-31")
+    qtbot.waitUntil(lambda: cell_text(page, 0, DUE_COLUMN) == "2027-03-31")
     assert activity_rows(unit_files) == [("Ny rutin", "", "2027-03-31")]
-    page.activities.setCurrentIndex(page.activities_model.index(0, 3))
+    page.activities.setCurrentIndex(page.activities_model.index(0, DUE_COLUMN))
     qtbot.keyClick(page.activities, Qt.Key.Key_Delete)  # Delete removes the date
     assert activity_rows(unit_files) == [("Ny rutin", "", "")]
 
@@ -223,13 +224,13 @@ def test_opening_the_date_picker_by_mistake_leaves_the_cell_empty(main, qtbot, u
     page = main.analysis
     page.add_activity()
     set_cell(page, 0, 0, "Ny rutin")
-    page.activities.setCurrentIndex(page.activities_model.index(0, 3))
-    page.activities.edit(page.activities_model.index(0, 3))
+    page.activities.setCurrentIndex(page.activities_model.index(0, DUE_COLUMN))
+    page.activities.edit(page.activities_model.index(0, DUE_COLUMN))
     assert page.activities.findChild(QDateEdit) is not None
-    page.activities.setCurrentIndex(page.activities_model.index(0, 1))  # moves away without choosing a date
+    page.activities.setCurrentIndex(page.activities_model.index(0, LINKED_COLUMN))  # moves away without choosing a date
     qtbot.wait(50)
     page.flush()
-    assert cell_text(page, 0, 3) == ""
+    assert cell_text(page, 0, DUE_COLUMN) == ""
     assert activity_rows(unit_files) == [("Ny rutin", "", "")]
 
 
@@ -238,17 +239,17 @@ def test_a_date_that_is_no_date_is_marked_where_it_is_and_the_rest_of_the_row_is
     page = main.analysis
     page.add_activity()
     set_cell(page, 0, 0, "Ny rutin")
-    set_cell(page, 0, 3, "2027-03-31")
+    set_cell(page, 0, DUE_COLUMN, "2027-03-31")
     assert activity_rows(unit_files) == [("Ny rutin", "", "2027-03-31")]
-    set_cell(page, 0, 3, "snart")  # e.g. pasted: the picker itself cannot make this
-    cell = page.activities_model.index(0, 3)
+    set_cell(page, 0, DUE_COLUMN, "snart")  # e.g. pasted: the picker itself cannot make this
+    cell = page.activities_model.index(0, DUE_COLUMN)
     assert "ÅÅÅÅ-MM-DD" in cell.data(Qt.ItemDataRole.ToolTipRole)
     assert cell.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fde2e2"
     assert page.activity_problems.isVisible()
     assert "Rad 1" in page.activity_problems.text() and "2027-03-31" in page.activity_problems.text()
-    set_cell(page, 0, 1, "F7")  # later edits in the row are still saved
+    set_cell(page, 0, LINKED_COLUMN, "F7")  # later edits in the row are still saved
     assert activity_rows(unit_files) == [("Ny rutin", "F7", "2027-03-31")]
-    set_cell(page, 0, 3, "2027-04-30")
+    set_cell(page, 0, DUE_COLUMN, "2027-04-30")
     assert activity_rows(unit_files) == [("Ny rutin", "F7", "2027-04-30")]
     assert not page.activity_problems.isVisible() and not cell.data(Qt.ItemDataRole.ToolTipRole)
 
@@ -260,7 +261,7 @@ def test_quitting_with_a_date_that_is_no_date_asks_and_cancel_keeps_the_window(m
     page = main.analysis
     page.add_activity()
     set_cell(page, 0, 0, "Ny rutin")
-    set_cell(page, 0, 3, "snart")
+    set_cell(page, 0, DUE_COLUMN, "snart")
     asked = []
 
     def answer(problems, can_retry, **_where):  # type: ignore[no-untyped-def]
@@ -425,3 +426,69 @@ def test_the_filler_is_printed_in_the_export_only_when_the_user_chooses(main, qt
     main.print_filler_action.trigger()
     assert main.settings.print_filler()
     assert exported_filler("med") == "Enhetschef AB"
+
+
+def test_questions_are_chosen_from_the_files_list_and_saved_as_ids(main, qtbot, unit_files):
+    from aktgranskning.gui.activities_model import QUESTIONS_COLUMN
+
+    main.show_analysis()
+    page = main.analysis
+    page.add_activity()
+    set_cell(page, 0, 0, "Mall för skyddsbedömning")
+    page.activities.setCurrentIndex(page.activities_model.index(0, QUESTIONS_COLUMN))
+    qtbot.keyClick(page.activities, Qt.Key.Key_Return)  # Enter on the cell opens the list
+    picker = page.question_picker
+    assert picker is not None and picker.isVisible()
+    labels = [item.text() for item in picker.question_items()]
+    assert "F3 Har skyddsbedömning genomförts skyndsamt?" in labels  # number and text, as the report shows them
+    assert not any(label.startswith(("fb.", "ut.")) for label in labels)
+    picker.filter.setText("skyddsbedömning")
+    assert all("skyddsbedömning" in i.text().casefold() for i in picker.question_items() if not i.isHidden())
+    picker.set_checked("fb.skydd_skyndsamt", True)
+    picker.set_checked("ut.kommunicering", True)
+    picker.accept()
+    with enhet_db(unit_files) as connection:
+        assert connection.execute("SELECT question_ids FROM activities").fetchall() == [
+            ('["fb.skydd_skyndsamt", "ut.kommunicering"]',)]
+    shown = page.activities_model.index(0, QUESTIONS_COLUMN).data()
+    assert shown.splitlines()[0].startswith("F3 Har skyddsbedömning") and shown.splitlines()[1].startswith("U")
+    page.choose_questions(0)
+    assert page.question_picker.chosen_ids() == ("fb.skydd_skyndsamt", "ut.kommunicering")
+    page.question_picker.reject()  # cancelling changes nothing
+    assert page.activities_model.activities()[0].question_ids == ("fb.skydd_skyndsamt", "ut.kommunicering")
+
+
+def test_the_results_page_follows_up_last_years_activities_against_last_years_file(main, qtbot, unit_files):
+    main.show_analysis()
+    wait_for_background(qtbot)
+    main.analysis.carry_over_previous()
+    main.show_results()
+    wait_for_background(qtbot)
+    view = main.results.follow_up
+    assert view.isVisible() and view.follow_up.previous_year == 2025
+    rows = [row for row in view.rows() if row[0].startswith("Mall för ställningstagande om polisanmälan")]
+    previous = unit_data_of_file(unit_files.with_name("Mottagningen 2025.granskning"))
+    current = unit_data_of_file(unit_files)
+    from aktgranskning.domain.follow_up import labels_of
+
+    numbers = [labels_of(current)[q].split()[0] for q in ("ut.polisanmalan", "ut.polisanmalan_stallningstagande")]
+    assert [row[2].split()[0] for row in rows] == numbers  # the activity's two questions
+    tallies = {t.question.question_id: t.tally for t in question_tallies(current)}
+    earlier = {t.question.question_id: t.tally for t in question_tallies(previous)}
+    from aktgranskning.domain.comparison import compare
+
+    for row, question_id in zip(rows, ["ut.polisanmalan", "ut.polisanmalan_stallningstagande"], strict=True):
+        assert row[1] == "Planerad"
+        assert row[3:] == [tallies[question_id].describe(), earlier[question_id].describe(),
+                           compare(tallies[question_id], earlier[question_id]).describe()]
+    main.results.set_comparison(None)
+    assert view.isVisible() and not view.follow_up.comparing
+    assert "Ange fjolårets fil" in view.note.text()
+
+
+def unit_data_of_file(path: Path):
+    session = open_for_reading(path)
+    try:
+        return unit_data_of(session)
+    finally:
+        session.close()

@@ -42,18 +42,19 @@ def test_a_folder_is_read_with_warnings_and_the_heatmap_has_every_level(qtbot, w
     dialog = SummaryDialog()
     qtbot.addWidget(dialog)
     dialog.add_paths([workbooks])
-    assert dialog.files.count() == 3
+    assert dialog.files.count() == len(DEMO_UNITS)
     assert dialog.run() is not None
     wait_for_background(qtbot)
     model = dialog.heatmap.model()
-    assert model.rowCount() == 36 and model.columnCount() == 6  # förvaltning, 2 områden, 3 enheter
+    # förhandsbedömning, utredning and ekonomiskt bistånd × förvaltning, 3 områden, 4 enheter
+    assert model.rowCount() == 14 + 25 + 15 and model.columnCount() == 8
     expected = build_summary([workbooks])
     first = expected.questions[0].question_id
     assert model.index(0, 0).data().endswith(
         f"({expected.levels[0].tally(first).yes}/{expected.levels[0].tally(first).assessed})")
     log = dialog.log.toPlainText()
     assert "Utredning barn 2026.xlsx: Data-bladet är ändrat för hand" in log
-    assert log.count("✓") == 3
+    assert log.count("✓") == len(DEMO_UNITS)
     target = tmp_path / "Sammanställning.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     dialog.save_workbook()

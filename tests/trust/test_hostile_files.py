@@ -236,8 +236,9 @@ VALUES = st.one_of(
     st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(allow_nan=False), st.binary(max_size=8),
     st.text(max_size=12),
     st.sampled_from(["", "Ja", "ja", "Nej", "X", "kvinna", "klar", "bortfall", "akten_saknas", "planerad", "2026-02-30",
-                     "2026-11-01T10:00:00+01:00", "0", "1", "100", "101", "-1", "2026", "fb.anmalare", "utredning",
-                     "strengths", "{}", "[]"]),
+                     "2026-11-01T10:00:00+01:00",
+                     "0000-01-01", "0000-12-31T23:59:59", "0", "1", "100", "101", "-1", "2026", "fb.anmalare",
+                     "utredning", "strengths", "{}", "[]"]),
 )
 
 

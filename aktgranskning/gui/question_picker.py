@@ -1,0 +1,98 @@
+"""Choosing the questions an improvement activity targets: a checkable list of the file's
+questions ('F3 Har skyddsbedömning genomförts skyndsamt?'), grouped by checklist, with a filter.
+What is saved is the questions' stable ids, so next year's result for them can be followed up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+Choices = Sequence[tuple[str, Sequence[tuple[str, str]]]]  # (checklist title, [(question id, label)])
+
+
+class QuestionPicker(QDialog):
+    def __init__(self, choices: Choices, chosen: Sequence[str], activity: str, unknown_label: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Välj frågor för aktiviteten")
+        intro = QLabel(f"Kryssa i de frågor som aktiviteten ”{activity or 'ny aktivitet'}” ska förbättra. "
+                       "Nästa år visas hur resultatet för dem har förändrats.")
+        intro.setWordWrap(True)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Sök fråga (nummer eller text) …")
+        self.filter.setAccessibleName("Sök fråga")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Frågor")
+        self.list.setWordWrap(True)
+        self.list.itemActivated.connect(self._toggle)
+        known = {question_id for _title, questions in choices for question_id, _label in questions}
+        for title, questions in choices:
+            heading = QListWidgetItem(title)
+            font = QFont(heading.font())
+            font.setBold(True)
+            heading.setFont(font)
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.list.addItem(heading)
+            for question_id, label in questions:
+                self._add(question_id, label, question_id in chosen)
+        for question_id in chosen:  # e.g. a question of last year's checklist: kept unless unticked
+            if question_id not in known:
+                self._add(question_id, f"{question_id} ({unknown_label})", True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Spara valet")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+        self.resize(620, 520)
+
+    def _add(self, question_id: str, label: str, checked: bool) -> None:
+        item = QListWidgetItem(label)
+        item.setData(ID_ROLE, question_id)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.list.addItem(item)
+
+    def question_items(self) -> list[QListWidgetItem]:
+        return [item for i in range(self.list.count()) if (item := self.list.item(i)).data(ID_ROLE)]
+
+    def set_checked(self, question_id: str, checked: bool) -> None:
+        for item in self.question_items():
+            if item.data(ID_ROLE) == question_id:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def chosen_ids(self) -> tuple[str, ...]:
+        """The ticked questions' ids, in the checklists' order."""
+        return tuple(item.data(ID_ROLE) for item in self.question_items()
+                     if item.checkState() == Qt.CheckState.Checked)
+
+    def _toggle(self, item: QListWidgetItem) -> None:
+        if item.data(ID_ROLE):  # Enter or a double click on a question ticks or unticks it
+            checked = item.checkState() == Qt.CheckState.Checked
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+
+    def _filter(self, text: str) -> None:
+        wanted = text.strip().casefold()
+        for index in range(self.list.count()):
+            item = self.list.item(index)
+            if item.data(ID_ROLE):
+                item.setHidden(bool(wanted) and wanted not in item.text().casefold())
