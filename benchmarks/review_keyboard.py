@@ -148,7 +148,8 @@ def main() -> int:
             QTest.keyClick(row, keys[index % 2])
             screen.append(time.perf_counter() - start)
             latencies.append(committed_at[-1] - start)
-        with sqlite3.connect(path) as check:
+        # the answer is on disk in the reviewer's working copy (the enhet's file is never written)
+        with sqlite3.connect(session.store.path) as check:
             last = check.execute("SELECT answer FROM answers WHERE case_id = ? AND question_id = ?",
                                  (target.id, row.question.id)).fetchone()[0]
         assert last == ("Nej" if args.svar % 2 == 0 else "Ja"), last
