@@ -58,6 +58,7 @@ def start_window(arguments: Sequence[str]) -> tuple[QApplication, MainWindow] | 
     (application, window) ready for `exec()`, or None when it could not start (already said).
     `benchmarks/startup.py` times exactly this."""
     with _collection_paused():
+        _import_core_before_qt()
         try:
             from aktgranskning.gui.launch import launch_window
         except ImportError as error:  # Qt missing or broken: the commands still work
@@ -69,6 +70,14 @@ def start_window(arguments: Sequence[str]) -> tuple[QApplication, MainWindow] | 
                   f"Kommandona fungerar ändå, se aktgranskning --help.{logged}", file=sys.stderr)
             return None
         return launch_window(arguments)
+
+
+def _import_core_before_qt() -> None:
+    """The Qt-free part of the start path (the services, storage and SQLAlchemy), imported before
+    PySide6: once PySide6 is loaded, its import hook reads the source of every module imported
+    after it to look for `from __feature__` (shibokensupport.feature._mod_uses_pyside), some
+    300 files on this path that never use Qt."""
+    import aktgranskning.services.workspace  # noqa: F401
 
 
 @contextmanager

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
@@ -31,6 +30,8 @@ def load_checklist_file(path: Path) -> Checklist:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileProblem(path, "filen är inte sparad som UTF-8.", f"byte {exc.start}") from exc
+    import tomllib  # only for installed checklists: opening a granskningsfil reads them as JSON
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -310,7 +311,7 @@ _TOML_PHRASES = {
 }
 
 
-def _translate_toml_error(exc: tomllib.TOMLDecodeError) -> str:
+def _translate_toml_error(exc: ValueError) -> str:
     message = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
     location = f"rad {match.group(1)}, kolumn {match.group(2)}" if match else ""

@@ -182,6 +182,7 @@ class ChangeLog:
         self._replaced: set[str] = set()
         self._by_register: dict[Register, dict[str, Change]] = {}
         self._conflicts: list[RegisterState] | None = None
+        self._states: dict[Register, RegisterState | None] = {}  # worked out since the last add
         self.add(changes)
 
     def __len__(self) -> int:
@@ -202,6 +203,7 @@ class ChangeLog:
             touched.add(change.register)
         if touched:
             self._conflicts = None
+            self._states = {}  # a change may replace another register's change (a forged file)
         return touched
 
     def changes(self) -> list[Change]:
@@ -212,6 +214,13 @@ class ChangeLog:
 
     def state(self, register: Register) -> RegisterState | None:
         """The register's heads, or None when nobody has changed it."""
+        if register in self._states:
+            return self._states[register]
+        state = self._state(register)
+        self._states[register] = state
+        return state
+
+    def _state(self, register: Register) -> RegisterState | None:
         known = self._by_register.get(register)
         if not known:
             return None

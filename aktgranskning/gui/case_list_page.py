@@ -128,10 +128,15 @@ class CaseListPage(QWidget):
         QWidget.setTabOrder(self.table, self.filter)
         QWidget.setTabOrder(self.filter, self.open_button)
 
-    def show_session(self, session: ReviewSession) -> None:
+    def show_session(self, session: ReviewSession, load: bool = True) -> None:
+        """The list of `session`'s akter; `load=False` when the caller reloads it right after
+        (the main window shows the page with `reload`: the list is read once, not twice)."""
         self.session = session
         self.show_notices(session.notices())
-        self.reload()
+        if load:
+            self.reload()
+        else:
+            self.model.set_summaries([], {})  # nothing of the file shown before stays
 
     def show_notices(self, notices: list[str]) -> None:
         """What opening the file found (side files not used, a synced folder, a read-only view):

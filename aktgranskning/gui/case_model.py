@@ -30,6 +30,19 @@ PRESENCE_COLOUR = QColor("#1d3b5a")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
+# The roles the model answers, as plain ints: Qt asks for some ten roles per cell every time it
+# lays out or paints the table (thousands of calls while the window starts), most of them for
+# nothing, so those are answered first and every comparison is an int's.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOL_TIP = int(Qt.ItemDataRole.ToolTipRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SORT = int(SORT_ROLE)
+_CASE_ID = int(CASE_ID_ROLE)
+_ANSWERED_ROLES = frozenset({_DISPLAY, _FOREGROUND, _TOOL_TIP, _DECORATION, _ALIGNMENT, _SORT, _CASE_ID})
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+
 _STATUS_COLOURS = {
     CaseStatus.DONE: QColor("#1b7a3a"),
     CaseStatus.IN_PROGRESS: QColor("#8a5a00"),
@@ -75,10 +88,12 @@ class CaseTableModel(QAbstractTableModel):
         self._conflicts: dict[int, list[Conflict]] = {}
         self._presences: dict[int, list[Presence]] = {}
         self.question_numbers: dict[str, dict[str, int]] = {}  # checklist id -> question id -> number
+        self._shown: dict[int, tuple[str, ...]] = {}  # row -> its texts, made when first asked for
         self.set_summaries(summaries or [], checklist_titles or {})
 
     def set_summaries(self, summaries: list[CaseSummary], checklist_titles: dict[str, str]) -> None:
         self.beginResetModel()
+        self._shown = {}
         self._rows = summaries
         self._titles = checklist_titles
         self._sequences = {s.case.id: s.case.sequence for s in summaries}
@@ -91,6 +106,7 @@ class CaseTableModel(QAbstractTableModel):
             self.set_summaries(summaries, self._titles)
             return
         changed = [row for row, (old, new) in enumerate(zip(self._rows, summaries, strict=True)) if old != new]
+        self._shown = {}
         self._rows = summaries
         self._sequences = {s.case.id: s.case.sequence for s in summaries}
         for row in changed:
@@ -104,6 +120,8 @@ class CaseTableModel(QAbstractTableModel):
                     if reviewing_text(presences.get(case_id, [])) != reviewing_text(self._presences.get(case_id, []))}
         self._conflicts = {case_id: list(found) for case_id, found in conflicts.items() if found}
         self._presences = {case_id: list(found) for case_id, found in presences.items() if found}
+        if changed:
+            self._shown = {}
         for case_id in changed:
             row = self.row_of_case(case_id)
             if row is not None:
@@ -132,35 +150,43 @@ class CaseTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        summary = self._rows[index.row()]
+        row, column = index.row(), index.column()
+        if role == _DISPLAY:
+            shown = self._shown.get(row)
+            if shown is None:
+                shown = self._shown[row] = self._texts(self._rows[row])
+            return shown[column]
+        summary = self._rows[row]
         case = summary.case
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(summary, column)
-        if role == SORT_ROLE:
+        if role == _SORT:
             return self._sort_key(summary, column)
-        if role == CASE_ID_ROLE:
+        if role == _CASE_ID:
             return case.id
-        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
-            return QBrush(_STATUS_COLOURS[case.status] if case.in_sample else QColor("#777777"))
-        if role == Qt.ItemDataRole.ForegroundRole and column == CONFLICTS_COLUMN:
-            return QBrush(CONFLICT_COLOUR)
-        if role == Qt.ItemDataRole.ForegroundRole and column == PRESENCE_COLUMN:
-            return QBrush(PRESENCE_COLOUR)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _FOREGROUND:
+            if column == STATUS_COLUMN:
+                return QBrush(_STATUS_COLOURS[case.status] if case.in_sample else QColor("#777777"))
+            if column == CONFLICTS_COLUMN:
+                return QBrush(CONFLICT_COLOUR)
+            if column == PRESENCE_COLUMN:
+                return QBrush(PRESENCE_COLOUR)
+            return None
+        if role == _TOOL_TIP:
             return self._tool_tip(case.id, CONFLICTS_COLUMN if column == 0 else column)
-        if role == Qt.ItemDataRole.DecorationRole and column == 0 and case.id in self._conflicts:
+        if role == _DECORATION and column == 0 and case.id in self._conflicts:
             return _warning_icon()  # seen also where the window is too narrow for the column
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 6):
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == _ALIGNMENT and column in (0, 6):
+            return _CENTRED
         return None
 
     def _display(self, summary: CaseSummary, column: int) -> str:
+        return self._texts(summary)[column]
+
+    def _texts(self, summary: CaseSummary) -> tuple[str, ...]:
         case = summary.case
-        values = (
+        return (
             str(case.sequence),
             case.case_number,
             self._titles.get(case.case_type, case.case_type),
@@ -172,7 +198,6 @@ class CaseTableModel(QAbstractTableModel):
             f"⚠ {conflicts_word(len(found))}" if (found := self._conflicts.get(case.id)) else "",
             reviewing_text(self._presences.get(case.id, [])),
         )
-        return values[column]
 
     def _tool_tip(self, case_id: int, column: int) -> str | None:
         if column == CONFLICTS_COLUMN and self._conflicts.get(case_id):

@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         self._show_sharing()
         self.settings.add_recent_file(path)
         self.start_page.set_recent(self.settings.recent_files())
-        self.case_list.show_session(session)
+        self.case_list.show_session(session, load=False)  # show_case_list below reads it
         if self._results is not None:  # otherwise it reads the session when first shown
             self._results.show_session(session)
         if session.read_only_reason:

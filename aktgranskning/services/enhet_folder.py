@@ -236,6 +236,21 @@ def _read(path: Path, signature: Signature, file_uuid: str) -> _Read:
         store.close()
 
 
+def remember_read(path: Path, before: os.stat_result, store: ReviewStore) -> None:
+    """A file this process has just read and checked whole elsewhere (the enhet's file, while
+    opening it), kept as if read here, so that the folder's first reading does not check it a
+    second time. Only when the file has not changed since `before` (its state before that read)."""
+    try:
+        signature = _signature(path.stat())
+    except OSError:
+        return
+    if signature != _signature(before):
+        return
+    member = member_of(path, store)
+    with _CACHE_LOCK:
+        _CACHE[os.path.normcase(str(path.absolute()))] = _Read(signature, member.file_uuid, member)
+
+
 def member_of(path: Path, store: ReviewStore) -> Member:
     with store.transaction() as tx:
         values = tx.meta_values()

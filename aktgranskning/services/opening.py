@@ -206,15 +206,18 @@ def open_review_file(
     protection = write_protection(path)
     if read_only or protection:
         return _read_only_session(path, accept_older, reviewer, protection)
+    before = path.stat()
     snapshot = read_snapshot(path)
     notes: list[str] = []
     _remove_stale_lock(path)
     if _needs_preparing(path, snapshot):
         snapshot.connection.close()
         notes = prepare_enhet_file(path, upgrade)
+        before = path.stat()
         snapshot = read_snapshot(path)
     start = session_from_snapshot(path, snapshot, accept_older=False, reviewer=reviewer)
     meta = start.meta
+    _checked_once(path, before, start)
     try:
         copy = claim_working_copy(meta.file_uuid, start.reviewer,
                                   lambda p: _is_working_copy_of(p, meta.file_uuid, start.reviewer, path))
@@ -234,7 +237,7 @@ def open_review_file(
             upgrade_to_head(store.engine)
             store.publish()
         _belong_to_folder(store, path)
-        session = ReviewSession(store, reviewer, on_close=copy.release)
+        session = ReviewSession(store, reviewer, on_close=copy.release, known_checklists=start.checklists)
         session.enhet_path = path
         session.notes = notes
         _link_to_folder(session, path, copy)
@@ -249,6 +252,17 @@ def open_review_file(
             store.close()
         copy.release()
         raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({_sqlite_reason(exc)}).") from exc
+
+
+def _checked_once(path: Path, before: os.stat_result, start: ReviewSession) -> None:
+    """The enhet's file has just been checked whole: the folder's first reading takes it from
+    here instead of copying and checking it again (unless it changed meanwhile)."""
+    from aktgranskning.services.enhet_folder import remember_read
+
+    try:
+        remember_read(path, before, start.store)
+    except Exception:
+        pass
 
 
 def open_for_filling(path: Path, reviewer: str) -> ReviewSession:

@@ -29,6 +29,8 @@ from aktgranskning.services.file_lock import FileInUse, FileLock
 
 WORKING_FOLDER = "arbetsfiler"
 RETRY_SECONDS = 2.0
+QUIET_SECONDS = 0.3  # the folder's copy is written once a burst of changes has paused this long …
+LONGEST_WAIT_SECONDS = 2.0  # … or this long after the first change of the burst
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
@@ -104,11 +106,20 @@ def claim_working_copy(file_uuid: str, reviewer: str, is_theirs: Callable[[Path]
 
 class FolderPublisher:
     """Writes the newest state of the working copy to the enhet's folder, in a thread of its own;
-    the newest state replaces any older one still waiting. Retries while the folder is gone."""
+    the newest state replaces any older one still waiting. Retries while the folder is gone.
+
+    A change after a quiet moment is written at once; the changes of a run that follows quickly
+    are written once they pause (QUIET_SECONDS), so that quick key presses are one upload for a
+    sync client instead of one each, and so that this write and its flush do not compete with
+    the next key press's own (which is what makes that answer durable, in the working copy)."""
 
     def __init__(self, target: Path) -> None:
         self.target = target
         self._pending: bytes | None = None
+        self._offered_at = 0.0  # when the newest state was offered (time.monotonic)
+        self._first_offered_at = 0.0  # when the oldest state not yet written was offered
+        self._written_at = -QUIET_SECONDS  # when the last write ended
+        self._hurry = False  # flush: write now, without waiting for a pause
         self._condition = threading.Condition()
         self._stopping = False
         self.published_at: datetime | None = None
@@ -119,7 +130,11 @@ class FolderPublisher:
 
     def offer(self, data: bytes) -> None:
         with self._condition:
+            now = time.monotonic()
+            if self._pending is None:
+                self._first_offered_at = now
             self._pending = data
+            self._offered_at = now
             self._condition.notify_all()
 
     @property
@@ -131,6 +146,7 @@ class FolderPublisher:
         """Wait until what was offered is in the folder; False when it could not be written in time."""
         deadline = time.monotonic() + timeout
         with self._condition:
+            self._hurry = self._pending is not None
             self._condition.notify_all()
             while self._pending is not None:
                 left = deadline - time.monotonic()
@@ -156,6 +172,7 @@ class FolderPublisher:
                     self._condition.wait()
                 if self._pending is None:
                     return
+                self._wait_for_pause()
                 data = self._pending
             try:
                 replace_durably(self.target, data)
@@ -167,12 +184,27 @@ class FolderPublisher:
                     self._condition.wait(RETRY_SECONDS)
                 continue
             with self._condition:
+                self._written_at = time.monotonic()
                 if self._pending is data:
                     self._pending = None
+                    self._hurry = False
                 self.published_at = datetime.now()
                 self.failure = None
                 self.failing_since = None
                 self._condition.notify_all()
+
+    def _wait_for_pause(self) -> None:
+        """Within a run of changes: until no new state has come for QUIET_SECONDS (at most
+        LONGEST_WAIT_SECONDS), unless someone waits for the copy (flush, close). Called holding
+        the condition."""
+        if self._first_offered_at - self._written_at >= QUIET_SECONDS:
+            return  # the first change after a quiet moment
+        while not (self._hurry or self._stopping):
+            now = time.monotonic()
+            left = min(self._offered_at + QUIET_SECONDS, self._first_offered_at + LONGEST_WAIT_SECONDS) - now
+            if left <= 0:
+                return
+            self._condition.wait(left)
 
     def _failed(self, error: OSError) -> None:
         self.failure = error

@@ -95,7 +95,8 @@ class QuestionState:
 
 
 class ReviewSession:
-    def __init__(self, store: ReviewStore, reviewer: str, on_close: Callable[[], None] | None = None) -> None:
+    def __init__(self, store: ReviewStore, reviewer: str, on_close: Callable[[], None] | None = None,
+                 known_checklists: dict[str, Checklist] | None = None) -> None:
         self.store = store
         self._on_close = on_close
         self._closed = False
@@ -103,7 +104,7 @@ class ReviewSession:
         revision = store.schema_revision() or ""  # its own connection: not inside the transaction below
         with self.reading() as tx:
             self.meta: FileMeta = replace(tx.read_meta(), schema_version=revision)
-            self.checklists: dict[str, Checklist] = tx.checklists()
+            self.checklists: dict[str, Checklist] = tx.checklists(known_checklists)
         self.last_saved_at: str | None = None
         self._history = UndoHistory()
         self.read_only_reason = ""  # set when the file itself cannot be written
@@ -235,14 +236,16 @@ class ReviewSession:
             old = records.get(question_id, AnswerRecord(question_id, None))
             if old.answer is answer:
                 return self._view_now(tx, case_id)  # the same key again changes nothing, not even who
-            before = self._snapshot(tx, {case_id}, {(case_id, question_id)})
             at = now_iso()
-            tx.put_answer(case_id, replace(old, answer=answer, reviewer=self.reviewer, answered_at=at))
+            new = replace(old, answer=answer, reviewer=self.reviewer, answered_at=at)
+            tx.put_answer(case_id, new)
             tx.audit(AuditEntry(at, self.reviewer, case_id, question.id, "svar", _text(old.answer), _text(answer)))
             stored = {qid: r.answer for qid, r in records.items()} | {question_id: answer}
             status = status_after_answer_change(case.status, checklist, stored)
             self._update_status(tx, case, status, at)
-            after = self._snapshot(tx, {case_id}, {(case_id, question_id)})
+        # what the two rows held before and hold now, from what was read and written above
+        before = _answer_snapshot(case, question_id, records.get(question_id))
+        after = _answer_snapshot(replace(case, status=status), question_id, new)
         again = f"åter {_answer_word(old.answer)}"
         if status is not case.status:
             again += f" och akten är åter {case.status.label.lower()}"
@@ -655,6 +658,11 @@ def _save_failed(path: Path, exc: Exception) -> SaveFailed:
         f"{path}: svaret kunde inte sparas ({detail}). Svaret finns kvar på skärmen; "
         "kontrollera att filen går att skriva till (nätverksenhet, diskutrymme) och försök igen."
     )
+
+
+def _answer_snapshot(case: Case, question_id: str, record: AnswerRecord | None) -> Snapshot:
+    """An undo snapshot of one case row and one of its answer rows (what `_snapshot` reads)."""
+    return Snapshot(((case.id, CaseFields.of(case)),), ((case.id, question_id, normalised(record)),))
 
 
 def _text(answer: Answer | None) -> str | None:

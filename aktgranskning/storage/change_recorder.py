@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, insert, select
 from aktgranskning.domain.case import CaseStatus
 from aktgranskning.domain.changes import Change, ChangeLog, Kind, Presence, Register, encode
 from aktgranskning.domain.checklist import Checklist
-from aktgranskning.storage.registers import materialise, read_register
+from aktgranskning.storage.registers import driver_connection, materialise, read_register, storable_row
 from aktgranskning.storage.tables import CHANGES, PRESENCE
 
 
@@ -37,10 +37,15 @@ def read_presence(connection: Connection) -> list[Presence]:
     return [Presence(r.writer, r.who, r.case_id, r.heartbeat) for r in connection.execute(select(PRESENCE))]
 
 
+_SQL_INSERT_CHANGE = ("INSERT INTO changes (id, writer, at, who, register, value, old_value, replaces) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 def insert_changes(connection: Connection, changes: Iterable[Change]) -> None:
-    rows = [_row_of(change) for change in changes]
+    rows = [storable_row((change.id, change.writer, change.at, change.who, change.register.text, change.value,
+                          change.old_value, json.dumps(sorted(change.replaces)))) for change in changes]
     if rows:
-        connection.execute(insert(CHANGES), rows)
+        driver_connection(connection).executemany(_SQL_INSERT_CHANGE, rows)
 
 
 def write_presence(connection: Connection, presence: Presence | None) -> None:
@@ -48,12 +53,6 @@ def write_presence(connection: Connection, presence: Presence | None) -> None:
     if presence is not None:
         connection.execute(insert(PRESENCE).values(writer=presence.writer, who=presence.who,
                                                    case_id=presence.case_id, heartbeat=presence.heartbeat))
-
-
-def _row_of(change: Change) -> dict[str, str]:
-    return {"id": change.id, "writer": change.writer, "at": change.at, "who": change.who,
-            "register": change.register.text, "value": change.value, "old_value": change.old_value,
-            "replaces": json.dumps(sorted(change.replaces))}
 
 
 def _change_from_row(row: object) -> Change:

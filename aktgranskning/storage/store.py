@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    bindparam,
     delete,
     func,
     insert,
@@ -53,9 +52,11 @@ from aktgranskning.storage.engine import engine_over, writer_engine_over
 from aktgranskning.storage.registers import (
     FAIR_KEY,
     GOOD_KEY,
+    driver_connection,
     question_ids_column,
     question_ids_of,
     read_register,
+    storable_row,
     write_decided,
 )
 from aktgranskning.storage.migrate import current_revision
@@ -71,23 +72,21 @@ from aktgranskning.storage.tables import (
     METADATA,
 )
 
-# Statements on the answer path, built once: building them costs more than running them.
-_CASE_BY_ID = select(CASES).where(CASES.c.id == bindparam("wanted_id"))
-_ANSWERS_OF_CASE = select(ANSWERS).where(ANSWERS.c.case_id == bindparam("wanted_case"))
-_UPDATE_ANSWER = (
-    update(ANSWERS)
-    .where(ANSWERS.c.case_id == bindparam("wanted_case"), ANSWERS.c.question_id == bindparam("wanted_question"))
-    .values(
-        answer=bindparam("answer"),
-        comment=bindparam("comment"),
-        reviewer=bindparam("reviewer"),
-        answered_at=bindparam("answered_at"),
-    )
-)
-_INSERT_ANSWER = insert(ANSWERS)
-_ANSWER_ROW = select(ANSWERS.c.answer, ANSWERS.c.comment).where(
-    ANSWERS.c.case_id == bindparam("wanted_case"), ANSWERS.c.question_id == bindparam("wanted_question"))
-_INSERT_AUDIT = insert(AUDIT)
+# The answer path's statements, as SQL for the driver connection (registers.driver_connection):
+# a key press runs each of them once or twice.
+_CASE_COLUMNS = ("id, sequence, case_number, case_type, gender, age_group, caseworker_code, status, is_reserve, "
+                 "replaces_case_id, dropout_reason, dropout_text, reviewer")
+_SQL_CASE = f"SELECT {_CASE_COLUMNS} FROM cases WHERE id = ?"
+_SQL_CASES = f"SELECT {_CASE_COLUMNS} FROM cases ORDER BY sequence"
+_SQL_ANSWERS_OF_CASE = "SELECT question_id, answer, comment, reviewer, answered_at FROM answers WHERE case_id = ?"
+_SQL_ALL_ANSWERS = "SELECT case_id, question_id, answer FROM answers"
+_SQL_ANSWER_ROW = "SELECT answer, comment FROM answers WHERE case_id = ? AND question_id = ?"
+_SQL_UPDATE_ANSWER = ("UPDATE answers SET answer = ?, comment = ?, reviewer = ?, answered_at = ? "
+                      "WHERE case_id = ? AND question_id = ?")
+_SQL_INSERT_ANSWER = ("INSERT INTO answers (answer, comment, reviewer, answered_at, case_id, question_id) "
+                      "VALUES (?, ?, ?, ?, ?, ?)")
+_SQL_INSERT_AUDIT = ("INSERT INTO audit_log (at, who, case_id, question_id, field, old_value, new_value) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 _META_KEYS = {
     "file_uuid": "file_uuid",
@@ -228,6 +227,7 @@ class ReviewStore:
 class ReviewTransaction:
     def __init__(self, connection: Connection, recording: bool = False) -> None:
         self.connection = connection
+        self.raw = driver_connection(connection)  # the same transaction, for the answer path
         self.recording = recording
         self.before: dict[Register, str] = {}  # each touched register's value before (when recording)
         self.forced: dict[Register, str] = {}  # decisions: recorded even when the value stays
@@ -243,9 +243,9 @@ class ReviewTransaction:
         answer, comment = Register.answer(case_id, question_id), Register.comment(case_id, question_id)
         if answer in self.before and comment in self.before:
             return
-        row = self.connection.execute(_ANSWER_ROW, {"wanted_case": case_id, "wanted_question": question_id}).first()
-        self.before.setdefault(answer, encode(row.answer if row else None))
-        self.before.setdefault(comment, encode(row.comment if row else ""))
+        row = self.raw.execute(_SQL_ANSWER_ROW, (case_id, question_id)).fetchone()
+        self.before.setdefault(answer, encode(row[0] if row else None))
+        self.before.setdefault(comment, encode(row[1] if row else ""))
 
     def decide(self, register: Register, value: object) -> None:
         """Record `value` for the register as a person's decision, replacing every version."""
@@ -325,11 +325,19 @@ class ReviewTransaction:
             )
         )
 
-    def checklists(self) -> dict[str, Checklist]:
-        return {
-            row.id: checklist_from_json(row.definition, source=f"checklistan {row.id}")
-            for row in self._rows(select(CHECKLISTS))
-        }
+    def checklists(self, known: dict[str, Checklist] | None = None) -> dict[str, Checklist]:
+        """The file's checklists; one of `known` (read from another file of the enhet) is taken
+        as it is when its id, version and content hash are the stored ones (the hash was checked
+        against the definition when the file was opened)."""
+        known = known or {}
+        result = {}
+        for row in self._rows(select(CHECKLISTS)):
+            same = known.get(row.id)
+            if same is not None and (same.version, same.content_hash) == (row.version, row.content_hash):
+                result[row.id] = same
+            else:
+                result[row.id] = checklist_from_json(row.definition, source=f"checklistan {row.id}")
+        return result
 
     def checklist_rows(self) -> list[tuple[str, str, str, str]]:
         """(id, version, stored hash, definition) — for the integrity check."""
@@ -357,10 +365,10 @@ class ReviewTransaction:
         return int(result.inserted_primary_key[0])
 
     def cases(self) -> list[Case]:
-        return [_case_from_row(row) for row in self._rows(select(CASES).order_by(CASES.c.sequence))]
+        return [_case_from_row(row) for row in self.raw.execute(_SQL_CASES)]
 
     def case(self, case_id: int) -> Case:
-        row = self.connection.execute(_CASE_BY_ID, {"wanted_id": case_id}).first()
+        row = self.raw.execute(_SQL_CASE, (case_id,)).fetchone()
         if row is None:
             raise KeyError(case_id)
         return _case_from_row(row)
@@ -379,14 +387,14 @@ class ReviewTransaction:
 
     # --- answers ------------------------------------------------------------------------------
     def answer_records(self, case_id: int) -> dict[str, AnswerRecord]:
-        rows = self.connection.execute(_ANSWERS_OF_CASE, {"wanted_case": case_id})
-        return {row.question_id: _record_from_row(row) for row in rows}
+        return {
+            question_id: AnswerRecord(question_id, _ANSWER_OF[answer] if answer else None, comment, reviewer, at)
+            for question_id, answer, comment, reviewer, at in self.raw.execute(_SQL_ANSWERS_OF_CASE, (case_id,))
+        }
 
     def all_answers(self) -> dict[int, dict[str, Answer | None]]:
         result: dict[int, dict[str, Answer | None]] = {}
-        for case_id, question_id, answer in self._rows(
-            select(ANSWERS.c.case_id, ANSWERS.c.question_id, ANSWERS.c.answer)
-        ):
+        for case_id, question_id, answer in self.raw.execute(_SQL_ALL_ANSWERS):
             result.setdefault(case_id, {})[question_id] = _ANSWER_OF.get(answer) if answer else None
         return result
 
@@ -405,19 +413,12 @@ class ReviewTransaction:
         return result
 
     def put_answer(self, case_id: int, record: AnswerRecord) -> None:
-        values = {
-            "answer": record.answer.value if record.answer else None,
-            "comment": record.comment,
-            "reviewer": record.reviewer,
-            "answered_at": record.answered_at,
-        }
-        key = {"wanted_case": case_id, "wanted_question": record.question_id}
+        row = storable_row((record.answer.value if record.answer else None, record.comment, record.reviewer,
+                            record.answered_at, case_id, record.question_id))
         if self.recording:
             self._note_answer_row(case_id, record.question_id)
-        if self.connection.execute(_UPDATE_ANSWER, {**key, **values}).rowcount == 0:
-            self.connection.execute(
-                _INSERT_ANSWER, {"case_id": case_id, "question_id": record.question_id, **values}
-            )
+        if self.raw.execute(_SQL_UPDATE_ANSWER, row).rowcount == 0:
+            self.raw.execute(_SQL_INSERT_ANSWER, row)
 
     def delete_answers_without_content(self, case_id: int) -> None:
         self.connection.execute(
@@ -486,18 +487,8 @@ class ReviewTransaction:
     def audit(self, entry: AuditEntry) -> None:
         if self.recording and entry.field in _REGISTER_FIELDS:
             return  # the change rows are the log of what a writer's own file changes
-        self.connection.execute(
-            _INSERT_AUDIT,
-            {
-                "at": entry.at,
-                "who": entry.who,
-                "case_id": entry.case_id,
-                "question_id": entry.question_id,
-                "field": entry.field,
-                "old_value": entry.old_value,
-                "new_value": entry.new_value,
-            },
-        )
+        self.raw.execute(_SQL_INSERT_AUDIT, storable_row((entry.at, entry.who, entry.case_id, entry.question_id,
+                                                           entry.field, entry.old_value, entry.new_value)))
 
     def audit_entries(self, case_id: int | None = None) -> list[AuditEntry]:
         query = select(AUDIT).order_by(AUDIT.c.id)
@@ -515,29 +506,21 @@ class ReviewTransaction:
         }
 
 
-def _case_from_row(row: Any) -> Case:
+def _case_from_row(row: tuple[Any, ...]) -> Case:
+    (case_id, sequence, case_number, case_type, gender, age_group, caseworker_code, status, is_reserve, replaces,
+     reason, dropout_text, reviewer) = row
     return Case(
-        id=row.id,
-        sequence=row.sequence,
-        case_number=row.case_number,
-        case_type=row.case_type,
-        gender=_GENDER_OF[row.gender],
-        age_group=row.age_group,
-        caseworker_code=row.caseworker_code,
-        status=_STATUS_OF[row.status],
-        is_reserve=bool(row.is_reserve),
-        replaces_case_id=row.replaces_case_id,
-        dropout_reason=_REASON_OF[row.dropout_reason] if row.dropout_reason else None,
-        dropout_text=row.dropout_text,
-        reviewer=row.reviewer,
-    )
-
-
-def _record_from_row(row: Any) -> AnswerRecord:
-    return AnswerRecord(
-        question_id=row.question_id,
-        answer=_ANSWER_OF[row.answer] if row.answer else None,
-        comment=row.comment,
-        reviewer=row.reviewer,
-        answered_at=row.answered_at,
+        id=case_id,
+        sequence=sequence,
+        case_number=case_number,
+        case_type=case_type,
+        gender=_GENDER_OF[gender],
+        age_group=age_group,
+        caseworker_code=caseworker_code,
+        status=_STATUS_OF[status],
+        is_reserve=bool(is_reserve),
+        replaces_case_id=replaces,
+        dropout_reason=_REASON_OF[reason] if reason else None,
+        dropout_text=dropout_text,
+        reviewer=reviewer,
     )

@@ -219,6 +219,7 @@ def test_a_presence_whose_program_went_silent_leaves_the_list_and_a_heartbeat_ke
     publish(bertil)
     anna.watch.read_now()
     qtbot.waitUntil(lambda: cell(anna, second, PRESENCE_COLUMN) == "Bertil granskar", timeout=5000)
+    publish(anna.session)
     refresh_as_bertil(bertil)
     first_beat = bertil.link.presences[0].heartbeat
     monkeypatch.setattr("aktgranskning.services.enhet_link.PRESENCE_SECONDS", 0.3)
