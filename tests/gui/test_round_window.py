@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from aktgranskning.domain.round import AnalysisLevel, Round, RoundUnit
-from aktgranskning.gui.round_models import STATE_COLUMN
 from aktgranskning.gui.question_picker import QuestionPicker
+from aktgranskning.gui.round_models import STATE_COLUMN
 from aktgranskning.gui.round_window import RoundWindow
 from aktgranskning.services.round import load_round, save_round
 from tests.gui.waiting import wait_for_background
