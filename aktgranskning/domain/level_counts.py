@@ -84,6 +84,7 @@ class YearComparison:
     levels: tuple[LevelComparison, ...]  # this year's order; levels found only last year by their område
     preliminary: bool = False  # this year's result has unfinished akter
     earlier_preliminary: bool = False  # and last year's had
+    reworded: tuple[tuple[str, str, str], ...] = ()  # (question id, this year's text, the earlier year's)
 
     def change(self, kind: LevelKind, name: str, question_id: str) -> YearChange | None:
         """The change of a level of this year's summary on a question, if both years have it."""
@@ -128,7 +129,33 @@ def compare_years(current: Summary, earlier: Summary) -> YearComparison:
             gone = LevelComparison(level.kind, level.name, level.area, None, counts_of(level, earlier), {},
                                    level.tallies, {})
             levels.insert(_place_of_gone(levels, gone), gone)
-    return YearComparison(current.year, earlier.year, tuple(levels), current.preliminary, earlier.preliminary)
+    return YearComparison(current.year, earlier.year, tuple(levels), current.preliminary, earlier.preliminary,
+                          reworded_questions(current, earlier))
+
+
+def reworded_questions(current: Summary, earlier: Summary) -> tuple[tuple[str, str, str], ...]:
+    """The questions both years have (matched by id) whose wording differs, in this year's order:
+    their results are compared, and the reader must know the question may have changed."""
+    before = {question.question_id: question.text for question in earlier.questions}
+    return tuple(
+        (question.question_id, question.text, before[question.question_id])
+        for question in current.questions
+        if question.question_id in before and _wording(before[question.question_id]) != _wording(question.text)
+    )
+
+
+def _wording(text: str) -> str:
+    return " ".join(text.split())
+
+
+def reworded_note(comparison: YearComparison) -> str:
+    """'Frågor med annan formulering än 2025 (jämförda på sitt id): ut.tid ”…” (2025: ”…”). …', or ''."""
+    if not comparison.reworded:
+        return ""
+    listed = "; ".join(f"{question_id} ”{now}” ({comparison.earlier_year}: ”{before}”)"
+                       for question_id, now, before in comparison.reworded)
+    return (f"Frågor med annan formulering än {comparison.earlier_year} (jämförda på sitt id): {listed}. "
+            "Kontrollera att de frågar efter samma sak innan förändringen tolkas.")
 
 
 def preliminary_note(comparison: YearComparison) -> str:
@@ -146,8 +173,12 @@ def comparison_text(comparison: YearComparison) -> str:
     """'Jämförs med 2025: 2 enheter finns båda åren, 1 är ny i år och 2 fanns bara förra året.'"""
     units = [level.presence for level in comparison.levels if level.kind is LevelKind.UNIT]
     both, new, gone = (units.count(presence) for presence in (Presence.BOTH, Presence.NEW, Presence.GONE))
-    return (f"Jämförs med {comparison.earlier_year}: {_units(both)} finns båda åren, {new} "
+    text = (f"Jämförs med {comparison.earlier_year}: {_units(both)} finns båda åren, {new} "
             f"{'är ny' if new == 1 else 'är nya'} i år och {gone} fanns bara förra året.")
+    if comparison.reworded:
+        count = len(comparison.reworded)
+        text += f" {count} {'fråga har' if count == 1 else 'frågor har'} ändrad formulering."
+    return text
 
 
 def _units(count: int) -> str:

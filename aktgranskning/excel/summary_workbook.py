@@ -16,6 +16,7 @@ from aktgranskning.domain.level_counts import (
     LevelCounts,
     YearComparison,
     preliminary_note,
+    reworded_note,
 )
 from aktgranskning.domain.summary import (
     METHOD,
@@ -190,7 +191,7 @@ def _activities(sheet: Worksheet, summary: Summary, styles: CellStyles) -> None:
 def _changes(sheet: Worksheet, summary: Summary, comparison: YearComparison, styles: CellStyles) -> None:
     put(sheet, 2, 1, f"Förändring från {comparison.earlier_year} till {comparison.year}. {COMPARISON_METHOD} "
         "Nivåer som bara finns det ena året står på bladet Antal mot förra året.")
-    if note := preliminary_note(comparison):
+    if note := " ".join(filter(None, (preliminary_note(comparison), reworded_note(comparison)))):
         put(sheet, 3, 1, note).font = BOLD
     titles = ["Nr", "Fråga"] + [level_title(level) for level in summary.levels]
     header_row(sheet, 4, titles, centred=True)

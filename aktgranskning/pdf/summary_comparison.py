@@ -17,6 +17,7 @@ from aktgranskning.domain.level_counts import (
     Presence,
     YearComparison,
     preliminary_note,
+    reworded_note,
 )
 from aktgranskning.domain.summary import LevelKind, Summary, cell_text
 from aktgranskning.domain.thresholds import Level, with_own_limit
@@ -38,6 +39,8 @@ def comparison_story(summary: Summary, comparison: YearComparison) -> list[Any]:
     ]
     if note := preliminary_note(comparison):
         story.append(paragraph(note, "preliminary"))
+    if note := reworded_note(comparison):
+        story.append(paragraph(note))
     story += [
         paragraph("Antal per nivå", "h2"),
         paragraph("Akter i urvalet räknar bortfallen med; akter i resultatet är urvalet utan bortfall.", "small"),

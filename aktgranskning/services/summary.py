@@ -194,6 +194,8 @@ def comparison_json(comparison: YearComparison) -> dict[str, Any]:
     return {
         "ar": comparison.earlier_year,
         "preliminar_forra_aret": comparison.earlier_preliminary,
+        "omformulerade": [{"id": question_id, "text": now, "text_forra_aret": before}
+                          for question_id, now, before in comparison.reworded],
         "nivaer": [
             {
                 "niva": level.kind,

@@ -185,3 +185,26 @@ def test_sammanstall_jamfor_with_the_same_year_writes_nothing(workbook_folders, 
     assert result.returncode != 0
     assert "Jämförelsen ska gälla ett tidigare år än 2026" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_questions_whose_wording_changed_are_listed_beside_the_comparison(tmp_path):
+    from dataclasses import replace
+
+    from aktgranskning.domain.level_counts import reworded_note
+
+    current, earlier = this_year(), last_year()
+    first, *rest = current.questions
+    reworded = replace(current, questions=(replace(first, text="Har anmälan  dokumenterats samma dag?"), *rest))
+    spaced = replace(current, questions=(replace(first, text=f"  {first.text.replace(' ', '  ')} "), *rest))
+    assert compare_years(spaced, earlier).reworded == ()  # only spacing differs: the same wording
+    comparison = compare_years(reworded, earlier)
+    assert comparison.reworded == (("fb.q1", "Har anmälan  dokumenterats samma dag?", first.text),)
+    assert "fb.q1" in reworded_note(comparison) and "1 fråga har ändrad formulering" in comparison_text(comparison)
+    assert summary_json(reworded, comparison)["jamforelse"]["omformulerade"] == [
+        {"id": "fb.q1", "text": "Har anmälan  dokumenterats samma dag?", "text_forra_aret": first.text}]
+    assert reworded_note(compare_years(current, earlier)) == ""
+    workbook = tmp_path / "s.xlsx"
+    export_summary(reworded, workbook, None, earlier)
+    rows = CalamineWorkbook.from_path(str(workbook)).get_sheet_by_name("Jämförelse").to_python()
+    assert any("Frågor med annan formulering än 2025" in str(cell) and "fb.q1" in str(cell)
+               for row in rows for cell in row)
