@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -60,6 +60,36 @@ def state_text(row: OverviewRow) -> str:
     return f"Klar – {row.done} av {row.to_review} klara"
 
 
+class _RowsModel(QAbstractTableModel):
+    """A table over a plain list `_rows` with the column titles `COLUMNS` (and their tooltips
+    `TIPS`); subclasses say what a cell shows and whether it may be edited."""
+
+    COLUMNS: ClassVar[Sequence[str]] = ()
+    TIPS: ClassVar[dict[int, str]] = {}
+    EDITABLE: ClassVar[bool] = False  # every cell editable (a subclass may decide per cell in flags)
+
+    _rows: list[Any]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+            return self.COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.TIPS.get(section)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return flags | Qt.ItemFlag.ItemIsEditable if self.EDITABLE else flags
+
+
 OVERVIEW_COLUMNS = ["Område", "Enhet", "Läge", "Akter", "Analys", "Inlämnad", "Fil", "Färggränser"]
 OVERVIEW_TIPS = {3: "Antal akter som enheten ska granska", 4: "Enhetens analys är ifylld",
                  5: "Enheten har lämnat in sin rapport", 7: "Färggränser i enhetens fil som skiljer sig från omgångens"}
@@ -67,7 +97,10 @@ STATE_COLUMN = 2
 LIMITS_COLUMN = 7
 
 
-class OverviewModel(QAbstractTableModel):
+class OverviewModel(_RowsModel):
+    COLUMNS = OVERVIEW_COLUMNS
+    TIPS = OVERVIEW_TIPS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[OverviewRow] = []
@@ -81,19 +114,6 @@ class OverviewModel(QAbstractTableModel):
 
     def rows(self) -> list[OverviewRow]:
         return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(OVERVIEW_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return OVERVIEW_COLUMNS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return OVERVIEW_TIPS.get(section)
-        return None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> object:
         if not index.isValid():
@@ -136,8 +156,11 @@ class OverviewModel(QAbstractTableModel):
 ROSTER_COLUMNS = ["Område", "Enhet", "Förväntade akter", "Fil (om den inte hittas av sig själv)"]
 
 
-class RosterModel(QAbstractTableModel):
+class RosterModel(_RowsModel):
     """The enheter of the round as the utvecklare edits them by hand; `units()` checks them."""
+
+    COLUMNS = ROSTER_COLUMNS
+    EDITABLE = True
 
     def __init__(self, units: Iterable[RoundUnit], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -169,22 +192,6 @@ class RosterModel(QAbstractTableModel):
             del self._rows[row]
             self.endRemoveRows()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ROSTER_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return ROSTER_COLUMNS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-
     def data(self, index: _Index, role: int = _DISPLAY) -> object:
         if index.isValid() and role in (_DISPLAY, _EDIT):
             return self._rows[index.row()][index.column()]
@@ -203,8 +210,11 @@ class RosterModel(QAbstractTableModel):
 TIMETABLE_COLUMNS = ["Steg i rutinen", "Datum"]
 
 
-class TimetableModel(QAbstractTableModel):
+class TimetableModel(_RowsModel):
     """The rutin's dates; `edited` after each change that can be saved."""
+
+    COLUMNS = TIMETABLE_COLUMNS
+    EDITABLE = True
 
     edited = Signal()
 
@@ -219,22 +229,6 @@ class TimetableModel(QAbstractTableModel):
 
     def milestones(self) -> tuple[Milestone, ...]:
         return tuple(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TIMETABLE_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return TIMETABLE_COLUMNS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index: _Index, role: int = _DISPLAY) -> object:
         if not index.isValid() or role not in (_DISPLAY, _EDIT):
@@ -312,10 +306,14 @@ QUESTION_IDS_ROLE = Qt.ItemDataRole.UserRole + 1
 _TEXT_COLUMNS = {ACTION_COLUMN: "action", OWNER_COLUMN: "owner", FOLLOW_UP_COLUMN: "follow_up"}
 
 
-class ActionsModel(QAbstractTableModel):
+class ActionsModel(_RowsModel):
     """The förvaltningsgemensamma åtgärder in priority order: the row order is the priority (1
     first), so moving a row renumbers them all. `edited` after every change, for saving."""
 
+    COLUMNS = ACTION_COLUMNS
+    TIPS: ClassVar[dict[int, str]] = {
+        QUESTIONS_COLUMN: "Välj frågorna ur listan: dubbelklicka, tryck Enter eller använd ”Välj frågor…”.",
+        PRIORITY_COLUMN: "Ordningen är prioriteten: flytta raden upp eller ned för att ändra den."}
     edited = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -380,23 +378,6 @@ class ActionsModel(QAbstractTableModel):
         return True
 
     # --- Qt ---------------------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ACTION_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == _DISPLAY:
-            return ACTION_COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == QUESTIONS_COLUMN:
-            return "Välj frågorna ur listan: dubbelklicka, tryck Enter eller använd ”Välj frågor…”."
-        if role == Qt.ItemDataRole.ToolTipRole and section == PRIORITY_COLUMN:
-            return "Ordningen är prioriteten: flytta raden upp eller ned för att ändra den."
-        return None
-
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
