@@ -10,14 +10,13 @@ unless the user says which one replaces the other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from aktgranskning.domain.analysis import Activity
 from aktgranskning.domain.breakdown import BREAKDOWN_GENDERS as BREAKDOWN_GENDERS  # re-exported: moved there
 from aktgranskning.domain.breakdown import SUPPRESS_BELOW as SUPPRESS_BELOW
 from aktgranskning.domain.breakdown import suppressed as suppressed
-from aktgranskning.domain.case import Gender
 from aktgranskning.domain.comparison import YearChange, compare
 from aktgranskning.domain.completeness import Completeness
 from aktgranskning.domain.errors import UserError
@@ -25,7 +24,6 @@ from aktgranskning.domain.results import Tally, format_percent
 from aktgranskning.domain.round import Round, UnitState, state_of
 from aktgranskning.domain.thresholds import Level, Thresholds
 from aktgranskning.domain.unit_data import (
-    CaseFilter,
     QuestionRef,
     UnitData,
     question_tallies,
@@ -160,7 +158,6 @@ class Summary:
     edited: tuple[str, ...]  # files whose Data sheet no longer matches its checksum
     shared_areas: tuple[SharedArea, ...]
     activities: tuple[UnitActivity, ...]
-    gender: Mapping[str, Mapping[Gender, Tally]] = field(default_factory=dict)  # förvaltning level
     excluded: tuple[ExcludedFile, ...] = ()  # files that could not be read: the result is without them
     round: Round | None = None  # the round the summary was made from, if any
     other_limits: tuple[tuple[str, Thresholds], ...] = ()  # (file, its limits) where they differ from `thresholds`
@@ -342,24 +339,34 @@ def summarise(inputs: Sequence[SummaryInput], replacements: Iterable[str] = ()) 
     for area_level, (_, members) in zip(area_levels, areas.items(), strict=True):
         levels.append(area_level)
         levels += [unit_levels[id(u)] for u in members]
-    thresholds = units[0].data.thresholds
+    return _assembled(total.name, years[0], [(u, unit_levels[id(u)]) for u in units], questions, unmatched,
+                      renamed, levels, units[0].data.thresholds)
+
+
+def _assembled(administration: str, year: int, read: Sequence[tuple[SummaryInput, LevelResult]],
+               questions: Sequence[QuestionRef], unmatched: Sequence[tuple[str, str, str]],
+               renamed: Sequence[tuple[str, str, str]], levels: Sequence[LevelResult], thresholds: Thresholds,
+               excluded: Sequence[ExcludedFile] = (), round_: Round | None = None,
+               not_in_round: Sequence[tuple[str, str]] = ()) -> Summary:
+    """The Summary of the levels made from the inputs read, each with its enhet's level."""
+    inputs = [item for item, _ in read]
     return Summary(
-        administration=total.name,
-        year=years[0],
-        inputs=tuple(units),
+        administration=administration,
+        year=year,
+        inputs=tuple(inputs),
         questions=tuple(questions),
         levels=tuple(levels),
         thresholds=thresholds,
         unmatched=tuple(unmatched),
         renamed=tuple(renamed),
-        edited=tuple(u.source for u in units if u.checksum_matches is False),
-        shared_areas=tuple(_shared_areas(questions, [unit_levels[id(u)] for u in units], thresholds)),
-        activities=tuple(
-            UnitActivity(u.data.identity.unit, u.data.identity.area, a)
-            for u in units for a in u.data.analysis.activities
-        ),
-        gender=_gender_breakdown(units, questions),
-        other_limits=_other_limits(units, thresholds),
+        edited=tuple(u.source for u in inputs if u.checksum_matches is False),
+        shared_areas=tuple(_shared_areas(questions, [level for _, level in read], thresholds)),
+        activities=tuple(UnitActivity(level.name, level.area, a) for item, level in read
+                         for a in item.data.analysis.activities),
+        other_limits=_other_limits(inputs, thresholds),
+        excluded=tuple(excluded),
+        round=round_,
+        not_in_round=tuple(not_in_round),
     )
 
 
@@ -401,30 +408,9 @@ def summarise_round(round_: Round, found: Mapping[str, SummaryInput], excluded: 
     for area_level, members in area_levels:
         levels.append(area_level)
         levels += members
-    thresholds = round_.thresholds
-    located = {id(found[key]): unit_levels[key] for key in found if key in unit_levels}
-    return Summary(
-        administration=round_.administration,
-        year=round_.year,
-        inputs=tuple(chosen),
-        questions=tuple(questions),
-        levels=tuple(levels),
-        thresholds=thresholds,
-        unmatched=tuple(unmatched),
-        renamed=tuple(renamed),
-        edited=tuple(u.source for u in chosen if u.checksum_matches is False),
-        shared_areas=tuple(_shared_areas(questions, [unit_levels[u.key] for u in round_.units if u.key in found],
-                                         thresholds)),
-        activities=tuple(
-            UnitActivity(located[id(u)].name, located[id(u)].area, a)
-            for u in chosen for a in u.data.analysis.activities
-        ),
-        gender=_gender_breakdown(chosen, questions),
-        excluded=tuple(excluded),
-        round=round_,
-        other_limits=_other_limits(chosen, thresholds),
-        not_in_round=tuple(not_in_round),
-    )
+    read = [(found[unit.key], unit_levels[unit.key]) for unit in round_.units if unit.key in found]
+    return _assembled(round_.administration, round_.year, read, questions, unmatched, renamed, levels,
+                      round_.thresholds, excluded, round_, not_in_round)
 
 
 def _unit_tallies(data: UnitData) -> dict[str, Tally]:
@@ -500,17 +486,6 @@ def _shared_areas(questions: Sequence[QuestionRef], units: Sequence[LevelResult]
         if len(below) >= 2:
             shared.append(SharedArea(question, below))
     return sorted(shared, key=lambda s: -len(s.units))
-
-
-def _gender_breakdown(units: Sequence[SummaryInput],
-                      questions: Sequence[QuestionRef]) -> dict[str, dict[Gender, Tally]]:
-    result: dict[str, dict[Gender, Tally]] = {}
-    for gender in BREAKDOWN_GENDERS:
-        for unit in units:
-            for t in question_tallies(unit.data, CaseFilter(gender=gender)):
-                by_gender = result.setdefault(t.question.question_id, {})
-                by_gender[gender] = by_gender.get(gender, Tally()) + t.tally
-    return result
 
 
 def changes(current: Summary, earlier: Summary) -> dict[tuple[str, str, str], YearChange]:
