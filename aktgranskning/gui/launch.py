@@ -84,23 +84,16 @@ def launch_window(argv: Sequence[str]) -> tuple[QApplication, MainWindow] | None
         ErrorReporter(lambda: WindowState(None, "när programmet startade"), lambda: None).report(error)
         return None
     reporter = install_error_reporter(window)
-    opens_file = args.fil is not None and not args.demo and args.fil.suffix.lower() != ".omgang"
-    if not opens_file:
-        window.show()
+    window.show()
     try:
         if args.demo:
             window.open_demo()
         elif args.fil is not None and args.fil.suffix.lower() == ".omgang":
             window.open_round(args.fil)
         elif args.fil is not None:
-            # Opened before the window is first shown: the start page is then never laid out and
-            # painted, and the case list is laid out once, at show (the window shows itself
-            # first if opening has something to ask or say).
             window.open_file(args.fil, read_only=args.skrivskyddad)
     except Exception as error:  # not inside a slot, so sys.excepthook would not see it
-        window.show()
         reporter.report(error)
-    window.show()
     return app, window
 
 

@@ -203,14 +203,12 @@ class MainWindow(QMainWindow):
         try:
             session = self.workspace.open(path, self.settings.reviewer(), read_only=read_only)
         except FileInUse as busy:
-            self.show()  # a question needs the window behind it, also while starting
             answer = QMessageBox.question(
                 self, "Filen används redan", f"{busy.message}\n\nVill du öppna filen skrivskyddad?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             )
             return answer == QMessageBox.StandardButton.Yes and self.open_file(path, read_only=True)
         except UserError as error:
-            self.show()
             QMessageBox.warning(self, "Filen kunde inte öppnas", error.message)
             return False
         self._close_session()
@@ -225,7 +223,6 @@ class MainWindow(QMainWindow):
         if self._results is not None:  # otherwise it reads the session when first shown
             self._results.show_session(session)
         if session.read_only_reason:
-            self.show()
             QMessageBox.information(self, "Skrivskyddad fil", f"{path.name}: {session.read_only_reason}")
         self._update_title()
         self.show_case_list()
