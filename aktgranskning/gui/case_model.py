@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -181,6 +184,19 @@ class CaseTableModel(QAbstractTableModel):
             return _CENTRED
         return None
 
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a view asks about a cell, in one call: drawing or sizing a cell asks for
+        some eight roles, and each would otherwise be a call of its own from Qt into Python (the
+        table sizes its columns to their text, so a start asks about every cell several times)."""
+        if not index.isValid():
+            return
+        for role_data in _each_role(roleDataSpan):
+            role = role_data.role()
+            if role in _ANSWERED_ROLES:
+                role_data.setData(self.data(index, role))
+            else:
+                role_data.clearData()  # as Qt's own multiData: nothing a caller put there stays
+
     def _display(self, summary: CaseSummary, column: int) -> str:
         return self._texts(summary)[column]
 
@@ -217,11 +233,23 @@ class CaseTableModel(QAbstractTableModel):
         return self._display(summary, column).casefold()
 
 
+def _each_role(roles: QModelRoleDataSpan | QModelRoleData) -> Iterable[QModelRoleData]:
+    if isinstance(roles, QModelRoleData):
+        return (roles,)
+    return cast("Iterable[QModelRoleData]", roles)  # a sequence at run time; PySide's stubs leave it out
+
+
 class CaseFilterModel(QSortFilterProxyModel):
     def __init__(self) -> None:
         super().__init__()
         self._test = FILTERS[0][1]
         self.setSortRole(SORT_ROLE)
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Passed on whole: Qt's proxy would ask the list's model one role at a time."""
+        model = self.sourceModel()
+        if index.isValid() and model is not None:
+            model.multiData(self.mapToSource(index), roleDataSpan)
 
     def set_filter(self, index: int) -> None:
         self._test = FILTERS[index][1]
