@@ -5,7 +5,6 @@ the year compared with. Hidden while no activity has been carried over."""
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.follow_up import NO_QUESTIONS, TITLE, FollowUp, unit_follow_up
 from aktgranskning.domain.unit_report import UnitReport
+from aktgranskning.gui.colours import mark_change
 
-CHANCE_COLOUR = QColor("#777777")
 MAX_TABLE_HEIGHT = 220  # px: the results table above keeps most of the page
 
 
@@ -72,16 +71,7 @@ class FollowUpView(QWidget):
                 cells = self._add_row([item.title, item.activity.status.label, question.label,
                                        question.current_text, question.previous_text(follow_up.comparing),
                                        question.change_text])
-                change = cells[5]
-                if question.change is not None and question.change.difference:
-                    if question.change.within_chance:
-                        change.setForeground(QBrush(CHANCE_COLOUR))
-                        change.setToolTip("Förändringen kan förklaras av slumpen med så här få akter.")
-                    else:
-                        font = QFont(change.font())
-                        font.setBold(True)
-                        change.setFont(font)
-                        change.setToolTip("Förändringen är större än vad slumpen förklarar (p < 0,05).")
+                mark_change(cells[5], question.change)
         self._fit_height()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]

@@ -29,6 +29,7 @@ from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
 from aktgranskning.gui.background import BackgroundOperation, Progress, ProgressPanel, run_in_background
 from aktgranskning.gui.breakdown_view import with_breakdown_tab
+from aktgranskning.gui.colours import mark_change
 from aktgranskning.gui.follow_up_view import FollowUpView
 from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
@@ -40,7 +41,6 @@ COLUMNS = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Andel Ja", "Föregående
 SHARE_COLUMN = 6
 CHECKLIST_BACKGROUND = QColor("#dde4ee")
 SECTION_BACKGROUND = QColor("#f0f3f7")
-CHANCE_COLOUR = QColor("#777777")
 
 COMPARISON_FILTER = "Granskningsfil eller enhetens Excelfil (*.granskning *.xlsx);;Alla filer (*)"
 
@@ -351,16 +351,7 @@ class ResultsPage(QWidget):
         share_item = items[SHARE_COLUMN]
         set_share(share_item, tally.share, row.level)
         share_item.setToolTip(row.level.label)
-        change_item = items[8]
-        if row.change is not None and row.change.difference:
-            if row.change.within_chance:
-                change_item.setForeground(QBrush(CHANCE_COLOUR))
-                change_item.setToolTip("Förändringen kan förklaras av slumpen med så här få akter.")
-            else:
-                font = QFont(change_item.font())
-                font.setBold(True)
-                change_item.setFont(font)
-                change_item.setToolTip("Förändringen är större än vad slumpen förklarar (p < 0,05).")
+        mark_change(items[8], row.change)
 
     def _fill_filters(self) -> None:
         assert self.session is not None
