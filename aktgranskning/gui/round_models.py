@@ -89,6 +89,21 @@ class _RowsModel(QAbstractTableModel):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return flags | Qt.ItemFlag.ItemIsEditable if self.EDITABLE else flags
 
+    def _append(self, value: Any) -> int:
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append(value)
+        self.endInsertRows()
+        return row
+
+    def _drop(self, row: int) -> bool:
+        if not 0 <= row < len(self._rows):
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self.endRemoveRows()
+        return True
+
 
 OVERVIEW_COLUMNS = ["Område", "Enhet", "Läge", "Akter", "Analys", "Inlämnad", "Fil", "Färggränser"]
 OVERVIEW_TIPS = {3: "Antal akter som enheten ska granska", 4: "Enhetens analys är ifylld",
@@ -180,17 +195,10 @@ class RosterModel(_RowsModel):
         return tuple(units)
 
     def add(self, area: str = "") -> int:
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append([area, "", "20", ""])
-        self.endInsertRows()
-        return row
+        return self._append([area, "", "20", ""])
 
     def remove(self, row: int) -> None:
-        if 0 <= row < len(self._rows):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self.endRemoveRows()
+        self._drop(row)
 
     def data(self, index: _Index, role: int = _DISPLAY) -> object:
         if index.isValid() and role in (_DISPLAY, _EDIT):
@@ -331,17 +339,10 @@ class ActionsModel(_RowsModel):
         return tuple(replace(action, priority=number) for number, action in enumerate(self._rows, start=1))
 
     def add(self) -> int:
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(SharedAction("", priority=row + 1))
-        self.endInsertRows()
-        return row
+        return self._append(SharedAction("", priority=len(self._rows) + 1))
 
     def remove(self, row: int) -> None:
-        if 0 <= row < len(self._rows):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self.endRemoveRows()
+        if self._drop(row):
             self._priorities_changed(row)
             self.edited.emit()
 
