@@ -11,6 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aktgranskning import __version__, cli_text
+from aktgranskning.cli_server import (
+    add_server_commands,
+    add_server_reference,
+    open_for_reading_from,
+    run_server_command,
+    wants_server,
+)
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.steps import Step, step_of
 from aktgranskning.logging_setup import log_unexpected
@@ -60,11 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     status = commands.add_parser("status", help="visa hur långt granskningen kommit och resultatet per fråga")
-    status.add_argument("fil", metavar="FIL", type=Path, help="granskningsfilen")
+    status.add_argument("fil", metavar="FIL", type=Path, nargs="?", help="granskningsfilen")
     status.add_argument("--json", action="store_true", help="skriv ett JSON-objekt (för skript)")
+    add_server_reference(status)
 
     check = commands.add_parser("kontrollera", help="kontrollera att en granskningsfil är hel och konsekvent")
-    check.add_argument("fil", metavar="FIL", type=Path, help="granskningsfilen")
+    check.add_argument("fil", metavar="FIL", type=Path, nargs="?", help="granskningsfilen")
+    add_server_reference(check)
 
     sample = commands.add_parser(
         "urval", help="dra ett stratifierat urval per enhet ur ärendelistan från verksamhetssystemet"
@@ -89,11 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "rapport", help="skriv enhetens resultat som Excelfil (och pdf) för APT och sammanställning"
     )
-    report.add_argument("fil", metavar="FIL", type=Path, help="granskningsfilen")
+    report.add_argument("fil", metavar="FIL", type=Path, nargs="?", help="granskningsfilen")
     report.add_argument("-o", "--utfil", required=True, type=Path, metavar="ENHET.xlsx", help="Excelfilen som skrivs")
     report.add_argument("--pdf", type=Path, metavar="ENHET.pdf", help="skriv också en pdf-rapport")
     report.add_argument("--jamfor", type=Path, metavar="FJOLÅRETS_FIL",
                         help="jämför med ett tidigare år (granskningsfil eller enhetens Excelfil)")
+    add_server_reference(report)
 
     summary = commands.add_parser(
         "sammanstall", help="sammanställ enheternas filer till område och förvaltning",
@@ -153,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="vad en ensam fotnotsmarkering (uppgift saknas) räknas som (standard: obesvarad)")
     _add_checklist_commands(commands)
     _add_activities_parser(commands)
+    add_server_commands(commands, SwedishParser)
     return parser
 
 
@@ -257,10 +268,9 @@ def _print_opening_notes(session: ReviewSession) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.status import status_data, status_text
 
-    session = open_for_reading(args.fil)
+    session = open_for_reading_from(args)
     try:
         _print_opening_notes(session)
         if args.json:
@@ -273,10 +283,9 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.report import export_unit_report, unit_report
 
-    session = open_for_reading(args.fil)
+    session = open_for_reading_from(args)
     try:
         _print_opening_notes(session)
         report = unit_report(session, args.jamfor)
@@ -541,9 +550,16 @@ def _collect(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from aktgranskning.services.check import check_review_file
+    from aktgranskning.services.check import check_open_session, check_review_file
 
-    report = check_review_file(args.fil)
+    if wants_server(args):
+        session = open_for_reading_from(args)
+        try:
+            report = check_open_session(session)
+        finally:
+            session.close()
+    else:
+        report = check_review_file(args.fil)
     print(report.text())
     return EXIT_OK if report.ok else EXIT_ERROR
 
@@ -650,6 +666,7 @@ _HANDLERS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "importera-resultat": _import_matrix,
     "checklista": lambda args: _checklist(args),
     "aktiviteter": _activities,
+    "server": run_server_command,
 }
 # The first words that run a command rather than open the window, even when a file or folder of
 # that name is in the current directory. Derived from the handlers so a new command is never missed.
@@ -753,6 +770,7 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
     "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
     "checklista": lambda a: (f"{a.atgard} checklistan", [getattr(a, "fil", None), getattr(a, "utfil", None)]),
     "aktiviteter": lambda a: ("exportera förbättringsaktiviteterna ur enheternas filer {} till", [a.filer, a.utfil]),
+    "server": lambda a: (f"{a.server_kommando} på servern", [getattr(a, "filer", None), getattr(a, "utfil", None)]),
 }
 
 

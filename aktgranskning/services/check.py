@@ -17,6 +17,7 @@ from aktgranskning.domain.checklist import (
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review import is_complete
 from aktgranskning.services.opening import merge_enhet_folder, read_snapshot, session_from_snapshot
+from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage.snapshot import Snapshot
 
 
@@ -68,45 +69,57 @@ def check_review_file(path: Path) -> CheckReport:
         return report
     session = session_from_snapshot(path, snapshot, accept_older=True, reviewer="kontroll")
     try:
-        unreadable = merge_enhet_folder(session, path)
-        meta = session.meta
-        report.facts += [
-            f"Enhet: {meta.unit}, område: {meta.area}, förvaltning: {meta.administration}, år: {meta.year}",
-            f"Fil-id: {meta.file_uuid}",
-            f"Schemaversion: {meta.schema_version}",
-            f"Skapad med Aktgranskning {meta.app_version} ({meta.created_at})",
-        ]
-        with session.store.transaction() as tx:
-            rows = tx.checklist_rows()
-            all_answers = tx.all_answers()
-            cases = tx.cases()
-            audit_count = len(tx.audit_entries()) + len(session.change_log())
-        for checklist_id, version, stored_hash, definition in rows:
-            actual = content_hash(json.loads(definition))
-            verdict = "stämmer" if actual == stored_hash else "STÄMMER INTE"
-            report.facts.append(f"Checklista {checklist_id} version {version}: kontrollsumma {stored_hash[:12]}… {verdict}")
-            if actual != stored_hash:
-                report.problems.append(f"checklistan {checklist_id} har ändrats i filen efter att den skapades.")
-            checklist_from_json(definition, source=f"{path}, checklistan {checklist_id}")
-        progress = session.progress()
-        report.facts.append(
-            f"Akter: {progress.total} i urvalet, {progress.done} klara, {progress.in_progress} pågående, "
-            f"{progress.not_started} ej påbörjade, {progress.dropouts} bortfall"
-        )
-        answered = sum(1 for answers in all_answers.values() for a in answers.values() if a is not None)
-        report.facts.append(f"Svar: {answered}; rader i ändringsloggen: {audit_count}")
-        if session.sources > 1:
-            report.facts.append(f"Enhetens filer i mappen: {session.sources}")
-        _check_cases(session.checklists, cases, all_answers, report)
-        for conflict in session.conflicts():
-            report.problems.append(f"granskarna har svarat olika och ingen har bestämt vad som gäller: "
-                                   f"{conflict.describe()}. Välj i akten i Aktgranskning.")
-        report.notes.extend(unreadable)
-        if session.folder_warning:
-            report.notes.append(session.folder_warning)
+        report.notes.extend(merge_enhet_folder(session, path))
+        _check_session(session, report)
     finally:
         session.close()
     return report
+
+
+def check_open_session(session: ReviewSession) -> CheckReport:
+    """The same checks of the content on a granskning already open for reading (on the server,
+    where the database itself keeps the storage whole)."""
+    report = CheckReport(session.path)
+    _check_session(session, report)
+    return report
+
+
+def _check_session(session: ReviewSession, report: CheckReport) -> None:
+    path = session.path
+    meta = session.meta
+    report.facts += [
+        f"Enhet: {meta.unit}, område: {meta.area}, förvaltning: {meta.administration}, år: {meta.year}",
+        f"Fil-id: {meta.file_uuid}",
+        f"Schemaversion: {meta.schema_version}",
+        f"Skapad med Aktgranskning {meta.app_version} ({meta.created_at})",
+    ]
+    with session.store.transaction() as tx:
+        rows = tx.checklist_rows()
+        all_answers = tx.all_answers()
+        cases = tx.cases()
+        audit_count = len(tx.audit_entries()) + len(session.change_log())
+    for checklist_id, version, stored_hash, definition in rows:
+        actual = content_hash(json.loads(definition))
+        verdict = "stämmer" if actual == stored_hash else "STÄMMER INTE"
+        report.facts.append(f"Checklista {checklist_id} version {version}: kontrollsumma {stored_hash[:12]}… {verdict}")
+        if actual != stored_hash:
+            report.problems.append(f"checklistan {checklist_id} har ändrats i filen efter att den skapades.")
+        checklist_from_json(definition, source=f"{path}, checklistan {checklist_id}")
+    progress = session.progress()
+    report.facts.append(
+        f"Akter: {progress.total} i urvalet, {progress.done} klara, {progress.in_progress} pågående, "
+        f"{progress.not_started} ej påbörjade, {progress.dropouts} bortfall"
+    )
+    answered = sum(1 for answers in all_answers.values() for a in answers.values() if a is not None)
+    report.facts.append(f"Svar: {answered}; rader i ändringsloggen: {audit_count}")
+    if session.sources > 1:
+        report.facts.append(f"Enhetens filer i mappen: {session.sources}")
+    _check_cases(session.checklists, cases, all_answers, report)
+    for conflict in session.conflicts():
+        report.problems.append(f"granskarna har svarat olika och ingen har bestämt vad som gäller: "
+                               f"{conflict.describe()}. Välj i akten i Aktgranskning.")
+    if session.folder_warning:
+        report.notes.append(session.folder_warning)
 
 
 def _check_side_files(snapshot: Snapshot, report: CheckReport) -> None:

@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from aktgranskning.atomic_file import sync_folder
 from aktgranskning.storage.engine import open_engine, plain_file_name
@@ -139,3 +139,15 @@ def copy_database(source: Path, target: Path) -> None:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
+
+
+def upgrade_connection_to_head(connection: Connection) -> None:
+    """Run the migrations on a connection inside its transaction (the server: one granskning's
+    schema, chosen by the connection's search_path)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

@@ -23,6 +23,7 @@ from aktgranskning.domain.case import CaseStatus, DropoutReason
 from aktgranskning.domain.changes import Change, ChangeLog, Kind, Register, RegisterState, decode, encode
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.review import merged_status
+from aktgranskning.storage.driver import DriverConnection, statements_of
 from aktgranskning.storage.engine import storable
 from aktgranskning.storage.tables import ACTIVITIES, ANALYSIS, ANSWERS, CASES, META
 
@@ -86,13 +87,15 @@ def read_register(connection: Connection, register: Register) -> str:
     return encode(_read_value(connection, register))
 
 
-def driver_connection(connection: Connection) -> sqlite3.Connection:
+def driver_connection(connection: Connection) -> DriverConnection:
     """The sqlite3 connection under a SQLAlchemy one, in the same transaction. The statements a
     key press runs go straight to it: through SQLAlchemy each costs some 100 µs of bookkeeping,
-    more than SQLite needs to run it on the in-memory database."""
+    more than SQLite needs to run it on the in-memory database. On the server (PostgreSQL) the
+    same statements run on psycopg's connection (storage/driver.py)."""
     raw = connection.connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)
-    return raw
+    if isinstance(raw, sqlite3.Connection):
+        return raw
+    return statements_of(raw)
 
 
 def storable_row(values: tuple[Any, ...]) -> tuple[Any, ...]:

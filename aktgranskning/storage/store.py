@@ -281,6 +281,8 @@ class ReviewTransaction:
                 self.connection.execute(insert(META).values(key=key, value=value))
 
     def table_names(self) -> set[str]:
+        if self.connection.dialect.name != "sqlite":  # the server: the granskning's own schema
+            return set(inspect(self.connection).get_table_names())
         tables = self.connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {row[0] for row in tables}
 

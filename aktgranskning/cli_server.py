@@ -1,0 +1,115 @@
+"""The command line's server mode: `aktgranskning server …`, and `--server URL --enhet NAMN --ar ÅR`
+for the commands that read one granskning (status, rapport, kontrollera) instead of a file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aktgranskning.domain.errors import UserError
+
+if TYPE_CHECKING:
+    from aktgranskning.services.session import ReviewSession
+
+EXIT_OK, EXIT_ERROR = 0, 1
+EXIT_INCOMPLETE = 3
+URL_HELP = ("serverns adress, postgresql://användare@värd:port/databas (lösenordet aldrig här: det tas ur datorns "
+            "nyckelring, PGPASSWORD eller ~/.pgpass)")
+
+
+def add_server_reference(parser: argparse.ArgumentParser) -> None:
+    """`--server URL --enhet NAMN --ar ÅR`: the granskning on the server instead of FIL."""
+    group = parser.add_argument_group("på servern (i stället för FIL)")
+    group.add_argument("--server", metavar="URL", help=URL_HELP)
+    group.add_argument("--enhet", metavar="NAMN", help="enhetens namn på servern")
+    group.add_argument("--ar", type=int, metavar="ÅR", help="granskningsåret")
+
+
+def wants_server(args: argparse.Namespace) -> bool:
+    """Whether the command names a granskning on the server; checks that FIL or the server is given."""
+    server = getattr(args, "server", None)
+    if server is None:
+        if getattr(args, "fil", None) is None:
+            raise UserError("Ange granskningsfilen, eller en granskning på servern med "
+                            "--server URL --enhet NAMN --ar ÅR.")
+        return False
+    if getattr(args, "fil", None) is not None:
+        raise UserError("Ange antingen granskningsfilen eller --server, inte båda.")
+    if not args.enhet or args.ar is None:
+        raise UserError("Med --server behövs också --enhet NAMN och --ar ÅR: vilken enhet och vilket år.")
+    return True
+
+
+def open_for_reading_from(args: argparse.Namespace) -> ReviewSession:
+    """The granskning a reading command names: a file, or one on the server."""
+    if wants_server(args):
+        from aktgranskning.services import server
+
+        return server.open_on_server(server.address_of(args.server), args.enhet, args.ar)
+    from aktgranskning.services.opening import open_for_reading
+
+    return open_for_reading(args.fil)
+
+
+def add_server_commands(commands: argparse._SubParsersAction, parser_class: type) -> None:  # type: ignore[type-arg]
+    server = commands.add_parser(
+        "server", help="förvaltningens PostgreSQL-server: förbered, ladda upp, ladda ned och lista granskningar",
+        description="I serverläget ligger förvaltningens granskningar (varje enhet och år) i en PostgreSQL-databas "
+                    "i stället för i filer. Filerna fungerar som förut; en granskning kan laddas upp till servern "
+                    "och laddas ned som granskningsfil för arbete utan nät. Lösenordet skrivs aldrig på "
+                    "kommandoraden: det tas ur datorns nyckelring, miljövariabeln PGPASSWORD eller ~/.pgpass.",
+    )
+    actions = server.add_subparsers(dest="server_kommando", title="åtgärder", metavar="ÅTGÄRD", required=True,
+                                    parser_class=parser_class)
+    init = actions.add_parser("initiera", help="skapa eller uppgradera det programmet behöver i databasen "
+                                               "(kan köras igen; kräver en roll som får skapa i databasen)")
+    init.add_argument("url", metavar="URL", help=URL_HELP)
+    upload = actions.add_parser("ladda-upp", help="kopiera enheters granskningsfiler till servern")
+    upload.add_argument("url", metavar="URL", help=URL_HELP)
+    upload.add_argument("filer", metavar="FIL", type=Path, nargs="+", help="granskningsfilerna (en per enhet och år)")
+    download = actions.add_parser("ladda-ned", help="skriv en granskning på servern som granskningsfil")
+    download.add_argument("url", metavar="URL", help=URL_HELP)
+    download.add_argument("--enhet", required=True, metavar="NAMN", help="enhetens namn")
+    download.add_argument("--ar", required=True, type=int, metavar="ÅR", help="granskningsåret")
+    download.add_argument("-o", "--utfil", required=True, type=Path, metavar="FIL",
+                          help="granskningsfilen som skrivs (skrivs aldrig över)")
+    listing = actions.add_parser("lista", help="visa granskningarna på servern som du får se")
+    listing.add_argument("url", metavar="URL", help=URL_HELP)
+
+
+def run_server_command(args: argparse.Namespace) -> int:
+    from aktgranskning.services import server
+
+    address = server.address_of(args.url)
+    action = args.server_kommando
+    if action == "initiera":
+        done = server.initialise_server(address)
+        made = "förberedd för Aktgranskning" if done.created else "redan förberedd; allt är uppgraderat"
+        print(f"{address.text}: databasen är {made} ({done.upgraded} granskningar på senaste schemat).")
+        return EXIT_OK
+    if action == "ladda-upp":
+        return _upload(server, address, args.filer)
+    if action == "ladda-ned":
+        path = server.download_granskning(address, args.enhet, args.ar, args.utfil)
+        print(f"Skrev {path}: {args.enhet} {args.ar} från {address.text}.")
+        return EXIT_OK
+    rows = server.list_granskningar(address)
+    if not rows:
+        print(f"{address.text}: inga granskningar som {address.user} får se.")
+    for row in rows:
+        print(f"{row.area or '–'}\t{row.unit}\t{row.year}\tuppladdad {row.uploaded[:10]} av {row.uploaded_by}")
+    return EXIT_OK
+
+
+def _upload(server: Any, address: Any, paths: list[Path]) -> int:
+    failed = 0
+    for path in paths:
+        try:
+            print(server.upload_file(address, path).text(path))
+        except UserError as error:
+            failed += 1
+            print(f"Fel: {error.message}")
+    if failed:
+        print(f"{failed} av {len(paths)} filer laddades inte upp.")
+    return EXIT_INCOMPLETE if failed else EXIT_OK

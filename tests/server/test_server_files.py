@@ -1,0 +1,107 @@
+"""Server mode with files: a granskningsfil uploaded to a real PostgreSQL server reads the same
+there, comes back out as the same granskningsfil, and the catalog refuses what would mix enheter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aktgranskning.domain.errors import UserError
+from aktgranskning.services import server
+from aktgranskning.services.demo import write_demo
+from aktgranskning.services.opening import open_for_reading
+from aktgranskning.services.status import status_data
+from aktgranskning.storage.server_address import ServerAddress
+from tests.cli_runner import run_in_process
+
+
+def _cli(args: list[str]):
+    return run_in_process(*args)
+
+
+def _status_of_file(path: Path) -> dict:
+    session = open_for_reading(path)
+    try:
+        return status_data(session)
+    finally:
+        session.close()
+
+
+def _status_on_server(address: ServerAddress, unit: str, year: int) -> dict:
+    session = server.open_on_server(address, unit, year)
+    try:
+        return status_data(session)
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def demo(tmp_path: Path, checklists) -> list[Path]:
+    return write_demo(tmp_path / "demo", checklists, year=2026)
+
+
+def test_upload_reads_the_same_and_downloads_back(admin: ServerAddress, demo: list[Path], tmp_path: Path) -> None:
+    first = server.initialise_server(admin)
+    again = server.initialise_server(admin)
+    assert first.created and not again.created
+
+    path = next(p for p in demo if p.name.endswith("2026.granskning"))
+    expected = _status_of_file(path)
+    upload = server.upload_file(admin, path)
+    assert upload.outcome == "ny"
+    unit, year = expected["enhet"], expected["ar"]
+
+    assert _status_on_server(admin, unit, year) == expected
+    assert server.upload_file(admin, path).outcome == "oförändrad"
+
+    back = server.download_granskning(admin, unit.upper(), year, tmp_path / "ut" / "tillbaka.granskning")
+    assert _status_of_file(back) == expected
+    with pytest.raises(UserError, match="finns redan"):
+        server.download_granskning(admin, unit, year, back)
+
+
+def test_another_file_for_the_same_enhet_and_year_is_refused(admin: ServerAddress, demo: list[Path],
+                                                              tmp_path: Path, checklists) -> None:
+    server.initialise_server(admin)
+    path = next(p for p in demo if p.name.endswith("2026.granskning"))
+    server.upload_file(admin, path)
+    other = write_demo(tmp_path / "annan", checklists, year=2026, seed=7)
+    twin = next(p for p in other if p.name == path.name)
+    with pytest.raises(UserError, match="annan granskning"):
+        server.upload_file(admin, twin)
+
+
+def test_a_server_that_is_not_prepared_says_what_to_run(admin: ServerAddress, demo: list[Path]) -> None:
+    with pytest.raises(UserError, match="server initiera"):
+        server.upload_file(admin, demo[0])
+
+
+def test_a_password_in_the_url_is_refused() -> None:
+    with pytest.raises(UserError, match="lösenord"):
+        server.address_of("postgresql://anna:hemligt@server.kommun.se/aktgranskning")
+
+
+def test_the_commands_read_the_same_from_the_server(admin: ServerAddress, demo: list[Path], tmp_path: Path) -> None:
+    path = next(p for p in demo if p.name.endswith("2026.granskning"))
+    assert _cli(["server", "initiera", admin.text]).returncode == 0
+    uploaded = _cli(["server", "ladda-upp", admin.text, str(path)])
+    assert uploaded.returncode == 0 and "uppladdad" in uploaded.stdout
+    from_file = _cli(["status", str(path), "--json"])
+    data = json.loads(from_file.stdout)
+    on_server = _cli(["status", "--server", admin.text, "--enhet", data["enhet"], "--ar", str(data["ar"]), "--json"])
+    assert on_server.returncode == 0, on_server.stderr
+    assert json.loads(on_server.stdout) == data
+    checked = _cli(["kontrollera", "--server", admin.text, "--enhet", data["enhet"], "--ar", str(data["ar"])])
+    assert "Bedömning: filen är hel och konsekvent." in checked.stdout, checked.stdout
+    listed = _cli(["server", "lista", admin.text])
+    assert data["enhet"] in listed.stdout
+    down = tmp_path / "ned.granskning"
+    assert _cli(["server", "ladda-ned", admin.text, "--enhet", data["enhet"], "--ar", str(data["ar"]),
+                    "-o", str(down)]).returncode == 0
+    assert json.loads(_cli(["status", str(down), "--json"]).stdout) == data
+    both = _cli(["status", str(path), "--server", admin.text, "--enhet", "x", "--ar", "2026"])
+    assert both.returncode == 1 and "inte båda" in both.stderr
+    missing = _cli(["status", "--server", admin.text, "--enhet", "Finns inte", "--ar", "2026"])
+    assert missing.returncode == 1 and "ingen granskning för Finns inte 2026" in missing.stderr
