@@ -4,6 +4,7 @@ there, comes back out as the same granskningsfil, and the catalog refuses what w
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,17 @@ def _status_on_server(address: ServerAddress, unit: str, year: int) -> dict:
         session.close()
 
 
+@pytest.fixture(scope="module")
+def demo_once(tmp_path_factory: pytest.TempPathFactory, checklists) -> list[Path]:
+    return write_demo(tmp_path_factory.mktemp("demo"), checklists, year=2026)
+
+
 @pytest.fixture
-def demo(tmp_path: Path, checklists) -> list[Path]:
-    return write_demo(tmp_path / "demo", checklists, year=2026)
+def demo(demo_once: list[Path], tmp_path: Path) -> list[Path]:
+    """A fresh copy of the demo for each test (writing it takes a second)."""
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_once[0].parent, folder)
+    return [folder / path.name for path in demo_once]
 
 
 def test_upload_reads_the_same_and_downloads_back(admin: ServerAddress, demo: list[Path], tmp_path: Path) -> None:
