@@ -35,6 +35,8 @@ data (a report printed while the review was under way may have hidden other cell
 
 from __future__ import annotations
 
+import functools
+import operator
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,17 +44,16 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from aktgranskning.domain.answers import Answer
-from aktgranskning.domain.case import Gender
+from aktgranskning.domain.case import CaseStatus, Gender
 from aktgranskning.domain.labels import GENDER_GROUPS
 from aktgranskning.domain.people import UNKNOWN_AGE_GROUP, age_group_order
-from aktgranskning.domain.results import Tally, format_percent, sum_tallies
+from aktgranskning.domain.results import Tally, format_percent
 from aktgranskning.domain.unit_data import (
-    CaseFilter,
+    CaseData,
     QuestionRef,
     UnitData,
-    counted_by_type,
     question_numbers,
-    question_tallies,
+    question_tallies_by_group,
 )
 
 if TYPE_CHECKING:
@@ -167,8 +168,9 @@ class LevelBreakdown:
 def unit_breakdown(data: UnitData) -> LevelBreakdown:
     """One enhet, as its results view, workbook and PDF show it."""
     shape = _Shape.of([data])
-    tables = [_table(shape, _unit_grid(data, dimension, shape)) for dimension in Dimension]
-    return LevelBreakdown(UNIT, data.identity.unit, tables[0], tables[1])
+    grids = _unit_grids(data, shape)
+    return LevelBreakdown(UNIT, data.identity.unit, _table(shape, grids[Dimension.GENDER]),
+                          _table(shape, grids[Dimension.AGE]))
 
 
 def level_breakdowns(administration: str, areas: Mapping[str, Sequence[UnitData]]) -> list[LevelBreakdown]:
@@ -178,8 +180,9 @@ def level_breakdowns(administration: str, areas: Mapping[str, Sequence[UnitData]
     levels: list[tuple[str, str, _Shape, dict[Dimension, _Grid]]] = [
         (ADMINISTRATION, administration, _Shape.of(units), _grids())
     ] + [(AREA, area, _Shape.of(members), _grids()) for area, members in areas.items()]
+    by_unit = {id(data): _unit_grids(data, _Shape.of([data])) for data in units}
     for dimension in Dimension:
-        unit_grids = {id(data): _unit_grid(data, dimension, _Shape.of([data])) for data in units}
+        unit_grids = {key: grids[dimension] for key, grids in by_unit.items()}
         area_grids = []
         for (_kind, _name, _shape, grids), members in zip(levels[1:], areas.values(), strict=True):
             parts = [unit_grids[id(data)] for data in members]
@@ -256,108 +259,203 @@ class _Shape:
 
 
 
-@dataclass
+class _Layout:
+    """The cells of a grid with these rows and groups, numbered group by group (cell g·len(rows) + r
+    is row r of group g), and the lines the suppression looks at. Grids of the same shape (most
+    enheter of a summary) share one layout."""
+
+    def __init__(self, rows: tuple[RowKey, ...], groups: tuple[str, ...]) -> None:
+        self.rows, self.groups = rows, groups
+        size = len(rows)
+        self.cells: list[Cell] = [(row, group) for group in groups for row in rows]
+        self.row_index = {row: index for index, row in enumerate(rows)}
+        # Per checklist, in the order first seen: its own row and its questions' rows.
+        self.checklists: list[tuple[int, list[int]]] = []
+        for checklist_id in dict.fromkeys(row[0] for row in rows):
+            questions = [r for r, row in enumerate(rows) if row[0] == checklist_id and row[1] is not None]
+            self.checklists.append((self.row_index[(checklist_id, None)], questions))
+        # (cells, their total if it is a cell, whether the cells' akter are distinct): a row's groups
+        # are distinct akter; a column's questions are the same akter over again. Line r is row r;
+        # then each checklist's columns, one per group.
+        self.lines: list[tuple[list[int], int | None, bool]] = [
+            ([g * size + r for g in range(len(groups))], None, True) for r in range(size)]
+        column_line: dict[int, int] = {}  # a checklist's row → the line of its first group
+        for head, questions in self.checklists:
+            column_line[head] = len(self.lines)
+            self.lines += [([g * size + r for r in questions], g * size + head, False) for g in range(len(groups))]
+        heads = {r: head for head, questions in self.checklists for r in [head, *questions]}
+        # Per cell, the lines to look at again once it is hidden: its row, and its column or the
+        # column it is the total of.
+        self.lines_of = [(r, column_line[heads[r]] + g) for g in range(len(groups)) for r in range(size)]
+
+
+@functools.lru_cache(maxsize=256)
+def _layout(rows: tuple[RowKey, ...], groups: tuple[str, ...]) -> _Layout:
+    return _Layout(rows, groups)
+
+
+@functools.lru_cache(maxsize=1024)
+def _placing(part: _Layout, whole: _Layout) -> tuple[int, ...]:
+    """Where each cell of `part` is in `whole`."""
+    size, rows = len(whole.rows), whole.row_index
+    groups = {group: index for index, group in enumerate(whole.groups)}
+    return tuple(groups[group] * size + rows[row] for row, group in part.cells)
+
+
+@functools.lru_cache(maxsize=1024)
+def _placed(part: _Layout, whole: _Layout) -> dict[int, int]:
+    """The cell of `part` at each place of `whole` that `part` has."""
+    return {place: index for index, place in enumerate(_placing(part, whole))}
+
+
 class _Grid:
-    dimension: Dimension
-    rows: list[RowKey]
-    groups: list[str]
-    tallies: dict[Cell, Tally]
-    counts: dict[Cell, int]  # the akter with a Ja or Nej in the cell
-    hidden: dict[Cell, Hidden]
-    akter: dict[Cell, int] | None = None  # an enhet's: which of its akter, one bit each (never shown)
-    parts: Sequence[_Grid] = ()  # a pooled level's: the enheter it adds up
+    """A level's counts per cell of its layout; `hidden` is filled by `_protect`."""
 
-    def assessed(self, cell: Cell) -> int:
-        """The akter a cell rests on: on a question its Ja + Nej; on a checklist's row the akter
-        with any Ja or Nej (three akter are three people, however many answers they give)."""
-        return self.counts.get(cell, 0)
+    def __init__(self, dimension: Dimension, layout: _Layout, numbers: list[list[int]], counts: list[int],
+                 akter: list[int] | None = None, parts: Sequence[_Grid] = ()) -> None:
+        self.dimension, self.layout = dimension, layout
+        self.numbers = numbers  # Ja, Nej, X and obesvarade: four lists, one number per cell
+        self.counts = counts  # the akter with a Ja or Nej in the cell
+        self.akter = akter  # an enhet's: which of its akter, one bit each (never shown)
+        self.parts = parts  # a pooled level's: the enheter (or områden) it adds up
+        self.hidden: list[Hidden | None] = []
 
-    def assessed_together(self, cells: Iterable[Cell]) -> int:
-        """The akter the cells rest on together (one akt may be in several questions' cells); once
-        one cell alone has SUPPRESS_BELOW or more, that lower bound is returned, as it decides."""
-        cells = list(cells)
-        largest = max((self.assessed(cell) for cell in cells), default=0)
+    def tally(self, cell: int) -> Tally:
+        yes, no, not_applicable, unanswered = self.numbers
+        return Tally(yes[cell], no[cell], not_applicable[cell], unanswered[cell])
+
+    def assessed_together(self, cells: list[int]) -> int:
+        """The akter the cells rest on: on a question its Ja + Nej; on a checklist's row the akter
+        with any Ja or Nej (three akter are three people, however many answers they give); for
+        several cells together, once one cell alone has SUPPRESS_BELOW or more, that lower bound,
+        as it decides (one akt may be in several questions' cells)."""
+        counts = self.counts
+        largest = max((counts[cell] for cell in cells), default=0)
         if largest == 0 or largest >= SUPPRESS_BELOW:
             return largest
         if self.akter is not None:
             together = 0
             for cell in cells:
-                together |= self.akter.get(cell, 0)
+                together |= self.akter[cell]
             return together.bit_count()
-        return sum(part.assessed_together(cells) for part in self.parts)  # the enheter share no akt
+        total = 0
+        for part in self.parts:  # the enheter share no akt
+            placed = _placed(part.layout, self.layout)
+            total += part.assessed_together([placed[cell] for cell in cells if cell in placed])
+        return total
 
 
-def _groups(units: Iterable[UnitData], dimension: Dimension) -> list[str]:
-    if dimension is Dimension.GENDER:
-        return [gender.value for gender in BREAKDOWN_GENDERS]
-    present = {case.age_group for data in units for case in data.cases if case.counts}
-    return sorted(present, key=age_group_order)
+def _gender_of(case: CaseData) -> str:
+    return case.gender.value
 
 
-def _filter(dimension: Dimension, group: str) -> CaseFilter:
-    return CaseFilter(gender=Gender(group)) if dimension is Dimension.GENDER else CaseFilter(age_group=group)
+def _age_of(case: CaseData) -> str:
+    return case.age_group
 
 
-def _unit_grid(data: UnitData, dimension: Dimension, shape: _Shape) -> _Grid:
-    groups = _groups([data], dimension)
-    tallies: dict[Cell, Tally] = {}
-    akter: dict[Cell, int] = {}
-    bits = {id(case): 1 << index for index, case in enumerate(data.cases)}
-    checklists = {c: [q.question_id for q in shape.questions if q.checklist_id == c] for c in shape.checklist_ids()}
+def _unit_grids(data: UnitData, shape: _Shape) -> dict[Dimension, _Grid]:
+    """An enhet's grid per kön and per åldersgrupp. Every case's answers are gone through once for
+    the counts of each dimension and once for the akter behind them, not once per group."""
+    rows = tuple(shape.rows())
+    bit_of = {id(case): 1 << index for index, case in enumerate(data.cases)}  # an akt: one bit
+    assessed = _assessed_akter(data, rows, bit_of)
+    row_akter = [assessed.get(question_id, 0) if question_id is not None else 0 for _c, question_id in rows]
+    return {dimension: _unit_grid(data, dimension, rows, bit_of, row_akter) for dimension in Dimension}
+
+
+def _assessed_akter(data: UnitData, rows: Sequence[RowKey], bit_of: Mapping[int, int]) -> dict[str, int]:
+    """Per question, the akter that count, are of its checklist and have Ja or Nej on it."""
+    checklist_of = {question_id: c for c, question_id in rows if question_id is not None}
+    assessed = dict.fromkeys(checklist_of, 0)
+    for case in data.cases:
+        if case.status is CaseStatus.DROPOUT:
+            continue
+        akt, case_type = bit_of[id(case)], case.case_type
+        for question_id, answer in case.answers.items():
+            if answer in ASSESSED and checklist_of.get(question_id) == case_type:
+                assessed[question_id] |= akt
+    return assessed
+
+
+def _unit_grid(data: UnitData, dimension: Dimension, rows: tuple[RowKey, ...], bit_of: Mapping[int, int],
+               row_akter: list[int]) -> _Grid:
+    group_of = _gender_of if dimension is Dimension.GENDER else _age_of
+    by_group = question_tallies_by_group(data, group_of)
+    groups = ([gender.value for gender in BREAKDOWN_GENDERS] if dimension is Dimension.GENDER
+              else sorted(by_group, key=age_group_order))
+    layout = _layout(rows, tuple(groups))
+    in_group: dict[str, int] = {}  # the akter of each group that count
+    for case in data.cases:
+        if case.status is not CaseStatus.DROPOUT:
+            key = group_of(case)
+            in_group[key] = in_group.get(key, 0) | bit_of[id(case)]
+    question_ids = [question_id for _c, question_id in rows]
+    numbers: list[list[int]] = [[], [], [], []]
+    akter: list[int] = []
     for group in groups:
-        case_filter = _filter(dimension, group)
-        by_question = {t.question.question_id: t.tally for t in question_tallies(data, case_filter)}
-        by_type = counted_by_type(data, case_filter)
-        for checklist_id, members in checklists.items():
-            assessed = dict.fromkeys(members, 0)
-            every = 0
-            for case in by_type.get(checklist_id, ()):
-                akt = bits[id(case)]
-                for question_id, answer in case.answers.items():
-                    if answer in ASSESSED and question_id in assessed:
-                        assessed[question_id] |= akt
-                        every |= akt
-            for question_id in members:
-                cell = ((checklist_id, question_id), group)
-                tallies[cell] = by_question.get(question_id, Tally())
-                akter[cell] = assessed[question_id]
-            tallies[((checklist_id, None), group)] = sum_tallies(by_question.get(q, Tally()) for q in members)
-            akter[((checklist_id, None), group)] = every
-    grid = _Grid(dimension, shape.rows(), groups, tallies, {cell: a.bit_count() for cell, a in akter.items()}, {},
-                 akter)
+        by_question = {t.question.question_id: t.tally for t in by_group.get(group, ())}
+        tallies = [by_question.get(question_id, _NOTHING) if question_id is not None else _NOTHING
+                   for question_id in question_ids]
+        columns = ([t.yes for t in tallies], [t.no for t in tallies], [t.not_applicable for t in tallies],
+                   [t.unanswered for t in tallies])
+        members = in_group.get(group, 0)
+        bits = [akt & members for akt in row_akter]
+        for head, questions in layout.checklists:  # a checklist's row: its questions together
+            for column in columns:
+                column[head] = sum([column[r] for r in questions])
+            bits[head] = functools.reduce(operator.or_, [bits[r] for r in questions], 0)
+        for numbers_of, column in zip(numbers, columns, strict=True):
+            numbers_of += column
+        akter += bits
+    grid = _Grid(dimension, layout, numbers, list(map(int.bit_count, akter)), akter)
     _protect(grid, set())
     return grid
+
+
+_NOTHING = Tally()
 
 
 def _pooled(parts: Sequence[_Grid], dimension: Dimension, partitions: Sequence[Sequence[_Grid]]) -> _Grid:
     """The sum of `parts`, protected against each way of splitting it into parts whose own
     breakdowns are shown (`partitions`)."""
-    rows = list(dict.fromkeys(row for part in parts for row in part.rows))
-    groups = sorted({group for part in parts for group in part.groups}, key=_group_order(dimension))
-    sums: dict[Cell, list[int]] = {}
-    counts: dict[Cell, int] = {}
-    for part in parts:  # added as plain numbers: a förvaltning adds some 50 000 cells
-        part_counts = part.counts
-        for cell, tally in part.tallies.items():
-            total = sums.get(cell)
-            if total is None:
-                sums[cell] = [tally.yes, tally.no, tally.not_applicable, tally.unanswered]
-                counts[cell] = part_counts[cell]
-            else:
-                total[0] += tally.yes
-                total[1] += tally.no
-                total[2] += tally.not_applicable
-                total[3] += tally.unanswered
-                counts[cell] += part_counts[cell]
-    tallies = {cell: Tally(*total) for cell, total in sums.items()}
-    grid = _Grid(dimension, rows, groups, tallies, counts, {}, parts=parts)
-    forced = {
-        cell for cell in ((row, group) for row in rows for group in groups)
-        for partition in partitions
-        if 0 < sum(part.assessed(cell) for part in partition if cell in part.hidden) < SUPPRESS_BELOW
-    }
+    rows = tuple(dict.fromkeys(row for part in parts for row in part.layout.rows))
+    groups = tuple(sorted({group for part in parts for group in part.layout.groups}, key=_group_order(dimension)))
+    layout = _layout(rows, groups)
+    size = len(layout.cells)
+    numbers = [[0] * size for _ in range(4)]
+    counts = [0] * size
+    for part_layout, members in _by_layout(parts).items():
+        placing = _placing(part_layout, layout)
+        for index, target in enumerate(numbers):
+            _add_into(target, placing, [part.numbers[index] for part in members])
+        _add_into(counts, placing, [part.counts for part in members])
+    grid = _Grid(dimension, layout, numbers, counts, parts=parts)
+    forced: set[int] = set()
+    for partition in partitions:
+        concealed = [0] * size  # per cell, the akter its parts' hidden cells hold together
+        for part_layout, members in _by_layout(partition).items():
+            _add_into(concealed, _placing(part_layout, layout),
+                      [[count if hidden is not None else 0 for count, hidden in zip(part.counts, part.hidden,
+                                                                                    strict=True)]
+                       for part in members])
+        forced.update(cell for cell, akter in enumerate(concealed) if 0 < akter < SUPPRESS_BELOW)
     _protect(grid, forced)
     return grid
+
+
+def _by_layout(grids: Iterable[_Grid]) -> dict[_Layout, list[_Grid]]:
+    shaped: dict[_Layout, list[_Grid]] = {}
+    for grid in grids:
+        shaped.setdefault(grid.layout, []).append(grid)
+    return shaped
+
+
+def _add_into(target: list[int], placing: Sequence[int], numbers: list[list[int]]) -> None:
+    """Add lists of one layout, cell by cell, into `target` at their places: the lists are added
+    up in C first (a förvaltning adds some 100 000 cells)."""
+    summed = numbers[0] if len(numbers) == 1 else list(map(sum, zip(*numbers, strict=True)))
+    for place, number in zip(placing, summed, strict=True):
+        target[place] += number
 
 
 def _group_order(dimension: Dimension) -> Callable[[str], tuple[int, str]]:
@@ -367,57 +465,67 @@ def _group_order(dimension: Dimension) -> Callable[[str], tuple[int, str]]:
     return age_group_order
 
 
-def _protect(grid: _Grid, forced: set[Cell]) -> None:
+def _protect(grid: _Grid, forced: set[int]) -> None:
     """Hide the small cells, the `forced` ones, and then whatever would let a hidden cell's
     counts be computed from a total (see the module's docstring)."""
-    cells = [(row, group) for row in grid.rows for group in grid.groups]
-    grid.hidden = {cell: Hidden.SMALL for cell in cells if grid.assessed(cell) < SUPPRESS_BELOW}
+    counts, layout = grid.counts, grid.layout
+    hidden = grid.hidden = [Hidden.SMALL if count < SUPPRESS_BELOW else None for count in counts]
     for cell in forced:
-        grid.hidden.setdefault(cell, Hidden.COMPLEMENT)
-    # (cells, their total if it is a cell, whether the cells' akter are distinct): a row's groups
-    # are distinct akter; a column's questions are the same akter over again.
-    lines: list[tuple[list[Cell], Cell | None, bool]] = [
-        ([(row, group) for group in grid.groups], None, True) for row in grid.rows]
-    for checklist_id in dict.fromkeys(row[0] for row in grid.rows):
-        questions = [row for row in grid.rows if row[0] == checklist_id and row[1] is not None]
-        lines += [([(row, group) for row in questions], ((checklist_id, None), group), False) for group in grid.groups]
-    hidden, counts = grid.hidden, grid.counts
-    changed = True
-    while changed:
-        changed = False
-        for members, margin, distinct in lines:
-            if margin is not None and margin in hidden:
+        if hidden[cell] is None:
+            hidden[cell] = Hidden.COMPLEMENT
+    # The lines are gone through in order until nothing changes, as the rule reads. A line whose
+    # cells have not changed since it was last looked at would hide nothing, so only the lines of
+    # a newly hidden cell are looked at again.
+    lines, lines_of = layout.lines, layout.lines_of
+    waiting = [True] * len(lines)
+    pending = len(lines)
+    while pending:
+        for index, (members, margin, distinct) in enumerate(lines):
+            if not waiting[index]:
+                continue
+            waiting[index] = False
+            pending -= 1
+            if margin is not None and hidden[margin] is not None:
                 continue  # the total of the line is hidden: it gives nothing away
-            concealed = [cell for cell in members if cell in hidden]
+            concealed = [cell for cell in members if hidden[cell] is not None]
             if not concealed:
                 continue
-            residue = (sum(counts.get(cell, 0) for cell in concealed) if distinct
+            residue = (sum([counts[cell] for cell in concealed]) if distinct
                        else grid.assessed_together(concealed))
             if not 0 < residue < SUPPRESS_BELOW:
                 continue
-            shown = [cell for cell in members if cell not in hidden]
-            pick = min(shown, key=grid.assessed) if shown else margin
-            if pick is not None:  # else every group is hidden: only the public total is known
-                hidden[pick] = Hidden.COMPLEMENT
-                changed = True
+            shown = [cell for cell in members if hidden[cell] is None]
+            pick = min(shown, key=counts.__getitem__) if shown else margin
+            if pick is None:
+                continue  # every group is hidden: only the public total is known
+            hidden[pick] = Hidden.COMPLEMENT
+            for line in lines_of[pick]:
+                if not waiting[line]:
+                    waiting[line] = True
+                    pending += 1
 
 
 def _table(shape: _Shape, grid: _Grid) -> BreakdownTable:
     numbers = question_numbers(shape.questions, shape.titles)
     texts = {q.question_id: q.text for q in shape.questions}
+    layout, hidden = grid.layout, grid.hidden
+    size, groups = len(layout.rows), range(len(layout.groups))
     rows = []
     for row in shape.rows():
         checklist_id, question_id = row
-        cells = tuple(
-            BreakdownCell(None, grid.hidden[(row, g)]) if (row, g) in grid.hidden
-            else BreakdownCell(grid.tallies.get((row, g), Tally()))
-            for g in grid.groups
-        )
-        total = sum_tallies(grid.tallies.get((row, g), Tally()) for g in grid.groups)
+        r = layout.row_index.get(row)
+        if r is None:  # a row none of the parts has: nothing counted
+            cells = tuple(BreakdownCell(_NOTHING) for _ in groups)
+            total = _NOTHING
+        else:
+            places = [g * size + r for g in groups]
+            cells = tuple(BreakdownCell(None, hidden[cell]) if hidden[cell] is not None
+                          else BreakdownCell(grid.tally(cell)) for cell in places)
+            total = Tally(*(sum([column[cell] for cell in places]) for column in grid.numbers))
         number = numbers[question_id] if question_id is not None else ""
         text = texts[question_id] if question_id is not None else CHECKLIST_ROW_TEXT
         rows.append(BreakdownRow(checklist_id, number, text, total, cells))
     headings = tuple(GENDER_GROUPS[Gender(g)] if grid.dimension is Dimension.GENDER else age_heading(g)
-                     for g in grid.groups)
+                     for g in layout.groups)
     checklists = tuple((c, shape.titles.get(c, c)) for c in shape.checklist_ids())
     return BreakdownTable(grid.dimension, headings, checklists, tuple(rows))

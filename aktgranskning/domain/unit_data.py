@@ -8,7 +8,7 @@ ones (a question whose condition is not met counts as X).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -152,7 +152,22 @@ def question_tallies(
 
     Questions of a checklist none of whose cases pass the filter are left out, unless
     `with_empty_checklists` asks for them (with zero counts, as the status lists them)."""
-    by_type = counted_by_type(data, case_filter)
+    return _tallies(data.questions, counted_by_type(data, case_filter), with_empty_checklists)
+
+
+def question_tallies_by_group(data: UnitData, group_of: Callable[[CaseData], str]) -> dict[str, list[QuestionTally]]:
+    """`question_tallies` once per group of the cases that count, the groups being what `group_of`
+    gives (a kön, an åldersgrupp), as a filter per group would give them; the cases are sorted
+    into their groups in one pass. Only groups with cases are returned."""
+    groups: dict[str, dict[str, list[CaseData]]] = {}
+    for case in data.cases:
+        if case.status is not CaseStatus.DROPOUT:  # CaseData.counts, inline
+            groups.setdefault(group_of(case), {}).setdefault(case.case_type, []).append(case)
+    return {group: _tallies(data.questions, by_type, False) for group, by_type in groups.items()}
+
+
+def _tallies(questions: Iterable[QuestionRef], by_type: Mapping[str, list[CaseData]],
+             with_empty_checklists: bool) -> list[QuestionTally]:
     # Each case's answers are counted once, in C, as (question id, answer) pairs per case type; a
     # summary counts 300 enheter three times over. What is neither Ja, Nej nor X is unanswered.
     pairs = {
@@ -160,7 +175,7 @@ def question_tallies(
         for case_type, cases in by_type.items()
     }
     tallies = []
-    for q in data.questions:
+    for q in questions:
         cases = by_type.get(q.checklist_id)
         if cases is None:
             if with_empty_checklists:
