@@ -76,6 +76,25 @@ def add_server_commands(commands: argparse._SubParsersAction, parser_class: type
                           help="granskningsfilen som skrivs (skrivs aldrig över)")
     listing = actions.add_parser("lista", help="visa granskningarna på servern som du får se")
     listing.add_argument("url", metavar="URL", help=URL_HELP)
+    _add_access_commands(actions)
+
+
+def _add_access_commands(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name, verb in (("bevilja", "ge"), ("aterkalla", "ta tillbaka")):
+        command = actions.add_parser(
+            name, help=f"{verb} en inloggning behörighet till en enhet (alla år) eller utvecklarens läsning",
+            description="Inloggningen skapar IT-avdelningen först (CREATE ROLE namn LOGIN PASSWORD …). En enhets "
+                        "granskare läser och skriver bara sin enhets granskningar; utvecklaren läser bara de "
+                        "avidentifierade resultaten för alla enheter, aldrig akter eller kommentarer. Körs av "
+                        "databasens ägare.")
+        command.add_argument("url", metavar="URL", help=URL_HELP)
+        command.add_argument("--login", required=True, metavar="INLOGGNING", help="inloggningens namn på servern")
+        which = command.add_mutually_exclusive_group(required=True)
+        which.add_argument("--enhet", metavar="NAMN", help="enhetens namn, som i granskningsfilen")
+        which.add_argument("--utvecklare", action="store_true",
+                           help="utvecklarens läsning av avidentifierade resultat för alla enheter")
+    listing = actions.add_parser("behorigheter", help="visa vilka inloggningar som har behörighet till vad")
+    listing.add_argument("url", metavar="URL", help=URL_HELP)
 
 
 def run_server_command(args: argparse.Namespace) -> int:
@@ -90,6 +109,8 @@ def run_server_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if action == "ladda-upp":
         return _upload(server, address, args.filer)
+    if action in ("bevilja", "aterkalla", "behorigheter"):
+        return _access(action, address, args)
     if action == "ladda-ned":
         path = server.download_granskning(address, args.enhet, args.ar, args.utfil)
         print(f"Skrev {path}: {args.enhet} {args.ar} från {address.text}.")
@@ -113,3 +134,23 @@ def _upload(server: Any, address: Any, paths: list[Path]) -> int:
     if failed:
         print(f"{failed} av {len(paths)} filer laddades inte upp.")
     return EXIT_INCOMPLETE if failed else EXIT_OK
+
+
+def _access(action: str, address: Any, args: argparse.Namespace) -> int:
+    from aktgranskning.services import server_roles
+
+    if action == "behorigheter":
+        overview = server_roles.list_access(address)
+        if not overview.grants:
+            print(f"{address.text}: ingen inloggning har behörighet till någon enhet ännu.")
+        for grant in overview.grants:
+            print(f"{grant.login}\t{grant.what}")
+        if overview.units_without_anyone:
+            print(f"Enheter på servern som ingen har behörighet till: {', '.join(overview.units_without_anyone)}.")
+        return EXIT_OK
+    unit = None if args.utvecklare else args.enhet
+    if action == "bevilja":
+        print(server_roles.grant_access(address, args.login, unit).text(granting=True))
+    else:
+        print(server_roles.revoke_access(address, args.login, unit).text(granting=False))
+    return EXIT_OK

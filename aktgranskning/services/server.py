@@ -23,6 +23,7 @@ from aktgranskning.domain.review_file import now_iso
 from aktgranskning.domain.unit_data import UnitData
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage import server_catalog as catalog
+from aktgranskning.storage import server_roles as roles
 from aktgranskning.storage.change_recorder import ChangeRecorder, read_changes
 from aktgranskning.storage.migrate import head_revision, upgrade_to_head
 from aktgranskning.storage.server_address import (
@@ -42,6 +43,9 @@ GranskningHook = Callable[[Connection, Granskning], None]
 ON_NEW_GRANSKNING: list[GranskningHook] = []
 ON_CHANGED_GRANSKNING: list[GranskningHook] = []
 ON_INITIALISED: list[Callable[[Connection, ServerAddress], None]] = []
+# Nobody sees what is not theirs: the enhet's role, its grants and the catalog's row-level security.
+ON_NEW_GRANSKNING.append(roles.secure_granskning)
+ON_INITIALISED.append(roles.secure_server)
 
 
 @dataclass(frozen=True)
@@ -119,9 +123,8 @@ def list_granskningar(address: ServerAddress) -> list[Granskning]:
 def find_on_server(connection: Connection, address: ServerAddress, unit: str, year: int) -> Granskning:
     _require_catalog(connection, address)
     found = catalog.find_granskning(connection, unit, year)
-    if found is None:
-        raise ServerProblem(f"Servern {address.text} har ingen granskning för {unit} {year} som "
-                            f"{address.user} får se (aktgranskning server lista {address.text} visar dem).")
+    if found is None or not roles.may_open(connection, found):
+        raise roles.not_visible(connection, address, unit, year, found)
     return found
 
 
