@@ -35,6 +35,7 @@ from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
 from aktgranskning.services.report import comparable_previous, current_report
 from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.session_place import is_on_server
 from aktgranskning.services.unit_data import find_previous_year, unit_data_of
 
 COLUMNS = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Andel Ja", "Föregående år", "Förändring"]
@@ -172,9 +173,10 @@ class ResultsPage(QWidget):
             box.setEnabled(not session.read_only)
         current = unit_data_of(session)
         meta, path = session.meta, session.path
+        beside_a_file = not is_on_server(session)  # on a server `path` is a name: no folder to look in
 
         def find_and_read(_progress: Progress, _cancelled: object) -> tuple[Path | None, UnitData | None, str]:
-            found = find_previous_year(path, meta.unit, meta.year)
+            found = find_previous_year(path, meta.unit, meta.year) if beside_a_file else None
             if found is None:
                 return None, None, ""
             try:
@@ -193,7 +195,7 @@ class ResultsPage(QWidget):
     def choose_comparison(self) -> None:
         if self.session is None:
             return
-        start = str(self.session.path.parent)
+        start = str(Path.home() if is_on_server(self.session) else self.session.path.parent)
         path, _ = QFileDialog.getOpenFileName(self, "Jämför med ett tidigare år", start, COMPARISON_FILTER)
         if path:
             self.set_comparison(Path(path))
