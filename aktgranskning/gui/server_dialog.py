@@ -232,8 +232,10 @@ class ServerDialog(QDialog):
         self.open_button.clicked.connect(self.open_chosen)
         self.close_button = QPushButton("Stäng")
         self.close_button.clicked.connect(self.reject)
-        for button in (self.connect_button, self.open_button, self.close_button):
-            button.setAutoDefault(False)  # Enter in a field connects, Enter in the list opens
+        # No default button: Enter in a field connects, Enter in the list opens. (A dialog makes its
+        # first auto-default button the default, which would be the progress panel's Avbryt.)
+        for button in (self.connect_button, self.open_button, self.close_button, self.progress.cancel_button):
+            button.setAutoDefault(False)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.open_button)
