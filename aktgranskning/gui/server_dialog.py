@@ -143,7 +143,6 @@ class ServerDialog(QDialog):
         self.address = QLineEdit()
         self.address.setReadOnly(True)
         self.address.setAccessibleName("Serveradressen som fälten ger")
-        self.address.setToolTip("Samma adress tar kommandot aktgranskning --server.")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Lösenord")
@@ -176,7 +175,10 @@ class ServerDialog(QDialog):
         form.addRow(self._label("&Databas:", self.database), self.database)
         form.addRow(self._label("Anv&ändare:", self.user), self.user)
         form.addRow(self._label("&TLS:", self.tls), self.tls)
-        form.addRow(self._label("Adress:", self.address), self.address)
+        address_label = self._label("Serveradressen som fälten ger:", self.address)
+        address_label.setToolTip("Samma adress tar kommandona, t.ex. aktgranskning status --server ADRESS.")
+        form.addRow(address_label)
+        form.addRow(self.address)  # the whole width: a long address is read here, not scrolled
         form.addRow(self._label("&Lösenord:", self.password), self.password)
         form.addRow("", self.save_password)
         self.connect_button = QPushButton("&Anslut")
@@ -213,7 +215,9 @@ class ServerDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)  # a year: room for "0000" and the margins
+        header.resizeSection(2, max(header.fontMetrics().horizontalAdvance("År"),
+                                    self.table.fontMetrics().horizontalAdvance("0000")) + 18)
         self.table.activated.connect(self._activated)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.list_note = QLabel("Anslut för att se de granskningar som din inloggning får se.")
@@ -241,8 +245,8 @@ class ServerDialog(QDialog):
         bottom.addWidget(self.open_button)
         bottom.addWidget(self.close_button)
         columns = QHBoxLayout()
-        columns.addWidget(server_box, 5)
-        columns.addWidget(list_box, 4)
+        columns.addWidget(server_box, 1)
+        columns.addWidget(list_box, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(bottom)
@@ -285,6 +289,8 @@ class ServerDialog(QDialog):
     def _show_address(self) -> None:
         complete = all(field.text().strip() for field in (self.host, self.database, self.user))
         self.address.setText(self.address_text() if complete else "")
+        self.address.setCursorPosition(0)  # the start shows when it is too long; the tooltip has all of it
+        self.address.setToolTip(self.address.text())
         self.address.setPlaceholderText("fyll i värd, databas och användare")
         if self._listed is not None and self.address.text() != self._listed_text:
             self._show_list(None, [])  # the list was of another server or login
@@ -370,7 +376,7 @@ class ServerDialog(QDialog):
             self.list_note.setText(f"Servern har inga granskningar som {address.user} får se. Den som förvaltar "
                                    "servern laddar upp enheternas filer och ger dig behörighet.")
         else:
-            self.list_note.setText(f"Från {address.text}. Välj en granskning och tryck Enter eller Öppna.")
+            self.list_note.setText("Välj en granskning och tryck Enter eller Öppna.")
 
     def _fill_table(self) -> None:
         chosen = self.year.currentText()
