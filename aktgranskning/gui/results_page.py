@@ -33,10 +33,10 @@ from aktgranskning.gui.colours import mark_change
 from aktgranskning.gui.follow_up_view import FollowUpView
 from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
-from aktgranskning.services.report import comparable_previous, current_report
+from aktgranskning.services.report import comparable_previous, current_report, previous_year_search
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.session_place import is_on_server
-from aktgranskning.services.unit_data import find_previous_year, unit_data_of
+from aktgranskning.services.unit_data import unit_data_of
 
 COLUMNS = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Andel Ja", "Föregående år", "Förändring"]
 SHARE_COLUMN = 6
@@ -171,18 +171,10 @@ class ResultsPage(QWidget):
         self.fair.setValue(thresholds.fair)
         for box in (self.good, self.fair):
             box.setEnabled(not session.read_only)
-        current = unit_data_of(session)
-        meta, path = session.meta, session.path
-        beside_a_file = not is_on_server(session)  # on a server `path` is a name: no folder to look in
+        search = previous_year_search(session)  # a file beside it, or last year's on the same server
 
         def find_and_read(_progress: Progress, _cancelled: object) -> tuple[Path | None, UnitData | None, str]:
-            found = find_previous_year(path, meta.unit, meta.year) if beside_a_file else None
-            if found is None:
-                return None, None, ""
-            try:
-                return found, comparable_previous(current, found), ""
-            except UserError as error:  # a file was found but cannot be used: say why, show the rest
-                return found, None, error.message
+            return search()
 
         def read(outcome: tuple[Path | None, UnitData | None, str]) -> None:
             found, previous, problem = outcome

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from aktgranskning import __version__
@@ -56,15 +57,32 @@ def current_report(
 def previous_year_for(session: ReviewSession) -> tuple[Path | None, UnitData | None, str]:
     """Last year's result found beside the file: (path, data, problem). The problem is a Swedish
     message when a file was found but could not be used; then data is None."""
-    meta = session.meta
-    path = find_previous_year(session.path, meta.unit, meta.year)
-    if path is None:
-        return None, None, ""
-    try:
-        return path, comparable_previous(unit_data_of(session), path), ""
-    except UserError as error:
-        return path, None, error.message
+    return previous_year_search(session)()
 
+
+def previous_year_search(session: ReviewSession) -> Callable[[], tuple[Path | None, UnitData | None, str]]:
+    """`previous_year_for` in two steps: what it needs of the session is read now (on the thread
+    that owns the session); the search it returns touches only files or its own server
+    connections, so it may run on any thread. A granskning on the server finds last year's on the
+    same server; a file finds the one beside it."""
+    from aktgranskning.services.server import origin_of, previous_year_on_server
+
+    origin = origin_of(session)
+    current = unit_data_of(session)
+    path, meta = session.path, session.meta
+
+    def search() -> tuple[Path | None, UnitData | None, str]:
+        if origin is not None:
+            return previous_year_on_server(origin)
+        found = find_previous_year(path, meta.unit, meta.year)
+        if found is None:
+            return None, None, ""
+        try:
+            return found, comparable_previous(current, found), ""
+        except UserError as error:  # a file was found but cannot be used: say why, show the rest
+            return found, None, error.message
+
+    return search
 
 def export_unit_report(
     report: UnitReport, workbook: Path | None, pdf: Path | None, print_filler: bool = False

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.review_file import now_iso
+from aktgranskning.domain.unit_data import UnitData
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage import server_catalog as catalog
 from aktgranskning.storage.change_recorder import ChangeRecorder, read_changes
@@ -231,6 +232,39 @@ def download_granskning(address: ServerAddress, unit: str, year: int, target: Pa
 
 # --- reading ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ServerOrigin:
+    """Where a session's granskning lives when it is on the server (set on its store)."""
+
+    address: ServerAddress
+    granskning: Granskning
+
+
+def origin_of(session: ReviewSession) -> ServerOrigin | None:
+    origin = getattr(session.store, "server_origin", None)
+    return origin if isinstance(origin, ServerOrigin) else None
+
+
+def previous_year_on_server(origin: ServerOrigin) -> tuple[Path | None, UnitData | None, str]:
+    """The same enhet's granskning of the year before on the same server, as `previous_year_for`
+    finds last year's file beside a file: (label, data, problem)."""
+    from aktgranskning.services.unit_data import unit_data_of
+
+    granskning = origin.granskning
+    with on_server(origin.address) as connection:
+        earlier = catalog.find_granskning(connection, granskning.unit, granskning.year - 1)
+    if earlier is None:
+        return None, None, ""
+    try:
+        session = open_on_server(origin.address, earlier.unit, earlier.year)
+    except UserError as error:  # there, but not this login's to read, or unreadable
+        return server_label(origin.address, earlier), None, error.message
+    try:
+        return session.path, unit_data_of(session), ""
+    finally:
+        session.close()
+
+
 def server_label(address: ServerAddress, granskning: Granskning) -> Path:
     """What messages and the window call a granskning on the server (a name, not a file)."""
     name = granskning.display_name.replace("/", "-")
@@ -243,6 +277,7 @@ def open_on_server(address: ServerAddress, unit: str, year: int) -> ReviewSessio
         granskning = find_on_server(connection, address, unit, year)
     engine = engine_for(address, granskning.schema)
     store = ReviewStore(server_label(address, granskning), engine, read_only=True)
+    store.server_origin = ServerOrigin(address, granskning)  # type: ignore[attr-defined]
     try:
         session = ReviewSession(store, "")
     except SQLAlchemyError as error:

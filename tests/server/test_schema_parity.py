@@ -34,7 +34,8 @@ def _logical_schema(engine: Engine, schema: str | None = None) -> dict[str, Any]
                 "foreign_keys": sorted((tuple(fk["constrained_columns"]), fk["referred_table"],
                                         tuple(fk["referred_columns"]))
                                        for fk in inspector.get_foreign_keys(table, schema=schema)),
-                "unique": sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table, schema=schema)),
+                "unique": sorted(tuple(u["column_names"])
+                                 for u in inspector.get_unique_constraints(table, schema=schema)),
                 "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
                                   for i in inspector.get_indexes(table, schema=schema)
                                   if not i.get("duplicates_constraint")),

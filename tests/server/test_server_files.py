@@ -4,6 +4,7 @@ there, comes back out as the same granskningsfil, and the catalog refuses what w
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,17 @@ def _status_on_server(address: ServerAddress, unit: str, year: int) -> dict:
         session.close()
 
 
+@pytest.fixture(scope="module")
+def demo_once(tmp_path_factory: pytest.TempPathFactory, checklists) -> list[Path]:
+    return write_demo(tmp_path_factory.mktemp("demo"), checklists, year=2026)
+
+
 @pytest.fixture
-def demo(tmp_path: Path, checklists) -> list[Path]:
-    return write_demo(tmp_path / "demo", checklists, year=2026)
+def demo(demo_once: list[Path], tmp_path: Path) -> list[Path]:
+    """A fresh copy of the demo for each test (writing it takes a second)."""
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_once[0].parent, folder)
+    return [folder / path.name for path in demo_once]
 
 
 def test_upload_reads_the_same_and_downloads_back(admin: ServerAddress, demo: list[Path], tmp_path: Path) -> None:
@@ -105,3 +114,27 @@ def test_the_commands_read_the_same_from_the_server(admin: ServerAddress, demo: 
     assert both.returncode == 1 and "inte båda" in both.stderr
     missing = _cli(["status", "--server", admin.text, "--enhet", "Finns inte", "--ar", "2026"])
     assert missing.returncode == 1 and "ingen granskning för Finns inte 2026" in missing.stderr
+
+
+def test_last_year_is_found_on_the_same_server(admin: ServerAddress, demo: list[Path], tmp_path: Path) -> None:
+    from aktgranskning.services.report import previous_year_for
+
+    server.initialise_server(admin)
+    server.upload_file(admin, next(p for p in demo if p.name == "Mottagningen 2026.granskning"))
+    session = server.open_on_server(admin, "Mottagningen", 2026)
+    try:
+        assert previous_year_for(session) == (None, None, "")  # only this year is on the server yet
+    finally:
+        session.close()
+    server.upload_file(admin, next(p for p in demo if p.name == "Mottagningen 2025.granskning"))
+    session = server.open_on_server(admin, "mottagningen", 2026)
+    try:
+        label, previous, problem = previous_year_for(session)
+    finally:
+        session.close()
+    assert problem == "" and previous is not None and label is not None
+    assert (previous.identity.unit, previous.identity.year) == ("Mottagningen", 2025)
+    assert "Mottagningen 2025" in label.name and "på 127.0.0.1" in label.name
+    report = _cli(["rapport", "--server", admin.text, "--enhet", "Mottagningen", "--ar", "2026",
+                   "-o", str(tmp_path / "r.xlsx")])
+    assert report.returncode == 0 and (tmp_path / "r.xlsx").stat().st_size > 0

@@ -161,10 +161,10 @@ def _files_under(folder: Path) -> list[Path]:
 def test_connect_list_and_open_shows_the_akter(qtbot, window: MainWindow, admin: ServerAddress, uploaded: Path,
                                                no_keyring: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # A server session's path is a label: the results page must not look for last year's file beside it.
-    from aktgranskning.gui import results_page
+    from aktgranskning.services import report
 
     looked_beside: list[Path] = []
-    monkeypatch.setattr(results_page, "find_previous_year", lambda path, *_: looked_beside.append(path))
+    monkeypatch.setattr(report, "find_previous_year", lambda path, *_: looked_beside.append(path))
     expected = open_for_reading(uploaded)
     unit, year, area = expected.meta.unit, expected.meta.year, expected.meta.area
     expected.close()
