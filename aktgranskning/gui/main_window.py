@@ -38,10 +38,19 @@ if TYPE_CHECKING:  # pages made when first shown, so that starting imports only 
     from aktgranskning.gui.analysis_page import AnalysisPage
     from aktgranskning.gui.results_page import ResultsPage
     from aktgranskning.gui.review_page import ReviewPage
+    from aktgranskning.services.server_types import ServerAddress
 
 FILE_FILTER = "Granskningsfiler (*.granskning);;Alla filer (*)"
 WINDOW_NAME = "huvudfonster"
 PREFERRED_SIZE = QSize(1280, 760)
+
+
+def _open_server_granskning(address: ServerAddress, unit: str, year: int, reviewer: str) -> ReviewSession:
+    """The one place a granskning on the server is opened (off the GUI thread, by the dialog).
+    Read-only for now; the writing session is services.server_session.open_server_session."""
+    from aktgranskning.services.server import open_on_server
+
+    return open_on_server(address, unit, year)
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +59,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.settings = settings
         self.session: ReviewSession | None = None
+        self.server_address: ServerAddress | None = None  # set while the session is on a server
         self._reviewer_asked = False
         self.setAcceptDrops(True)
 
@@ -96,6 +106,7 @@ class MainWindow(QMainWindow):
         self.new_action = self._action(
             file_menu, "&Ny granskningsfil från urvalslista…", QKeySequence.StandardKey.New, self.new_from_sample_list)
         self._action(file_menu, "Öppna &demo", None, self.open_demo)
+        self.server_action = self._action(file_menu, "Anslut till se&rver…", None, self.connect_to_server)
         self.export_action = self._action(
             file_menu, "&Exportera enhetsrapport (Excel och pdf)…", "Ctrl+E", self.export_report
         )
@@ -231,6 +242,47 @@ class MainWindow(QMainWindow):
             self.case_list.select_case(first.id)
         return True
 
+    def connect_to_server(self) -> None:
+        """Arkiv → Anslut till server…: the dialog connects, lists and opens off the GUI thread."""
+        if not self.may_leave_analysis():
+            return
+        from aktgranskning.gui.server_dialog import ServerDialog
+
+        reviewer = self.settings.reviewer()
+        dialog = ServerDialog(
+            self.settings, lambda address, g: _open_server_granskning(address, g.unit, g.year, reviewer), self)
+        dialog.opened.connect(self.show_server_session)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.server_dialog = dialog
+        dialog.open()
+
+    def show_server_session(self, session: ReviewSession, address: ServerAddress) -> None:
+        """Show a granskning opened on the server. Its `path` is a name, not a file: it is not
+        added to the recent files, and no folder is watched (the server is the shared state)."""
+        if not self.may_leave_analysis():
+            session.close()
+            return
+        self._close_session()
+        self.session = session
+        self.server_address = address
+        self._show_sharing()
+        self.case_list.show_session(session, load=False)  # show_case_list below reads it
+        if self._results is not None:
+            self._results.show_session(session)
+        self._update_title()
+        self.show_case_list()
+        first = session.first_unfinished_case()
+        if first is not None:
+            self.case_list.select_case(first.id)
+        self.statusBar().showMessage(f"Öppnade {session.meta.unit} {session.meta.year} på {address.text}.", 10000)
+
+    def _file_folder(self) -> Path:
+        """Where a file dialog starts for the open granskning: beside its file, or (on a server)
+        in the home folder."""
+        if self.session is None or self.server_address is not None:
+            return Path.home()
+        return self.session.path.parent
+
     def open_demo(self) -> None:
         try:
             path = self.workspace.fresh_demo()
@@ -364,7 +416,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Exporten börjar när fjolårets fil är läst …", 5000)
             return
         report = self.results.report_for_export()
-        suggested = str(self.session.path.with_name(f"{default_report_name(report.data)}.xlsx"))
+        suggested = str(self._file_folder() / f"{default_report_name(report.data)}.xlsx")
         target, _ = QFileDialog.getSaveFileName(
             self, "Exportera enhetsrapport (en pdf skrivs bredvid)", suggested, "Excelfil (*.xlsx)"
         )
@@ -390,12 +442,22 @@ class MainWindow(QMainWindow):
         if self.session is None:
             QMessageBox.information(self, "Ingen fil öppen", "Öppna en granskningsfil först.")
             return
+        if self.server_address is not None:
+            QMessageBox.information(self, "Granskningen finns på servern",
+                                    "Att samla enhetens filer gäller granskningsfiler. På servern finns redan hela "
+                                    "enheten på ett ställe.")
+            return
         from aktgranskning.gui.enhet_files import collect_enhet_files
 
         if self.may_leave_analysis():
             collect_enhet_files(self, self.session)
 
     def bring_in_copies(self) -> None:
+        if self.server_address is not None:
+            QMessageBox.information(self, "Granskningen finns på servern",
+                                    "Kopior förs in i en granskningsfil. En fil som någon arbetat med utan "
+                                    "nätverk förs in på servern med: aktgranskning server ladda-upp.")
+            return
         if self.session is None or self.session.read_only:
             QMessageBox.information(self, "Ingen fil öppen för granskning",
                                     "Öppna enhetens granskningsfil för granskning först.")
@@ -601,7 +663,9 @@ class MainWindow(QMainWindow):
             return
         meta = self.session.meta
         suffix = " (skrivskyddad)" if self.session.read_only else ""
-        self.setWindowTitle(f"{meta.unit} {meta.year} – {self.session.path.name}{suffix} – Aktgranskning")
+        address = self.server_address
+        where = self.session.path.name if address is None else f"servern {address.host}, databasen {address.database}"
+        self.setWindowTitle(f"{meta.unit} {meta.year} – {where}{suffix} – Aktgranskning")
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Kortkommandon", SHORTCUTS_TEXT)
@@ -624,6 +688,7 @@ class MainWindow(QMainWindow):
                 self._analysis.forget_session()
             self.session.close()
             self.session = None
+        self.server_address = None
 
     def may_leave_analysis(self) -> bool:
         """Before the analysis or an akt is left (another page, another file, quitting,

@@ -35,6 +35,7 @@ from aktgranskning.gui.share_bar import ShareBarDelegate, set_share
 from aktgranskning.services.analysis import read_thresholds, save_thresholds
 from aktgranskning.services.report import comparable_previous, current_report, previous_year_search
 from aktgranskning.services.session import ReviewSession
+from aktgranskning.services.session_place import is_on_server
 from aktgranskning.services.unit_data import unit_data_of
 
 COLUMNS = ["Nr", "Fråga", "Ja", "Nej", "X", "Obesv.", "Andel Ja", "Föregående år", "Förändring"]
@@ -186,7 +187,7 @@ class ResultsPage(QWidget):
     def choose_comparison(self) -> None:
         if self.session is None:
             return
-        start = str(self.session.path.parent)
+        start = str(Path.home() if is_on_server(self.session) else self.session.path.parent)
         path, _ = QFileDialog.getOpenFileName(self, "Jämför med ett tidigare år", start, COMPARISON_FILTER)
         if path:
             self.set_comparison(Path(path))

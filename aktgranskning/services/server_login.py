@@ -12,10 +12,31 @@ from aktgranskning.storage.server_address import ServerAddress
 
 KEYRING_SERVICE = "aktgranskning"
 _log = logging.getLogger(__name__)
+# Passwords typed in the window for this run only ("ask each time"): in memory, never written.
+_held: dict[str, str] = {}
+
+
+def hold_password(address: ServerAddress, password: str) -> None:
+    """Use this password for the login until the program ends, without saving it anywhere."""
+    _held[address.keyring_name] = password
+
+
+def keyring_available() -> bool:
+    """Whether this computer has a keyring the password can be kept in (not the fail/null backends)."""
+    try:
+        import keyring
+
+        return bool(keyring.get_keyring().priority > 0)
+    except Exception as error:
+        _log.info("no keyring: %s", type(error).__name__)
+        return False
 
 
 def stored_password(address: ServerAddress) -> str | None:
-    """The saved password for this login, or None (no keyring on this computer, or none saved)."""
+    """The password typed for this run, else the saved one, or None (no keyring, or none saved)."""
+    held = _held.get(address.keyring_name)
+    if held is not None:
+        return held
     try:
         import keyring
 

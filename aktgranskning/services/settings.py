@@ -32,7 +32,11 @@ CHECKLIST_FOLDER = Setting(
     "checklistmapp", "", "Mappen med organisationens egna checklistor (tom: standardmappen under "
     "användarens datamapp). Miljövariabeln AKTGRANSKNING_CHECKLISTOR går före."
 )
-ALL_SETTINGS = (REVIEWER_NAME, RECENT_FILES, PRINT_FILLER, WINDOW_PLACES, CHECKLIST_FOLDER)
+SERVER_URL = Setting(
+    "serveradress", "", "Den senaste servern som Arkiv → Anslut till server… anslöt till, som "
+    "postgresql://användare@värd:port/databas. Aldrig lösenordet: det finns i datorns nyckelring eller frågas efter."
+)
+ALL_SETTINGS = (REVIEWER_NAME, RECENT_FILES, PRINT_FILLER, WINDOW_PLACES, CHECKLIST_FOLDER, SERVER_URL)
 MAX_RECENT = 8
 
 

@@ -1,0 +1,7 @@
+"""The server-mode types the window names (it may not import storage/ itself)."""
+
+from __future__ import annotations
+
+from aktgranskning.storage.server_address import ServerAddress as ServerAddress
+from aktgranskning.storage.server_address import ServerProblem as ServerProblem
+from aktgranskning.storage.server_catalog import Granskning as Granskning
