@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,9 +80,19 @@ class CaseListPage(QWidget):
         self.table.setAccessibleName("Akter i urvalet")
         # Every column as wide as its text, the last one takes what is left: on a narrow screen
         # (150 % on 1366×768) the table scrolls sideways instead of cutting the status to "Bortfall: …".
+        # Measured here once per change of the rows (_fit_columns), not by ResizeToContents: that
+        # measures every cell again at each layout of the view, some three times over while the
+        # window first shows the list.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(True)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.timeout.connect(self._fit_columns)
+        self.proxy.modelReset.connect(self._fit_columns)
+        self.proxy.layoutChanged.connect(self._fit_columns)
+        for changed in (self.proxy.dataChanged, self.proxy.rowsInserted, self.proxy.rowsRemoved):
+            changed.connect(self._fit_timer.start)  # a run of changes is measured once
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.open_requested.connect(self.open_case.emit)
         self.table.doubleClicked.connect(self._double_clicked)
@@ -242,6 +252,10 @@ class CaseListPage(QWidget):
         if index.isValid():
             self.table.setCurrentIndex(index)
             self.table.scrollTo(index)
+
+    def _fit_columns(self) -> None:
+        self._fit_timer.stop()
+        self.table.resizeColumnsToContents()
 
     def focus_table(self) -> None:
         self.table.setFocus()
