@@ -104,12 +104,12 @@ def window(qtbot) -> Iterator[MainWindow]:
 
 
 def _grant_reading(pg_server: PostgresServer, database: str, address: ServerAddress) -> None:
-    """A login of its own with a password, allowed to read the catalog and every granskning."""
+    """A login of its own with a password, granted every enhet on the server (server bevilja)."""
+    from aktgranskning.services.server_roles import grant_access
+
     pg_server.psql(f"CREATE ROLE {LOGIN} LOGIN PASSWORD '{PASSWORD}'", database)
-    schemas = ["aktgranskning", *(g.schema for g in server.list_granskningar(address))]
-    for schema in schemas:
-        pg_server.psql(f'GRANT USAGE ON SCHEMA "{schema}" TO {LOGIN}; '
-                       f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {LOGIN}', database)
+    for granskning in server.list_granskningar(address):
+        grant_access(address, LOGIN, granskning.unit)
 
 
 def _open_dialog(qtbot, main: MainWindow) -> ServerDialog:
@@ -187,7 +187,7 @@ def test_connect_list_and_open_shows_the_akter(qtbot, window: MainWindow, admin:
 
     session = window.session
     assert session is not None and is_on_server(session)
-    assert not shiboken6.isValid(dialog)  # closed (and deleted) once the granskning is open
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5000)  # closed and deleted once it is open
     shown = sorted(window.case_list.model.summary(r).case.case_number for r in range(window.case_list.model.rowCount()))
     assert shown == _case_numbers_of(uploaded)
     assert window.pages.currentWidget() is window.case_list
