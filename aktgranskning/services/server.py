@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from aktgranskning.domain.errors import FileProblem, UserError
 from aktgranskning.domain.review_file import now_iso
 from aktgranskning.domain.unit_data import UnitData
+from aktgranskning.services.server_results import write_every_result, write_result
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage import server_catalog as catalog
 from aktgranskning.storage import server_roles as roles
@@ -46,6 +47,8 @@ ON_INITIALISED: list[Callable[[Connection, ServerAddress], None]] = []
 # Nobody sees what is not theirs: the enhet's role, its grants and the catalog's row-level security.
 ON_NEW_GRANSKNING.append(roles.secure_granskning)
 ON_INITIALISED.append(roles.secure_server)
+ON_CHANGED_GRANSKNING.append(write_result)  # the de-identified result for summaries, in the same commit
+ON_INITIALISED.append(write_every_result)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist, effective_answers
+from aktgranskning.domain.review_file import FileMeta
 from aktgranskning.domain.unit_data import (
     CaseData,
     ChecklistRef,
@@ -16,18 +17,32 @@ from aktgranskning.domain.unit_data import (
 )
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.session import ReviewSession
+from aktgranskning.storage.store import ReviewTransaction
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def unit_data_of(session: ReviewSession) -> UnitData:
     with session.reading() as tx:
-        cases = tx.cases()
-        answers = tx.all_answers()
-        analysis = tx.analysis()
-        thresholds = tx.thresholds()
-    meta = session.meta
-    checklists = list(session.checklists.values())
+        return _unit_data(tx, session.meta, list(session.checklists.values()), len(session.conflicts()))
+
+
+def unit_data_in(tx: ReviewTransaction) -> UnitData:
+    """The result of the granskning the transaction is on, read within it (the server's hook
+    that writes the result for summaries runs inside the transaction that changed it)."""
+    from aktgranskning.domain.changes import ChangeLog
+    from aktgranskning.services.conflicts import conflicts_of
+
+    checklists = tx.checklists()
+    log = ChangeLog(tx.changes()) if "changes" in tx.table_names() else ChangeLog()
+    conflicts = len(conflicts_of(log, tx.cases(), checklists)) if log.conflicts() else 0
+    return _unit_data(tx, tx.read_meta(), list(checklists.values()), conflicts)
+
+
+def _unit_data(tx: ReviewTransaction, meta: FileMeta, checklists: list[Checklist], conflicts: int) -> UnitData:
+    cases = tx.cases()
+    answers = tx.all_answers()
+    by_id = {c.id: c for c in checklists}
     return UnitData(
         identity=UnitIdentity(
             meta.administration, meta.area, meta.unit, meta.year, meta.file_uuid, meta.app_version
@@ -35,13 +50,13 @@ def unit_data_of(session: ReviewSession) -> UnitData:
         checklists=tuple(ChecklistRef(c.id, c.version, c.content_hash, c.title) for c in checklists),
         questions=tuple(question_refs(checklists)),
         cases=tuple(
-            _case_data(case, session.checklists[case.case_type], answers.get(case.id, {}))
+            _case_data(case, by_id[case.case_type], answers.get(case.id, {}))
             for case in cases
             if case.in_sample
         ),
-        analysis=analysis,
-        thresholds=thresholds,
-        conflicts=len(session.conflicts()),
+        analysis=tx.analysis(),
+        thresholds=tx.thresholds(),
+        conflicts=conflicts,
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from aktgranskning.domain.errors import UserError
-from aktgranskning.services import server, server_roles
+from aktgranskning.services import server, server_results, server_roles
 from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
@@ -184,13 +184,20 @@ def test_a_reviewer_writes_only_the_granted_enhet(world: World) -> None:
 
 
 def test_a_reviewer_writes_only_the_own_enhets_result(world: World) -> None:
+    """Uploading wrote every granskning's result; an enhet's login rewrites its own (as the review
+    session does on every change, through the same hook) and cannot write another enhet's."""
     mine, theirs = world.granskning(world.a), world.granskning(world.b)
-    insert = "INSERT INTO aktgranskning.resultat VALUES ({id}, '{role}', '{{}}', 'nu')"
-    with _as(world, "anna") as connection:
-        connection.execute(text(insert.format(id=mine.id, role=mine.unit_role)))
-        connection.execute(text(f"UPDATE aktgranskning.resultat SET data = '{{\"a\": 1}}' WHERE granskning_id = "
+    with _as(world, "anna", mine.schema) as connection:
+        server_results.write_result(connection, mine)
+        connection.execute(text(f"UPDATE aktgranskning.resultat SET uppdaterad = 'anna' WHERE granskning_id = "
                                 f"{mine.id}"))
         connection.commit()
+    with _as(world, "ulla") as connection:
+        assert connection.execute(text(f"SELECT uppdaterad FROM aktgranskning.resultat WHERE granskning_id = "
+                                       f"{mine.id}")).scalar_one() == "anna"
+    with server.on_server(world.owner) as connection:  # B's row gone, so only the policy can refuse it
+        connection.execute(text(f"DELETE FROM aktgranskning.resultat WHERE granskning_id = {theirs.id}"))
+    insert = "INSERT INTO aktgranskning.resultat VALUES ({id}, '{role}', '{{}}', 'nu')"
     for role in (theirs.unit_role, mine.unit_role):  # B's row, whether labelled B or A
         refusal = _refused(world, "anna", insert.format(id=theirs.id, role=role))
         assert "row-level security" in refusal
@@ -208,11 +215,7 @@ def test_a_reviewer_writes_only_the_own_enhets_result(world: World) -> None:
 
 def test_the_developer_reads_every_result_but_no_case_and_changes_nothing(world: World) -> None:
     ulla = world.address("ulla")
-    rows = [world.granskning(u) for u in (world.a, world.a_last_year, world.b)]
-    with server.on_server(world.owner) as connection:
-        for row in rows:
-            connection.execute(text("INSERT INTO aktgranskning.resultat VALUES (:id, :role, '{}', 'nu')"),
-                               {"id": row.id, "role": row.unit_role})
+    rows = [world.granskning(u) for u in (world.a, world.a_last_year, world.b)]  # their results: by the upload
     assert _units_listed(ulla) == {(u.name, u.year) for u in (world.a, world.a_last_year, world.b)}
     with _as(world, "ulla") as connection:
         seen = connection.execute(text("SELECT granskning_id FROM aktgranskning.resultat")).scalars().all()
