@@ -14,9 +14,12 @@ from aktgranskning import __version__, cli_text
 from aktgranskning.cli_server import (
     add_server_commands,
     add_server_reference,
+    add_server_summary,
     open_for_reading_from,
     run_server_command,
+    server_summaries,
     wants_server,
+    wants_server_summary,
 )
 from aktgranskning.domain.errors import UserError
 from aktgranskning.domain.steps import Step, step_of
@@ -111,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "då är varje enhet i omgången med, och en enhet utan fil visas som Saknas. En fil som inte "
                     "kan läsas stoppar inte de andra: den nämns med orsaken, ingår inte i resultatet, och "
                     f"programmet avslutas med kod {EXIT_INCOMPLETE} i stället för 0 (så också när en enhet i "
-                    "omgången saknas).",
+                    "omgången saknas). Med --server URL --ar ÅR sammanställs i stället årets granskningar på "
+                    "förvaltningens server, utan filer (utvecklarens behörighet behövs).",
     )
     summary.add_argument("filer", metavar="FILER", type=Path, nargs="*",
                          help="enheternas Excelfiler eller granskningsfiler, eller mappar med dem "
@@ -125,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="ett tidigare års enhetsfiler (eller mapp, eller omgångsfil) att jämföra med; jämförelsen står i Excelfilen, pdf:en och JSON-filen")
     summary.add_argument("--ersatt", type=Path, action="append", default=[], metavar="FIL",
                          help="när samma enhet och år finns i två filer: den fil som ska gälla")
+    add_server_summary(summary)
 
     _round_parser(commands)
 
@@ -309,12 +314,10 @@ def _summary(args: argparse.Namespace) -> int:
 
     if args.utfil is None and args.json is None and args.pdf is None:
         raise UserError("Ange var sammanställningen ska skrivas: -o FIL.xlsx, --pdf FIL.pdf och/eller --json FIL.json.")
-    if args.omgang is not None and args.filer:
-        raise UserError("Ange antingen enheternas filer eller --omgang, inte båda: omgången vet var filerna finns.")
-    if args.omgang is None and not args.filer:
-        raise UserError("Ange enheternas filer (eller en mapp med dem), eller en omgång med --omgang OMGÅNG.omgang.")
-    summary = _summary_of(args.filer, args.omgang, args.ersatt)
-    earlier = _earlier_summary(args.jamfor) if args.jamfor else None
+    if wants_server_summary(args):
+        summary, earlier = server_summaries(args)
+    else:
+        summary, earlier = _file_summaries(args)
     if summary.round is not None:
         for level in summary.units():
             source = f" ({level.source})" if level.source else ""
@@ -341,6 +344,16 @@ def _summary(args: argparse.Namespace) -> int:
         print(f"Obs: {notice}", file=sys.stderr)
     code = _report_excluded(summary, earlier)
     return EXIT_INCOMPLETE if summary.missing_units() else code
+
+
+def _file_summaries(args: argparse.Namespace) -> tuple[Summary, Summary | None]:
+    if args.omgang is not None and args.filer:
+        raise UserError("Ange antingen enheternas filer eller --omgang, inte båda: omgången vet var filerna finns.")
+    if args.omgang is None and not args.filer:
+        raise UserError("Ange enheternas filer (eller en mapp med dem), en omgång med --omgang OMGÅNG.omgang, "
+                        "eller en server med --server URL --ar ÅR.")
+    summary = _summary_of(args.filer, args.omgang, args.ersatt)
+    return summary, _earlier_summary(args.jamfor) if args.jamfor else None
 
 
 def _summary_of(files: list[Path], round_path: Path | None, replacements: list[Path]) -> Summary:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from aktgranskning.domain.errors import UserError
 
 if TYPE_CHECKING:
+    from aktgranskning.domain.summary import Summary
     from aktgranskning.services.session import ReviewSession
 
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -50,6 +51,39 @@ def open_for_reading_from(args: argparse.Namespace) -> ReviewSession:
     from aktgranskning.services.opening import open_for_reading
 
     return open_for_reading(args.fil)
+
+
+def add_server_summary(parser: argparse.ArgumentParser) -> None:
+    """`sammanstall --server URL --ar ÅR [--jamfor-ar ÅR]`: every enhet's result on the server."""
+    group = parser.add_argument_group("från servern (i stället för FILER)")
+    group.add_argument("--server", metavar="URL", help=URL_HELP + "; kräver utvecklarens behörighet")
+    group.add_argument("--ar", type=int, metavar="ÅR", help="året som sammanställs")
+    group.add_argument("--jamfor-ar", type=int, metavar="ÅR", help="ett tidigare år på samma server att jämföra med")
+
+
+def wants_server_summary(args: argparse.Namespace) -> bool:
+    """Whether `sammanstall` reads the server; checks that nothing of the file summary is mixed in."""
+    if args.server is None:
+        if args.ar is not None or args.jamfor_ar is not None:
+            raise UserError("--ar och --jamfor-ar gäller sammanställning från servern: ange också --server URL.")
+        return False
+    if args.filer or args.omgang is not None or args.jamfor or args.ersatt:
+        raise UserError("Med --server sammanställs granskningarna på servern: ange inte också filer, --omgang, "
+                        "--jamfor eller --ersatt (jämför med ett tidigare år med --jamfor-ar ÅR).")
+    if args.ar is None:
+        raise UserError("Med --server behövs också --ar ÅR: vilket år som sammanställs.")
+    return True
+
+
+def server_summaries(args: argparse.Namespace) -> tuple[Summary, Summary | None]:
+    """The year's summary from the server, and the earlier year's when --jamfor-ar asks for it."""
+    from aktgranskning.services import server
+    from aktgranskning.services.server_results import build_server_summary
+
+    address = server.address_of(args.server)
+    summary = build_server_summary(address, args.ar)
+    earlier = build_server_summary(address, args.jamfor_ar) if args.jamfor_ar is not None else None
+    return summary, earlier
 
 
 def add_server_commands(commands: argparse._SubParsersAction, parser_class: type) -> None:  # type: ignore[type-arg]

@@ -29,7 +29,7 @@ from aktgranskning.storage.server_catalog import GRANSKNINGAR, RESULTAT, Granskn
 FORMAT = 1
 # A granskning of 2 000 akter × 100 questions is some 6 MB; far beyond any real one, and small
 # enough that reading every enhet's row stays cheap.
-MAX_RESULT_BYTES = 16 * 1024 * 1024
+MAX_RESULT_BYTES = 16_000_000
 MAX_ITEMS = 1_000_000  # cases, questions, answers or activities in one row
 
 T = TypeVar("T")
