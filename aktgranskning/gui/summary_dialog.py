@@ -1,10 +1,12 @@
-"""The utvecklare's summary: gather every enhet's file (drop a whole folder), see what was read
-and every warning, and the heatmap of question × level; save workbook, PDF and JSON."""
+"""The utvecklare's summary: gather every enhet's file (drop a whole folder), or fetch a year's
+results from the förvaltning's server; see what was read and every warning, and the heatmap of
+question × level; save workbook, PDF and JSON."""
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
@@ -12,16 +14,21 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, 
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -39,7 +46,10 @@ from aktgranskning.gui.background import (
     discard_in_background,
     run_in_background,
 )
+from aktgranskning.paths import user_config_dir
+from aktgranskning.services import server_login
 from aktgranskning.services.exported import Exported
+from aktgranskning.services.settings import SERVER_URL, Settings
 from aktgranskning.services.summary import ReadFiles, export_summary, input_files, merge_read, read_files
 
 HEAT = {level: fill_colour(level) for level in Level}
@@ -49,9 +59,12 @@ SCREEN_SHARE = 0.92  # of the available screen area, at most
 
 
 class SummaryDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sammanställ enheter")
+        owned = getattr(parent, "settings", None)
+        self.settings = settings or (owned if isinstance(owned, Settings) else
+                                     Settings(user_config_dir() / "installningar.json"))
         self.setAcceptDrops(True)
         self._fitted = False
         self.summary: Summary | None = None
@@ -72,6 +85,10 @@ class SummaryDialog(QDialog):
         remove.clicked.connect(self.remove_selected)
         earlier = QPushButton("&Jämför med tidigare år…")
         earlier.clicked.connect(self.choose_earlier)
+        self.server_button = QPushButton("Hämta från se&rver…")
+        self.server_button.setToolTip("Sammanställ ett års granskningar direkt från förvaltningens server "
+                                      "(utvecklarens behörighet behövs)")
+        self.server_button.clicked.connect(self.choose_server)
         self.earlier_label = QLabel("Ingen jämförelse.")
         self.earlier_label.setWordWrap(True)
         self.completeness = QLabel()
@@ -104,7 +121,7 @@ class SummaryDialog(QDialog):
         hint = QLabel("Dra enheternas Excelfiler eller granskningsfiler – eller en hel mapp – hit.")
         hint.setWordWrap(True)
         self._file_controls: list[QWidget] = [hint, self.files, add_files, add_folder, remove, earlier,
-                                              self.earlier_label, self.run_button]
+                                              self.earlier_label, self.run_button, self.server_button]
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(hint)
@@ -113,6 +130,7 @@ class SummaryDialog(QDialog):
             left_layout.addWidget(button)
         left_layout.addWidget(self.earlier_label)
         left_layout.addWidget(self.run_button)
+        left_layout.addWidget(self.server_button)
         left_layout.addWidget(self.progress)
         left_layout.addWidget(QLabel("Inläst och varningar:"))
         left_layout.addWidget(self.log, 1)
@@ -228,9 +246,46 @@ class SummaryDialog(QDialog):
 
         return self._start(read_and_merge, "Läser enheternas filer …")
 
-    def _start(self, job, text: str) -> BackgroundOperation:  # type: ignore[no-untyped-def]
+    def choose_server(self) -> BackgroundOperation | None:
+        """Ask for the server, the year and an earlier year, then fetch (see fetch_from_server)."""
+        choice = ServerSummaryChoice(str(self.settings.get(SERVER_URL)), self)
+        if choice.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return self.fetch_from_server(choice.request())
+
+    def fetch_from_server(self, request: ServerRequest) -> BackgroundOperation | None:
+        """Read the year's results on the server off the GUI thread (and the earlier year's), then
+        show them as a summary of files is shown. The address is remembered once it worked."""
+        # Server mode (psycopg) is loaded only when asked for, not when the dialog opens.
+        from aktgranskning.services.server import address_of
+        from aktgranskning.services.server_results import build_server_summary, read_server_results
+
+        try:
+            address = address_of(request.url)
+        except UserError as problem:
+            self._failed(problem.message)
+            return None
+        if request.password:
+            server_login.hold_password(address, request.password)
+        year, earlier_year = request.year, request.earlier_year
+
+        def fetch(progress: Progress, _cancelled: object) -> _Attempt:
+            read = read_server_results(address, year, progress)
+            earlier = build_server_summary(address, earlier_year) if earlier_year is not None else None
+            return _merge(read, earlier, [])
+
+        def fetched(attempt: _Attempt) -> None:
+            self.settings.set(SERVER_URL, address.text)
+            self._merged(attempt)
+            self.log.appendPlainText(f"ℹ Hämtat från servern {address.text}: {year}"
+                                     + (f", jämfört med {earlier_year}." if earlier_year is not None else "."))
+
+        return self._start(fetch, f"Hämtar {year} från servern …", fetched)
+
+    def _start(self, job, text: str, on_success=None) -> BackgroundOperation:  # type: ignore[no-untyped-def]
         self.operation = run_in_background(
-            job, on_success=self._merged, owner=self, controls=[self.run_button, *self.save_buttons],
+            job, on_success=on_success or self._merged, owner=self,
+            controls=[self.run_button, self.server_button, *self.save_buttons],
             progress=self.progress, text=text, on_error=lambda error: self._failed(error.message),
             on_cancelled=self._cancelled,
         )
@@ -368,7 +423,7 @@ class SummaryDialog(QDialog):
 
         # Writing cannot be stopped halfway: each file appears whole or not at all.
         self.operation = run_in_background(
-            write, on_success=written, owner=self, controls=[self.run_button, *self.save_buttons],
+            write, on_success=written, owner=self, controls=[self.run_button, self.server_button, *self.save_buttons],
             progress=self.progress, text=f"Skriver {path.name} …", error_title="Filen kunde inte skrivas",
             cancellable=False,
         )
@@ -382,6 +437,61 @@ class SummaryDialog(QDialog):
 
     def save_json(self) -> None:
         self._save("Spara siffrorna som JSON", ".json", "JSON (*.json)", "json_path")
+
+
+@dataclass(frozen=True)
+class ServerRequest:
+    url: str
+    year: int
+    earlier_year: int | None = None
+    password: str = ""  # typed for this run only; empty: the keyring's, PGPASSWORD or ~/.pgpass
+
+
+class ServerSummaryChoice(QDialog):
+    """Which server and year to summarise, and an earlier year there to compare with."""
+
+    def __init__(self, url: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Hämta sammanställning från server")
+        this_year = date.today().year
+        self.url = QLineEdit(url)
+        self.url.setPlaceholderText("postgresql://användare@värd:5432/databas")
+        self.url.setAccessibleName("Serverns adress")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(this_year)
+        self.year.setAccessibleName("År att sammanställa")
+        self.compare = QCheckBox("&Jämför med år")
+        self.earlier_year = QSpinBox()
+        self.earlier_year.setRange(2000, 2100)
+        self.earlier_year.setValue(this_year - 1)
+        self.earlier_year.setEnabled(False)
+        self.earlier_year.setAccessibleName("Tidigare år att jämföra med")
+        self.compare.toggled.connect(self.earlier_year.setEnabled)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("lämna tomt om det är sparat i nyckelringen")
+        self.password.setAccessibleName("Lösenord")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Hämta")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Server:", self.url)
+        form.addRow("&År:", self.year)
+        form.addRow(self.compare, self.earlier_year)
+        form.addRow("&Lösenord:", self.password)
+        form.addRow(QLabel("Du behöver utvecklarens behörighet på servern. Lösenordet sparas inte här."))
+        form.addRow(buttons)
+        for label, field in ((form.labelForField(self.url), self.url), (form.labelForField(self.year), self.year),
+                             (form.labelForField(self.password), self.password)):
+            if isinstance(label, QLabel):
+                label.setBuddy(field)
+
+    def request(self) -> ServerRequest:
+        return ServerRequest(self.url.text().strip(), self.year.value(),
+                             self.earlier_year.value() if self.compare.isChecked() else None, self.password.text())
 
 
 @dataclass(frozen=True)

@@ -182,3 +182,53 @@ def test_a_hostile_result_row_is_left_out_and_named(on_server: dict[str, ServerA
 
     server.initialise_server(owner)  # writes every granskning's result again
     assert len(server_results.read_server_results(ulla, 2026).inputs) == len(this_year)
+
+
+# --- the window -------------------------------------------------------------------------------------
+
+def test_the_summary_window_fetches_from_the_server(qtbot, on_server: dict[str, ServerAddress], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from aktgranskning.gui.summary_dialog import ServerRequest, ServerSummaryChoice, SummaryDialog
+    from aktgranskning.services.settings import SERVER_URL, Settings
+    from aktgranskning.services.summary import summary_json
+    from tests.gui.waiting import wait_for_background
+
+    ulla, anna = on_server["ulla"], on_server["anna"]
+    settings = Settings(tmp_path / "installningar.json")
+    settings.set(SERVER_URL, ulla.text)
+    dialog = SummaryDialog(settings=settings)
+    qtbot.addWidget(dialog)
+    asked: list[str] = []
+
+    def choose(choice: ServerSummaryChoice) -> int:  # what a person does in the modal choice
+        asked.append(choice.url.text())
+        choice.year.setValue(2026)
+        choice.compare.setChecked(True)
+        choice.earlier_year.setValue(2025)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ServerSummaryChoice, "exec", choose)
+    operation = dialog.choose_server()
+    assert operation is not None and asked == [ulla.text]
+    wait_for_background(qtbot)
+    assert dialog.summary is not None and dialog.earlier is not None
+    expected = build_server_summary_json(ulla)
+    assert summary_json(dialog.summary) == expected
+    log = dialog.log.toPlainText()
+    assert "(servern)" in log and f"Hämtat från servern {ulla.text}: 2026, jämfört med 2025." in log
+    model = dialog.heatmap.model()
+    assert model.rowCount() == len(dialog.summary.questions) and model.columnCount() == len(dialog.summary.levels)
+    assert all(button.isEnabled() for button in dialog.save_buttons) and dialog.server_button.isEnabled()
+
+    dialog.fetch_from_server(ServerRequest(anna.text, 2026))
+    wait_for_background(qtbot)
+    assert f"{anna.user} får inte sammanställa från servern" in dialog.log.toPlainText()
+    assert settings.get(SERVER_URL) == ulla.text  # only an address that worked is remembered
+
+
+def build_server_summary_json(address: ServerAddress) -> dict:
+    from aktgranskning.services.summary import summary_json
+
+    return summary_json(server_results.build_server_summary(address, 2026))
