@@ -29,12 +29,13 @@ def unit_data_of(session: ReviewSession) -> UnitData:
 
 def unit_data_in(tx: ReviewTransaction) -> UnitData:
     """The result of the granskning the transaction is on, read within it (the server's hook
-    that writes the result for summaries runs inside the transaction that changed it)."""
+    that writes the result for summaries runs inside the transaction that changed it). The
+    granskning is at the newest schema, as every one on the server is, so it has change rows."""
     from aktgranskning.domain.changes import ChangeLog
     from aktgranskning.services.conflicts import conflicts_of
 
     checklists = tx.checklists()
-    log = ChangeLog(tx.changes()) if "changes" in tx.table_names() else ChangeLog()
+    log = ChangeLog(tx.changes())
     conflicts = len(conflicts_of(log, tx.cases(), checklists)) if log.conflicts() else 0
     return _unit_data(tx, tx.read_meta(), list(checklists.values()), conflicts)
 
