@@ -776,8 +776,10 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
     "kontrollera": lambda a: ("kontrollera granskningsfilen", [a.fil]),
     "urval": lambda a: ("dra urvalet ur ärendelistan {} till", [a.arendelista, a.utfil, a.granskningsfiler]),
     "rapport": lambda a: ("skriva rapporten ur granskningsfilen {} till", [a.fil, a.utfil, a.pdf]),
-    "sammanstall": lambda a: ("sammanställa från servern", [a.utfil, a.json, a.pdf]) if a.server is not None else (
-        "sammanställa enheternas filer", [a.filer, getattr(a, "omgang", None)]),
+    "sammanstall": lambda a: (
+        ("sammanställa från servern till", [getattr(a, "utfil", None), getattr(a, "json", None)])
+        if getattr(a, "server", None) is not None
+        else ("sammanställa enheternas filer", [a.filer, getattr(a, "omgang", None)])),
     "omgang": lambda a: ("läsa eller skapa omgången", [a.fil, getattr(a, "urval", None), getattr(a, "mapp", None)]),
     "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
     "samla": lambda a: ("samla enhetens filer {} i den nya filen {}", [a.fil, a.utfil]),
