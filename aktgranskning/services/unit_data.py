@@ -23,8 +23,9 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def unit_data_of(session: ReviewSession) -> UnitData:
+    conflicts = len(session.conflicts())  # its own transactions: not inside the one below
     with session.reading() as tx:
-        return _unit_data(tx, session.meta, list(session.checklists.values()), len(session.conflicts()))
+        return _unit_data(tx, session.meta, list(session.checklists.values()), conflicts)
 
 
 def unit_data_in(tx: ReviewTransaction) -> UnitData:
