@@ -20,13 +20,14 @@ deletes only that row when it leaves; others' rows expire by their heartbeat.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from aktgranskning.domain.changes import Change, ChangeLog, Presence, Register
@@ -80,6 +81,15 @@ class _Marks:
             self.counts[change.writer] = self.counts.get(change.writer, 0) + 1
             if change.at > self.latest.get(change.writer, ""):
                 self.latest[change.writer] = change.at
+
+
+def _to_merge_again(own: set[Register], others: set[Register]) -> set[Register]:
+    """What to write again after taking in others' changes. Their writers wrote the merged state
+    of their registers; this client's own changes were merged from a log without them, so only its
+    own registers and the akter they are in can be out of date, and only where others changed too."""
+    cases = {register.case_id for register in own if register.case_id is not None}
+    overlap = {r for r in others if r in own or (r.case_id is not None and r.case_id in cases)}
+    return own | overlap if overlap else set()
 
 
 class ServerTransaction(ReviewTransaction):
@@ -137,13 +147,13 @@ class ServerStore(ReviewStore):
                 if tx.before or tx.forced:
                     added.extend(recorder.record(connection, tx.before, tx.forced, tx.author))
                 if added:
-                    own = {change.register for change in added}
-                    others = self._unseen(connection)
-                    added.extend(others)
-                    touched = recorder.log.add(others)
-                    if touched:  # a register both changed is now in conflict; the rest is re-stamped
-                        materialise(connection, recorder.log, touched | own, recorder.checklists)
                     self._marks.add(added)
+                    others = self._unseen(connection)
+                    self._marks.add(others)
+                    again = _to_merge_again({c.register for c in added}, recorder.log.add(others))
+                    added.extend(others)
+                    if again:
+                        materialise(connection, recorder.log, again, recorder.checklists)
                 for finish in tx.finishing:
                     finish()
                 if added and self.on_changed is not None:
@@ -172,17 +182,17 @@ class ServerStore(ReviewStore):
         looked up, never iterated)."""
         log = self.recorder.log if self.recorder is not None else ChangeLog()
         counts = connection.execute(select(CHANGES.c.writer, func.count()).group_by(CHANGES.c.writer))
-        found: list[Change] = []
-        for writer, count in counts:
-            known = self._marks.counts.get(writer, 0)
-            if count <= known:
-                continue
-            since = self._marks.latest.get(writer, "")
-            new = [c for c in read_changes(connection, (CHANGES.c.writer == writer) & (CHANGES.c.at >= since))
-                   if c.id not in log]
-            if known + len(new) < count:  # that writer's clock went back: read all of its changes
-                new = [c for c in read_changes(connection, CHANGES.c.writer == writer) if c.id not in log]
-            found.extend(new)
+        behind = {writer: count for writer, count in counts if count > self._marks.counts.get(writer, 0)}
+        if not behind:
+            return []
+        since = or_(*((CHANGES.c.writer == w) & (CHANGES.c.at >= self._marks.latest.get(w, "")) for w in behind))
+        found = [c for c in read_changes(connection, since) if c.id not in log]
+        got = Counter(change.writer for change in found)
+        short = [w for w, count in behind.items() if self._marks.counts.get(w, 0) + got[w] < count]
+        if short:  # a writer's clock went back: read all of its changes
+            known = {change.id for change in found}
+            found += [c for c in read_changes(connection, CHANGES.c.writer.in_(short))
+                      if c.id not in log and c.id not in known]
         return found
 
     def pull(self) -> Pulled:
