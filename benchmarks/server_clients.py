@@ -1,6 +1,6 @@
 """Benchmark: 1, 10 and 50 reviewers answering at once on one granskning on a PostgreSQL server.
 
-    python benchmarks/server_clients.py [--sekunder 5] [--antal 1 10 50]
+    python benchmarks/server_clients.py [--sekunder 5] [--antal 1 10 50] [--paus 0]
 
 Starts its own PostgreSQL (tests/support/postgres.py, with fsync on), uploads one demo enhet and
 runs each configuration as that many processes. Every client opens its own writing session
@@ -11,7 +11,8 @@ akter, clients share an akt but never a question. Printed per configuration: ans
 (all clients together) and the median and 99th percentile of one key press (set_answer: lock,
 own change, the others' changes taken in, commit) — beside the floor measured in the same run: a
 bare psycopg loop of one-row INSERT + COMMIT with the same number of clients, each on its own
-connection.
+connection. `--paus S` makes every client (and floor client) wait S seconds between key presses,
+as people do, instead of pressing as fast as it can.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-READ_EVERY = 1.5
+READ_EVERY = float(os.environ.get("BENCH_READ_EVERY", "1.5"))
 YEAR = 2026
 
 
@@ -38,6 +39,7 @@ class Work:
     unit: str
     case_id: int
     question_ids: list[str]
+    pause: float
 
 
 @dataclass
@@ -71,6 +73,7 @@ def _client(work: Work, name: str, seconds: float, ready: object, start: object,
             session.set_answer(work.case_id, question, answer)
             latencies.append(time.perf_counter() - now)
             index += 1
+            time.sleep(work.pause)
             if time.perf_counter() >= next_read:
                 session.take_in(session.read_folder())
                 next_read += READ_EVERY
@@ -79,7 +82,7 @@ def _client(work: Work, name: str, seconds: float, ready: object, start: object,
         session.close()
 
 
-def _floor_client(dsn: str, number: int, seconds: float, ready: object, start: object, results: object) -> None:
+def _floor_client(dsn: str, number: int, pause: float, seconds: float, ready: object, start: object, results: object) -> None:
     import psycopg
 
     latencies: list[float] = []
@@ -93,6 +96,7 @@ def _floor_client(dsn: str, number: int, seconds: float, ready: object, start: o
             connection.commit()
             latencies.append(time.perf_counter() - now)
             count += 1
+            time.sleep(pause)
     results.put(Outcome(count, latencies, time.perf_counter() - began))  # type: ignore[attr-defined]
 
 
@@ -113,7 +117,7 @@ def _run(target: object, args_of: list[tuple[object, ...]], seconds: float) -> l
     return outcomes
 
 
-def _plan(url: str, unit: str, clients: int) -> list[Work]:
+def _plan(url: str, unit: str, clients: int, pause: float) -> list[Work]:
     """Client i works in akt i (mod the akter), on every k-th question of it, never another's."""
     from aktgranskning.domain.answers import Answer
     from aktgranskning.domain.checklist import Applicability
@@ -123,7 +127,7 @@ def _plan(url: str, unit: str, clients: int) -> list[Work]:
     try:
         akter = []
         for case in session.cases():
-            if not case.in_sample or not case.status.name in ("NOT_STARTED", "IN_PROGRESS"):
+            if not case.in_sample or case.status.name == "DROPOUT":
                 continue
             checklist = session.checklist_for(case)
             questions = [s.question_id for s in session.question_states(case.id)
@@ -139,7 +143,7 @@ def _plan(url: str, unit: str, clients: int) -> list[Work]:
     for number in range(clients):
         case_id, questions = akter[number % len(akter)]
         share = number // len(akter)
-        plan.append(Work(url, unit, case_id, questions[share::sharing]))
+        plan.append(Work(url, unit, case_id, questions[share::sharing], pause))
     return plan
 
 
@@ -158,6 +162,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sekunder", type=float, default=5.0)
     parser.add_argument("--antal", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--paus", type=float, default=0.0, help="sekunder mellan tangenttryck per klient")
     options = parser.parse_args()
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
@@ -179,14 +184,15 @@ def main() -> None:
         unit = server.upload_file(address, path).granskning.unit
         dsn = f"host={pg.host} port={pg.port} dbname=bench user={SUPERUSER}"
         print(f"PostgreSQL {pg.psql('SHOW server_version', database='bench').strip()} (fsync på), "
-              f"{os.cpu_count()} kärnor, {options.sekunder:g} s per körning, enhet {unit}")
+              f"{os.cpu_count()} kärnor, {options.sekunder:g} s per körning, enhet {unit}, "
+              f"paus {options.paus:g} s mellan tryck")
         print(f"{'klienter':>8} | {'svar/s':>8} {'p50 ms':>8} {'p99 ms':>8} | "
               f"{'golv/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
         for clients in options.antal:
-            plan = _plan(url, unit, clients)
+            plan = _plan(url, unit, clients, options.paus)
             session_outcomes = _run(_client, [(work, f"Granskare {i + 1}") for i, work in enumerate(plan)],
                                     options.sekunder)
-            floor_outcomes = _run(_floor_client, [(dsn, i) for i in range(clients)], options.sekunder)
+            floor_outcomes = _run(_floor_client, [(dsn, i, options.paus) for i in range(clients)], options.sekunder)
             rate, p50, p99 = _summary(session_outcomes)
             floor_rate, floor_p50, floor_p99 = _summary(floor_outcomes)
             print(f"{clients:>8} | {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} | "

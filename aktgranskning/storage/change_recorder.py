@@ -31,7 +31,12 @@ def change_time() -> str:
 
 def read_changes(connection: Connection, where: ColumnElement[bool] | None = None) -> list[Change]:
     query = select(CHANGES) if where is None else select(CHANGES).where(where)
-    return [_change_from_row(row) for row in connection.execute(query)]
+    return changes_of_rows(connection.execute(query))
+
+
+def changes_of_rows(rows: Iterable[object]) -> list[Change]:
+    """Change rows as read (every column of `changes`) to changes."""
+    return [_change_from_row(row) for row in rows]
 
 
 def read_presence(connection: Connection) -> list[Presence]:

@@ -27,17 +27,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, text
+from sqlalchemy import Connection, Engine, delete, insert, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from aktgranskning.domain.changes import Change, ChangeLog, Presence, Register
-from aktgranskning.storage.change_recorder import ChangeRecorder, read_changes, read_presence
+from aktgranskning.domain.changes import PER_CASE, Change, ChangeLog, Presence, Register
+from aktgranskning.storage.change_recorder import ChangeRecorder, changes_of_rows, read_changes, read_presence
 from aktgranskning.storage.registers import materialise
 from aktgranskning.storage.server_address import ServerAddress, ServerProblem, connection_problem
 from aktgranskning.storage.store import ReviewStore, ReviewTransaction
 from aktgranskning.storage.tables import CHANGES, PRESENCE
 
 OnChanged = Callable[[Connection], None]
+
+# Fixed statements (one text each, so the server prepares them once per connection).
+_SQL_COUNTS = text("SELECT writer, count(*) FROM changes GROUP BY writer")
+_SQL_CHANGES_SINCE = text(
+    "SELECT c.* FROM changes c JOIN unnest(CAST(:writers AS text[]), CAST(:since AS text[])) AS s(writer, since) "
+    "ON c.writer = s.writer AND c.at >= s.since")
 
 
 def granskning_lock_key(schema: str) -> int:
@@ -85,11 +91,12 @@ class _Marks:
 
 def _to_merge_again(own: set[Register], others: set[Register]) -> set[Register]:
     """What to write again after taking in others' changes. Their writers wrote the merged state
-    of their registers; this client's own changes were merged from a log without them, so only its
-    own registers and the akter they are in can be out of date, and only where others changed too."""
+    of their registers; this client merged its own changes from a log without them, which is out of
+    date only for a register both changed and for an akt's own registers (status, bortfall,
+    reserve) that someone else changed in an akt this client changed (an akt's row is worked out
+    from the log's akt registers and the answers in the table, which others have already written)."""
     cases = {register.case_id for register in own if register.case_id is not None}
-    overlap = {r for r in others if r in own or (r.case_id is not None and r.case_id in cases)}
-    return own | overlap if overlap else set()
+    return {r for r in others if r in own or (r.kind in PER_CASE and r.case_id in cases)}
 
 
 class ServerTransaction(ReviewTransaction):
@@ -181,12 +188,14 @@ class ServerStore(ReviewStore):
         """The changes on the server this client does not know (any thread: the log is only
         looked up, never iterated)."""
         log = self.recorder.log if self.recorder is not None else ChangeLog()
-        counts = connection.execute(select(CHANGES.c.writer, func.count()).group_by(CHANGES.c.writer))
+        counts = connection.execute(_SQL_COUNTS)
         behind = {writer: count for writer, count in counts if count > self._marks.counts.get(writer, 0)}
         if not behind:
             return []
-        since = or_(*((CHANGES.c.writer == w) & (CHANGES.c.at >= self._marks.latest.get(w, "")) for w in behind))
-        found = [c for c in read_changes(connection, since) if c.id not in log]
+        writers = list(behind)
+        rows = connection.execute(_SQL_CHANGES_SINCE, {
+            "writers": writers, "since": [self._marks.latest.get(w, "") for w in writers]})
+        found = [c for c in changes_of_rows(rows) if c.id not in log]
         got = Counter(change.writer for change in found)
         short = [w for w, count in behind.items() if self._marks.counts.get(w, 0) + got[w] < count]
         if short:  # a writer's clock went back: read all of its changes
