@@ -82,7 +82,8 @@ def _client(work: Work, name: str, seconds: float, ready: object, start: object,
         session.close()
 
 
-def _floor_client(dsn: str, number: int, pause: float, seconds: float, ready: object, start: object, results: object) -> None:
+def _floor_client(dsn: str, number: int, pause: float, seconds: float, ready: object, start: object,
+                  results: object) -> None:
     import psycopg
 
     latencies: list[float] = []
@@ -133,7 +134,7 @@ def _plan(url: str, unit: str, clients: int, pause: float) -> list[Work]:
             questions = [s.question_id for s in session.question_states(case.id)
                          if s.applicability is Applicability.APPLICABLE
                          and {Answer.YES, Answer.NO} <= set(checklist.question(s.question_id).allowed)
-                         and not checklist.question(s.question_id).id in _parents(checklist)]
+                         and checklist.question(s.question_id).id not in _parents(checklist)]
             if len(questions) >= 4:
                 akter.append((case.id, questions))
     finally:

@@ -6,6 +6,7 @@ as the same granskning as the same work done on files."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason
 from aktgranskning.domain.changes import Presence
+from aktgranskning.domain.errors import UserError
 from aktgranskning.services import server
 from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_review_file
@@ -283,7 +285,7 @@ def test_a_round_reviewed_by_four_on_the_server_equals_the_same_work_on_files(
     assert failures == []
     log = clients["Anna"].change_log().changes()  # taken in after every answer: it has them all
     writers = [change.writer for change in log if change.who in clients]
-    switches = sum(1 for a, b in zip(writers, writers[1:], strict=False) if a != b)
+    switches = sum(1 for a, b in itertools.pairwise(writers) if a != b)
     assert len(set(writers)) == 4 and switches > 8, "the four did not work at the same time"
     for session in open_sessions:
         session.close()
@@ -302,3 +304,27 @@ def test_a_round_reviewed_by_four_on_the_server_equals_the_same_work_on_files(
     assert done["bortfall"] >= 1 and done["klara"] > 0 and done["konflikter"] == 0
     original = _status_json(enhet_file)
     assert original != from_files  # the work is in it
+
+
+def test_a_login_that_may_only_read_gets_the_granskning_read_only(
+        pg_server, admin: ServerAddress, unit: str, monkeypatch: pytest.MonkeyPatch,
+        open_sessions: list[ReviewSession]) -> None:
+    from aktgranskning.services import server_login
+    from aktgranskning.services.server_roles import grant_access
+
+    monkeypatch.setattr(server_login, "_held", {})
+    pg_server.psql("CREATE ROLE lisa_lasare LOGIN PASSWORD 'Lasa-bara-4T'", admin.database)
+    grant_access(admin, "lisa_lasare", unit)
+    granskning = next(g for g in server.list_granskningar(admin) if g.unit == unit)
+    pg_server.psql(f'REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{granskning.schema}" '
+                   f'FROM "{granskning.unit_role}"', admin.database)
+    lisa = admin.as_user("lisa_lasare")
+    server_login.hold_password(lisa, "Lasa-bara-4T")
+
+    session = _open(lisa, unit, "Lisa", open_sessions)
+
+    assert session.read_only and session.link is None
+    assert any("bara läsa" in note for note in session.notices())
+    case_id, (question,) = _unanswered(session, 1)
+    with pytest.raises(UserError):
+        session.set_answer(case_id, question, Answer.YES)

@@ -25,7 +25,8 @@ YEAR = 2026
 
 @pytest.fixture
 def unit(admin: ServerAddress, tmp_path: Path, checklists) -> str:
-    path = next(p for p in write_demo(tmp_path / "demo", checklists, year=YEAR) if p.name.endswith(f"{YEAR}.granskning"))
+    demo = write_demo(tmp_path / "demo", checklists, year=YEAR)
+    path = next(p for p in demo if p.name.endswith(f"{YEAR}.granskning"))
     server.initialise_server(admin)
     return server.upload_file(admin, path).granskning.unit
 
