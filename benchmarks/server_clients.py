@@ -11,8 +11,8 @@ akter, clients share an akt but never a question. Printed per configuration: ans
 (all clients together) and the median and 99th percentile of one key press (set_answer: lock,
 own change, the others' changes taken in, commit) — beside the floor measured in the same run: a
 bare psycopg loop of one-row INSERT + COMMIT with the same number of clients, each on its own
-connection. `--paus S` makes every client (and floor client) wait S seconds between key presses,
-as people do, instead of pressing as fast as it can.
+connection. `--paus S` makes every client (and floor client) wait 0–2S seconds (S on average, at
+random) between key presses, as people do, instead of pressing as fast as it can.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -60,6 +61,7 @@ def _client(work: Work, name: str, seconds: float, ready: object, start: object,
     from aktgranskning.services.server_session import open_server_session
 
     session = open_server_session(address_of(work.url), work.unit, YEAR, name)
+    rng = random.Random(name)
     latencies: list[float] = []
     try:
         ready.release()  # type: ignore[attr-defined]
@@ -67,13 +69,14 @@ def _client(work: Work, name: str, seconds: float, ready: object, start: object,
         began = time.perf_counter()
         next_read = began + READ_EVERY
         index = 0
-        while (now := time.perf_counter()) - began < seconds:
+        while time.perf_counter() - began < seconds:
+            time.sleep(rng.uniform(0, 2 * work.pause))  # first, so that a paced run does not start in a burst
+            now = time.perf_counter()
             question = work.question_ids[index % len(work.question_ids)]
             answer = Answer.YES if (index // len(work.question_ids)) % 2 == 0 else Answer.NO
             session.set_answer(work.case_id, question, answer)
             latencies.append(time.perf_counter() - now)
             index += 1
-            time.sleep(work.pause)
             if time.perf_counter() >= next_read:
                 session.take_in(session.read_folder())
                 next_read += READ_EVERY
@@ -87,17 +90,19 @@ def _floor_client(dsn: str, number: int, pause: float, seconds: float, ready: ob
     import psycopg
 
     latencies: list[float] = []
+    rng = random.Random(number)
     with psycopg.connect(dsn) as connection:
         ready.release()  # type: ignore[attr-defined]
         start.wait()  # type: ignore[attr-defined]
         began = time.perf_counter()
         count = 0
-        while (now := time.perf_counter()) - began < seconds:
+        while time.perf_counter() - began < seconds:
+            time.sleep(rng.uniform(0, 2 * pause))
+            now = time.perf_counter()
             connection.execute("INSERT INTO golv (klient, n, svar) VALUES (%s, %s, 'Ja')", (number, count))
             connection.commit()
             latencies.append(time.perf_counter() - now)
             count += 1
-            time.sleep(pause)
     results.put(Outcome(count, latencies, time.perf_counter() - began))  # type: ignore[attr-defined]
 
 
