@@ -328,3 +328,51 @@ def test_a_login_that_may_only_read_gets_the_granskning_read_only(
     case_id, (question,) = _unanswered(session, 1)
     with pytest.raises(UserError):
         session.set_answer(case_id, question, Answer.YES)
+
+
+def test_undo_stays_with_ones_own_change_in_ones_own_akt(admin: ServerAddress, unit: str,
+                                                         open_sessions: list[ReviewSession]) -> None:
+    anna = _open(admin, unit, "Anna", open_sessions)
+    bo = _open(admin, unit, "Bo", open_sessions)
+    case_id, (first, second) = _unanswered(anna, 2)
+    anna.set_answer(case_id, first, Answer.YES)
+    anna.set_answer(case_id, second, Answer.YES)
+    assert anna.undo(case_id).question_id == second  # her latest, and only that
+    assert _stored(bo, case_id)[second] is None and _stored(bo, case_id)[first] is Answer.YES
+
+    _refresh(bo)
+    bo.set_answer(case_id, first, Answer.NO)  # seen, then changed by Bo
+    with pytest.raises(UserError, match="har ändrats på annat sätt"):
+        anna.undo(case_id)
+    assert _stored(anna, case_id)[first] is Answer.NO
+    bo.undo(case_id)  # his own, still the latest: back to what he had seen
+    assert _stored(anna, case_id)[first] is Answer.YES
+
+
+def test_the_result_hooks_run_in_the_same_transaction_as_the_change(
+        admin: ServerAddress, unit: str, open_sessions: list[ReviewSession], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, str]] = []
+    failing = {"now": False}
+
+    def hook(connection, granskning) -> None:  # type: ignore[no-untyped-def]
+        from sqlalchemy import text
+
+        seen.append((connection.execute(text("SHOW search_path")).scalar(), granskning.unit))
+        if failing["now"]:
+            raise RuntimeError("the result could not be written")
+
+    monkeypatch.setattr(server, "ON_CHANGED_GRANSKNING", [hook])
+    anna = _open(admin, unit, "Anna", open_sessions)
+    case_id, (first, second) = _unanswered(anna, 2)
+    anna.set_presence(case_id)
+    assert seen == []  # presence is no change of the granskning
+    anna.set_answer(case_id, first, Answer.YES)
+    granskning = next(g for g in server.list_granskningar(admin) if g.unit == unit)
+    assert seen == [(granskning.schema, unit)]
+
+    failing["now"] = True
+    with pytest.raises(RuntimeError):
+        anna.set_answer(case_id, second, Answer.NO)
+    reader = _open(admin, unit, "Cecilia", open_sessions)
+    assert _stored(reader, case_id)[second] is None  # not committed without its result
+    assert len(anna.change_log()) == len(reader.change_log())  # nor kept in Anna's log
