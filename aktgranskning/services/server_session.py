@@ -77,8 +77,8 @@ class ServerLink:
         if self.problem is None:
             return []
         read = f"kl. {self.others_read_at:%H:%M}" if self.others_read_at else "inte än"
-        return [f"Servern {self.address.host} går inte att nå just nu ({self.problem.message}) Det som står "
-                f"som sparat finns på servern; nya svar sparas först när den svarar igen. Andras svar hämtade {read}."]
+        return [f"Servern {self.address.host} går inte att nå just nu. Det som står som sparat finns på servern; "
+                f"nya svar sparas först när den svarar igen. Andras svar hämtade {read}. ({self.problem.message})"]
 
     def status_line(self) -> str:
         if self.problem is not None:
