@@ -1,4 +1,4 @@
-"""Watching the enhet's folder for the other reviewers' work, without stalling the window.
+"""Watching the enhet's folder (or the server) for the other reviewers' work, without stalling the window.
 
 Every `interval` ms the folder is read in a plain Python thread (`ReviewSession.read_folder`: a
 listing, a `stat` per file and a read of the files that changed; it touches no database and no
@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from aktgranskning.logging_setup import log_unexpected
 
 if TYPE_CHECKING:
-    from aktgranskning.services.enhet_folder import FolderContents
     from aktgranskning.services.session import ReviewSession
 
 READ_INTERVAL_MS = 1500
@@ -32,7 +31,7 @@ class _Read:
 
     def __init__(self, session: ReviewSession) -> None:
         self.session = session
-        self.contents: FolderContents | None = None
+        self.contents: object | None = None  # FolderContents, or what the server gave (server_store.Pulled)
         self.failed: BaseException | None = None
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, name="läs-enhetens-mapp", daemon=True)
@@ -47,7 +46,7 @@ class _Read:
 
 
 class FolderWatch(QObject):
-    arrived = Signal(object)  # FolderContents, on the GUI thread
+    arrived = Signal(object)  # what the session's link read, on the GUI thread
     heartbeat = Signal()
     read_failed = Signal(str)  # Swedish
 

@@ -46,11 +46,11 @@ PREFERRED_SIZE = QSize(1280, 760)
 
 
 def _open_server_granskning(address: ServerAddress, unit: str, year: int, reviewer: str) -> ReviewSession:
-    """The one place a granskning on the server is opened (off the GUI thread, by the dialog).
-    Read-only for now; the writing session is services.server_session.open_server_session."""
-    from aktgranskning.services.server import open_on_server
+    """The one place a granskning on the server is opened (off the GUI thread, by the dialog):
+    for review with the others working there, or read-only when the login may only read."""
+    from aktgranskning.services.server_session import open_server_session
 
-    return open_on_server(address, unit, year)
+    return open_server_session(address, unit, year, reviewer)
 
 
 class MainWindow(QMainWindow):
@@ -258,13 +258,14 @@ class MainWindow(QMainWindow):
 
     def show_server_session(self, session: ReviewSession, address: ServerAddress) -> None:
         """Show a granskning opened on the server. Its `path` is a name, not a file: it is not
-        added to the recent files, and no folder is watched (the server is the shared state)."""
+        added to the recent files; the others' work is read from the server as from a folder."""
         if not self.may_leave_analysis():
             session.close()
             return
         self._close_session()
         self.session = session
         self.server_address = address
+        self.watch.follow(session)
         self._show_sharing()
         self.case_list.show_session(session, load=False)  # show_case_list below reads it
         if self._results is not None:

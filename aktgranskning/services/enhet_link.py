@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from aktgranskning.domain.changes import Presence, fresh_presences
+from aktgranskning.domain.changes import Presence, Register, fresh_presences
 from aktgranskning.services.enhet_folder import FolderContents, FolderReader, Unreadable, unreadable_notices
 from aktgranskning.services.own_file import FolderPublisher, WorkingCopy
+from aktgranskning.storage.change_recorder import change_time
+from aktgranskning.storage.store import ReviewStore
 
 PRESENCE_SECONDS = 90.0  # a presence without a sign of life for this long has expired
 HEARTBEAT_SECONDS = 30.0
@@ -40,6 +42,21 @@ class EnhetLink:
     def read_folder(self) -> FolderContents:
         """Read the folder (any thread; touches no database)."""
         return self.reader.read(skip=[self.copy.path, self.shared_path])  # own files: nothing new in them
+
+    def read(self) -> FolderContents:
+        return self.read_folder()
+
+    def take_in(self, store: ReviewStore, contents: object) -> set[Register]:
+        """Merge what `read` found into the own file."""
+        if not isinstance(contents, FolderContents):
+            raise TypeError(f"not what the folder gave: {contents!r}")
+        self.note_contents(contents, change_time())
+        if not contents.reachable:
+            return set()
+        changes = contents.changes_of(self.file_uuid)
+        if not changes or store.read_only:
+            return set()
+        return store.absorb(changes)
 
     def note_contents(self, contents: FolderContents, now: str) -> None:
         if not contents.reachable:  # what was last seen ages out all the same

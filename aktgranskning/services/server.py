@@ -36,6 +36,7 @@ from aktgranskning.storage.server_address import (
 )
 from aktgranskning.storage.server_catalog import Granskning
 from aktgranskning.storage.server_copy import copy_rows
+from aktgranskning.storage.server_store import lock_granskning
 from aktgranskning.storage.store import ReviewStore, ReviewTransaction
 
 # Hooks the roles and the results for summaries attach to (services/server_roles.py,
@@ -182,6 +183,7 @@ def _upload_locked(connection: Connection, address: ServerAddress, reading: Revi
 def _bring_changes(connection: Connection, granskning: Granskning, reading: ReviewSession) -> Upload:
     with reading.store.engine.connect() as source:
         changes = read_changes(source)
+    lock_granskning(connection, granskning.schema)  # the reviewers writing there wait for this merge
     _use_schema(connection, granskning.schema)
     recorder = ChangeRecorder("", "", ReviewTransaction(connection).checklists())
     recorder.load(connection)

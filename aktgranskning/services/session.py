@@ -8,7 +8,8 @@ from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,11 +35,40 @@ from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta,
 from aktgranskning.services.conflicts import Conflict, conflicts_of
 from aktgranskning.services.undo import CaseFields, Snapshot, Undone, UndoHistory, UndoStep, normalised
 from aktgranskning.storage.change_recorder import change_time
+from aktgranskning.storage.server_address import ServerProblem
 from aktgranskning.storage.store import ReviewStore, ReviewTransaction
 
 if TYPE_CHECKING:
     from aktgranskning.services.enhet_folder import FolderContents
-    from aktgranskning.services.enhet_link import EnhetLink
+
+
+class SessionLink(Protocol):
+    """A writing session's tie to the others working on the same enhet: the enhet's folder
+    (services/enhet_link.EnhetLink) or the server (services/server_session.ServerLink)."""
+
+    open_case: int | None  # the akt this reviewer has open, as the others are told
+    presences: list[Presence]  # the others' fresh presences
+    others_read_at: datetime | None  # when the others' work was last read
+
+    @property
+    def writer(self) -> str: ...
+
+    @property
+    def offline(self) -> bool: ...
+
+    def read(self) -> object:
+        """Read the others' work (any thread; changes nothing in the session)."""
+
+    def take_in(self, store: ReviewStore, contents: object) -> set[Register]:
+        """Merge what `read` found (the thread that writes); the registers that may differ."""
+
+    def present_in(self, case_id: int) -> list[Presence]: ...
+
+    def notices(self) -> list[str]: ...
+
+    def status_line(self) -> str: ...
+
+    def close(self) -> None: ...
 
 
 class ReserveHasAnswers(UserError):
@@ -111,7 +141,7 @@ class ReviewSession:
         self.folder_warning = ""  # set when a sync client (OneDrive, Dropbox, …) keeps the folder
         self.notes: list[str] = []  # what opening found and did (side files, an upgrade), in Swedish
         self.enhet_path: Path | None = None  # the enhet's file, when the store is the reviewer's own file
-        self.link: EnhetLink | None = None  # the enhet's folder: own file there, others' files read from there
+        self.link: SessionLink | None = None  # the enhet's folder: own file there, others' files read from there
         self.sources: int = 1  # how many files the enhet was read from
 
     @property
@@ -418,23 +448,17 @@ class ReviewSession:
         if self.link is not None and not self.read_only:
             self.set_presence(self.link.open_case)
 
-    def read_folder(self) -> FolderContents | None:
-        """Read the enhet's folder (safe in a worker thread)."""
-        return self.link.read_folder() if self.link is not None else None
+    def read_folder(self) -> FolderContents | object | None:
+        """Read the others' work: the enhet's folder, or the server (safe in a worker thread)."""
+        return self.link.read() if self.link is not None else None
 
-    def take_in(self, contents: FolderContents) -> set[int]:
+    def take_in(self, contents: FolderContents | object) -> set[int]:
         """Merge what `read_folder` found; return the ids of the akter whose content may have changed
         (every akt when a non-akt register, such as the activities, changed: -1 is among them)."""
         if self.link is None:
             return set()
-        self.link.note_contents(contents, change_time())
-        if not contents.reachable:
-            return set()
-        changes = contents.changes_of(self.link.file_uuid)
-        if not changes or self.read_only:
-            return set()
         try:
-            touched = self.store.absorb(changes)
+            touched = self.link.take_in(self.store, contents)
         except (SQLAlchemyError, OSError) as error:  # the working copy could not be written
             raise _save_failed(self.path, error) from error
         return {r.case_id if r.case_id is not None else -1 for r in touched}
@@ -617,12 +641,12 @@ class _GuardedWrite:
 
     def __init__(self, session: ReviewSession) -> None:
         self.session = session
-        self._context = session.store.transaction()
+        self._context = session.store.transaction(writing=True)
 
     def __enter__(self) -> ReviewTransaction:
         try:
             tx = self._context.__enter__()
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, ServerProblem) as exc:
             raise _save_failed(self.session.path, exc) from exc
         tx.author = (self.session.reviewer, None)
         return tx
@@ -630,7 +654,7 @@ class _GuardedWrite:
     def __exit__(self, exc_type, exc, tb) -> bool:  # type: ignore[no-untyped-def]
         try:
             suppressed = self._context.__exit__(exc_type, exc, tb)
-        except (SQLAlchemyError, OSError) as error:  # OSError: writing the file failed
+        except (SQLAlchemyError, OSError, ServerProblem) as error:  # OSError: writing the file failed
             raise _save_failed(self.session.path, error) from error
         if exc_type is None:
             self.session.last_saved_at = now_iso()
@@ -650,6 +674,9 @@ _OS_REASONS = {
 
 
 def _save_failed(path: Path, exc: Exception) -> SaveFailed:
+    if isinstance(exc, ServerProblem):  # names the server; the connection, not a file, failed
+        return SaveFailed(f"{exc.message} Svaret är inte sparat men finns kvar på skärmen; försök igen när "
+                          "servern går att nå.")
     if isinstance(exc, OSError):
         detail = _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
     else:

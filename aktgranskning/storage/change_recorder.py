@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, delete, insert, select
 
 from aktgranskning.domain.case import CaseStatus
 from aktgranskning.domain.changes import Change, ChangeLog, Kind, Presence, Register, encode
@@ -29,8 +29,14 @@ def change_time() -> str:
     return datetime.now().astimezone().isoformat(timespec="milliseconds")
 
 
-def read_changes(connection: Connection) -> list[Change]:
-    return [_change_from_row(row) for row in connection.execute(select(CHANGES))]
+def read_changes(connection: Connection, where: ColumnElement[bool] | None = None) -> list[Change]:
+    query = select(CHANGES) if where is None else select(CHANGES).where(where)
+    return changes_of_rows(connection.execute(query))
+
+
+def changes_of_rows(rows: Iterable[object]) -> list[Change]:
+    """Change rows as read (every column of `changes`) to changes."""
+    return [_change_from_row(row) for row in rows]
 
 
 def read_presence(connection: Connection) -> list[Presence]:

@@ -145,8 +145,9 @@ class ReviewStore:
             self._whole.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[ReviewTransaction]:
-        """One transaction; when it changed something, the file holds the change on return."""
+    def transaction(self, writing: bool = False) -> Iterator[ReviewTransaction]:
+        """One transaction; when it changed something, the file holds the change on return.
+        `writing` says that it is meant to write (a store on the server locks for it)."""
         recorder = self.recorder
         recorded = False
         try:

@@ -518,9 +518,9 @@ def test_a_key_press_is_one_transaction_that_also_reads_what_the_page_redraws(wi
     opened = []
     real = store.transaction
 
-    def counted():  # type: ignore[no-untyped-def]
+    def counted(**options):  # type: ignore[no-untyped-def]
         opened.append(1)
-        return real()
+        return real(**options)
 
     monkeypatch.setattr(store, "transaction", counted)
     row = focused_row()

@@ -194,7 +194,7 @@ def test_connect_list_and_open_shows_the_akter(qtbot, window: MainWindow, admin:
     title = window.windowTitle()
     assert f"{unit} {year}" in title and admin.host in title and admin.database in title
     assert window.settings.recent_files() == []  # a label is no file to open again
-    assert not window.watch.running
+    assert not session.read_only and window.watch.running  # for review, with the others' work read from the server
 
     window.show_results()
     wait_for_background(qtbot)
