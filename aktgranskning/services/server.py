@@ -26,7 +26,7 @@ from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage import server_catalog as catalog
 from aktgranskning.storage import server_roles as roles
 from aktgranskning.storage.change_recorder import ChangeRecorder, read_changes
-from aktgranskning.storage.migrate import head_revision, upgrade_to_head
+from aktgranskning.storage.migrate import head_revision, known_revisions, upgrade_to_head
 from aktgranskning.storage.server_address import (
     ServerAddress,
     ServerProblem,
@@ -129,7 +129,25 @@ def find_on_server(connection: Connection, address: ServerAddress, unit: str, ye
     found = catalog.find_granskning(connection, unit, year)
     if found is None or not roles.may_open(connection, found):
         raise roles.not_visible(connection, address, unit, year, found)
+    _require_current(connection, address, found)
     return found
+
+
+def _require_current(connection: Connection, address: ServerAddress, granskning: Granskning) -> None:
+    """The granskning's tables are those of this program's version: an older schema is upgraded by
+    `server initiera` (never silently by whoever opens it), a newer one needs a newer program."""
+    revision = catalog.schema_revision(connection, granskning.schema)
+    if revision == head_revision():
+        return
+    if revision in known_revisions():
+        raise ServerProblem(
+            f"{granskning.display_name} på servern {address.text} har en äldre schemaversion ({revision}) än den här "
+            f"versionen av programmet. Den som förvaltar databasen uppgraderar med: aktgranskning server initiera "
+            f"{address.text}")
+    raise ServerProblem(
+        f"{granskning.display_name} på servern {address.text} har schemaversion {revision or 'okänd'}, som den här "
+        "versionen av Aktgranskning inte känner till: servern har uppgraderats av en nyare version. Installera den "
+        "nya versionen av programmet.")
 
 
 # --- upload ----------------------------------------------------------------------------------

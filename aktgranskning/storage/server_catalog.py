@@ -166,6 +166,17 @@ def upgrade_schema(connection: Connection, schema: str) -> None:
         connection.execute(text("SET LOCAL search_path TO DEFAULT"))
 
 
+def schema_revision(connection: Connection, schema: str) -> str | None:
+    """The Alembic revision one granskning's schema is at (None: no version table)."""
+    found = connection.execute(
+        text("SELECT 1 FROM information_schema.tables WHERE table_schema = :schema AND table_name = 'alembic_version'"),
+        {"schema": schema},
+    ).first()
+    if found is None:
+        return None
+    return connection.execute(text(f'SELECT version_num FROM "{schema}".alembic_version')).scalar()
+
+
 def granskningar(connection: Connection) -> list[Granskning]:
     """Every granskning this login may see, by område, enhet and year."""
     rows = connection.execute(select(GRANSKNINGAR).order_by(GRANSKNINGAR.c.omrade, GRANSKNINGAR.c.enhet_nyckel,

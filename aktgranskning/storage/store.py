@@ -432,13 +432,15 @@ class ReviewTransaction:
 
     # --- analysis -----------------------------------------------------------------------------
     def analysis(self) -> Analysis:
-        if not inspect(self.connection).has_table(ANALYSIS.name):  # a file from schema 0001
+        on_server = self.connection.dialect.name != "sqlite"  # every granskning there is at the newest schema
+        if not on_server and not inspect(self.connection).has_table(ANALYSIS.name):  # a file from schema 0001
             return Analysis()
         rows = {row.field: row for row in self._rows(select(ANALYSIS))}
         texts = {name: rows[name].value for name in ANALYSIS_FIELDS if name in rows}
         latest = max(rows.values(), key=lambda row: row.updated_at, default=None)
         # A file read as it is (open_for_reading) may be older than schema 0004: no questions.
-        with_questions = any(c["name"] == "question_ids" for c in inspect(self.connection).get_columns(ACTIVITIES.name))
+        with_questions = on_server or any(
+            c["name"] == "question_ids" for c in inspect(self.connection).get_columns(ACTIVITIES.name))
         columns = [c for c in ACTIVITIES.c if with_questions or c.name != "question_ids"]
         activities = tuple(
             Activity(

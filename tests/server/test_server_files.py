@@ -138,3 +138,33 @@ def test_last_year_is_found_on_the_same_server(admin: ServerAddress, demo: list[
     report = _cli(["rapport", "--server", admin.text, "--enhet", "Mottagningen", "--ar", "2026",
                    "-o", str(tmp_path / "r.xlsx")])
     assert report.returncode == 0 and (tmp_path / "r.xlsx").stat().st_size > 0
+
+
+def test_a_granskning_at_another_schema_version_is_not_opened_but_says_what_to_do(
+        admin: ServerAddress, demo: list[Path]) -> None:
+    """After a program update the granskningar on the server are at an older revision until IT runs
+    `server initiera`; a program older than the server's schema must not write tables it does not know."""
+    from sqlalchemy import text
+
+    from aktgranskning.storage.migrate import known_revisions
+    from aktgranskning.storage.server_catalog import find_granskning
+
+    server.initialise_server(admin)
+    path = next(p for p in demo if p.name.endswith("2026.granskning"))
+    meta = server.upload_file(admin, path).granskning
+
+    def set_revision(revision: str) -> None:
+        with server.on_server(admin) as connection:
+            connection.execute(text(f'UPDATE "{meta.schema}".alembic_version SET version_num = :r'), {"r": revision})
+
+    older = known_revisions()[-2]
+    set_revision(older)
+    with pytest.raises(UserError, match=f"äldre schemaversion \\({older}\\).*server initiera"):
+        server.open_on_server(admin, meta.unit, meta.year)
+    set_revision("ffffffff_framtida")
+    with pytest.raises(UserError, match="nyare version"):
+        server.open_on_server(admin, meta.unit, meta.year)
+    set_revision(known_revisions()[-1])
+    with server.on_server(admin) as connection:
+        assert find_granskning(connection, meta.unit, meta.year) is not None
+    server.open_on_server(admin, meta.unit, meta.year).close()
