@@ -16,6 +16,7 @@ from aktgranskning.cli_server import (
     add_server_reference,
     add_server_summary,
     open_for_reading_from,
+    open_merge_target,
     run_server_command,
     server_summaries,
     wants_server,
@@ -136,11 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     merge = commands.add_parser(
         "sammanfoga", help="för in svaren från granskarnas kopior i enhetens granskningsfil"
     )
-    merge.add_argument("enhetsfil", metavar="ENHETSFIL", type=Path, help="enhetens granskningsfil")
+    merge.add_argument("enhetsfil", metavar="ENHETSFIL", type=Path, nargs="?",
+                       help="enhetens granskningsfil (utelämnas med --server: då förs svaren in i granskningen på servern)")
     merge.add_argument("kopior", metavar="KOPIOR", type=Path, nargs="+", help="kopiorna som granskarna arbetat i")
     merge.add_argument("--enhetsfilen-galler", action="store_true",
                        help="konflikterna är avgjorda: svaren i enhetsfilen gäller och kopiornas avvikande svar "
                             "läggs åt sidan (antecknas i ändringsloggen)")
+    add_server_reference(merge)
 
     collect = commands.add_parser(
         "samla", help="samla enhetens filer (enhetens fil och granskarnas egna) i en ny granskningsfil",
@@ -490,8 +493,18 @@ def _report_excluded(summary: Summary, earlier: Summary | None) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from aktgranskning.services.copy_merge import merge_copies
 
-    result = merge_copies(args.enhetsfil, args.kopior, _reviewer(), keep_target=args.enhetsfilen_galler)
-    print(f"Förde in {result.applied} svar i {args.enhetsfil.name}.")
+    target = open_merge_target(args, _reviewer())
+    if target is None:
+        result = merge_copies(args.enhetsfil, args.kopior, _reviewer(), keep_target=args.enhetsfilen_galler)
+        name = args.enhetsfil.name
+    else:
+        try:
+            result = merge_copies(target.path, args.kopior, _reviewer(), keep_target=args.enhetsfilen_galler,
+                                  session=target)
+        finally:
+            target.close()
+        name = target.path.name
+    print(f"Förde in {result.applied} svar i {name}.")
     for conflict in result.plan.conflicts:
         sides = " ≠ ".join(
             f"{v.answer.value} ({v.reviewer or 'okänd'}, {v.at[:16].replace('T', ' ')}, {v.source})"
@@ -501,7 +514,7 @@ def _merge(args: argparse.Namespace) -> int:
     for (sequence, question_id), why in result.not_applied:
         print(f"Fördes inte in: akt {sequence}, {_question(question_id)}: {why}", file=sys.stderr)
     if result.plan.conflicts or result.not_applied:
-        print(f"{len(result.plan.conflicts)} konflikter lämnades orörda i {args.enhetsfil.name}. Avgör dem: "
+        print(f"{len(result.plan.conflicts)} konflikter lämnades orörda i {name}. Avgör dem: "
               "sätt rätt svar i enhetsfilen i fönstret och kör sedan sammanfoga igen med --enhetsfilen-galler.",
               file=sys.stderr)
         return EXIT_ERROR
@@ -781,7 +794,10 @@ _COMMAND_STEPS: dict[str, Callable[[argparse.Namespace], tuple[str, list[object]
         if getattr(a, "server", None) is not None
         else ("sammanställa enheternas filer", [a.filer, getattr(a, "omgang", None)])),
     "omgang": lambda a: ("läsa eller skapa omgången", [a.fil, getattr(a, "urval", None), getattr(a, "mapp", None)]),
-    "sammanfoga": lambda a: ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior]),
+    "sammanfoga": lambda a: (
+        ("föra in svaren i granskningen på servern från kopiorna", [a.kopior])
+        if getattr(a, "server", None) is not None
+        else ("föra in svaren i enhetsfilen {} från kopiorna", [a.enhetsfil, a.kopior])),
     "samla": lambda a: ("samla enhetens filer {} i den nya filen {}", [a.fil, a.utfil]),
     "importera-resultat": lambda a: ("läsa matrisen {} och skriva enhetsfilen {}", [a.matris, a.utfil]),
     "checklista": lambda a: (f"{a.atgard} checklistan", [getattr(a, "fil", None), getattr(a, "utfil", None)]),

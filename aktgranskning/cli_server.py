@@ -1,5 +1,6 @@
 """The command line's server mode: `aktgranskning server …`, and `--server URL --enhet NAMN --ar ÅR`
-for the commands that read one granskning (status, rapport, kontrollera) instead of a file."""
+for the commands that read one granskning (status, rapport, kontrollera) instead of a file, and
+for sammanfoga, which brings reviewers' copies into the granskning on the server."""
 
 from __future__ import annotations
 
@@ -51,6 +52,29 @@ def open_for_reading_from(args: argparse.Namespace) -> ReviewSession:
     from aktgranskning.services.opening import open_for_reading
 
     return open_for_reading(args.fil)
+
+
+def open_merge_target(args: argparse.Namespace, reviewer: str) -> ReviewSession | None:
+    """`sammanfoga --server …`: the granskning on the server, open for writing, that the copies'
+    answers go into (the first positional is then a copy too); None for an enhet's file."""
+    if getattr(args, "server", None) is None:
+        if args.enhetsfil is None or not args.kopior:
+            raise UserError("Ange enhetens granskningsfil och minst en kopia, eller --server URL --enhet NAMN "
+                            "--ar ÅR och kopiorna.")
+        return None
+    if not args.enhet or args.ar is None:
+        raise UserError("Med --server behövs också --enhet NAMN och --ar ÅR: vilken enhet och vilket år.")
+    if args.enhetsfil is not None:
+        args.kopior = [args.enhetsfil, *args.kopior]
+        args.enhetsfil = None
+    from aktgranskning.services import server
+    from aktgranskning.services.server_session import open_server_session
+
+    session = open_server_session(server.address_of(args.server), args.enhet, args.ar, reviewer)
+    if session.read_only:
+        session.close()
+        raise UserError(f"Svaren kan inte föras in: {' '.join(session.notes) or 'granskningen är skrivskyddad.'}")
+    return session
 
 
 def add_server_summary(parser: argparse.ArgumentParser) -> None:
