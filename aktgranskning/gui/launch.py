@@ -28,7 +28,17 @@ def parse_gui_arguments(argv: Sequence[str]) -> argparse.Namespace:
                         help="granskningsfil, eller omgång (.omgang), att öppna")
     parser.add_argument("--demo", action="store_true", help="skapa en ny demofil och öppna den")
     parser.add_argument("--skrivskyddad", action="store_true", help="öppna filen utan att kunna ändra den")
-    return parser.parse_args(list(argv))
+    server = parser.add_argument_group("på servern (i stället för FIL)")
+    server.add_argument("--server", metavar="URL", help="anslut till förvaltningens server, "
+                        "postgresql://användare@värd:port/databas (lösenordet tas ur nyckelringen eller frågas efter)")
+    server.add_argument("--enhet", metavar="NAMN", help="öppna enhetens granskning på servern")
+    server.add_argument("--ar", type=int, metavar="ÅR", help="granskningsåret (annars det senaste)")
+    args = parser.parse_args(list(argv))
+    if args.server is not None and (args.fil is not None or args.demo):
+        parser.error("ange antingen en fil, --demo eller --server")
+    if args.server is None and (args.enhet or args.ar is not None):
+        parser.error("--enhet och --ar gäller granskningar på servern: ange också --server URL")
+    return args
 
 
 def install_swedish(app: QApplication) -> list[QTranslator]:
@@ -88,6 +98,8 @@ def launch_window(argv: Sequence[str]) -> tuple[QApplication, MainWindow] | None
     try:
         if args.demo:
             window.open_demo()
+        elif args.server is not None:
+            window.connect_to_server(args.server, args.enhet, args.ar)
         elif args.fil is not None and args.fil.suffix.lower() == ".omgang":
             window.open_round(args.fil)
         elif args.fil is not None:

@@ -242,8 +242,9 @@ class MainWindow(QMainWindow):
             self.case_list.select_case(first.id)
         return True
 
-    def connect_to_server(self) -> None:
-        """Arkiv → Anslut till server…: the dialog connects, lists and opens off the GUI thread."""
+    def connect_to_server(self, url: str | None = None, unit: str | None = None, year: int | None = None) -> None:
+        """Arkiv → Anslut till server…: the dialog connects, lists and opens off the GUI thread.
+        With `url` (the start's --server), it connects at once and opens `unit`'s granskning."""
         if not self.may_leave_analysis():
             return
         from aktgranskning.gui.server_dialog import ServerDialog
@@ -255,6 +256,8 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.server_dialog = dialog
         dialog.open()
+        if url is not None:
+            dialog.start_with(url, unit, year)
 
     def show_server_session(self, session: ReviewSession, address: ServerAddress) -> None:
         """Show a granskning opened on the server. Its `path` is a name, not a file: it is not

@@ -41,7 +41,7 @@ from aktgranskning.gui.background import BackgroundOperation, ProgressPanel, run
 from aktgranskning.gui.screen_fit import fit_to_available_screen
 from aktgranskning.services import server_login
 from aktgranskning.services.server import address_of, list_granskningar
-from aktgranskning.services.server_types import Granskning, ServerAddress
+from aktgranskning.services.server_types import Granskning, ServerAddress, unit_key
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.settings import SERVER_URL, Settings
 
@@ -117,6 +117,7 @@ class ServerDialog(QDialog):
         self._listed: ServerAddress | None = None  # the address the list is from
         self.operation: BackgroundOperation | None = None
         self._opening = False
+        self._wanted: tuple[str, int | None] | None = None  # (enhet, år) to open once listed
         self._build()
         self._fill_from(str(settings.get(SERVER_URL)))
         self._show_address()
@@ -257,6 +258,20 @@ class ServerDialog(QDialog):
         label.setBuddy(buddy)
         return label
 
+    def start_with(self, url: str, unit: str | None = None, year: int | None = None) -> UserError | None:
+        """`aktgranskning --server URL [--enhet NAMN --ar ÅR]`: the address in the fields and a
+        connection at once (the password from the keyring; without one the dialog asks for it);
+        with an enhet, its granskning (that year's, else the newest) is opened when it is listed."""
+        try:
+            address_of(url)
+        except UserError as error:
+            self._say(error.message, problem=True)
+            return error
+        self._fill_from(url)
+        self._wanted = (unit, year) if unit else None
+        self.connect_to_server()
+        return None
+
     # --- the address ---------------------------------------------------------------------------
     def _fill_from(self, url: str) -> bool:
         """Spread a whole address over the fields; False (fields untouched) if it is not one."""
@@ -353,6 +368,27 @@ class ServerDialog(QDialog):
             self._no_keyring()
         if found:
             self.table.setFocus()
+        if self._wanted is not None:
+            self._open_wanted(address, found)
+
+    def _open_wanted(self, address: ServerAddress, found: list[Granskning]) -> None:
+        unit, year = self._wanted or ("", None)
+        self._wanted = None
+        wanted = unit_key(unit)
+        matches = sorted((g for g in found if unit_key(g.unit) == wanted and year in (None, g.year)),
+                         key=lambda g: g.year, reverse=True)
+        if not matches:
+            which = f"{unit} {year}" if year is not None else unit
+            self._say(f"Ansluten till {address.text}, men {address.user} ser ingen granskning för {which}. "
+                      "Välj en i listan, eller be den som förvaltar servern om behörighet.", problem=True)
+            return
+        self.year.setCurrentIndex(max(0, self.year.findText(str(matches[0].year))))
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == matches[0]:
+                self.table.selectRow(row)
+                self.open_chosen()
+                return
 
     def _failed(self, error: UserError) -> None:
         self._say(error.message, problem=True)
