@@ -99,7 +99,7 @@ def launch_window(argv: Sequence[str]) -> tuple[QApplication, MainWindow] | None
         if args.demo:
             window.open_demo()
         elif args.server is not None:
-            window.connect_to_server(args.server, args.enhet, args.ar)
+            window.start_on_server(args.server, args.enhet, args.ar)
         elif args.fil is not None and args.fil.suffix.lower() == ".omgang":
             window.open_round(args.fil)
         elif args.fil is not None:

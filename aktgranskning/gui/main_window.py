@@ -242,9 +242,15 @@ class MainWindow(QMainWindow):
             self.case_list.select_case(first.id)
         return True
 
-    def connect_to_server(self, url: str | None = None, unit: str | None = None, year: int | None = None) -> None:
-        """Arkiv → Anslut till server…: the dialog connects, lists and opens off the GUI thread.
-        With `url` (the start's --server), it connects at once and opens `unit`'s granskning."""
+    def connect_to_server(self) -> None:
+        """Arkiv → Anslut till server…: the dialog connects, lists and opens off the GUI thread."""
+        self._server_dialog(None, None, None)
+
+    def start_on_server(self, url: str, unit: str | None, year: int | None) -> None:
+        """The start's --server: the dialog connects at once and opens `unit`'s granskning."""
+        self._server_dialog(url, unit, year)
+
+    def _server_dialog(self, url: str | None, unit: str | None, year: int | None) -> None:
         if not self.may_leave_analysis():
             return
         from aktgranskning.gui.server_dialog import ServerDialog
