@@ -163,9 +163,9 @@ def take_snapshot(path: Path, check: Callable[[sqlite3.Connection], None]) -> Sn
     if size > MAX_FILE_BYTES:
         raise FileProblem(path, f"filen är {size // (1024 * 1024)} MB, mer än de {MAX_FILE_BYTES // (1024 * 1024)} MB "
                                 "en granskningsfil kan vara. Den är ingen granskningsfil eller har fyllts på utifrån.")
-    alone = _read_alone(path) if size <= READ_WHOLE_BYTES else None
-    if alone is not None:
-        return _snapshot_of_bytes(path, alone, check)
+    whole = _read_alone(path) if size <= READ_WHOLE_BYTES else None
+    if whole is not None:
+        return _snapshot_of_bytes(path, whole, check)
     with tempfile.TemporaryDirectory(prefix="aktgranskning-") as folder:
         copy = Path(folder) / "kopia.granskning"
         sides = _copy_stable(path, copy)

@@ -25,5 +25,4 @@ def rerun_with_many_examples(test_file: str, selection: str, count: int) -> None
          test_file],
         cwd=ROOT, env={**os.environ, VARIABLE: str(count)}, capture_output=True, text=True, encoding="utf-8",
     )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout, result.stdout[-2000:]
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]  # 5: none selected
