@@ -65,22 +65,28 @@ def watch(table, app):
     return probe
 '''
 
-_APP = _PROBE + r'''
+# Each program imports its Qt-free part before PySide6, as `aktgranskning FIL` does: once PySide6
+# is loaded, its import hook reads the source of every module imported after it (see
+# app._import_core_before_qt). The probe's own PySide6 imports therefore come after that part.
+_APP = r'''
+import sys
 from aktgranskning.app import start_window, wants_cli
 
 assert not wants_cli([sys.argv[1]]), "the file would be taken for a command"
 started = start_window([sys.argv[1]])
 assert started is not None, "the window did not start"
+''' + _PROBE + r'''
 app, window = started
 assert window.pages.currentWidget() is window.case_list, "the case list is not the page shown"
 probe = watch(window.case_list.table, app)
 sys.exit(app.exec())
 '''
 
-_FLOOR = _PROBE + r'''
+_FLOOR = r'''
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, create_engine, select
+''' + _PROBE + r'''
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, create_engine, select
 
 app = QApplication(["golv"])
 cases = Table("cases", MetaData(), Column("id", Integer, primary_key=True), Column("sequence", Integer),
@@ -104,8 +110,9 @@ table.show()
 sys.exit(app.exec())
 '''
 
-_BARE = _PROBE + r'''
+_BARE = r'''
 import sqlite3
+''' + _PROBE + r'''
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +12,16 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# Where the environment forbids writing bytecode, every CLI test's subprocess would compile the
-# whole package from source again (about a third of a second each). A private cache in the system
-# temp folder keeps that out of the run and writes nothing into the working tree.
+# Where the environment forbids writing bytecode, every test process (each xdist worker, each
+# subprocess a test starts) would compile the whole package from source again, and pytest would
+# rewrite every test module's asserts anew: some 6 s of each worker's collection, a third of a
+# second per subprocess. A private cache in the system temp folder keeps that out of the run and
+# writes nothing into the working tree. The controller reads this file before it starts the
+# workers, so they inherit the environment and cache from their first import.
 if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
     os.environ.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "aktgranskning-pytest-pycache"))
+    sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
+    sys.dont_write_bytecode = False
 
 from aktgranskning.domain.case import Case, CaseStatus, Gender
 from aktgranskning.domain.checklist import Checklist

@@ -57,8 +57,9 @@ class CellStyles:
             self._kept.append((font, fill, border, alignment))
             return cell
         own = cell._style  # None until a style is set; a date value sets its number format
-        cell._style = copy(array)
-        cell._style.numFmtId = own.numFmtId if own is not None else 0
+        style = array.__copy__()  # copy.copy's dispatch, skipped: this runs for every cell
+        style.numFmtId = own.numFmtId if own is not None else 0
+        cell._style = style
         return cell
 
 

@@ -7,20 +7,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import ERROR_CODES
+
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.safe_text import XLSX, safe_text
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def put(sheet: Any, row: int, column: int, value: object) -> Any:
     """Write a value; text that a spreadsheet would run as a formula is stored as plain text."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
-        value = excel_text(value)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
+        # Bound as openpyxl binds text (Cell._bind_value), without its check_string: excel_text
+        # has already left only what that check accepts (XML characters, at most 32 767), and a
+        # summary puts tens of thousands of cells. A text that starts like a formula stays text.
+        text = excel_text(value)
+        cell._value = text
+        cell.data_type = "e" if text in ERROR_CODES else "s"
+    else:
+        cell.value = value
     return cell
 
 

@@ -41,23 +41,33 @@ def parse_gui_arguments(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+SWEDISH_TRANSLATOR = "aktgranskning-svenska"
+
+
 def install_swedish(app: QApplication) -> list[QTranslator]:
-    """Qt's own texts (Avbryt, Öppna …) in Swedish, from the translations shipped with PySide6."""
+    """Qt's own texts (Avbryt, Öppna …) in Swedish, from the translations shipped with PySide6.
+    Installed once per application: every installation sends a LanguageChange to every widget."""
     QLocale.setDefault(QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden))
+    installed = app.findChildren(QTranslator, SWEDISH_TRANSLATOR)
+    if installed:
+        return list(installed)
     translators = []
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in ("qtbase_sv", "qt_sv"):
         translator = QTranslator(app)
         if translator.load(name, folder):
+            translator.setObjectName(SWEDISH_TRANSLATOR)
             app.installTranslator(translator)
             translators.append(translator)
     return translators
 
 
 def apply_style(app: QApplication) -> None:
+    """The program's style sheet. Setting it re-polishes every widget the application has, so
+    setting the same sheet again (a second window in the same process) is skipped."""
     style = resources_dir() / "style.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    if style.exists() and app.styleSheet() != (sheet := style.read_text(encoding="utf-8")):
+        app.setStyleSheet(sheet)
 
 
 def create_application(argv: Sequence[str] = ()) -> QApplication:

@@ -25,6 +25,7 @@ from aktgranskning.services.sync_folders import folder_warning
 from aktgranskning.storage.hardening import harden_connection
 from aktgranskning.storage.engine import plain_file_name, SQLITE_MAGIC, connect_file, convert_to_rollback_journal
 from aktgranskning.storage.migrate import (
+    create_schema_at_head,
     head_revision,
     known_revisions,
     revision_of,
@@ -85,7 +86,7 @@ def _write_new_file(
 ) -> None:
     store = ReviewStore.open(path)
     try:
-        upgrade_to_head(store.engine)
+        create_schema_at_head(store.engine)
         at = now_iso()
         meta = FileMeta(
             file_uuid=str(uuid.uuid4()),

@@ -250,6 +250,25 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def json_text(data: Any) -> str:
+    """The structure as indented JSON with every string made safe (`json_safe`). Walking the
+    whole structure is needed only when some string has a carriage return or a lone surrogate:
+    the text written without the walk shows both (an escaped \\r; a surrogate cannot be encoded),
+    and otherwise the walk would change nothing."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if "\\r" in text or not _encodable(text):
+        text = json.dumps(json_safe(data), ensure_ascii=False, indent=2)
+    return text
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def export_summary(summary: Summary, workbook: Path | None, json_path: Path | None,
                    earlier: Summary | None = None, pdf: Path | None = None) -> Exported:
     with recording() as replacements:
@@ -274,6 +293,6 @@ def _write_summary(summary: Summary, workbook: Path | None, json_path: Path | No
             raise FileProblem(pdf, "filnamnet ska sluta på .pdf.")
         written.append(write_summary_pdf(summary, pdf, resources_dir() / "fonts", comparison))
     if json_path is not None:
-        text = json.dumps(json_safe(summary_json(summary, comparison)), ensure_ascii=False, indent=2)
+        text = json_text(summary_json(summary, comparison))
         written.append(build_atomically(lambda path: path.write_text(text, encoding="utf-8"), json_path))
     return written

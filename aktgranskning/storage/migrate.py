@@ -49,6 +49,24 @@ def revision_of(connection: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def create_schema_at_head(engine: Engine) -> None:
+    """A new, empty database's schema at the head revision: the CREATE statements the migrations
+    leave (`schema_statements`, held to them by tests/storage/test_schema_statements.py) and the
+    revision, in one transaction. The same schema as `upgrade_to_head` builds, in a fraction of
+    the time (Alembic loads its environment and every revision and rebuilds tables in batch mode)."""
+    from aktgranskning.storage.schema_statements import SCHEMA_STATEMENTS
+
+    head = head_revision()
+    statements = SCHEMA_STATEMENTS.get(head)
+    if statements is None:  # a migration added but the statements not regenerated (a test fails meanwhile)
+        upgrade_to_head(engine)
+        return
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+
+
 def upgrade_to_head(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config

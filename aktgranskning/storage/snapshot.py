@@ -26,6 +26,9 @@ from aktgranskning.storage.hardening import harden_connection
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 COPY_ATTEMPTS = 5
+# Up to this size a file without side files is read straight into memory; a larger one is copied
+# and checked on disk first, so a hostile giant is refused before it is ever held in memory.
+READ_WHOLE_BYTES = 8 * 1024 * 1024
 HEADER_BYTES = 100
 WAL_MAGICS = (0x377F0682, 0x377F0683)
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
@@ -160,6 +163,9 @@ def take_snapshot(path: Path, check: Callable[[sqlite3.Connection], None]) -> Sn
     if size > MAX_FILE_BYTES:
         raise FileProblem(path, f"filen är {size // (1024 * 1024)} MB, mer än de {MAX_FILE_BYTES // (1024 * 1024)} MB "
                                 "en granskningsfil kan vara. Den är ingen granskningsfil eller har fyllts på utifrån.")
+    whole = _read_alone(path) if size <= READ_WHOLE_BYTES else None
+    if whole is not None:
+        return _snapshot_of_bytes(path, whole, check)
     with tempfile.TemporaryDirectory(prefix="aktgranskning-") as folder:
         copy = Path(folder) / "kopia.granskning"
         sides = _copy_stable(path, copy)
@@ -185,6 +191,52 @@ def take_snapshot(path: Path, check: Callable[[sqlite3.Connection], None]) -> Sn
     memory.execute("PRAGMA foreign_keys=ON")
     memory.execute("PRAGMA query_only=ON")
     return Snapshot(memory, applied, foreign, only_in_wal)
+
+
+def _read_alone(path: Path) -> bytes | None:
+    """The file's bytes when SQLite would read it alone: no `-wal` or `-journal` beside it and
+    not in WAL mode (every file the program publishes). Read again if it changed meanwhile, as
+    `_copy_stable` copies. None when it has side files: those need the copy in a folder."""
+    for _attempt in range(COPY_ATTEMPTS):
+        before = _fingerprint(path)
+        if before[1] is not None or before[2] is not None:
+            return None
+        data = _read_regular(path)
+        if len(data) > READ_WHOLE_BYTES:  # it grew since its size was taken
+            return None
+        if _fingerprint(path) == before:
+            return None if is_wal_mode(data[:HEADER_BYTES]) else data
+    raise FileProblem(path, "filen ändrades hela tiden medan den lästes (någon skriver i den just nu). "
+                            "Försök igen om en stund.")
+
+
+def _read_regular(path: Path) -> bytes:
+    try:
+        with _open_regular(path) as reader:
+            return reader.read(READ_WHOLE_BYTES + 1)
+    except OSError as exc:
+        raise FileProblem(path, f"filen kunde inte läsas ({exc.strerror}).") from exc
+
+
+def _snapshot_of_bytes(path: Path, data: bytes, check: Callable[[sqlite3.Connection], None]) -> Snapshot:
+    """A file without side files is opened straight from its bytes in memory (`deserialize`),
+    hardened before `check` reads anything, as the copy in a folder is: the same checks, without
+    a temporary folder, a copy on disk and a second copy into memory."""
+    _refuse_non_database(path, data[: len(SQLITE_MAGIC)])
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        try:
+            memory.deserialize(data)
+        except sqlite3.DatabaseError as exc:
+            raise FileProblem(path, f"filen är skadad och kan inte läsas ({exc}).") from exc
+        harden_connection(memory)
+        check(memory)
+        memory.execute("PRAGMA foreign_keys=ON")
+        memory.execute("PRAGMA query_only=ON")
+    except BaseException:
+        memory.close()
+        raise
+    return Snapshot(memory, [], [], 0)
 
 
 def _copy_stable(path: Path, copy: Path) -> list[SideFile]:
@@ -247,14 +299,17 @@ def _copy_regular(source: Path, target: Path) -> None:
 
 def _open_copy(path: Path, copy: Path) -> sqlite3.Connection:
     with _open_regular(copy) as handle:
-        header = handle.read(len(SQLITE_MAGIC))
+        _refuse_non_database(path, handle.read(len(SQLITE_MAGIC)))
+    connection = sqlite3.connect(plain_file_name(copy), isolation_level=None, check_same_thread=False)
+    harden_connection(connection)
+    return connection
+
+
+def _refuse_non_database(path: Path, header: bytes) -> None:
     if not header:
         raise FileProblem(path, "filen är tom (0 byte) och är ingen granskningsfil.")
     if header != SQLITE_MAGIC:
         raise FileProblem(path, "filen är ingen granskningsfil (den är inte en SQLite-databas).")
-    connection = sqlite3.connect(plain_file_name(copy), isolation_level=None, check_same_thread=False)
-    harden_connection(connection)
-    return connection
 
 
 def _answers_missing_from(alone: Path, full: sqlite3.Connection) -> int:

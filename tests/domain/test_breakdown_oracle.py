@@ -21,6 +21,7 @@ from aktgranskning.services.demo import DEMO_UNITS, demo_file_name, write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.unit_data import unit_data_of
 from tests.domain import breakdown_oracle as oracle
+from tests.support.many_examples import examples, rerun_with_many_examples
 
 YEAR = 2026
 
@@ -108,7 +109,7 @@ def a_unit(draw: st.DrawFn, number: int) -> UnitData:
                     tuple(q for t in types for q in QUESTIONS[t]), numbered)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.integers(1, 6).flatmap(lambda count: st.tuples(*(a_unit(n) for n in range(count)))))
 def test_random_enheter_and_their_levels_are_as_the_plain_computation_gives_them(units):
     areas: dict[str, list[UnitData]] = {}
@@ -117,3 +118,7 @@ def test_random_enheter_and_their_levels_are_as_the_plain_computation_gives_them
         assert breakdown.unit_breakdown(data) == oracle.unit_breakdown(data)
     assert breakdown.level_breakdowns("Förvaltningen", areas) == oracle.level_breakdowns("Förvaltningen", areas)
 
+
+@pytest.mark.slow
+def test_the_properties_with_many_examples():
+    rerun_with_many_examples(__file__, "random_enheter_and_their_levels", 200)

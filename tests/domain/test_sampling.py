@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aktgranskning.domain.sampling import Candidate, draw_sample
+from tests.support.many_examples import examples, rerun_with_many_examples
 
 GENDERS = ("kvinna", "man", "okänt")
 AGES = ("0–5 år", "6–12 år", "13–17 år", "okänd")
@@ -64,7 +66,7 @@ def max_distinct_caseworkers(population, allocation) -> int:
         flow += 1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(population=populations(), size=st.integers(1, 25), reserves=st.integers(0, 6), seed=st.integers(0, 10**6))
 def test_sample_properties(population, size, reserves, seed):
     result = draw_sample(population, size, reserves, seed=seed)
@@ -104,3 +106,8 @@ def test_without_a_seed_one_is_drawn_and_recorded():
     result = draw_sample(population, 20, 5)
     assert result.seed > 0
     assert draw_sample(population, 20, 5, seed=result.seed).chosen == result.chosen
+
+
+@pytest.mark.slow
+def test_the_properties_with_many_examples():
+    rerun_with_many_examples(__file__, "test_sample_properties", 500)

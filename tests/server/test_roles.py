@@ -59,8 +59,12 @@ def _sql_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _login_statement(login: str, extra: str = "") -> str:
+    return f"CREATE ROLE {_sql_name(login)} LOGIN {extra} PASSWORD '{PASSWORD}'"
+
+
 def _create_login(pg: PostgresServer, login: str, extra: str = "") -> None:
-    pg.psql(f"CREATE ROLE {_sql_name(login)} LOGIN {extra} PASSWORD '{PASSWORD}'")
+    pg.psql(_login_statement(login, extra))
 
 
 def _unit(path: Path) -> Unit:
@@ -83,10 +87,11 @@ def world(pg_server: PostgresServer, pg_database: str, admin: ServerAddress, dem
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     logins = {person: f"{person}_{pg_database}" for person in PEOPLE}
     owner_login = f"agare_{pg_database}"
-    _create_login(pg_server, owner_login, "CREATEROLE")
-    pg_server.psql(f'ALTER DATABASE "{pg_database}" OWNER TO {_sql_name(owner_login)}')
-    for login in logins.values():
-        _create_login(pg_server, login)
+    pg_server.psql("; ".join([
+        _login_statement(owner_login, "CREATEROLE"),
+        f'ALTER DATABASE "{pg_database}" OWNER TO {_sql_name(owner_login)}',
+        *(_login_statement(login) for login in logins.values()),
+    ]))
     owner = admin.as_user(owner_login)
     server.initialise_server(owner)
     units = demo_units

@@ -9,6 +9,7 @@ CI runs a few hundred steps. A longer run: AKTGRANSKNING_HYPOTES=lang pytest tes
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import tempfile
@@ -44,8 +45,10 @@ ORIGINAL = 4
 RESERVES = 3
 
 
+@functools.cache
 def _template() -> Path:
-    """One new file, copied for every example: creating a file costs more than a whole example."""
+    """One new file, copied for every example: creating a file costs more than a whole example.
+    Made on first use, not at import: every xdist worker imports this module while collecting."""
     path = Path(tempfile.mkdtemp(prefix="tillstand-mall-")) / "Slumpenheten 2026.granskning"
     info = NewFileInfo("Förvaltningen", "Området", "Slumpenheten", 2026)
     create_review_file(path, info, installed_checklists(), make_cases(ORIGINAL, RESERVES))
@@ -55,7 +58,6 @@ def _template() -> Path:
     return path
 
 
-TEMPLATE = _template()
 ANSWERS = st.sampled_from([Answer.YES, Answer.NO, Answer.NOT_APPLICABLE, None])
 CASE_INDEX = st.integers(0, ORIGINAL + RESERVES - 1)
 QUESTION_INDEX = st.integers(0, 60)
@@ -67,8 +69,9 @@ class ReviewSessionMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="tillstand-"))
-        self.path = self.folder / TEMPLATE.name
-        shutil.copy(TEMPLATE, self.path)
+        template = _template()
+        self.path = self.folder / template.name
+        shutil.copy(template, self.path)
         self.session = open_review_file(self.path, reviewer="maskinen")
         self.previous: tuple[int, object] | None = None  # (case id, whole file state before the latest change)
         self.last_checked: object = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from aktgranskning.domain.copy_merge import Version, plan_merge
 from aktgranskning.services.opening import open_for_filling
 from tests.cli_runner import run_in_process
 from tests.enhet_db import enhet_db
+from tests.support.many_examples import examples, rerun_with_many_examples
 
 keys = st.tuples(st.integers(1, 4), st.sampled_from(["q1", "q2", "q3"]))
 versions = st.builds(Version, st.sampled_from(list(Answer)), st.sampled_from(["2026-10-01", "2026-10-02"]),
@@ -25,7 +27,7 @@ def files(name: str):
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(files("enhet"), st.lists(st.sampled_from(["a", "b", "c"]), unique=True, max_size=3).flatmap(
     lambda names: st.tuples(*[files(n) for n in names])), st.randoms(use_true_random=False))
 def test_conflicts_are_always_reported_and_the_plan_is_order_free_and_idempotent(target, copies, random):
@@ -105,3 +107,8 @@ def test_a_decided_conflict_is_set_aside_in_the_log_and_not_reported_again(revie
     with enhet_db(review_file) as connection:
         kept = connection.execute("SELECT answer FROM answers WHERE answer IS NOT NULL").fetchall()
     assert kept == [("Ja",)]
+
+
+@pytest.mark.slow
+def test_the_properties_with_many_examples():
+    rerun_with_many_examples(__file__, "conflicts_are_always_reported", 600)

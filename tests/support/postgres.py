@@ -70,13 +70,18 @@ class PostgresServer:
         return ["runuser", "-u", self.run_as, "--", *command] if self.run_as else command
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        """Run SQL as the superuser (for setting a test up, not for what the program does)."""
-        result = subprocess.run(
-            ["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", self.host, "-p", str(self.port),
-             "-U", SUPERUSER, "-d", database, "-c", sql],
-            capture_output=True, text=True, check=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"},
-        )
-        return result.stdout
+        """Run SQL as the superuser (for setting a test up, not for what the program does), as
+        `psql -t -A -c` would: the last statement's rows, columns separated by |. Through a
+        psycopg connection rather than a psql process, which cost some 60 ms a call."""
+        import psycopg
+
+        with psycopg.connect(host=self.host, port=self.port, user=SUPERUSER, dbname=database, autocommit=True,
+                             connect_timeout=5) as connection:
+            cursor = connection.execute(sql.encode("utf-8"))  # bytes: no placeholders, several statements
+            while cursor.nextset():  # psql shows only the last statement's result
+                pass
+            rows = cursor.fetchall() if cursor.description else []
+        return "".join("|".join("" if value is None else _psql_text(value) for value in row) + "\n" for row in rows)
 
     def create_database(self, name: str) -> str:
         self.psql(f'CREATE DATABASE "{name}"')
@@ -86,6 +91,12 @@ class PostgresServer:
         subprocess.run(self._command("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"),
                        capture_output=True, check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _psql_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
 
 
 def start_server(durable: bool = False) -> PostgresServer:

@@ -25,6 +25,7 @@ from aktgranskning.services.summary import read_input
 from aktgranskning.services.unit_data import unit_data_of
 from aktgranskning.storage import untrusted
 from aktgranskning.storage.untrusted import check_database, harden_connection
+from tests.support.many_examples import examples, rerun_with_many_examples
 from tests.trust.hostile_files import (
     BY_NAME,
     HOSTILE,
@@ -211,7 +212,7 @@ def test_a_named_pipe_is_refused_by_status(tmp_path):
     assert result.returncode != 0 and str(pipe) in result.stderr and "Traceback" not in result.stderr
 
 
-@settings(max_examples=int(os.environ.get("AKTGRANSKNING_FUZZ", "60")), deadline=None,
+@settings(max_examples=examples(20), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=1, max_value=255)),
                       min_size=1, max_size=8))
@@ -242,7 +243,7 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=int(os.environ.get("AKTGRANSKNING_FUZZ", "60")), deadline=None,
+@settings(max_examples=examples(20), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_file_the_check_accepts_is_read_by_every_reader_without_error(data, originals, tmp_path):
@@ -279,3 +280,8 @@ def test_a_file_the_check_accepts_is_read_by_every_reader_without_error(data, or
     finally:
         session.close()
     read_input(path)
+
+
+@pytest.mark.slow
+def test_random_bytes_and_accepted_values_with_many_examples():
+    rerun_with_many_examples(__file__, "random_bytes or accepts", 300)

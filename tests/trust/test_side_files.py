@@ -243,21 +243,34 @@ def test_a_file_larger_than_any_granskningsfil_is_refused(tmp_path):
         open_for_reading(huge)
 
 
-def test_a_file_that_changes_while_it_is_copied_is_copied_again(review_file, monkeypatch):
+@pytest.fixture(params=["read whole", "copied"])
+def read_step(request, monkeypatch) -> str:
+    """The step that takes the file's content: read into memory (a file without side files), or
+    copied into a private folder first (a file with side files, or a large one)."""
     from aktgranskning.storage import snapshot as snapshot_module
 
-    real_copy = snapshot_module._copy_regular
+    if request.param == "copied":
+        monkeypatch.setattr(snapshot_module, "READ_WHOLE_BYTES", -1)  # every file taken the copying way
+        return "_copy_regular"
+    return "_read_regular"
+
+
+def test_a_file_that_changes_while_it_is_copied_is_copied_again(review_file, monkeypatch, read_step):
+    from aktgranskning.storage import snapshot as snapshot_module
+
+    real_step = getattr(snapshot_module, read_step)
     calls = []
 
-    def copy_while_someone_writes(source: Path, target: Path) -> None:
-        real_copy(source, target)
+    def take_while_someone_writes(source: Path, *rest: Path) -> object:
+        taken = real_step(source, *rest)
         calls.append(source)
         if len(calls) == 1:
-            monkeypatch.setattr(snapshot_module, "_copy_regular", real_copy)  # the writer's own reads
+            monkeypatch.setattr(snapshot_module, read_step, real_step)  # the writer's own reads
             _answer_some(review_file, 3)  # a writer commits between our copy and our check
-            monkeypatch.setattr(snapshot_module, "_copy_regular", copy_while_someone_writes)
+            monkeypatch.setattr(snapshot_module, read_step, take_while_someone_writes)
+        return taken
 
-    monkeypatch.setattr(snapshot_module, "_copy_regular", copy_while_someone_writes)
+    monkeypatch.setattr(snapshot_module, read_step, take_while_someone_writes)
     session = open_for_reading(review_file)
     try:
         assert _answer_count(session) == 3  # the copy taken after the change, not the torn first one
@@ -266,19 +279,20 @@ def test_a_file_that_changes_while_it_is_copied_is_copied_again(review_file, mon
     assert len(calls) == 2
 
 
-def test_a_file_that_never_stops_changing_is_refused_with_a_message(review_file, monkeypatch):
+def test_a_file_that_never_stops_changing_is_refused_with_a_message(review_file, monkeypatch, read_step):
     from aktgranskning.storage import snapshot as snapshot_module
 
-    real_copy = snapshot_module._copy_regular
+    real_step = getattr(snapshot_module, read_step)
     counter = iter(range(1, 100))
 
-    def copy_while_someone_keeps_writing(source: Path, target: Path) -> None:
-        real_copy(source, target)
+    def take_while_someone_keeps_writing(source: Path, *rest: Path) -> object:
+        taken = real_step(source, *rest)
         with sqlite3.connect(review_file) as connection:
             connection.execute("UPDATE review_meta SET value = ? WHERE key = 'app_version'", (str(next(counter)),))
         connection.close()
+        return taken
 
-    monkeypatch.setattr(snapshot_module, "_copy_regular", copy_while_someone_keeps_writing)
+    monkeypatch.setattr(snapshot_module, read_step, take_while_someone_keeps_writing)
     with pytest.raises(FileProblem, match="ändrades hela tiden"):
         open_for_reading(review_file)
 
