@@ -15,13 +15,20 @@ from aktgranskning.storage.server_address import ServerAddress
 YEAR = 2026
 
 
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, checklists) -> list[Path]:
+    return write_demo(tmp_path_factory.mktemp("demo"), checklists, year=YEAR)
+
+
 @pytest.fixture
-def unit(admin: ServerAddress, tmp_path: Path, checklists) -> str:
-    demo = write_demo(tmp_path / "demo", checklists, year=YEAR)
+def unit(admin: ServerAddress, demo: list[Path]) -> str:
+    """One enhet's granskningar of two years on the server."""
+    this_year = next(p for p in demo if p.name.endswith(f"{YEAR}.granskning"))
+    name = this_year.name.rsplit(" ", 1)[0]
     server.initialise_server(admin)
-    for path in demo:
+    for path in (this_year, this_year.with_name(f"{name} {YEAR - 1}.granskning")):
         server.upload_file(admin, path)
-    return next(p for p in demo if p.name.endswith(f"{YEAR}.granskning")).name.rsplit(" ", 1)[0]
+    return name
 
 
 def test_the_window_starts_on_the_enhets_granskning_on_the_server(qtbot, admin: ServerAddress, unit: str) -> None:
