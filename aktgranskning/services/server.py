@@ -303,14 +303,19 @@ def open_on_server(address: ServerAddress, unit: str, year: int) -> ReviewSessio
         granskning = find_on_server(connection, address, unit, year)
     engine = engine_for(address, granskning.schema)
     store = ReviewStore(server_label(address, granskning), engine, read_only=True)
-    store.server_origin = ServerOrigin(address, granskning)  # type: ignore[attr-defined]
+    session = session_over(store, ServerOrigin(address, granskning), "")
+    session.notes = []
+    return session
+
+
+def session_over(store: ReviewStore, origin: ServerOrigin, reviewer: str) -> ReviewSession:
+    """A session over a store on the server; the store is closed when it cannot be read."""
+    store.server_origin = origin  # type: ignore[attr-defined]
     try:
-        session = ReviewSession(store, "")
+        return ReviewSession(store, reviewer)
     except SQLAlchemyError as error:
         store.close()
-        raise connection_problem(address, error) from error
+        raise connection_problem(origin.address, error) from error
     except UserError:
         store.close()
         raise
-    session.notes = []
-    return session

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
 from aktgranskning.domain.changes import Presence, Register, fresh_presences
 from aktgranskning.domain.errors import UserError
@@ -24,7 +23,7 @@ from aktgranskning.services import server
 from aktgranskning.services.enhet_link import PRESENCE_SECONDS
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage.change_recorder import ChangeRecorder, change_time
-from aktgranskning.storage.server_address import ServerAddress, ServerProblem, connection_problem, server_engine
+from aktgranskning.storage.server_address import ServerAddress, ServerProblem, server_engine
 from aktgranskning.storage.server_catalog import Granskning
 from aktgranskning.storage.server_store import Pulled, ServerStore, may_write
 from aktgranskning.storage.store import ReviewStore
@@ -113,14 +112,10 @@ def open_server_session(address: ServerAddress, unit: str, year: int, reviewer: 
     engine = server_engine(address, stored_password(address), granskning.schema, pooled=True)
     store = ServerStore(server.server_label(address, granskning), engine, address, granskning.schema,
                         uuid.uuid4().hex, _result_hooks(granskning))
-    store.server_origin = server.ServerOrigin(address, granskning)  # type: ignore[attr-defined]
+    session = server.session_over(store, server.ServerOrigin(address, granskning), reviewer)
     try:
-        session = ReviewSession(store, reviewer)
         store.record_changes(ChangeRecorder(store.writer, session.reviewer, session.checklists))
-    except SQLAlchemyError as error:
-        store.close()
-        raise connection_problem(address, error) from error
-    except UserError:
+    except UserError:  # the server's own words, as connection_problem gives them
         store.close()
         raise
     link = ServerLink(store, address, granskning)

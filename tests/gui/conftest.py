@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QApplication
 from aktgranskning.gui.launch import apply_style, build_main_window, install_swedish
 
 
-def opened_window(qtbot, path):
-    """The main window as a user starts it, shown and active, with `path` open."""
+def shown_window(qtbot):
+    """The main window as a user starts it, shown on a 1366×768 screen, with nothing open."""
     app = QApplication.instance()
     install_swedish(app)
     apply_style(app)
@@ -16,6 +16,12 @@ def opened_window(qtbot, path):
     main.resize(1366, 768)
     main.show()
     qtbot.waitExposed(main)
+    return main
+
+
+def opened_window(qtbot, path):
+    """The main window as a user starts it, shown and active, with `path` open."""
+    main = shown_window(qtbot)
     main.activateWindow()
     qtbot.waitUntil(lambda: main.isActiveWindow())
     assert main.open_file(path)

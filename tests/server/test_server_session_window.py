@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus
-from aktgranskning.gui.launch import apply_style, build_main_window, install_swedish
 from aktgranskning.gui.main_window import MainWindow, _open_server_granskning
 from aktgranskning.services import server
 from aktgranskning.services.demo import write_demo
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage.server_address import ServerAddress
-from tests.gui.conftest import press
+from tests.gui.conftest import press, shown_window
 
 YEAR = 2026
 
@@ -33,14 +31,7 @@ def unit(admin: ServerAddress, tmp_path: Path, checklists) -> str:
 
 @pytest.fixture
 def window(qtbot) -> Iterator[MainWindow]:
-    app = QApplication.instance()
-    install_swedish(app)
-    apply_style(app)
-    main = build_main_window()
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    qtbot.waitExposed(main)
+    main = shown_window(qtbot)
     yield main
     main.close()
 

@@ -17,9 +17,7 @@ import shiboken6
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
 
-from aktgranskning.gui.launch import apply_style, build_main_window, install_swedish
 from aktgranskning.gui.main_window import MainWindow
 from aktgranskning.gui.server_dialog import ServerDialog
 from aktgranskning.services import server, server_login
@@ -28,6 +26,7 @@ from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.session_place import is_on_server
 from aktgranskning.services.settings import SERVER_URL
 from aktgranskning.storage.server_address import ServerAddress
+from tests.gui.conftest import shown_window
 from tests.gui.waiting import wait_for_background
 from tests.support.postgres import PostgresServer
 
@@ -91,14 +90,7 @@ def uploaded(admin: ServerAddress, demo: list[Path]) -> Path:
 
 @pytest.fixture
 def window(qtbot) -> Iterator[MainWindow]:
-    app = QApplication.instance()
-    install_swedish(app)
-    apply_style(app)
-    main = build_main_window()
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    qtbot.waitExposed(main)
+    main = shown_window(qtbot)
     yield main
     main.close()
 
