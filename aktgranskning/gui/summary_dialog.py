@@ -129,7 +129,6 @@ class SummaryDialog(QDialog):
         for button in (add_files, add_folder, remove, earlier):
             left_layout.addWidget(button)
         left_layout.addWidget(self.earlier_label)
-        left_layout.addWidget(self.run_button)
         left_layout.addWidget(self.progress)
         left_layout.addWidget(QLabel("Inläst och varningar:"))
         left_layout.addWidget(self.log, 1)
@@ -151,8 +150,9 @@ class SummaryDialog(QDialog):
         splitter.setSizes([300, 900])
         self.splitter = splitter
         buttons = QHBoxLayout()
-        # Another source than the files, beside them at the bottom: the file column has no height to
-        # spare on a small screen at 150 %.
+        # At the bottom, never in the file column: that column scrolls on a small screen at 150 %,
+        # where it would hide the button that starts the work.
+        buttons.addWidget(self.run_button)
         buttons.addWidget(self.server_button)
         buttons.addStretch(1)
         for button in (*self.save_buttons, close):
