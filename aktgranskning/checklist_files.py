@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
@@ -30,13 +31,16 @@ def load_checklist_file(path: Path) -> Checklist:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileProblem(path, "filen är inte sparad som UTF-8.", f"byte {exc.start}") from exc
+    known = _parsed_toml.get(text)
+    if known is not None:
+        return known
     import tomllib  # only for installed checklists: opening a granskningsfil reads them as JSON
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FileProblem(path, f"filen är inte giltig TOML: {_translate_toml_error(exc)}") from exc
-    return checklist_from_data(data, source=path)
+    return _parsed_toml.keep(text, checklist_from_data(data, source=path))
 
 
 def load_checklist_folder(folder: Path) -> list[Checklist]:
@@ -84,7 +88,46 @@ def _toml_list(items: Iterable[str]) -> str:
 
 
 def checklist_from_json(text: str, source: str) -> Checklist:
-    return checklist_from_data(json.loads(text), source=source)
+    known = _parsed_json.get(text)
+    if known is not None:
+        return known
+    return _parsed_json.keep(text, checklist_from_data(json.loads(text), source=source))
+
+
+class _ParsedTexts:
+    """Checklists already read, by the exact text they were read from: every granskningsfil of a
+    round stores the same few definitions, and a summary of 300 files or a window that opens
+    one file after another would otherwise check and build each of them again. A checklist is
+    immutable and names no file, so one text gives one checklist wherever it came from; a text
+    that fails is never kept, so its error names each file it is found in. Bounded by the
+    characters kept (oldest out); shared by the window's background jobs, hence the lock."""
+
+    def __init__(self, max_chars: int) -> None:
+        self._max_chars = max_chars
+        self._chars = 0
+        self._by_text: dict[str, Checklist] = {}
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> Checklist | None:
+        with self._lock:
+            return self._by_text.get(text)
+
+    def keep(self, text: str, checklist: Checklist) -> Checklist:
+        if len(text) > self._max_chars:
+            return checklist
+        with self._lock:
+            if text not in self._by_text:
+                while self._chars + len(text) > self._max_chars:
+                    oldest = next(iter(self._by_text))
+                    self._chars -= len(oldest)
+                    del self._by_text[oldest]
+                self._by_text[text] = checklist
+                self._chars += len(text)
+        return checklist
+
+
+_parsed_json = _ParsedTexts(4_000_000)
+_parsed_toml = _ParsedTexts(4_000_000)
 
 
 def checklist_to_json(checklist_data: Mapping[str, Any]) -> str:

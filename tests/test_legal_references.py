@@ -16,7 +16,7 @@ import pytest
 from aktgranskning.domain.answers import Answer
 from aktgranskning.paths import checklists_dir
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import write_demo
+from tests.support.demo_cache import copy_demo
 
 WITHOUT_DOT = re.compile(r"\bkap\s*\d")  # "11 kap 2 §", "kap2"; "11 kap. 2 §" is right
 PACKAGE = Path(__file__).resolve().parents[1] / "aktgranskning"
@@ -46,7 +46,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 def test_the_workbook_and_pdf_write_kap_with_a_dot(tmp_path):
     folder = tmp_path / "demo"
-    write_demo(folder, installed_checklists(), year=2026)
+    copy_demo(folder, installed_checklists(), year=2026)
     source = folder / "Mottagningen 2025.granskning"  # last year's: its activities cite a chapter
     workbook, pdf = tmp_path / "enhet.xlsx", tmp_path / "enhet.pdf"
     result = _run("rapport", str(source), "-o", str(workbook), "--pdf", str(pdf))
@@ -218,7 +218,7 @@ def test_a_mottagning_file_reports_no_empty_checklists(tmp_path):
 @pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
-    write_demo(folder, installed_checklists(), year=2026)
+    copy_demo(folder, installed_checklists(), year=2026)
     return folder
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import DEMO_UNITS, demo_file_name, write_demo
+from aktgranskning.services.demo import DEMO_UNITS, demo_file_name
+from tests.support.demo_cache import copy_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 OFF_THE_START_PATH = ("reportlab", "openpyxl", "python_calamine", "alembic", "sqlalchemy.orm")
@@ -67,7 +68,7 @@ def start_window_with(path: Path, data_folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def twenty_cases(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("start")
-    write_demo(folder, installed_checklists(), year=2026)
+    copy_demo(folder, installed_checklists(), year=2026)
     return folder / demo_file_name(DEMO_UNITS[0].unit, 2026)
 
 

@@ -17,10 +17,11 @@ from aktgranskning.domain.case import CaseStatus, Gender
 from aktgranskning.domain.summary import SummaryInput, summarise
 from aktgranskning.domain.unit_data import CaseData, ChecklistRef, QuestionRef, UnitData, UnitIdentity
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import DEMO_UNITS, demo_file_name, write_demo
+from aktgranskning.services.demo import DEMO_UNITS, demo_file_name
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.unit_data import unit_data_of
 from tests.domain import breakdown_oracle as oracle
+from tests.support.demo_cache import copy_demo
 from tests.support.many_examples import examples, rerun_with_many_examples
 
 YEAR = 2026
@@ -30,7 +31,7 @@ YEAR = 2026
 def demo_units(tmp_path_factory: pytest.TempPathFactory) -> dict[int, list[UnitData]]:
     """Every demo enhet's data, this year (under way) and last year (finished)."""
     folder = tmp_path_factory.mktemp("demo")
-    write_demo(folder, installed_checklists(), year=YEAR)
+    copy_demo(folder, installed_checklists(), year=YEAR)
     units: dict[int, list[UnitData]] = {}
     for year in (YEAR - 1, YEAR):
         for unit in DEMO_UNITS:

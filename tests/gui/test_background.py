@@ -25,12 +25,13 @@ from aktgranskning.gui.sampling_dialog import SamplingDialog
 from aktgranskning.gui.summary_dialog import SummaryDialog
 from aktgranskning.services import summary as summary_service
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import DEMO_UNITS, write_demo
+from aktgranskning.services.demo import DEMO_UNITS
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.report import export_unit_report, unit_report
 from aktgranskning.services.workspace import Workspace
 from benchmarks.sampling_large import write_export
 from tests.gui.waiting import wait_for_background
+from tests.support.demo_cache import copy_demo
 
 
 class Starter(QWidget):
@@ -228,7 +229,7 @@ def test_closing_the_sampling_dialog_cancels_the_preview(qtbot, tmp_path):
 @pytest.fixture(scope="module")
 def unit_workbooks(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("bakgrund")
-    write_demo(base / "demo", installed_checklists(), year=2026)
+    copy_demo(base / "demo", installed_checklists(), year=2026)
     out = base / "enheter"
     for unit in DEMO_UNITS:
         session = open_for_reading(base / "demo" / f"{unit.unit} 2026.granskning")
@@ -310,7 +311,7 @@ def test_a_cancelled_summary_keeps_what_was_shown(qtbot, unit_workbooks, monkeyp
 @pytest.fixture(scope="module")
 def demo_files(tmp_path_factory) -> Path:
     demo = tmp_path_factory.mktemp("fonster") / "demo"
-    write_demo(demo, installed_checklists(), year=2026)
+    copy_demo(demo, installed_checklists(), year=2026)
     return demo
 
 

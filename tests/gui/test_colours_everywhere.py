@@ -21,9 +21,9 @@ from aktgranskning.paths import resources_dir
 from aktgranskning.pdf.fonts import register_fonts
 from aktgranskning.pdf.unit_report import bar_label, results_chart
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.report import export_unit_report, unit_report
+from tests.support.demo_cache import copy_demo
 
 CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -32,7 +32,7 @@ DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     folder = tmp_path_factory.mktemp("farger")
-    write_demo(folder / "demo", installed_checklists(), year=2026)
+    copy_demo(folder / "demo", installed_checklists(), year=2026)
     path = folder / "Mottagningen 2026.granskning"
     shutil.copy(folder / "demo" / "Mottagningen 2026.granskning", path)
     opened = open_review_file(path, reviewer="test")

@@ -12,16 +12,16 @@ from PySide6.QtCore import Qt
 from aktgranskning.gui.results_page import ResultsPage
 from aktgranskning.gui.summary_dialog import SummaryDialog
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
 from tests.gui.waiting import wait_for_background
+from tests.support.demo_cache import copy_demo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("fullstandighet") / "demo"
-    write_demo(folder, installed_checklists(), year=2026)
+    copy_demo(folder, installed_checklists(), year=2026)
     return folder
 
 

@@ -14,19 +14,19 @@ from aktgranskning.domain.case import Gender
 from aktgranskning.domain.unit_data import CaseFilter, question_tallies
 from aktgranskning.gui.activities_model import DUE_COLUMN, LINKED_COLUMN
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.settings import REVIEWER_NAME
 from aktgranskning.services.unit_data import unit_data_of
 from tests.enhet_db import enhet_db
 from tests.gui.conftest import opened_window
 from tests.gui.waiting import wait_for_background
+from tests.support.demo_cache import copy_demo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("gui-demo") / "demo"
-    write_demo(folder, installed_checklists(), year=2026)
+    copy_demo(folder, installed_checklists(), year=2026)
     return folder
 
 

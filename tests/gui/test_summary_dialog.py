@@ -11,17 +11,18 @@ from PySide6.QtWidgets import QFileDialog
 
 from aktgranskning.gui.summary_dialog import SummaryDialog
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import DEMO_UNITS, write_demo
+from aktgranskning.services.demo import DEMO_UNITS
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.report import export_unit_report, unit_report
 from aktgranskning.services.summary import build_summary
 from tests.gui.waiting import wait_for_background
+from tests.support.demo_cache import copy_demo
 
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("sammanstallning")
-    write_demo(base / "demo", installed_checklists(), year=2026)
+    copy_demo(base / "demo", installed_checklists(), year=2026)
     out = base / "enheter"
     for unit in DEMO_UNITS:
         session = open_for_reading(base / "demo" / f"{unit.unit} 2026.granskning")

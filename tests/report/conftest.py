@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import write_demo
 from tests.cli_runner import run_in_process
+from tests.support.demo_cache import copy_demo
 
 UNIT = "Mottagningen"
 
@@ -23,7 +23,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="package")
 def demo_round(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("rapport") / "demo"
-    write_demo(folder, installed_checklists(), year=2026)
+    copy_demo(folder, installed_checklists(), year=2026)
     return folder
 
 

@@ -17,12 +17,12 @@ from sqlalchemy.exc import DBAPIError
 
 from aktgranskning.domain.errors import UserError
 from aktgranskning.services import server, server_results, server_roles
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
 from aktgranskning.storage.server_address import ServerAddress, parse_server_url, server_engine
 from aktgranskning.storage.server_catalog import Granskning
 from tests.cli_runner import run_in_process
+from tests.support.demo_cache import copy_demo
 from tests.support.postgres import PostgresServer
 
 PASSWORD = "test-" + secrets.token_hex(8)  # every test login's; the superuser needs none
@@ -78,7 +78,7 @@ def _unit(path: Path) -> Unit:
 @pytest.fixture(scope="module")
 def demo_units(tmp_path_factory: pytest.TempPathFactory, checklists) -> list[Unit]:
     """The demo's files, written once: the tests only read them (uploading reads a file)."""
-    return [_unit(path) for path in write_demo(tmp_path_factory.mktemp("demo"), checklists, year=2026)]
+    return [_unit(path) for path in copy_demo(tmp_path_factory.mktemp("demo"), checklists, year=2026)]
 
 
 @pytest.fixture

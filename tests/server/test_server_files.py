@@ -11,11 +11,11 @@ import pytest
 
 from aktgranskning.domain.errors import UserError
 from aktgranskning.services import server
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
 from aktgranskning.storage.server_address import ServerAddress
 from tests.cli_runner import run_in_process
+from tests.support.demo_cache import copy_demo
 
 
 def _cli(args: list[str]):
@@ -40,7 +40,7 @@ def _status_on_server(address: ServerAddress, unit: str, year: int) -> dict:
 
 @pytest.fixture(scope="module")
 def demo_once(tmp_path_factory: pytest.TempPathFactory, checklists) -> list[Path]:
-    return write_demo(tmp_path_factory.mktemp("demo"), checklists, year=2026)
+    return copy_demo(tmp_path_factory.mktemp("demo"), checklists, year=2026)
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_another_file_for_the_same_enhet_and_year_is_refused(admin: ServerAddres
     server.initialise_server(admin)
     path = next(p for p in demo if p.name.endswith("2026.granskning"))
     server.upload_file(admin, path)
-    other = write_demo(tmp_path / "annan", checklists, year=2026, seed=7)
+    other = copy_demo(tmp_path / "annan", checklists, year=2026, seed=7)
     twin = next(p for p in other if p.name == path.name)
     with pytest.raises(UserError, match="annan granskning"):
         server.upload_file(admin, twin)

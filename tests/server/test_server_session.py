@@ -22,12 +22,12 @@ from aktgranskning.domain.case import CaseStatus, DropoutReason
 from aktgranskning.domain.changes import Presence
 from aktgranskning.domain.errors import UserError
 from aktgranskning.services import server
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.server_session import ServerLink, open_server_session
 from aktgranskning.services.session import ReviewSession, SaveFailed
 from aktgranskning.storage.server_address import ServerAddress, parse_server_url
 from tests.cli_runner import run_in_process
+from tests.support.demo_cache import copy_demo
 from tests.support.postgres import SUPERUSER, start_server
 
 YEAR = 2026
@@ -35,7 +35,7 @@ YEAR = 2026
 
 @pytest.fixture(scope="module")
 def demo_once(tmp_path_factory: pytest.TempPathFactory, checklists) -> list[Path]:
-    return write_demo(tmp_path_factory.mktemp("demo"), checklists, year=YEAR)
+    return copy_demo(tmp_path_factory.mktemp("demo"), checklists, year=YEAR)
 
 
 @pytest.fixture

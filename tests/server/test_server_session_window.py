@@ -13,17 +13,17 @@ from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus
 from aktgranskning.gui.main_window import MainWindow, _open_server_granskning
 from aktgranskning.services import server
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.storage.server_address import ServerAddress
 from tests.gui.conftest import press, shown_window
+from tests.support.demo_cache import copy_demo
 
 YEAR = 2026
 
 
 @pytest.fixture
 def unit(admin: ServerAddress, tmp_path: Path, checklists) -> str:
-    demo = write_demo(tmp_path / "demo", checklists, year=YEAR)
+    demo = copy_demo(tmp_path / "demo", checklists, year=YEAR)
     path = next(p for p in demo if p.name.endswith(f"{YEAR}.granskning"))
     server.initialise_server(admin)
     return server.upload_file(admin, path).granskning.unit

@@ -9,15 +9,15 @@ import pytest
 
 from aktgranskning.gui.launch import launch_window, parse_gui_arguments
 from aktgranskning.services import server
-from aktgranskning.services.demo import write_demo
 from aktgranskning.storage.server_address import ServerAddress
+from tests.support.demo_cache import copy_demo
 
 YEAR = 2026
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, checklists) -> list[Path]:
-    return write_demo(tmp_path_factory.mktemp("demo"), checklists, year=YEAR)
+    return copy_demo(tmp_path_factory.mktemp("demo"), checklists, year=YEAR)
 
 
 @pytest.fixture

@@ -17,11 +17,11 @@ from sqlalchemy import text
 from aktgranskning.domain.analysis import Activity, ActivityStatus
 from aktgranskning.services import server, server_results, server_roles
 from aktgranskning.services.analysis import save_activities, save_analysis_text
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.storage.server_address import ServerAddress
 from aktgranskning.storage.server_results import MAX_RESULT_BYTES
 from tests.cli_runner import run_in_process
+from tests.support.demo_cache import copy_demo
 from tests.support.postgres import PostgresServer
 
 PASSWORD = "test-" + secrets.token_hex(8)
@@ -36,7 +36,7 @@ class Round:
 @pytest.fixture(scope="module")
 def demo_round(tmp_path_factory: pytest.TempPathFactory, checklists) -> Round:
     """The demo's enheter, two years, one of them with an analysis and activities."""
-    paths = write_demo(tmp_path_factory.mktemp("demo"), checklists, year=2026)
+    paths = copy_demo(tmp_path_factory.mktemp("demo"), checklists, year=2026)
     _add_analysis(paths[0])
     return Round({year: [p for p in paths if p.stem.endswith(str(year))] for year in (2026, 2025)})
 

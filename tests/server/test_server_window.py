@@ -21,13 +21,13 @@ from PySide6.QtCore import Qt, QTimer
 from aktgranskning.gui.main_window import MainWindow
 from aktgranskning.gui.server_dialog import ServerDialog
 from aktgranskning.services import server, server_login
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.session_place import is_on_server
 from aktgranskning.services.settings import SERVER_URL
 from aktgranskning.storage.server_address import ServerAddress
 from tests.gui.conftest import shown_window
 from tests.gui.waiting import wait_for_background
+from tests.support.demo_cache import copy_demo
 from tests.support.postgres import PostgresServer
 
 LOGIN = "anna_granskare"
@@ -76,7 +76,7 @@ def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def demo(tmp_path: Path, checklists) -> list[Path]:
-    return write_demo(tmp_path / "demo", checklists, year=2026)
+    return copy_demo(tmp_path / "demo", checklists, year=2026)
 
 
 @pytest.fixture

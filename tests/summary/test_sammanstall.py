@@ -15,11 +15,11 @@ import pytest
 from aktgranskning.domain.unit_report import build_report
 from aktgranskning.excel.unit_workbook import write_unit_workbook
 from aktgranskning.services.checklists import installed_checklists
-from aktgranskning.services.demo import write_demo
 from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
 from aktgranskning.services.unit_data import unit_data_of
 from tests.cli_runner import run_in_process
+from tests.support.demo_cache import copy_demo
 
 UNITS = ("Mottagningen", "Utredning barn", "Utredning ungdom")
 
@@ -31,7 +31,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def round_folder(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("sammanstall")
-    write_demo(base / "demo", installed_checklists(), year=2026)
+    copy_demo(base / "demo", installed_checklists(), year=2026)
     for year in (2026, 2025):
         target = base / str(year)
         target.mkdir()

@@ -181,12 +181,12 @@ def test_a_workbook_that_is_no_enhet_report_is_refused_by_name(tmp_path):
 @pytest.fixture(scope="module")
 def enhet_workbook(tmp_path_factory) -> Path:
     from aktgranskning.services.checklists import installed_checklists
-    from aktgranskning.services.demo import write_demo
     from aktgranskning.services.opening import open_for_reading
     from aktgranskning.services.report import export_unit_report, unit_report
+    from tests.support.demo_cache import copy_demo
 
     folder = tmp_path_factory.mktemp("hand")
-    write_demo(folder / "demo", installed_checklists(), year=2026)
+    copy_demo(folder / "demo", installed_checklists(), year=2026)
     session = open_for_reading(folder / "demo" / "Mottagningen 2025.granskning")
     try:
         path = export_unit_report(unit_report(session), folder / "M.xlsx", None)[0]
