@@ -208,20 +208,16 @@ def test_a_start_date_that_is_not_a_date_names_row_and_column(tmp_path):
 
 
 def test_urval_prints_which_day_the_ages_were_counted_on(tmp_path):
-    import subprocess
-    import sys
+    from tests.cli_runner import run_in_process
 
     rows = "".join(f"A-{i};{PNR_ALMOST_18};2026-10-0{1 + i % 5};E\n" for i in range(6))
     source = write(tmp_path / "export.csv", f"Ärendenummer;Personnummer;Startdatum;Enhet\n{rows}", "utf-8")
-    result = subprocess.run([sys.executable, "-m", "aktgranskning", "urval", str(source), "-o",
-                             str(tmp_path / "U.xlsx"), "--seed", "1"], capture_output=True, text=True,
-                            encoding="utf-8", timeout=120)
+    result = run_in_process("urval", str(source), "-o", str(tmp_path / "U.xlsx"), "--seed", "1")
     assert result.returncode == 0, result.stderr
     assert "Ålder räknades vid ärendets start (kolumnen Startdatum)." in result.stdout
     without = write(tmp_path / "utan.csv", f"Ärendenummer;Personnummer;Enhet\nA-1;{PNR_ALMOST_18};E\n", "utf-8")
-    result = subprocess.run([sys.executable, "-m", "aktgranskning", "urval", str(without), "-o",
-                             str(tmp_path / "V.xlsx"), "--seed", "1"], capture_output=True, text=True,
-                            encoding="utf-8", timeout=120)
+    result = run_in_process("urval", str(without), "-o", str(tmp_path / "V.xlsx"), "--seed", "1")
+    assert result.returncode == 0, result.stderr
     assert f"Ärendets startdatum saknas; ålder räknades vid dragningsdagen {date.today().isoformat()}." in result.stdout
 
 

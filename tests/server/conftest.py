@@ -14,6 +14,14 @@ from tests.support.postgres import NoPostgres, PostgresServer, server_bin_dir, s
 _numbers = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def marked_postgres(request: pytest.FixtureRequest) -> None:
+    """Every test here needs its own PostgreSQL server and must say so (pytestmark), so that the
+    default run leaves it out and CI's own step (pytest -m postgres) runs it."""
+    if request.node.get_closest_marker("postgres") is None:
+        pytest.fail(f"{request.node.nodeid} saknar pytestmark = pytest.mark.postgres")
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     """CI (.ci/run sets AKTGRANSKNING_KRAV_POSTGRES=1 and installs Debian's postgresql) fails

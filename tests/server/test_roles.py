@@ -25,6 +25,8 @@ from tests.cli_runner import run_in_process
 from tests.support.demo_cache import copy_demo
 from tests.support.postgres import PostgresServer
 
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
+
 PASSWORD = "test-" + secrets.token_hex(8)  # every test login's; the superuser needs none
 PEOPLE = ("anna", "bo", "ulla", "eve", "carl")
 

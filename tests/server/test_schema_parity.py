@@ -7,12 +7,15 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import pytest
 from sqlalchemy import Boolean, Engine, Integer, String, Text, inspect
 from sqlalchemy import create_engine as make_engine
 
 from aktgranskning.services import server
 from aktgranskning.storage.migrate import upgrade_to_head
 from aktgranskning.storage.server_address import ServerAddress
+
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
 
 
 def _kind(column_type: Any) -> str:

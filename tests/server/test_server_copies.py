@@ -7,11 +7,15 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from aktgranskning.domain.answers import Answer
 from aktgranskning.services import server
 from aktgranskning.services.opening import open_for_filling
 from aktgranskning.storage.server_address import ServerAddress
 from tests.cli_runner import run_in_process
+
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
 
 
 def _answer_in(path: Path, who: str, answers: dict[int, Answer]) -> None:

@@ -17,6 +17,8 @@ from aktgranskning.storage.server_address import ServerAddress
 from tests.cli_runner import run_in_process
 from tests.support.demo_cache import copy_demo
 
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
+
 
 def _cli(args: list[str]):
     return run_in_process(*args)

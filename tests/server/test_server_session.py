@@ -30,6 +30,8 @@ from tests.cli_runner import run_in_process
 from tests.support.demo_cache import copy_demo
 from tests.support.postgres import SUPERUSER, start_server
 
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
+
 YEAR = 2026
 
 

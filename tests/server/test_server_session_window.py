@@ -18,6 +18,8 @@ from aktgranskning.storage.server_address import ServerAddress
 from tests.gui.conftest import press, shown_window
 from tests.support.demo_cache import copy_demo
 
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
+
 YEAR = 2026
 
 

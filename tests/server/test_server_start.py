@@ -12,6 +12,8 @@ from aktgranskning.services import server
 from aktgranskning.storage.server_address import ServerAddress
 from tests.support.demo_cache import copy_demo
 
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
+
 YEAR = 2026
 
 

@@ -24,6 +24,8 @@ from tests.cli_runner import run_in_process
 from tests.support.demo_cache import copy_demo
 from tests.support.postgres import PostgresServer
 
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
+
 PASSWORD = "test-" + secrets.token_hex(8)
 READ_LOG = "Inläsning"  # names where each result was read from: a file there, the server here
 

@@ -30,6 +30,8 @@ from tests.gui.waiting import wait_for_background
 from tests.support.demo_cache import copy_demo
 from tests.support.postgres import PostgresServer
 
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of the run's own: CI's own step
+
 LOGIN = "anna_granskare"
 PASSWORD = "Ratt-losen-7Q"  # ASCII: QTest.keyClicks aborts on characters outside it
 WRONG = "fel-losen-3X"
