@@ -26,12 +26,10 @@ from aktgranskning.gui.summary_dialog import SummaryDialog
 from aktgranskning.services import summary as summary_service
 from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import DEMO_UNITS
-from aktgranskning.services.opening import open_for_reading
-from aktgranskning.services.report import export_unit_report, unit_report
 from aktgranskning.services.workspace import Workspace
 from benchmarks.sampling_large import write_export
 from tests.gui.waiting import wait_for_background
-from tests.support.demo_cache import copy_demo
+from tests.support.demo_cache import copy_demo, copy_demo_workbooks
 
 
 class Starter(QWidget):
@@ -228,15 +226,8 @@ def test_closing_the_sampling_dialog_cancels_the_preview(qtbot, tmp_path):
 
 @pytest.fixture(scope="module")
 def unit_workbooks(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("bakgrund")
-    copy_demo(base / "demo", installed_checklists(), year=2026)
-    out = base / "enheter"
-    for unit in DEMO_UNITS:
-        session = open_for_reading(base / "demo" / f"{unit.unit} 2026.granskning")
-        try:
-            export_unit_report(unit_report(session), out / f"{unit.unit} 2026.xlsx", None)
-        finally:
-            session.close()
+    out = tmp_path_factory.mktemp("bakgrund") / "enheter"
+    copy_demo_workbooks(out, 2026)
     return out
 
 

@@ -10,26 +10,17 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from aktgranskning.gui.summary_dialog import SummaryDialog
-from aktgranskning.services.checklists import installed_checklists
 from aktgranskning.services.demo import DEMO_UNITS
-from aktgranskning.services.opening import open_for_reading
-from aktgranskning.services.report import export_unit_report, unit_report
 from aktgranskning.services.summary import build_summary
 from tests.gui.waiting import wait_for_background
-from tests.support.demo_cache import copy_demo
+from tests.support.demo_cache import copy_demo_workbooks
 
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("sammanstallning")
-    copy_demo(base / "demo", installed_checklists(), year=2026)
     out = base / "enheter"
-    for unit in DEMO_UNITS:
-        session = open_for_reading(base / "demo" / f"{unit.unit} 2026.granskning")
-        try:
-            export_unit_report(unit_report(session), out / f"{unit.unit} 2026.xlsx", None)
-        finally:
-            session.close()
+    copy_demo_workbooks(out, 2026)
     book = openpyxl.load_workbook(out / "Utredning barn 2026.xlsx")
     for row in book["Data"].iter_rows():
         if row[10].value == "Nej":

@@ -19,7 +19,7 @@ from aktgranskning.services.opening import open_for_reading
 from aktgranskning.services.status import status_data
 from aktgranskning.services.unit_data import unit_data_of
 from tests.cli_runner import run_in_process
-from tests.support.demo_cache import copy_demo
+from tests.support.demo_cache import copy_demo, copy_demo_workbooks
 
 UNITS = ("Mottagningen", "Utredning barn", "Utredning ungdom")
 
@@ -33,12 +33,7 @@ def round_folder(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("sammanstall")
     copy_demo(base / "demo", installed_checklists(), year=2026)
     for year in (2026, 2025):
-        target = base / str(year)
-        target.mkdir()
-        for unit in UNITS:
-            result = run_cli("rapport", str(base / "demo" / f"{unit} {year}.granskning"), "-o",
-                             str(target / f"{unit} {year}.xlsx"))
-            assert result.returncode == 0, result.stderr
+        copy_demo_workbooks(base / str(year), year, UNITS)
     return base
 
 

@@ -55,3 +55,34 @@ def copy_demo(folder: Path, checklists: Sequence[Checklist] | None = None, year:
     for entry in template.iterdir():
         shutil.copy2(entry, folder / entry.name)
     return [folder / name for name in names]
+
+
+_workbooks: dict[int, Path] = {}
+
+
+def copy_demo_workbooks(folder: Path, year: int = 2026, units: Sequence[str] | None = None) -> list[Path]:
+    """The enhet workbook (`rapport` without a comparison) of each of the demo's enheter (or of
+    `units`) for `year` (this year's or last year's files of the 2026 demo), written once per
+    process and copied into `folder`: `<enhet> <year>.xlsx`."""
+    if year not in _workbooks:
+        from aktgranskning.services.demo import DEMO_UNITS
+        from aktgranskning.services.opening import open_for_reading
+        from aktgranskning.services.report import export_unit_report, unit_report
+
+        files = copy_demo(_template_root() / f"for-arbetsbocker-{year}")
+        template = _template_root() / f"arbetsbocker-{year}"
+        for unit in DEMO_UNITS:
+            source = next(p for p in files if p.name == f"{unit.unit} {year}.granskning")
+            session = open_for_reading(source)
+            try:
+                export_unit_report(unit_report(session), template / f"{unit.unit} {year}.xlsx", None)
+            finally:
+                session.close()
+        _workbooks[year] = template
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for workbook in sorted(_workbooks[year].iterdir()):
+        if units is not None and workbook.stem.removesuffix(f" {year}") not in units:
+            continue
+        written.append(Path(shutil.copy2(workbook, folder / workbook.name)))
+    return written
