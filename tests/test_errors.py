@@ -14,6 +14,7 @@ import pytest
 from aktgranskning import cli
 from aktgranskning.domain.steps import Step, step_of, work_step
 from aktgranskning.logging_setup import LOG_NAME
+from tests.cli_runner import run_in_process
 
 SECRET = "-".join(["AKT", "2026", "774411"])  # case data, made at run time so no source line holds it
 
@@ -91,7 +92,7 @@ def test_a_real_failure_writing_the_report_names_the_file_without_a_traceback(re
     not_a_folder = tmp_path / "inte en mapp.txt"
     not_a_folder.write_text("", encoding="utf-8")
     target = not_a_folder / "Enhet.xlsx"
-    result = run_module("rapport", str(review_file), "-o", str(target))
+    result = run_in_process("rapport", str(review_file), "-o", str(target))
     assert result.returncode == 1
     assert str(target) in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1

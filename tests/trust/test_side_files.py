@@ -17,6 +17,7 @@ from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.services.check import check_review_file
 from aktgranskning.services.opening import open_for_filling, open_for_reading, open_review_file
+from tests.cli_runner import run_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -309,6 +310,6 @@ def test_status_and_rapport_tell_the_user_about_a_side_file_that_was_not_used(re
     review_file.with_name(review_file.name + "-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\0" * 60)
     for command in (["status", str(review_file), "--json"],
                     ["rapport", str(review_file), "-o", str(tmp_path / "rapport.xlsx")]):
-        result = _run_cli(*command)
+        result = run_in_process(*command)
         assert result.returncode == 0, result.stderr
         assert f"Obs: {review_file.name}: sidofilen {review_file.name}-wal hör inte till filen" in result.stderr
