@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -76,8 +77,21 @@ def _import_core_before_qt() -> None:
     """The Qt-free part of the start path (the services, storage and SQLAlchemy), imported before
     PySide6: once PySide6 is loaded, its import hook reads the source of every module imported
     after it to look for `from __feature__` (shibokensupport.feature._mod_uses_pyside), some
-    300 files on this path that never use Qt."""
-    import aktgranskning.services.workspace  # noqa: F401
+    300 files on this path that never use Qt. Besides the services the window imports, that is
+    what opening a file imports on first use: SQLAlchemy's SQLite dialect (loaded by the first
+    `create_engine`) and the enhet folder's reader (imported inside functions of `opening`)."""
+    for name in _CORE_BEFORE_QT:
+        importlib.import_module(name)
+
+
+_CORE_BEFORE_QT = (
+    "aktgranskning.services.workspace",
+    "aktgranskning.services.settings",
+    "aktgranskning.services.enhet_folder",
+    "aktgranskning.services.enhet_link",
+    "aktgranskning.domain.labels",
+    "sqlalchemy.dialects.sqlite",
+)
 
 
 @contextmanager

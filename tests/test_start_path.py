@@ -24,11 +24,21 @@ OFF_THE_START_PATH = ("reportlab", "openpyxl", "python_calamine", "alembic", "sq
 # painted, then report what is loaded. A timer quits after 20 s so a modal dialog cannot hang it.
 _START_AND_REPORT = r"""
 import json, sys
-from PySide6.QtCore import QEvent, QObject, QTimer
+
+imported = []  # every module in the order it is first imported
+
+class _Noting:
+    def find_spec(self, name, path=None, target=None):
+        imported.append(name)
+        return None
+
+sys.meta_path.insert(0, _Noting())
 from aktgranskning.app import start_window
 
 started = start_window([sys.argv[1]])
 assert started is not None
+from PySide6.QtCore import QEvent, QObject, QTimer
+
 app, window = started
 painted = []
 
@@ -44,11 +54,16 @@ window.case_list.table.viewport().installEventFilter(probe)
 QTimer.singleShot(20_000, lambda: app.exit(0))
 app.exec()
 after_start = sorted(name for name in json.loads(sys.argv[2]) if name in sys.modules)
+qt_first = next(i for i, name in enumerate(imported) if name.split(".")[0] == "PySide6")
+qt_and_window = ("PySide6", "shiboken6", "shibokensupport", "signature_bootstrap", "__feature__", "encodings")
+after_qt = sorted({name for name in imported[qt_first:] if name in sys.modules
+                   and name.split(".")[0] not in qt_and_window and not name.startswith("aktgranskning.gui")})
 window.show_results()
 print(json.dumps({
     "case_list_painted": painted == [True],
     "rows": window.case_list.table.model().rowCount(),
     "loaded_at_start": after_start,
+    "qt_free_after_qt": after_qt,
     "results_rows": window.results.table.rowCount(),
 }))
 window.close()
@@ -76,6 +91,9 @@ def test_the_case_list_is_shown_without_report_excel_pdf_or_migration_code(twent
     report = start_window_with(twenty_cases, tmp_path / "användardata")
     assert report["case_list_painted"] and report["rows"] == 25  # 20 akter and 5 reserves
     assert report["loaded_at_start"] == []
+    # Once PySide6 is loaded its import hook reads the source of every module imported after it;
+    # the Qt-free part of the start is imported before it (app._import_core_before_qt).
+    assert report["qt_free_after_qt"] == []
     assert report["results_rows"] > 0  # the results page, made on first showing, still works
 
 
