@@ -123,3 +123,20 @@ def test_checklist_not_in_utf8_is_named(tmp_path):
     path.write_bytes('titel = "Förhandsbedömning"\n'.encode("cp1252"))
     with pytest.raises(FileProblem, match="UTF-8"):
         load_checklist_file(path)
+
+
+def test_a_text_read_before_gives_the_same_checklist_and_a_broken_one_names_every_file(tmp_path):
+    from aktgranskning.checklist_files import checklist_data, checklist_from_json, checklist_to_json
+
+    source = (checklists_dir() / "utredning.toml").read_text(encoding="utf-8")
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text(source, encoding="utf-8")
+    second.write_text(source, encoding="utf-8")
+    assert load_checklist_file(first) is load_checklist_file(second)  # read once, by its text
+    stored = checklist_to_json(checklist_data(load_checklist_file(first)))
+    assert checklist_from_json(stored, "fil 1") is checklist_from_json(stored, "fil 2")
+    broken = stored.replace('"titel":', '"titl":')
+    for name in ("fil 1", "fil 2"):  # a text that fails is never kept: each error names its own file
+        with pytest.raises(FileProblem, match="titel") as problem:
+            checklist_from_json(broken, name)
+        assert name in str(problem.value)
