@@ -18,6 +18,7 @@ from aktgranskning.services.sampling import (
     draw_round,
     review_files_for_round,
 )
+from tests.support.workbook_text import zip_member_texts
 
 TODAY = date(2026, 11, 22)
 
@@ -85,8 +86,7 @@ def test_personnummer_gives_gender_and_age_and_is_never_written(tmp_path, checkl
 def _texts_in(path: Path) -> list[str]:
     data = path.read_bytes()
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            return [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+        return list(zip_member_texts(path).values())
     return [data.decode("utf-8", "replace"), data.decode("utf-16-le", "replace")]
 
 

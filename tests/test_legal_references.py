@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from aktgranskning.domain.answers import Answer
 from aktgranskning.paths import checklists_dir
 from aktgranskning.services.checklists import installed_checklists
 from tests.support.demo_cache import copy_demo
+from tests.support.workbook_text import zip_text
 
 WITHOUT_DOT = re.compile(r"\bkap\s*\d")  # "11 kap 2 §", "kap2"; "11 kap. 2 §" is right
 PACKAGE = Path(__file__).resolve().parents[1] / "aktgranskning"
@@ -51,8 +51,7 @@ def test_the_workbook_and_pdf_write_kap_with_a_dot(tmp_path):
     workbook, pdf = tmp_path / "enhet.xlsx", tmp_path / "enhet.pdf"
     result = _run("rapport", str(source), "-o", str(workbook), "--pdf", str(pdf))
     assert result.returncode == 0, result.stderr
-    with zipfile.ZipFile(workbook) as archive:
-        xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
+    xml = zip_text(workbook, ".xml")
     assert "10 kap. 21 §" in xml and not WITHOUT_DOT.search(xml)
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils saknas (apt-get install poppler-utils)")

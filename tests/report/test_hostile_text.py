@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +45,7 @@ from aktgranskning.services.analysis import (
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.report import export_unit_report
 from aktgranskning.services.summary import export_summary
+from tests.support.workbook_text import zip_member_texts
 
 from .conftest import UNIT, run_cli
 
@@ -264,10 +264,8 @@ def test_libreoffice_opens_the_workbooks(pasted, tmp_path):
 
 
 def test_no_text_reaches_the_workbook_xml_unreplaced(pasted):
-    with zipfile.ZipFile(pasted["folder"] / "r.xlsx") as archive:
-        for name in archive.namelist():
-            xml = archive.read(name).decode("utf-8")
-            assert VERTICAL_TAB not in xml and "\x00" not in xml and "\x07" not in xml, name
+    for name, xml in zip_member_texts(pasted["folder"] / "r.xlsx").items():
+        assert VERTICAL_TAB not in xml and "\x00" not in xml and "\x07" not in xml, name
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils saknas")

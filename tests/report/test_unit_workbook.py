@@ -17,6 +17,7 @@ from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
 from aktgranskning.services.analysis import save_analysis_text
 from aktgranskning.services.opening import open_review_file
 from aktgranskning.services.report import export_unit_report, unit_report
+from tests.support.workbook_text import zip_text
 
 from .conftest import run_cli
 
@@ -80,8 +81,7 @@ def test_no_case_number_caseworker_code_or_comment_appears_in_workbook_or_pdf(ex
     secrets = {a["arendenummer"] for a in exported["status"]["arenden"]}
     secrets |= {a["handlaggare"] for a in exported["status"]["arenden"]}
     assert len(secrets) > 20
-    with zipfile.ZipFile(exported["workbook"]) as archive:
-        xml = "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    xml = zip_text(exported["workbook"])
     pdf_text = subprocess.run(["pdftotext", str(exported["pdf"]), "-"], capture_output=True, text=True,
                               check=True).stdout
     assert "Mottagningen 2026" in pdf_text and "Förhandsbedömning" in pdf_text  # the extraction works
@@ -101,8 +101,7 @@ def test_comments_never_reach_the_workbook(demo_round, tmp_path):
         written = export_unit_report(unit_report(session), tmp_path / "ut.xlsx", None)
     finally:
         session.close()
-    with zipfile.ZipFile(written[0]) as archive:
-        xml = "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    xml = zip_text(written[0])
     assert "Exempelsson" not in xml
 
 

@@ -12,10 +12,11 @@ import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.support.workbook_text import zip_text
 
 pytestmark = pytest.mark.slow  # long: runs in CI after the default suite (pytest -m slow)
 
@@ -32,8 +33,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def readable_text(path: Path) -> str:
     if path.suffix == ".xlsx":
-        with zipfile.ZipFile(path) as archive:
-            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+        return zip_text(path)
     if path.suffix == ".pdf":
         return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return path.read_text(encoding="utf-8")
