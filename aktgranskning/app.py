@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -80,18 +79,13 @@ def _import_core_before_qt() -> None:
     300 files on this path that never use Qt. Besides the services the window imports, that is
     what opening a file imports on first use: SQLAlchemy's SQLite dialect (loaded by the first
     `create_engine`) and the enhet folder's reader (imported inside functions of `opening`)."""
-    for name in _CORE_BEFORE_QT:
-        importlib.import_module(name)
+    import sqlalchemy.dialects.sqlite  # noqa: F401
 
-
-_CORE_BEFORE_QT = (
-    "aktgranskning.services.workspace",
-    "aktgranskning.services.settings",
-    "aktgranskning.services.enhet_folder",
-    "aktgranskning.services.enhet_link",
-    "aktgranskning.domain.labels",
-    "sqlalchemy.dialects.sqlite",
-)
+    import aktgranskning.domain.labels
+    import aktgranskning.services.enhet_folder
+    import aktgranskning.services.enhet_link
+    import aktgranskning.services.settings
+    import aktgranskning.services.workspace  # noqa: F401
 
 
 @contextmanager
