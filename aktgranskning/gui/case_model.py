@@ -252,8 +252,14 @@ class CaseFilterModel(QSortFilterProxyModel):
             model.multiData(self.mapToSource(index), roleDataSpan)
 
     def set_filter(self, index: int) -> None:
-        self._test = FILTERS[index][1]
-        self.invalidateFilter()
+        # Qt 6.10 replaced invalidateFilter() by a begin/end pair around the change itself.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self._test = FILTERS[index][1]
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt 6.8 and 6.9
+            self._test = FILTERS[index][1]
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
