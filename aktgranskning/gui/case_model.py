@@ -139,6 +139,17 @@ class CaseTableModel(QAbstractTableModel):
     def summary(self, row: int) -> CaseSummary:
         return self._rows[row]
 
+    def shown_texts(self, row: int) -> tuple[str, ...]:
+        """The row's texts, one per column, as the table shows them."""
+        shown = self._shown.get(row)
+        if shown is None:
+            shown = self._shown[row] = self._texts(self._rows[row])
+        return shown
+
+    def has_icon(self, row: int) -> bool:
+        """Whether the row's first cell carries the warning icon (its akt has conflicts)."""
+        return self._rows[row].case.id in self._conflicts
+
     def row_of_case(self, case_id: int) -> int | None:
         return next((i for i, s in enumerate(self._rows) if s.case.id == case_id), None)
 
@@ -158,10 +169,7 @@ class CaseTableModel(QAbstractTableModel):
             return None
         row, column = index.row(), index.column()
         if role == _DISPLAY:
-            shown = self._shown.get(row)
-            if shown is None:
-                shown = self._shown[row] = self._texts(self._rows[row])
-            return shown[column]
+            return self.shown_texts(row)[column]
         summary = self._rows[row]
         case = summary.case
         if role == _SORT:

@@ -50,3 +50,26 @@ def test_a_longer_text_arriving_in_place_widens_its_column(qtbot, window):
     page.model.update_summaries(summaries)  # as when another reviewer's work is read in
     qtbot.waitUntil(lambda: page.table.columnWidth(REVIEWERS_COLUMN) > before)
     assert columns_fit(page)
+
+
+
+def test_an_akt_with_a_conflict_is_measured_with_its_icon(qtbot, window):
+    """The first column of an akt with a conflict carries a warning icon: that cell is wider
+    than its number alone, here wider than every longer number without one."""
+    from aktgranskning.domain.changes import Register
+    from aktgranskning.services.conflicts import Conflict, ConflictVersion
+
+    page = window.case_list
+    summaries = [page.model.summary(row) for row in range(page.model.rowCount())]
+    for row in range(5):
+        summaries[row] = replace(summaries[row], case=replace(summaries[row].case, sequence=111111110 + row))
+    summaries[5] = replace(summaries[5], case=replace(summaries[5].case, sequence=11111111))
+    page.model.update_summaries(summaries)
+    qtbot.waitUntil(lambda: columns_fit(page))
+    without_icon = page.table.columnWidth(0)
+    versions = (ConflictVersion("ja", "Ja", "Anna", "2026-03-01"),
+                ConflictVersion("nej", "Nej", "Bertil", "2026-03-01"))
+    conflict = Conflict(Register.answer(summaries[5].case.id, "FB1"), 11111111, versions)
+    page.model.set_together({summaries[5].case.id: [conflict]}, {})
+    qtbot.waitUntil(lambda: page.table.columnWidth(0) > without_icon)
+    assert columns_fit(page)
