@@ -181,8 +181,9 @@ class ChangeLog:
         self._changes: dict[str, Change] = {}
         self._replaced: set[str] = set()
         self._by_register: dict[Register, dict[str, Change]] = {}
+        self._heads: dict[Register, dict[str, Change]] = {}  # the changes no known change replaces
         self._conflicts: list[RegisterState] | None = None
-        self._states: dict[Register, RegisterState | None] = {}  # worked out since the last add
+        self._states: dict[Register, RegisterState | None] = {}  # cached; dropped when heads change
         self.add(changes)
 
     def __len__(self) -> int:
@@ -198,12 +199,19 @@ class ChangeLog:
             if change.id in self._changes:
                 continue
             self._changes[change.id] = change
-            self._replaced.update(change.replaces)
             self._by_register.setdefault(change.register, {})[change.id] = change
             touched.add(change.register)
+            for replaced_id in change.replaces:
+                self._replaced.add(replaced_id)
+                replaced = self._changes.get(replaced_id)
+                if replaced is not None and self._heads.get(replaced.register, {}).pop(replaced_id, None) is not None:
+                    touched.add(replaced.register)  # another register's change only in a forged file
+            if change.id not in self._replaced:  # a change that arrives after what replaces it
+                self._heads.setdefault(change.register, {})[change.id] = change
         if touched:
             self._conflicts = None
-            self._states = {}  # a change may replace another register's change (a forged file)
+            for register in touched:
+                self._states.pop(register, None)
         return touched
 
     def changes(self) -> list[Change]:
@@ -224,7 +232,7 @@ class ChangeLog:
         known = self._by_register.get(register)
         if not known:
             return None
-        heads = tuple(sorted((c for c in known.values() if c.id not in self._replaced), key=lambda c: c.order_key))
+        heads = tuple(sorted(self._heads.get(register, {}).values(), key=lambda c: c.order_key))
         if not heads:  # a cycle of replacements can only come from a forged file: the newest holds
             heads = (max(known.values(), key=lambda c: c.order_key),)
         return RegisterState(register, heads)

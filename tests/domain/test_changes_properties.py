@@ -328,6 +328,43 @@ def test_every_file_is_causally_closed(history: History) -> None:
     check_every_file_is_causally_closed(history)
 
 
+def _forged(draw: st.DrawFn) -> list[Change]:
+    """Changes as a hostile or broken file may hold them: any change may replace any id, of its
+    own register or another's, itself, or one that is never seen (cycles included)."""
+    count = draw(st.integers(1, 12))
+    ids = [f"c{number:02d}" for number in range(count)] + ["unseen"]
+    return [Change(id=ids[number], writer="w", at=draw(st.sampled_from(TIMES)), who="w",
+                   register=draw(st.sampled_from(REGISTERS)), value=draw(st.sampled_from(VALUES)),
+                   old_value=encode(None), replaces=frozenset(draw(st.lists(st.sampled_from(ids), max_size=3))))
+            for number in range(count)]
+
+
+@DEFAULT
+@given(st.composite(_forged)(), st.data())
+def test_heads_read_between_additions_follow_the_rule_even_for_forged_replacements(
+        changes: list[Change], data: st.DataObject) -> None:
+    """The log keeps its heads as changes arrive; whatever was read before an addition, what is
+    read after it is what the rule gives for everything known so far."""
+    order = data.draw(st.permutations(changes))
+    log, known = ChangeLog(), []
+    for start in range(0, len(order), 2):
+        for register in REGISTERS:  # read (and cached) before the next changes arrive
+            log.state(register)
+        log.conflicts()
+        group = order[start:start + 2]
+        touched = log.add(group)
+        known.extend(group)
+        for register in REGISTERS:
+            state = log.state(register)
+            expected = reference_heads(known, register)
+            if not expected and any(c.register == register for c in known):
+                newest = max((c for c in known if c.register == register), key=lambda c: c.order_key)
+                expected = {newest.id}  # a cycle of replacements: the newest holds
+            assert (state.head_ids if state else set()) == expected
+        assert {register for change in group for register in (change.register,)} <= touched
+        assert snapshot(log) == snapshot(ChangeLog(known))
+
+
 @pytest.mark.slow
 @LONG
 @given(HISTORIES, st.integers(0, 2**32))
