@@ -106,7 +106,9 @@ class CaseSummary:
 
 @dataclass(frozen=True)
 class CaseView:
-    """What a page needs to redraw an akt, read in the transaction that changed it."""
+    """What a page needs to redraw an akt, read as the change that produced it committed it (on
+    the server inside that transaction; in a whole file, which only this writer changes, right
+    after the file holds it)."""
 
     case: Case
     states: list[QuestionState]
@@ -203,15 +205,14 @@ class ReviewSession:
 
     def question_states(self, case_id: int) -> list[QuestionState]:
         with self.reading() as tx:
-            return self._states_in(tx, case_id)
+            return self._states_in(tx, tx.case(case_id))
 
     def case_view(self, case_id: int) -> CaseView:
         with self.reading() as tx:
-            return CaseView(tx.case(case_id), self._states_in(tx, case_id))
+            return self._view_now(tx, case_id)
 
-    def _states_in(self, tx: ReviewTransaction, case_id: int) -> list[QuestionState]:
-        case = tx.case(case_id)
-        records = tx.answer_records(case_id)
+    def _states_in(self, tx: ReviewTransaction, case: Case) -> list[QuestionState]:
+        records = tx.answer_records(case.id)
         checklist = self.checklist_for(case)
         stored = {qid: record.answer for qid, record in records.items()}
         effective = effective_answers(checklist, stored)
@@ -257,7 +258,7 @@ class ReviewSession:
         that also reads what the page needs to redraw the akt."""
         views: list[CaseView] = []
         with self.writing() as tx:
-            tx.finishing.append(lambda: views.append(CaseView(tx.case(case_id), self._states_in(tx, case_id))))
+            tx.finishing.append(lambda: views.append(self._view_now(tx, case_id)))
             case = tx.case(case_id)
             checklist = self.checklist_for(case)
             question = checklist.question(question_id)
@@ -284,7 +285,8 @@ class ReviewSession:
         return views[0]
 
     def _view_now(self, tx: ReviewTransaction, case_id: int) -> CaseView:
-        return CaseView(tx.case(case_id), self._states_in(tx, case_id))
+        case = tx.case(case_id)
+        return CaseView(case, self._states_in(tx, case))
 
     def set_comment(self, case_id: int, question_id: str, comment: str) -> None:
         with self.writing() as tx:

@@ -157,10 +157,14 @@ class ReviewStore:
                 if recorder is not None and (tx.before or tx.forced):
                     recorded = True
                     recorder.record(connection, tx.before, tx.forced, tx.author)
-                for finish in tx.finishing:  # reads of the state as it will be committed
-                    finish()
+                if self._whole is None:
+                    _finish(tx)
             if self._whole is not None:
                 self._whole.publish_if_changed()
+                # only this writer changes the in-memory database, so what it reads now is what
+                # the file holds; reading after the flush keeps the redraw's reads out of the
+                # time from key press to durable answer
+                _finish(tx)
         except BaseException:
             if recorded and recorder is not None:  # the file did not take it: forget it here too
                 with self.engine.begin() as connection:
@@ -225,6 +229,11 @@ class ReviewStore:
         return current_revision(self.engine)
 
 
+def _finish(tx: ReviewTransaction) -> None:
+    for finish in tx.finishing:
+        finish()
+
+
 class ReviewTransaction:
     def __init__(self, connection: Connection, recording: bool = False) -> None:
         self.connection = connection
@@ -233,7 +242,9 @@ class ReviewTransaction:
         self.before: dict[Register, str] = {}  # each touched register's value before (when recording)
         self.forced: dict[Register, str] = {}  # decisions: recorded even when the value stays
         self.author: tuple[str, str | None] | None = None  # who and when, for the change rows
-        self.finishing: list[Callable[[], None]] = []  # run last, inside the transaction
+        # reads of the committed state, run last: inside the transaction, or for a whole file
+        # right after it is on disk (so they read through `raw`, never `connection`)
+        self.finishing: list[Callable[[], None]] = []
 
     def _note(self, register: Register) -> None:
         if self.recording and register not in self.before:

@@ -28,6 +28,24 @@ def test_an_answer_is_in_the_file_before_set_answer_returns(session, review_file
     assert (case.id, "fb.anmalare", "Ja", "testare") in _raw_answers(review_file)
 
 
+def test_what_an_answer_returns_for_the_redraw_is_what_the_file_then_holds(session):
+    """The page redraws the akt from what set_answer returns; a key press that opens or closes
+    conditional questions, completes the akt or takes an answer back must return the new state."""
+    case = _first(session, "utredning")
+    ids = session.checklist_for(case).question_ids()
+    for answer in (N, Y, X, None, Y):
+        for question_id in ids:
+            if question_id not in {s.question_id for s in session.question_states(case.id)
+                                   if s.applicability.value == "applicable"}:
+                continue
+            allowed = session.checklist_for(case).question(question_id).allowed
+            if answer is not None and answer not in allowed:
+                continue
+            view = session.set_answer(case.id, question_id, answer)
+            assert view == session.case_view(case.id), question_id
+    assert view.case.status is CaseStatus.IN_PROGRESS
+
+
 def test_an_answer_survives_closing_and_reopening(session, review_file):
     case = _first(session, "utredning")
     session.set_answer(case.id, "ut.anledning", N)

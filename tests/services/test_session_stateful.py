@@ -112,7 +112,10 @@ class ReviewSessionMachine(RuleBasedStateMachine):
     def answer(self, index: int, question: int, answer: Answer | None) -> None:
         case = self.case_at(index)
         ids = self.session.checklist_for(case).question_ids()
-        self.attempt(case.id, lambda: self.session.set_answer(case.id, ids[question % len(ids)], answer))
+        views = []
+        self.attempt(case.id, lambda: views.append(self.session.set_answer(case.id, ids[question % len(ids)], answer)))
+        if views:  # what the page redraws from is what the file holds
+            assert views[0] == self.session.case_view(case.id)
 
     @rule(index=CASE_INDEX, data=st.data())
     def answer_every_gap(self, index: int, data: st.DataObject) -> None:
