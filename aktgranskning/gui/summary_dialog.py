@@ -360,9 +360,10 @@ class SummaryDialog(QDialog):
             lines += [f"✗ {item.source} (tidigare år): lästes inte och ingår inte i jämförelsen – {item.reason}"
                       for item in self.earlier.excluded]
             lines.append(self.comparison_line)
+        units = {(level.name, level.area): level for level in reversed(summary.units())}  # the first wins
         for item in summary.inputs:
             identity = item.data.identity
-            level = next((lv for lv in summary.units() if lv.name == identity.unit and lv.area == identity.area), None)
+            level = units.get((identity.unit, identity.area))
             mark = " – PRELIMINÄR" if level is not None and level.preliminary else ""
             lines.append(f"✓ {item.source}: {identity.unit} {identity.year} ({identity.area}), "
                          f"{item.data.describe_cases()}{mark}")

@@ -173,6 +173,7 @@ def test_the_summary_colours_by_the_strictest_limit_says_so_and_shows_it(tmp_pat
     assert {q.question_id: q.green_limit for q in summary.questions}[STRICT] == 100
     warnings = [str(w) for w in summary_warnings(summary)]
     assert any(STRICT in w and "a.xlsx: 100 %" in w and "b.xlsx: ingen" in w for w in warnings), warnings
+    assert not any(NORMAL in w and "olika egna gränser" in w for w in warnings), warnings  # both have none
     workbook, pdf = tmp_path / "summa.xlsx", tmp_path / "summa.pdf"
     export_summary(summary, workbook, None, pdf=pdf)
     sheet = openpyxl.load_workbook(workbook)["Sammanställning"]
