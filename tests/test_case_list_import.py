@@ -51,6 +51,23 @@ def test_encodings_and_delimiters(tmp_path, encoding, delimiter):
         "Ä-1", Gender.FEMALE, 7, "Åsa Öberg", "Mottagningen")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_list_of_several_megabytes_keeps_its_encoding_where_the_reading_steps_meet(tmp_path, encoding):
+    """The file is checked and decoded in steps; an Å whose two UTF-8 bytes straddle a step, or
+    a Windows-1252 byte found only late in the file, must read as in a small file."""
+    header = "Ärendenummer;Handläggare\n"
+    prefix = len(header.encode(encoding))
+    filler = "A-0;Bo\n" * ((1024 * 1024 - prefix) // 7 - 2)
+    filler += "B" * (1024 * 1024 - prefix - len(filler) - 5) + ";Bo\n"  # the next byte is at 1 MB - 1
+    text = header + filler + "Ä-2;Åsa Öberg\n" + "A-3;Bo\n" * 1000
+    source = write(tmp_path / "lista.csv", text, encoding)
+    if encoding == "utf-8":
+        assert source.read_bytes()[1024 * 1024 - 1:1024 * 1024 + 1] == "Ä".encode()  # split between steps
+    result = read_case_list(source, today=TODAY)
+    assert [c.caseworker for c in result.cases if c.case_number == "Ä-2"] == ["Åsa Öberg"]
+    assert len(result.cases) == text.count("\n") - 1
+
+
 @pytest.mark.parametrize("header", ["Ärendenummer", "Ärende-ID", "Aktnummer", "Akt", "ärende id"])
 def test_case_number_header_variants(tmp_path, header):
     result = read_case_list(write(tmp_path / "l.csv", f"{header};Kön\nX-9;M\n", "utf-8"), today=TODAY)
