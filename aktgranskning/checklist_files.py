@@ -87,7 +87,7 @@ def _toml_list(items: Iterable[str]) -> str:
     return "[" + ", ".join(_toml_string(item) for item in items) + "]"
 
 
-def checklist_from_json(text: str, source: str) -> Checklist:
+def checklist_from_json(text: str, source: object) -> Checklist:
     known = _parsed_json.get(text)
     if known is not None:
         return known

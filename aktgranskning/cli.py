@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from aktgranskning import __version__, cli_text
 from aktgranskning.cli_server import (
@@ -30,13 +30,14 @@ if TYPE_CHECKING:
     from aktgranskning.domain.summary import Summary
     from aktgranskning.services.round import RoundStatus
     from aktgranskning.services.session import ReviewSession
+    from aktgranskning.services.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_INCOMPLETE = 3  # sammanstall: written, but without the files that could not be read
 
 
 class SwedishParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: fel: {message}\n")
 
@@ -127,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--pdf", type=Path, metavar="FIL.pdf", help="skriv också en pdf-rapport")
     summary.add_argument("--json", type=Path, metavar="FIL.json", help="skriv siffrorna som JSON (för BI-verktyg)")
     summary.add_argument("--jamfor", type=Path, nargs="+", metavar="TIDIGARE",
-                         help="ett tidigare års enhetsfiler (eller mapp, eller omgångsfil) att jämföra med; jämförelsen står i Excelfilen, pdf:en och JSON-filen")
+                         help="ett tidigare års enhetsfiler (eller mapp, eller omgångsfil) att jämföra med; "
+                              "jämförelsen står i Excelfilen, pdf:en och JSON-filen")
     summary.add_argument("--ersatt", type=Path, action="append", default=[], metavar="FIL",
                          help="när samma enhet och år finns i två filer: den fil som ska gälla")
     add_server_summary(summary)
@@ -138,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
         "sammanfoga", help="för in svaren från granskarnas kopior i enhetens granskningsfil"
     )
     merge.add_argument("enhetsfil", metavar="ENHETSFIL", type=Path, nargs="?",
-                       help="enhetens granskningsfil (utelämnas med --server: då förs svaren in i granskningen på servern)")
+                       help="enhetens granskningsfil "
+                            "(utelämnas med --server: då förs svaren in i granskningen på servern)")
     merge.add_argument("kopior", metavar="KOPIOR", type=Path, nargs="+", help="kopiorna som granskarna arbetat i")
     merge.add_argument("--enhetsfilen-galler", action="store_true",
                        help="konflikterna är avgjorda: svaren i enhetsfilen gäller och kopiornas avvikande svar "
@@ -158,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="samla ändå; konflikterna står kvar öppna i den nya filen och avgörs där")
 
     matrix = commands.add_parser(
-        "importera-resultat", help="läs ett tidigare års resultat ur en Excelmatris (frågor som rader, akter som kolumner)"
+        "importera-resultat",
+        help="läs ett tidigare års resultat ur en Excelmatris (frågor som rader, akter som kolumner)"
     )
     matrix.add_argument("matris", metavar="MATRIS.xlsx", type=Path, help="Excelfilen med matrisen")
     matrix.add_argument("-o", "--utfil", required=True, type=Path, metavar="FIL.xlsx", help="enhetsfilen som skrivs")
@@ -175,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _round_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _round_parser(commands: argparse._SubParsersAction[SwedishParser]) -> None:
     round_ = commands.add_parser(
         "omgang", help="förvaltningens omgång: vilka enheter som är med och hur långt de kommit",
         description="Omgången är utvecklarens egen fil (.omgang): förvaltningen, året, områden och enheter med "
@@ -225,7 +229,7 @@ def run_cli(argv: Sequence[str]) -> int:
         return EXIT_ERROR
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from aktgranskning.paths import user_config_dir
     from aktgranskning.services.settings import Settings
 
@@ -455,7 +459,8 @@ def round_status_table(status: RoundStatus) -> str:
     headers = ("Område", "Enhet", "Status", "Klara", "Analys", "Inlämnad", "Fil")
     rows = [headers]
     for s in status.units:
-        done = f"{s.completeness.done} av {s.completeness.to_review}" if s.completeness else f"– ({s.unit.expected_cases} väntas)"
+        done = (f"{s.completeness.done} av {s.completeness.to_review}" if s.completeness
+                else f"– ({s.unit.expected_cases} väntas)")
         limits = f" (egna färggränser: {s.thresholds.describe()})" if s.thresholds else ""
         rows.append((s.unit.area, s.unit.unit, s.state.label, done, "ja" if s.analysed else "nej",
                      "ja" if s.submitted else "nej", (s.source or "–") + limits))
@@ -638,13 +643,14 @@ def _sample(args: argparse.Namespace) -> int:
         print(f"Obs: {warning}")
     print(f"Urvalet är sparat i {args.utfil}")
     if args.granskningsfiler:
-        written = review_files_for_round(sampling, args.granskningsfiler, args.forvaltning, args.ar, installed_checklists())
+        written = review_files_for_round(sampling, args.granskningsfiler, args.forvaltning, args.ar,
+                                         installed_checklists())
         print(f"Skapade {len(written)} granskningsfiler i {args.granskningsfiler}")
     return EXIT_OK
 
 
 # --- aktiviteter: the activity statuses of many enheter ----------------------------------------------
-def _add_activities_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_activities_parser(commands: argparse._SubParsersAction[SwedishParser]) -> None:
     activities = commands.add_parser(
         "aktiviteter", help="exportera enheternas förbättringsaktiviteter med status till Excel",
         description="Exportera varje enhets förbättringsaktiviteter – frågor, ansvarig roll, klart senast, status "
@@ -704,7 +710,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 
 # --- checklista: write, check, install and export checklists (Excel) -------------------------
 
-def _add_checklist_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_checklist_commands(commands: argparse._SubParsersAction[SwedishParser]) -> None:
     checklist = commands.add_parser(
         "checklista", help="kontrollera, installera, exportera och lista checklistor (Excel)",
         description="Checklistor skrivs i Excel (bladen Checklista och Frågor) och installeras i "
@@ -748,7 +754,8 @@ def _checklist(args: argparse.Namespace) -> int:
         c = entry.checklist
         print(f"  {c.id}  version {c.version}  ”{c.title}”  {len(c.question_ids())} frågor  {entry.origin}")
     for old, new in inventory.installed.replaced:
-        print(f"  (version {old.checklist.version} av {old.checklist.id} i {old.origin} ersätts av {new.checklist.version})")
+        print(f"  (version {old.checklist.version} av {old.checklist.id} i {old.origin} "
+              f"ersätts av {new.checklist.version})")
     for problem in inventory.problems:
         print(f"Fel: {problem}")
     return EXIT_ERROR if inventory.problems else EXIT_OK

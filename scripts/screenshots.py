@@ -132,7 +132,7 @@ def _readme_pictures() -> int:
         window.review.refresh()
         next(r for r in window.review.rows if r.question.id == "ut.barnets_installning").setFocus()
         wait_until_idle()
-        window.review.scroll.verticalScrollBar().setValue(230)
+        window.review.questions_scroll.verticalScrollBar().setValue(230)
         wait_until_idle()
         window.grab().save(str(DOCS / "granskning-villkor.png"))
         window.show_results()

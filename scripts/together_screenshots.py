@@ -97,7 +97,7 @@ def _pictures(percent: str) -> int:
             for control in page.findChildren(QWidget):
                 if isinstance(control, (QAbstractButton, QComboBox)) and control.isVisible():
                     rect = QRect(control.mapTo(window, QPoint(0, 0)), control.size())
-                    scrolled = page.review.scroll.isAncestorOf(control) if hasattr(page, "review") else False
+                    scrolled = page.review.questions_scroll.isAncestorOf(control) if hasattr(page, "review") else False
                     if not scrolled and not inside.contains(rect) and not _in_scroll(control, page):
                         off.append(control.text() if isinstance(control, QAbstractButton) else "lista")
             return off
@@ -140,7 +140,7 @@ def _pictures(percent: str) -> int:
             wait_until_idle()
             window.grab().save(out("tillsammans-akt-offline"))
             measured["akt_offline"] = off_screen(window.review)
-            measured["akt_offline_rows_in_view"] = window.review.scroll.viewport().height()
+            measured["akt_offline_rows_in_view"] = window.review.questions_scroll.viewport().height()
         finally:
             away.rename(enhet.parent)
         for other in others.values():

@@ -8,7 +8,8 @@ takes one with "Använd förslaget": a text that looks written is a text in the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -69,7 +70,7 @@ class AnalysisField(QPlainTextEdit):
 
     left = Signal()
 
-    def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.left.emit()
 
@@ -385,7 +386,7 @@ class AnalysisPage(QWidget):
             return
         self.activities_model.remove(row)  # saved through `edited`
 
-    def _double_clicked(self, index) -> None:  # type: ignore[no-untyped-def]
+    def _double_clicked(self, index: QModelIndex) -> None:
         if index.column() == QUESTIONS_COLUMN:
             self.choose_questions(index.row())
 
@@ -433,7 +434,8 @@ class AnalysisPage(QWidget):
         """Enter, F2 or space on the questions cell opens the list to choose from."""
         keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2, Qt.Key.Key_Space)
         index = self.activities.currentIndex()
-        if event.key() not in keys or not index.isValid() or index.column() != QUESTIONS_COLUMN:  # type: ignore[attr-defined]
+        if not isinstance(event, QKeyEvent) or event.key() not in keys or not index.isValid() \
+                or index.column() != QUESTIONS_COLUMN:
             return False
         self.choose_questions(index.row())
         return True

@@ -83,7 +83,8 @@ def _warning_icon() -> QIcon:
 
 
 class CaseTableModel(QAbstractTableModel):
-    def __init__(self, summaries: list[CaseSummary] | None = None, checklist_titles: dict[str, str] | None = None) -> None:
+    def __init__(self, summaries: list[CaseSummary] | None = None,
+                 checklist_titles: dict[str, str] | None = None) -> None:
         super().__init__()
         self._rows: list[CaseSummary] = []
         self._titles: dict[str, str] = {}
@@ -192,7 +193,8 @@ class CaseTableModel(QAbstractTableModel):
             return _CENTRED
         return None
 
-    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+    def multiData(self, index: QModelIndex | QPersistentModelIndex,
+                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         """Every role a view asks about a cell, in one call: drawing or sizing a cell asks for
         some eight roles, and each would otherwise be a call of its own from Qt into Python (the
         table sizes its columns to their text, so a start asks about every cell several times)."""
@@ -253,7 +255,8 @@ class CaseFilterModel(QSortFilterProxyModel):
         self._test = FILTERS[0][1]
         self.setSortRole(SORT_ROLE)
 
-    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+    def multiData(self, index: QModelIndex | QPersistentModelIndex,
+                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         """Passed on whole: Qt's proxy would ask the list's model one role at a time."""
         model = self.sourceModel()
         if index.isValid() and model is not None:

@@ -316,13 +316,16 @@ class MainWindow(QMainWindow):
 
         workspace = self.workspace
         self.import_operation = run_in_background(
-            lambda _p, _c: workspace.create_from_sample_list(Path(target), sample_list, administration, area, unit, year),
+            lambda _p, _c: workspace.create_from_sample_list(Path(target), sample_list, administration, area, unit,
+                                                             year),
             on_success=self._created, owner=self, controls=[self.new_action],
-            progress=ProgressDialogView(self, "Ny granskningsfil"), text="Läser urvalslistan och skapar granskningsfilen …",
+            progress=ProgressDialogView(self, "Ny granskningsfil"),
+            text="Läser urvalslistan och skapar granskningsfilen …",
             error_title="Granskningsfilen kunde inte skapas", cancellable=False)
 
     def _created(self, report) -> None:  # type: ignore[no-untyped-def]
-        self.statusBar().showMessage(f"Skapade {report.path.name} med {report.cases} akter och {report.reserves} reserver.", 10000)
+        self.statusBar().showMessage(
+            f"Skapade {report.path.name} med {report.cases} akter och {report.reserves} reserver.", 10000)
         self.open_file(report.path)
 
     def draw_sample(self) -> None:
@@ -437,7 +440,8 @@ class MainWindow(QMainWindow):
         from aktgranskning.gui.background import ProgressDialogView, run_in_background
 
         self.export_operation = run_in_background(
-            lambda _p, _c: export_unit_report(report, workbook, workbook.with_suffix(".pdf"), print_filler=print_filler),
+            lambda _p, _c: export_unit_report(report, workbook, workbook.with_suffix(".pdf"),
+                                              print_filler=print_filler),
             on_success=self._report_written, owner=self, controls=[self.export_action, self.results.export_button],
             progress=ProgressDialogView(self, "Exporterar"), text="Skriver enhetsrapporten (Excel och pdf) …",
             error_title="Rapporten kunde inte skrivas", cancellable=False)
@@ -490,7 +494,8 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.start_page)
             return
         review = self._review
-        current = review.case.id if review is not None and self.pages.currentWidget() is review and review.case else None
+        shown = review is not None and self.pages.currentWidget() is review
+        current = review.case.id if shown and review is not None and review.case is not None else None
         self.case_list.reload()
         if current is not None:
             self.case_list.select_case(current)
@@ -507,11 +512,11 @@ class MainWindow(QMainWindow):
         self.review.focus_first_gap()
 
     def _navigate(self, delta: int) -> None:
-        if self.session is None or self._review is None or self._review.case is None:
+        shown = self._review.case if self._review is not None else None
+        if self.session is None or shown is None:
             return
-        cases = self.session.cases()
-        ids = [c.id for c in cases]
-        index = ids.index(self.review.case.id) + delta
+        ids = [c.id for c in self.session.cases()]
+        index = ids.index(shown.id) + delta
         if 0 <= index < len(ids):
             self.open_case(ids[index])
         else:

@@ -164,7 +164,7 @@ class QuestionRow(QFrame):
     def is_applicable(self) -> bool:
         return self.state is not None and self.state.applicability is Applicability.APPLICABLE
 
-    def set_state(self, state: QuestionState, unsaved: Answer | None | bool = False) -> None:
+    def set_state(self, state: QuestionState, unsaved: Answer | bool | None = False) -> None:
         """Show the answer that counts; `unsaved` is an answer kept on screen after a failed save."""
         previous = self.state.comment if self.state is not None else ""
         self.state = state

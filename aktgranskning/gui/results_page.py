@@ -3,6 +3,7 @@ filters by case type and gender, the dropouts, and the change from an earlier ye
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.results import Tally
 from aktgranskning.domain.thresholds import Thresholds, with_own_limit
 from aktgranskning.domain.unit_data import ALL_CASES, CaseFilter, UnitData
 from aktgranskning.domain.unit_report import ReportRow, UnitReport
-from aktgranskning.gui.background import BackgroundOperation, Progress, ProgressPanel, run_in_background
+from aktgranskning.gui.background import BackgroundOperation, Job, Progress, ProgressPanel, T, run_in_background
 from aktgranskning.gui.breakdown_view import with_breakdown_tab
 from aktgranskning.gui.colours import mark_change
 from aktgranskning.gui.follow_up_view import FollowUpView
@@ -215,7 +217,8 @@ class ResultsPage(QWidget):
             lambda previous: self._use_previous(session, path, previous),
             f"Läser {path.name} …", on_error=refused)
 
-    def _read_in_background(self, job, on_read, text: str, on_error=None) -> BackgroundOperation:  # type: ignore[no-untyped-def]
+    def _read_in_background(self, job: Job[T], on_read: Callable[[T], None], text: str,
+                            on_error: Callable[[UserError], None] | None = None) -> BackgroundOperation[T]:
         self._loading_text = text
         self.refresh()
         operation = run_in_background(
@@ -317,7 +320,7 @@ class ResultsPage(QWidget):
         self.table.setItem(index, 0, item)
         self.table.setSpan(index, 0, 1, len(COLUMNS))
 
-    def _add_section_row(self, title: str, tally, thresholds: Thresholds) -> None:  # type: ignore[no-untyped-def]
+    def _add_section_row(self, title: str, tally: Tally, thresholds: Thresholds) -> None:
         index = self.table.rowCount()
         self.table.insertRow(index)
         values = ["", title, tally.yes, tally.no, tally.not_applicable, tally.unanswered, tally.describe(), "", ""]

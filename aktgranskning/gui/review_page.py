@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case, CaseStatus
 from aktgranskning.domain.changes import Register
+from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.errors import UserError
 from aktgranskning.gui.case_model import status_label
 from aktgranskning.gui.conflict_bar import NOTICE_STYLE, ConflictBar, also_open_text, what_text
@@ -88,12 +89,13 @@ class ReviewPage(QWidget):
         self.questions_layout = QVBoxLayout(self.questions_box)
         self.questions_layout.setContentsMargins(0, 0, 8, 0)
         self.questions_layout.setSpacing(4)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.questions_box)
+        self.questions_scroll = QScrollArea()
+        self.questions_scroll.setWidgetResizable(True)
+        self.questions_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.questions_scroll.setWidget(self.questions_box)
 
-        self.previous_button = self._button("← Föregående akt", "Föregående akt (Ctrl+←)", lambda: self.navigate_requested.emit(-1))
+        self.previous_button = self._button("← Föregående akt", "Föregående akt (Ctrl+←)",
+                                            lambda: self.navigate_requested.emit(-1))
         self.back_button = self._button("Ärendelistan", "Tillbaka till ärendelistan (Esc)", self.back_requested.emit)
         self.history_button = self._button("Historik", "Visa alla ändringar i akten", self._history)
         self.dropout_button = self._button("&Bortfall…", "Markera akten som bortfall med orsak (Alt+B)", self._dropout)
@@ -124,7 +126,7 @@ class ReviewPage(QWidget):
         layout.addWidget(self.notices)
         layout.addWidget(self.conflict_bar)
         layout.addLayout(banner_row)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.questions_scroll, 1)
         layout.addLayout(footer)
 
         self._shortcut("Esc", self.back_requested.emit)
@@ -166,13 +168,13 @@ class ReviewPage(QWidget):
             for row in self.rows:
                 row.clear_for_next_case()
         self.refresh()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.questions_scroll.verticalScrollBar().setValue(0)
         self.focus_first_gap()
 
-    def _build_rows(self, checklist) -> None:  # type: ignore[no-untyped-def]
+    def _build_rows(self, checklist: Checklist) -> None:
         while self.questions_layout.count():
             item = self.questions_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.setParent(None)
@@ -190,14 +192,15 @@ class ReviewPage(QWidget):
                 row.move_requested.connect(self._move)
                 row.comment_edited.connect(self._comment)
                 row.conflict_chosen.connect(self.decide)
-                row.focused.connect(lambda _qid, r=row: self.scroll.ensureWidgetVisible(r, 0, 40))
+                row.focused.connect(lambda _qid, r=row: self.questions_scroll.ensureWidgetVisible(r, 0, 40))
                 self.questions_layout.addWidget(row)
                 self.rows.append(row)
         self.questions_layout.addStretch(1)
         # A layout shows new children only from the event loop; show them now so the first
         # question can take the focus at once.
         for index in range(self.questions_layout.count()):
-            widget = self.questions_layout.itemAt(index).widget()
+            item = self.questions_layout.itemAt(index)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.show()
         previous: QWidget = self.case_progress
@@ -218,7 +221,7 @@ class ReviewPage(QWidget):
         states = {s.question_id: s for s in view.states}
         for row in self.rows:
             qid = row.question.id
-            row.set_state(states[qid], self._unsaved[qid] if qid in self._unsaved else False)
+            row.set_state(states[qid], self._unsaved.get(qid, False))
         applicable = [r for r in self.rows if r.is_applicable]
         answered = sum(1 for r in applicable if r.state and r.state.stored is not None)
         self.case_progress.setMaximum(max(len(applicable), 1))
@@ -279,7 +282,7 @@ class ReviewPage(QWidget):
             QTimer.singleShot(0, lambda: self._keep_anchor(*anchor))
 
     def _scroll_anchor(self) -> tuple[QuestionRow, int] | None:
-        top = self.scroll.verticalScrollBar().value()
+        top = self.questions_scroll.verticalScrollBar().value()
         focus = QApplication.focusWidget()
         focused = next((r for r in self.rows if focus is r or (focus is not None and r.isAncestorOf(focus))), None)
         row = focused or next((r for r in self.rows if r.y() + r.height() > top), None)
@@ -289,7 +292,7 @@ class ReviewPage(QWidget):
         if row not in self.rows:
             return
         self.questions_layout.activate()
-        self.scroll.verticalScrollBar().setValue(row.y() - offset)
+        self.questions_scroll.verticalScrollBar().setValue(row.y() - offset)
 
     def decide(self, register: Register, value: object) -> None:
         """The person chose which version of a conflict counts: recorded as a change that saw
@@ -329,9 +332,11 @@ class ReviewPage(QWidget):
         unused_reserve = not case.in_sample
         if dropout:
             text = case.dropout_text and f" – {case.dropout_text}"
-            self._show_banner(f"Akten är bortfall: {case.dropout_reason.label if case.dropout_reason else ''}{text}", error=False)
+            reason = case.dropout_reason.label if case.dropout_reason else ""
+            self._show_banner(f"Akten är bortfall: {reason}{text}", error=False)
         elif unused_reserve:
-            self._show_banner("Det här är en oanvänd reserv. Den granskas bara om den ersätter ett bortfall.", error=False)
+            self._show_banner("Det här är en oanvänd reserv. Den granskas bara om den ersätter ett bortfall.",
+                              error=False)
         elif self.session.read_only:
             self._show_banner("Filen är öppnad skrivskyddad: du kan läsa svaren men inte ändra dem.", error=False)
         elif not self._unsaved:
@@ -365,7 +370,7 @@ class ReviewPage(QWidget):
         if self.case is not None and (self.case.status is CaseStatus.DROPOUT or not self.case.in_sample):
             # nothing to answer: the button that comes next, and the akt shown from its start
             (self.reopen_button if self.case.in_sample else self.next_button).setFocus()
-            self.scroll.verticalScrollBar().setValue(0)
+            self.questions_scroll.verticalScrollBar().setValue(0)
             return
         for row in self.rows:
             if row.is_applicable and row.state is not None and row.state.stored is None:
@@ -380,12 +385,12 @@ class ReviewPage(QWidget):
         """Focus a question and scroll it into view, also right after the rows were laid out anew."""
         row.setFocus()
         self.questions_layout.activate()
-        self.scroll.ensureWidgetVisible(row, 0, 40)
+        self.questions_scroll.ensureWidgetVisible(row, 0, 40)
         QTimer.singleShot(0, lambda: self._scroll_to_focused(row))
 
     def _scroll_to_focused(self, row: QuestionRow) -> None:
         if row in self.rows and row.hasFocus():
-            self.scroll.ensureWidgetVisible(row, 0, 40)
+            self.questions_scroll.ensureWidgetVisible(row, 0, 40)
 
     def _focus_next_applicable(self, after: int) -> None:
         for row in self.rows[after + 1 :]:
@@ -516,7 +521,8 @@ class ReviewPage(QWidget):
         if gap is not None:
             row = next(r for r in self.rows if r.question.id == gap)
             row.setFocus()
-            self.message.emit("Alla frågor som gäller måste besvaras innan akten är klar. Första obesvarade fråga är markerad.")
+            self.message.emit("Alla frågor som gäller måste besvaras innan akten är klar. "
+                              "Första obesvarade fråga är markerad.")
             return
         try:
             self.session.mark_done(self.case.id)

@@ -5,9 +5,11 @@ question × level; save workbook, PDF and JSON."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
@@ -41,6 +43,7 @@ from aktgranskning.domain.summary import KIND_LABELS, DuplicateUnit, Summary, ce
 from aktgranskning.domain.thresholds import Level, fill_colour, with_own_limit
 from aktgranskning.gui.background import (
     BackgroundOperation,
+    Job,
     Progress,
     ProgressPanel,
     discard_in_background,
@@ -284,7 +287,8 @@ class SummaryDialog(QDialog):
 
         return self._start(fetch, f"Hämtar {year} från servern …", fetched)
 
-    def _start(self, job, text: str, on_success=None) -> BackgroundOperation:  # type: ignore[no-untyped-def]
+    def _start(self, job: Job[Any], text: str,
+               on_success: Callable[[Any], None] | None = None) -> BackgroundOperation[Any]:
         self.operation = run_in_background(
             job, on_success=on_success or self._merged, owner=self,
             controls=[self.run_button, self.server_button, *self.save_buttons],

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aktgranskning.checklist_files import checklist_from_json, content_hash
-from aktgranskning.domain.case import CaseStatus
+from aktgranskning.domain.answers import Answer
+from aktgranskning.domain.case import Case, CaseStatus
 from aktgranskning.domain.checklist import (
     Applicability,
+    Checklist,
     applicability,
     effective_answers,
 )
@@ -18,6 +19,7 @@ from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review import is_complete
 from aktgranskning.services.opening import merge_enhet_folder, read_snapshot, session_from_snapshot
 from aktgranskning.services.session import ReviewSession
+from aktgranskning.storage.file_checks import integrity_of
 from aktgranskning.storage.snapshot import Snapshot
 
 
@@ -63,7 +65,7 @@ def check_review_file(path: Path) -> CheckReport:
         return report
     _check_side_files(snapshot, report)
     problems_before = len(report.problems)
-    _check_sqlite_integrity(path, snapshot.connection, report)
+    _check_sqlite_integrity(path, snapshot, report)
     if len(report.problems) > problems_before:
         snapshot.connection.close()
         return report
@@ -135,21 +137,19 @@ def _check_side_files(snapshot: Snapshot, report: CheckReport) -> None:
                             "så som den blir när den öppnas nästa gång.")
 
 
-def _check_sqlite_integrity(path: Path, connection: sqlite3.Connection, report: CheckReport) -> None:
-    try:
-        result = connection.execute("PRAGMA integrity_check").fetchall()
-        foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise FileProblem(path, f"filen är ingen läsbar databas ({exc}).") from exc
-    if result != [("ok",)]:
-        report.problems.append("databasens integritetskontroll hittade fel: " + "; ".join(r[0] for r in result[:5]))
-    else:
+def _check_sqlite_integrity(path: Path, snapshot: Snapshot, report: CheckReport) -> None:
+    integrity = integrity_of(path, snapshot.connection)
+    if integrity.ok():
         report.facts.append("Databasens integritet: ok")
-    if foreign:
-        report.problems.append(f"{len(foreign)} rader pekar på saker som inte finns (främmande nycklar).")
+    else:
+        report.problems.append("databasens integritetskontroll hittade fel: " + "; ".join(integrity.problems[:5]))
+    if integrity.broken_references:
+        report.problems.append(f"{integrity.broken_references} rader pekar på saker som inte finns "
+                               "(främmande nycklar).")
 
 
-def _check_cases(checklists, cases, all_answers, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+def _check_cases(checklists: dict[str, Checklist], cases: list[Case],
+                 all_answers: dict[int, dict[str, Answer | None]], report: CheckReport) -> None:
     for case in cases:
         checklist = checklists.get(case.case_type)
         label = f"akt {case.sequence}"
@@ -163,7 +163,8 @@ def _check_cases(checklists, cases, all_answers, report: CheckReport) -> None:  
                 continue
             question = checklist.question(question_id)
             if answer is not None and answer not in question.allowed:
-                report.problems.append(f"{label}: frågan {question_id} har svaret {answer.value}, som inte är tillåtet.")
+                report.problems.append(
+                    f"{label}: frågan {question_id} har svaret {answer.value}, som inte är tillåtet.")
         effective = effective_answers(checklist, stored)
         for question in checklist.questions():
             if question.condition is None or stored.get(question.id) is None:
@@ -185,7 +186,7 @@ def _check_cases(checklists, cases, all_answers, report: CheckReport) -> None:  
     _check_reserves(cases, report)
 
 
-def _check_reserves(cases, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+def _check_reserves(cases: list[Case], report: CheckReport) -> None:
     by_id = {case.id: case for case in cases}
     replaced: dict[int, list[int]] = {}
     for case in cases:

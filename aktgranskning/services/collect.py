@@ -41,11 +41,7 @@ def collect_enhet(path: Path, target: Path, keep_conflicts: bool = False) -> Col
         conflicts = session.conflicts()
         if conflicts and not keep_conflicts:
             raise ConflictsRemain(path, conflicts)
-        raw = session.store.engine.raw_connection()
-        try:
-            write_collected(raw.driver_connection, target)  # type: ignore[arg-type]
-        finally:
-            raw.close()
+        write_collected(session.store, target)
         return Collected(target, session.sources, tuple(conflicts))
     finally:
         session.close()

@@ -101,7 +101,8 @@ def value_text(kind: Kind, value: object, sequences: dict[int, int] | None = Non
     if kind is Kind.RESERVE:
         if value is None:
             return "oanvänd reserv"
-        return f"ersätter akt {(sequences or {}).get(value, value)}"  # type: ignore[call-overload]
+        shown = sequences.get(value, value) if sequences and isinstance(value, int) else value
+        return f"ersätter akt {shown}"
     if kind is Kind.ACTIVITIES:
         return f"{len(value) if isinstance(value, list) else 0} aktiviteter"
     if isinstance(value, list) and len(value) == 2:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 import uuid
-from datetime import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from aktgranskning import __version__
@@ -17,31 +16,27 @@ from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.domain.review_file import FileMeta, now_iso
-from aktgranskning.atomic_file import replace_durably
 from aktgranskning.services.file_lock import CannotLock, FileInUse, FileLock, lock_path_for
 from aktgranskning.services.own_file import WorkingCopy, claim_working_copy
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.sync_folders import folder_warning
-from aktgranskning.storage.hardening import harden_connection
-from aktgranskning.storage.engine import plain_file_name, SQLITE_MAGIC, connect_file, convert_to_rollback_journal
+from aktgranskning.storage.engine import SQLITE_MAGIC, plain_file_name
+from aktgranskning.storage.file_checks import (
+    checked_revision,
+    driver_reason,
+    prepare_for_writing,
+    read_checked_snapshot,
+)
 from aktgranskning.storage.migrate import (
     create_schema_at_head,
     head_revision,
-    known_revisions,
     revision_of,
     upgrade_file,
     upgrade_to_head,
 )
-from aktgranskning.storage.snapshot import (
-    Snapshot,
-    is_wal_mode,
-    read_header,
-    regular_file_size,
-    side_files,
-    take_snapshot,
-)
+from aktgranskning.storage.snapshot import Snapshot, is_wal_mode, read_header, regular_file_size, side_files
 from aktgranskning.storage.store import ReviewStore
-from aktgranskning.storage.untrusted import check_database
+from aktgranskning.storage.working_copy_file import write_working_copy
 
 
 @dataclass(frozen=True)
@@ -153,14 +148,7 @@ def merge_enhet_folder(session: ReviewSession, path: Path) -> list[str]:
 def read_snapshot(path: Path) -> Snapshot:
     """The file's content at this moment, in memory, checked as an untrusted file first."""
     _ensure_looks_like_review_file(path)
-    try:
-        return take_snapshot(path, check=lambda connection: check_database(connection, path))
-    except FileProblem:
-        raise
-    except sqlite3.DatabaseError as exc:
-        raise FileProblem(path, f"filen är skadad och kan inte läsas ({exc}).") from exc
-    except OSError as exc:
-        raise FileProblem(path, f"filen kunde inte läsas ({exc.strerror or exc}).") from exc
+    return read_checked_snapshot(path)
 
 
 def session_from_snapshot(
@@ -168,7 +156,7 @@ def session_from_snapshot(
 ) -> ReviewSession:
     store = ReviewStore.over_connection(path, snapshot.connection)
     try:
-        revision = _checked_revision(path, snapshot.connection)
+        revision = checked_revision(path, snapshot.connection)
         if revision != head_revision() and not accept_older:
             raise FileProblem(
                 path,
@@ -231,7 +219,7 @@ def open_review_file(
     store: ReviewStore | None = None
     try:
         if not copy.path.exists():
-            _write_working_copy(copy.path, snapshot.connection, copy.writer, start.reviewer)
+            _write_working_copy(copy.path, snapshot, copy.writer, start.reviewer)
         start.close()
         store = ReviewStore.open(copy.path)
         if store.schema_revision() != head_revision():
@@ -252,7 +240,7 @@ def open_review_file(
         if store is not None:
             store.close()
         copy.release()
-        raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({_sqlite_reason(exc)}).") from exc
+        raise FileProblem(path, f"filen kunde inte öppnas som granskningsfil ({driver_reason(exc)}).") from exc
 
 
 def _checked_once(path: Path, before: os.stat_result, start: ReviewSession) -> None:
@@ -336,24 +324,13 @@ def _is_working_copy_of(candidate: Path, file_uuid: str, reviewer: str, enhet_pa
         enhet_path.parent)
 
 
-def _write_working_copy(target: Path, source: sqlite3.Connection, writer: str, reviewer: str) -> None:
+def _write_working_copy(target: Path, snapshot: Snapshot, writer: str, reviewer: str) -> None:
     """The reviewer's own file starts as the enhet's file, marked as theirs, with no presence."""
     from aktgranskning.services.enhet_folder import WRITER_COMPUTER_KEY, WRITER_KEY, WRITER_REVIEWER_KEY
     from aktgranskning.services.own_file import computer_name
 
-    memory = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        source.backup(memory)
-        harden_connection(memory)
-        for key, value in ((WRITER_KEY, writer), (WRITER_REVIEWER_KEY, reviewer),
-                           (WRITER_COMPUTER_KEY, computer_name())):
-            memory.execute("INSERT OR REPLACE INTO review_meta (key, value) VALUES (?, ?)", (key, value))
-        if memory.execute("SELECT 1 FROM sqlite_master WHERE name = 'presence'").fetchone():
-            memory.execute("DELETE FROM presence")
-        data = memory.serialize()
-    finally:
-        memory.close()
-    replace_durably(target, data)
+    write_working_copy(target, snapshot.connection,
+                       {WRITER_KEY: writer, WRITER_REVIEWER_KEY: reviewer, WRITER_COMPUTER_KEY: computer_name()})
 
 
 def _belong_to_folder(store: ReviewStore, path: Path) -> None:
@@ -424,7 +401,7 @@ def prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
         return []  # the folder cannot take a lock file: the working copy is upgraded instead
     try:
         notes = _settle_side_files(path)
-        revision = _prepare_for_writing(path)
+        revision = prepare_for_writing(path)
         if revision != head_revision():
             if not upgrade:
                 raise FileProblem(
@@ -438,23 +415,6 @@ def prepare_enhet_file(path: Path, upgrade: bool) -> list[str]:
         return notes
     finally:
         lock.release()
-
-
-def _prepare_for_writing(path: Path) -> str:
-    """Bring a file from an older version into the rollback journal, check it as an untrusted
-    file before anything else reads it, and return its schema revision."""
-    try:
-        if is_wal_mode(read_header(path)):
-            convert_to_rollback_journal(path)
-            path.with_name(path.name + "-shm").unlink(missing_ok=True)
-        connection = connect_file(path)
-        try:
-            check_database(connection, path)
-            return _checked_revision(path, connection)
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as exc:
-        raise FileProblem(path, f"filen är skadad och kan inte läsas ({exc}).") from exc
 
 
 def _settle_side_files(path: Path) -> list[str]:
@@ -498,26 +458,3 @@ def _ensure_looks_like_review_file(path: Path) -> None:
         raise FileProblem(path, "filen är tom (0 byte) och är ingen granskningsfil.")
     if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise FileProblem(path, "filen är ingen granskningsfil (den är inte en SQLite-databas).")
-
-
-def _checked_revision(path: Path, connection: sqlite3.Connection) -> str:
-    try:
-        revision = revision_of(connection)
-    except Exception as exc:
-        raise FileProblem(path, f"filen är skadad och kan inte läsas ({_sqlite_reason(exc)}).") from exc
-    if revision is None:
-        raise FileProblem(path, "filen är en SQLite-databas men ingen granskningsfil (schemaversion saknas).")
-    if revision not in known_revisions():
-        raise FileProblem(
-            path,
-            f"filen är skapad med en nyare version av Aktgranskning (schemaversion {revision}). "
-            "Uppdatera programmet för att öppna den.",
-        )
-    return revision
-
-
-def _sqlite_reason(exc: Exception) -> str:
-    original = getattr(exc, "orig", exc)
-    if isinstance(original, sqlite3.DatabaseError):
-        return str(original)
-    return type(exc).__name__

@@ -10,6 +10,7 @@ status, rapport and kontrollera give the same answers from either store.
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -266,9 +267,12 @@ class ServerOrigin:
     granskning: Granskning
 
 
+# The server granskning each open store on the server reads, for as long as the store lives.
+_ORIGINS: weakref.WeakKeyDictionary[ReviewStore, ServerOrigin] = weakref.WeakKeyDictionary()
+
+
 def origin_of(session: ReviewSession) -> ServerOrigin | None:
-    origin = getattr(session.store, "server_origin", None)
-    return origin if isinstance(origin, ServerOrigin) else None
+    return _ORIGINS.get(session.store)
 
 
 def previous_year_on_server(origin: ServerOrigin) -> tuple[Path | None, UnitData | None, str]:
@@ -310,7 +314,7 @@ def open_on_server(address: ServerAddress, unit: str, year: int) -> ReviewSessio
 
 def session_over(store: ReviewStore, origin: ServerOrigin, reviewer: str) -> ReviewSession:
     """A session over a store on the server; the store is closed when it cannot be read."""
-    store.server_origin = origin  # type: ignore[attr-defined]
+    _ORIGINS[store] = origin
     try:
         return ReviewSession(store, reviewer)
     except SQLAlchemyError as error:

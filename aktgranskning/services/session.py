@@ -7,15 +7,16 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from aktgranskning.domain.answers import Answer
-from aktgranskning.domain.changes import ChangeLog, Presence, Register
 from aktgranskning.domain.case import Case, CaseStatus, DropoutReason
+from aktgranskning.domain.changes import ChangeLog, Presence, Register
 from aktgranskning.domain.checklist import (
     Applicability,
     Checklist,
@@ -33,7 +34,7 @@ from aktgranskning.domain.review import (
 )
 from aktgranskning.domain.review_file import AnswerRecord, AuditEntry, FileMeta, now_iso
 from aktgranskning.services.conflicts import Conflict, conflicts_of
-from aktgranskning.services.undo import CaseFields, Snapshot, Undone, UndoHistory, UndoStep, normalised
+from aktgranskning.services.undo import CaseFields, Snapshot, UndoHistory, Undone, UndoStep, normalised
 from aktgranskning.storage.change_recorder import change_time
 from aktgranskning.storage.server_address import ServerProblem
 from aktgranskning.storage.store import ReviewStore, ReviewTransaction
@@ -596,7 +597,8 @@ class ReviewSession:
             new = record or AnswerRecord(question_id, None, "", self.reviewer, at)
             tx.put_answer(case_id, new)
             if old.answer is not new.answer:
-                tx.audit(AuditEntry(at, self.reviewer, case_id, question_id, "svar", _text(old.answer), _text(new.answer)))
+                tx.audit(AuditEntry(at, self.reviewer, case_id, question_id, "svar", _text(old.answer),
+                                    _text(new.answer)))
             if old.comment != new.comment:
                 tx.audit(AuditEntry(at, self.reviewer, case_id, question_id, "kommentar", old.comment, new.comment))
             if record is None:
@@ -653,7 +655,8 @@ class _GuardedWrite:
         tx.author = (self.session.reviewer, None)
         return tx
 
-    def __exit__(self, exc_type, exc, tb) -> bool:  # type: ignore[no-untyped-def]
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool:
         try:
             suppressed = self._context.__exit__(exc_type, exc, tb)
         except (SQLAlchemyError, OSError, ServerProblem) as error:  # OSError: writing the file failed
@@ -718,7 +721,8 @@ def _reserve_for(case: Case, cases: list[Case]) -> Case | None:
     """The first unused reserve of the case's type; of another type only when none is left."""
     unused = [c for c in cases if c.is_reserve and c.replaces_case_id is None]
     same_type = [c for c in unused if c.case_type == case.case_type]
-    return (same_type or unused or [None])[0]
+    return next(iter(same_type or unused), None)
 
 
-__all__ = ["CaseSummary", "CaseView", "FileProblem", "QuestionState", "ReserveHasAnswers", "ReviewSession", "SaveFailed", "Undone"]
+__all__ = ["CaseSummary", "CaseView", "FileProblem", "QuestionState", "ReserveHasAnswers", "ReviewSession",
+           "SaveFailed", "Undone"]

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist, effective_answers
 from aktgranskning.domain.review_file import FileMeta
@@ -72,7 +74,7 @@ def question_refs(checklists: list[Checklist]) -> list[QuestionRef]:
     ]
 
 
-def _case_data(case: Case, checklist: Checklist, stored: dict) -> CaseData:  # type: ignore[type-arg]
+def _case_data(case: Case, checklist: Checklist, stored: Mapping[str, Answer | None]) -> CaseData:
     counted = case.counts_in_results
     return CaseData(
         sequence=case.sequence,

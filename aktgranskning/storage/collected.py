@@ -10,11 +10,24 @@ from pathlib import Path
 from aktgranskning.atomic_file import replace_durably
 from aktgranskning.domain.errors import FileProblem
 from aktgranskning.storage.hardening import harden_connection
+from aktgranskning.storage.store import ReviewStore
 
 _WRITER_KEYS = ("skribent", "skribent_granskare", "skribent_dator", "skribent_mapp")
 
 
-def write_collected(source: sqlite3.Connection, target: Path) -> None:
+def write_collected(store: ReviewStore, target: Path) -> None:
+    """The store's database (a granskningsfil's, in SQLite) written whole as a new file at `target`."""
+    raw = store.engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        if not isinstance(source, sqlite3.Connection):
+            raise TypeError("write_collected reads a granskningsfil's SQLite database, not a server's")
+        _write_copy(source, target)
+    finally:
+        raw.close()
+
+
+def _write_copy(source: sqlite3.Connection, target: Path) -> None:
     memory = sqlite3.connect(":memory:", isolation_level=None)
     try:
         source.backup(memory)

@@ -49,6 +49,7 @@ from aktgranskning.storage.change_recorder import (
     write_presence,
 )
 from aktgranskning.storage.engine import engine_over, writer_engine_over
+from aktgranskning.storage.migrate import current_revision
 from aktgranskning.storage.registers import (
     FAIR_KEY,
     GOOD_KEY,
@@ -59,8 +60,6 @@ from aktgranskning.storage.registers import (
     storable_row,
     write_decided,
 )
-from aktgranskning.storage.migrate import current_revision
-from aktgranskning.storage.whole_file import WholeFile
 from aktgranskning.storage.tables import (
     ACTIVITIES,
     ANALYSIS,
@@ -71,6 +70,7 @@ from aktgranskning.storage.tables import (
     META,
     METADATA,
 )
+from aktgranskning.storage.whole_file import WholeFile
 
 # The answer path's statements, as SQL for the driver connection (registers.driver_connection):
 # a key press runs each of them once or twice.
@@ -376,7 +376,10 @@ class ReviewTransaction:
                 updated_at=at,
             )
         )
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        if key is None:  # typed optional by SQLAlchemy; an INSERT of one row into a rowid table has one
+            raise RuntimeError("INSERT INTO cases gave no primary key")
+        return int(key[0])
 
     def cases(self) -> list[Case]:
         return [_case_from_row(row) for row in self.raw.execute(_SQL_CASES)]

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from aktgranskning.checklist_files import checklist_from_json, content_hash
 from aktgranskning.domain.analysis import ANALYSIS_FIELDS, ActivityStatus
@@ -92,8 +92,9 @@ def check_database(connection: sqlite3.Connection, path: Path, seconds: float = 
         _Check(connection, path).run()
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorcode", None) == _SQLITE_INTERRUPT or "interrupted" in str(exc):
-            raise FileProblem(path, f"kontrollen av filen tog längre än {seconds:g} sekunder och avbröts. Filen "
-                              "är för stor eller byggd för att få programmet att hänga, och läses därför inte.") from exc
+            raise FileProblem(path, f"kontrollen av filen tog längre än {seconds:g} sekunder och avbröts. "
+                              "Filen är för stor eller byggd för att få programmet att hänga, "
+                              "och läses därför inte.") from exc
         raise FileProblem(path, f"filen är skadad och kan inte läsas ({exc}).") from exc
     except UnicodeDecodeError as exc:  # SQLite's own message quotes the damaged bytes
         raise FileProblem(path, "filen är skadad och kan inte läsas (databasens schema är inte läsbar text).") from exc
@@ -362,7 +363,7 @@ class _Check:
         self.connection = connection
         self.path = path
 
-    def fail(self, problem: str, place: str = "") -> None:
+    def fail(self, problem: str, place: str = "") -> NoReturn:
         raise FileProblem(self.path, f"{problem} {OUTSIDE}", place)
 
     def query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -428,7 +429,7 @@ class _Check:
             what = words.get(kind, f"ett objekt av typen {shown(kind)}")
             on = f" på tabellen {shown(table)}" if kind == "index" else ""
             self.fail(f"filen innehåller {what} {shown(name)}{on} som Aktgranskning inte skapar.")
-        for kind, name, table in sorted(expected.objects - present):
+        for kind, name, _table in sorted(expected.objects - present):
             what = {"table": "tabellen", "index": "indexet"}.get(kind, kind)
             self.fail(f"{what} {shown(name)} saknas i filen, som Aktgranskning skapar den.")
 

@@ -479,9 +479,9 @@ def test_opening_an_akt_scrolls_to_its_current_question(window, review_file, qtb
     qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QuestionRow))
     row = focused_row()
     assert row.question.id == gap
-    viewport = window.review.scroll.viewport()
+    viewport = window.review.questions_scroll.viewport()
     qtbot.waitUntil(lambda: viewport.rect().contains(row.mapTo(viewport, row.rect().center())))
-    assert window.review.scroll.verticalScrollBar().value() > 0
+    assert window.review.questions_scroll.verticalScrollBar().value() > 0
 
 
 def test_history_uses_swedish_words(window, review_file, qtbot):

@@ -87,7 +87,7 @@ def test_the_others_answer_appears_in_the_open_akt_without_taking_the_keyboard(q
     case_id = first_case(anna)
     anna.open_case(case_id)
     review = anna.review
-    scroll = review.scroll.verticalScrollBar()
+    scroll = review.questions_scroll.verticalScrollBar()
     scroll.setValue(scroll.maximum() // 3)
     typing_in = review.rows[0]
     typing_in.setFocus()
@@ -276,7 +276,7 @@ def test_a_conflict_marked_above_the_view_does_not_move_the_question_in_focus(qt
     anna.session.set_answer(case_id, top.question.id, Answer.YES)
     bertil.set_answer(case_id, top.question.id, Answer.NO)
     review.focus_row(focused)
-    scroll = review.scroll.verticalScrollBar()
+    scroll = review.questions_scroll.verticalScrollBar()
     qtbot.wait(20)
     scroll.setValue(scroll.maximum())
     assert scroll.value() > top.y() + top.height()  # the first question is out of view
