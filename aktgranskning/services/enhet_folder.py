@@ -102,6 +102,12 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 1024
 
 
+def _place_key(path: str | os.PathLike[str]) -> str:
+    """One spelling of a place in the file system, however it was given: `X.granskning` from the
+    current folder, `./X.granskning` as scandir gives it, or the absolute path."""
+    return os.path.normcase(os.path.abspath(path))
+
+
 class FolderReader:
     """The files of one enhet in its folder, each read again only when it changed. Thread-safe:
     the window reads in a worker thread while the GUI thread uses the last contents."""
@@ -114,7 +120,7 @@ class FolderReader:
     def read(self, skip: Iterable[Path] = ()) -> FolderContents:
         """The enhet's files in its folder, and this computer's working copies of the enhet (what
         was confirmed here is read even before it reached the folder, or while it cannot)."""
-        skipped = {os.path.normcase(str(p)) for p in skip}
+        skipped = {_place_key(p) for p in skip}
         try:
             entries = sorted((e for e in os.scandir(self.folder) if is_candidate(e.name)), key=lambda e: e.name)
         except OSError:
@@ -124,7 +130,7 @@ class FolderReader:
         local = _working_copies(self.file_uuid)
         contents = FolderContents(self.folder)
         for entry in [*entries[:MAX_FILES], *local]:
-            if os.path.normcase(entry.path) in skipped:
+            if _place_key(entry.path) in skipped:
                 continue
             result = read_for(Path(entry.path), self.file_uuid)
             if entry in local and isinstance(result, Member) and not same_folder(result.folder, self.folder):

@@ -311,3 +311,33 @@ def test_sammanstall_of_the_folder_counts_the_enhet_once_with_every_reviewers_an
     assert unit.name == "Testenheten"
     assert unit.tallies[question_1].yes == 1 and unit.tallies[question_2].no == 1
     assert [item.source for item in summary.inputs] == [review_file.name]
+
+
+@pytest.mark.parametrize("spelling", ["{name}", "./{name}", "../{folder}/{name}"])
+def test_a_file_named_from_inside_its_folder_is_one_file_and_still_finds_the_others(
+        review_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        spelling: str) -> None:
+    monkeypatch.chdir(review_file.parent)
+    relative = Path(spelling.format(name=review_file.name, folder=review_file.parent.name))
+    alone = open_for_reading(relative)
+    try:
+        assert alone.sources == 1 and not any("läses ur" in note for note in alone.notes)
+    finally:
+        alone.close()
+    assert run_cli(["status", str(relative)]) == 0
+    said = capsys.readouterr()
+    assert "läses ur" not in said.out + said.err and "2 filer" not in said.out + said.err
+
+    anna = open_as("Anna", review_file, tmp_path)
+    try:
+        case_id, question = first_question(anna, 1)
+        anna.set_answer(case_id, question, Y)
+        published(anna)
+    finally:
+        anna.close()
+    both = open_for_reading(relative)
+    try:
+        assert both.sources == 2
+        assert next(s for s in both.question_states(case_id) if s.question_id == question).stored is Y
+    finally:
+        both.close()
