@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from aktgranskning import __version__, cli_text
 from aktgranskning.gui.error_report import ErrorReporter, WindowState, install_error_reporter
+from aktgranskning.gui.termination import end_cleanly_on_termination
 from aktgranskning.logging_setup import configure_logging
 from aktgranskning.paths import resources_dir, user_config_dir, user_data_dir
 from aktgranskning.services.settings import Settings
@@ -124,4 +125,5 @@ def run_gui(argv: Sequence[str]) -> int:
     if started is None:
         return 1
     app, _window = started  # the window must stay referenced while the loop runs
+    end_cleanly_on_termination(app)  # here, not in launch_window: tests and benchmarks keep their own
     return app.exec()

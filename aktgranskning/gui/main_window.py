@@ -750,6 +750,15 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return QMessageBox.StandardButton(box.exec())
 
+    def save_waiting(self) -> None:
+        """Save what is typed and not yet saved (a comment field, analysis text within its last
+        moment) without asking anything: the system is ending the program or the session."""
+        focus = self.focusWidget()
+        if focus is not None:
+            focus.clearFocus()
+        if self._analysis is not None:
+            self._analysis.flush()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         focus = self.focusWidget()
         if focus is not None:

@@ -575,6 +575,9 @@ class RoundWindow(QMainWindow):
         self.saved.emit()
         return True
 
+    def save_waiting(self) -> None:
+        self.flush()
+
     def flush(self) -> None:
         """Write whatever waits: text typed within the last moment, a cell being edited."""
         for view in (self.actions_table, self.timetable):
