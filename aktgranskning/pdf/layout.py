@@ -5,6 +5,7 @@ when the page count is known)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -14,6 +15,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table
@@ -46,8 +48,57 @@ def pdf_text(text: str) -> str:
 
 
 def table(rows: list[list[Any]], widths: list[float], repeat_rows: int = 1) -> Table:
-    """A table whose rows may split across pages, so a long text in a cell flows on."""
+    """A table whose rows may split across pages, so a long text in a cell flows on, and whose
+    header words are never broken inside ("Pågåen de"): see `header_words_fit`."""
+    if rows and repeat_rows:
+        widths = header_words_fit(rows[0], widths)
     return Table(rows, colWidths=widths, repeatRows=repeat_rows, splitInRow=1)
+
+
+def wrapped_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of `text` no wider than `width`, broken at spaces, and inside a word only when the
+    word alone is wider than the line (a drawing's text does not wrap by itself)."""
+    lines: list[str] = []
+    for line in simpleSplit(text, font, size, width):
+        while pdfmetrics.stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines
+
+
+CELL_PADDING = 12  # reportlab's default left and right padding of a table cell, in points
+
+
+def header_words_fit(header: list[Any], widths: list[float]) -> list[float]:
+    """The widths with each column at least as wide as the longest word of its header (a
+    Paragraph), the width added taken from the widest columns, the total unchanged. A word is
+    never broken inside while another column has room to give."""
+    needed = [_longest_word(cell) + CELL_PADDING for cell in header] + [0.0] * (len(widths) - len(header))
+    fitted = list(widths)
+    for index, need in enumerate(needed):
+        missing = need - fitted[index]
+        while missing > 0.01:
+            donor = max((i for i in range(len(fitted)) if fitted[i] - needed[i] > 0.01 and i != index),
+                        key=lambda i: fitted[i] - needed[i], default=None)
+            if donor is None:
+                break
+            given = min(missing, fitted[donor] - needed[donor])
+            fitted[donor] -= given
+            fitted[index] += given
+            missing -= given
+    return fitted
+
+
+def _longest_word(cell: Any) -> float:
+    if not isinstance(cell, Paragraph):
+        return 0.0
+    words = re.sub(r"<[^>]*>", " ", cell.text).split()
+    style = cell.style
+    return max((pdfmetrics.stringWidth(word, style.fontName, style.fontSize) for word in words), default=0.0)
 
 
 @cache
@@ -70,8 +121,12 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def paragraph(text: str, style: str = "body") -> Paragraph:
-    """A paragraph of plain text: markup characters are escaped, line breaks kept."""
-    return Paragraph(escape(pdf_text(text)).replace("\n", "<br/>"), styles()[style])
+    """A paragraph of plain text: markup characters are escaped, line breaks kept, and a number
+    stays on the line of its per cent sign ("100 %" is never broken before the %)."""
+    return Paragraph(_PERCENT.sub("\\1\u00a0%", escape(pdf_text(text))).replace("\n", "<br/>"), styles()[style])
+
+
+_PERCENT = re.compile(r"(\d) %")
 
 
 LINES_PER_PARAGRAPH = 40

@@ -40,6 +40,7 @@ from aktgranskning.pdf.layout import (
     paragraphs,
     pdf_text,
     table,
+    wrapped_lines,
 )
 
 CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
@@ -178,9 +179,9 @@ def _results_table(block: ChecklistBlock, comparing: bool) -> Table:
                       paragraph(row.change.describe() if row.change else "–", "cell")]
         rows.append(cells)
     if comparing:
-        widths = [9 * mm, 53 * mm, 8 * mm, 10 * mm, 7 * mm, 13 * mm, 26 * mm, 26 * mm, 26 * mm]
-    else:
-        widths = [10 * mm, 100 * mm, 10 * mm, 10 * mm, 8 * mm, 13 * mm, 27 * mm]
+        widths = [9 * mm, 50 * mm, 8 * mm, 10 * mm, 7 * mm, 13 * mm, 27 * mm, 27 * mm, 27 * mm]
+    else:  # "10 av 10 (100 %)" fits on one line
+        widths = [10 * mm, 98 * mm, 10 * mm, 10 * mm, 8 * mm, 13 * mm, 29 * mm]
     result = table(rows, widths)
     style = [
         ("FONT", (0, 0), (-1, -1), REGULAR, 8),
@@ -205,10 +206,16 @@ def results_chart(block: ChecklistBlock) -> Drawing:
     without Ja/Nej has no bar and says so."""
     count = len(block.rows)
     bar_space = 5.2 * mm
-    height = count * bar_space + 18 * mm
+    left = 14 * mm
+    # A checklist's title can be long: the heading wraps within the page instead of running off it.
+    title = pdf_text(f"{block.checklist.title}: andel Ja per fråga")
+    heading = [(line, BOLD, 8.5) for line in wrapped_lines(title, BOLD, 8.5, CONTENT_WIDTH - left)]
+    heading += [(line, REGULAR, 7.5) for line in wrapped_lines(CHART_NOTE, REGULAR, 7.5, CONTENT_WIDTH - left)]
+    heading_height = sum(size * 1.25 for _line, _font, size in heading)
+    height = count * bar_space + 13 * mm + heading_height
     drawing = Drawing(CONTENT_WIDTH, height, initialFontName=REGULAR)
     chart = HorizontalBarChart()
-    chart.x = 14 * mm
+    chart.x = left
     chart.y = 10 * mm
     chart.width = CONTENT_WIDTH - 48 * mm  # room on the right for the label of a full bar
     chart.height = count * bar_space
@@ -238,9 +245,14 @@ def results_chart(block: ChecklistBlock) -> Drawing:
     chart.barLabels.dx = 3
     chart.barLabels.fillColor = colors.HexColor("#1A1A1A")
     drawing.add(chart)
-    title = f"{block.checklist.title}: andel Ja per fråga (0 % = kort röd stapel; ingen stapel = inga Ja/Nej)"
-    drawing.add(String(chart.x, height - 5 * mm, pdf_text(title), fontName=BOLD, fontSize=8.5))
+    baseline = height - 2 * mm
+    for line, font, size in heading:
+        baseline -= size * 1.25
+        drawing.add(String(left, baseline, line, fontName=font, fontSize=size))
     return drawing
+
+
+CHART_NOTE = "0 % ritas som en kort röd stapel; en fråga utan stapel har inga Ja/Nej-svar."
 
 
 # --- analysis, activities, dropouts ---------------------------------------------------------------------
@@ -268,7 +280,8 @@ def _analysis(report: UnitReport) -> list[Any]:
         name = activity.activity + (f" (från {activity.from_year})" if activity.from_year else "")
         texts = (name, linked_text(activity, labels), activity.responsible, activity.due_text or "–",
                  activity.follow_up, activity.status.label)
-        rows.append([long_texts.cell(text, f"aktivitet {number}, {title.lower()}")
+        place = f"Aktivitet {number}"
+        rows.append([long_texts.cell(text, place if title == "Aktivitet" else f"{place}, {title.lower()}")
                      for text, title in zip(texts, header, strict=True)])
     widths = [48 * mm, 20 * mm, 24 * mm, 21 * mm, 42 * mm, 23 * mm]
     activities = table(rows, widths)

@@ -274,10 +274,12 @@ def test_a_very_long_activity_is_printed_whole_after_the_table(out):
 
     lines = "\n".join(f"steg {n}" for n in range(3000))
     data = unit_data("text", "Enhet")
-    activity = Activity(activity="Arbeta med planerna", follow_up=lines)
+    activity = Activity(activity="Arbeta med planerna " * 300, follow_up=lines)
     data = dataclasses.replace(data, analysis=dataclasses.replace(data.analysis, activities=(activity,)))
     export_unit_report(build_report(data), None, out / "lang.pdf")
     text = pdf_text(out / "lang.pdf")
     assert pdf_is_valid(out / "lang.pdf") > 30
-    assert "hela texten står under tabellen: aktivitet 1, uppföljning" in text.replace("\n", " ")
+    flowing = " ".join(text.split())
+    assert "hela texten står under tabellen: Aktivitet 1, uppföljning)" in flowing
+    assert "hela texten står under tabellen: Aktivitet 1)" in flowing  # the activity's own column
     assert "steg 0" in text and "steg 2999" in text
