@@ -10,12 +10,15 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from aktgranskning.domain.errors import FileProblem
+from aktgranskning.excel.workbook_bounds import ensure_bounded
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_CSV_BYTES = 512 * 1024 * 1024
@@ -139,17 +142,24 @@ def read_sheets(path: Path, names: list[str]) -> dict[str, list[list[str]]]:
     reads them some thirty times faster (benchmarks/summary_300.py)."""
     if not path.exists():
         raise FileProblem(path, "filen finns inte.")
-    _ensure_safe_zip(path)
     from python_calamine import CalamineWorkbook
 
     sheets: dict[str, list[list[str]]] = {}
     name = ""
+    with _safe_zip(path) as archive:
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            present = [name for name in names if name in workbook.sheet_names]
+        except Exception as exc:  # calamine raises its own kinds for broken or hostile files
+            raise FileProblem(path, UNREADABLE_WORKBOOK) from exc
+        try:
+            ensure_bounded(path, archive, present)
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
+            raise FileProblem(path, f"filen är skadad ({exc}).") from exc
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        for name in names:
-            if name in workbook.sheet_names:
-                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                sheets[name] = sheet_texts(rows)
+        for name in present:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets[name] = sheet_texts(rows)
     except Exception as exc:  # calamine raises its own kinds for broken or hostile files
         place = f"blad {name}" if name else ""
         raise FileProblem(path, UNREADABLE_WORKBOOK, place) from exc
@@ -191,19 +201,30 @@ def cell_text(value: object) -> str:
 
 
 def _ensure_safe_zip(path: Path) -> None:
-    if not zipfile.is_zipfile(path):
-        raise FileProblem(path, "filen är ingen giltig Excelfil (.xlsx är ett zip-arkiv, och det här är inte det).")
+    with _safe_zip(path):
+        pass
+
+
+@contextmanager
+def _safe_zip(path: Path) -> Iterator[zipfile.ZipFile]:
+    """The workbook's archive, open, once its sizes say it unpacks to at most MAX_UNPACKED_BYTES
+    (a member that unpacks to more than its stated size fails its check when it is read)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FileProblem(path, f"filen är skadad ({exc}).") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileProblem(
-            path,
-            f"filen packas upp till {unpacked // (1024 * 1024)} MB, mer än gränsen "
-            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB; den läses inte.",
-        )
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise FileProblem(path, "filen är ingen giltig Excelfil (.xlsx är ett zip-arkiv, och det här är inte "
+                                "det).") from exc
+    except OSError as exc:
+        raise FileProblem(path, f"filen är skadad ({exc.strerror or exc}).") from exc
+    with archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise FileProblem(
+                path,
+                f"filen packas upp till {unpacked // (1024 * 1024)} MB, mer än gränsen "
+                f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB; den läses inte.",
+            )
+        yield archive
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
