@@ -40,6 +40,12 @@ def load_checklist_file(path: Path) -> Checklist:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FileProblem(path, f"filen är inte giltig TOML: {_translate_toml_error(exc)}") from exc
+    except RecursionError as exc:
+        raise FileProblem(path, "filen har listor eller tabeller inuti varandra i fler nivåer än en checklista "
+                                "kan ha, och läses inte.") from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits (Python's limit on converting it)
+        raise FileProblem(path, "filen har ett tal som är för långt för att vara ett värde i en checklista, och "
+                                "läses inte.") from exc
     return _parsed_toml.keep(text, checklist_from_data(data, source=path))
 
 

@@ -605,7 +605,9 @@ def _sample(args: argparse.Namespace) -> int:
     from aktgranskning.services.sampling import (
         SamplingOptions,
         draw_round,
-        review_files_for_round,
+        plan_review_files,
+        remove_written,
+        write_review_files,
     )
 
     if args.granskningsfiler and not (args.forvaltning and args.ar):
@@ -622,7 +624,16 @@ def _sample(args: argparse.Namespace) -> int:
     options = SamplingOptions(args.per_enhet, args.reserver, args.seed, args.aldersgrupper or DEFAULT_AGE_BANDS,
                               args.arendetyp, date_from, date_to)
     sampling = draw_round(args.arendelista, options, mapping)
-    write_sample_workbook(sampling, args.utfil)
+    # all of it or nothing: the granskningsfiler are checked, then written, and removed again
+    # if the urval's workbook cannot be written after them
+    planned = (plan_review_files(sampling, args.granskningsfiler, args.forvaltning, args.ar, installed_checklists())
+               if args.granskningsfiler else [])
+    written = write_review_files(planned, installed_checklists())
+    try:
+        write_sample_workbook(sampling, args.utfil)
+    except BaseException:
+        remove_written(written)
+        raise
     source = sampling.source
     print(f"Läste {len(source.cases)} ärenden ur {source.path.name}; {sampling.filtered_out} föll bort i filtren.")
     print("Kolumner: " + ", ".join(f"{header}" for header in source.used_columns.values()))
@@ -643,8 +654,6 @@ def _sample(args: argparse.Namespace) -> int:
         print(f"Obs: {warning}")
     print(f"Urvalet är sparat i {args.utfil}")
     if args.granskningsfiler:
-        written = review_files_for_round(sampling, args.granskningsfiler, args.forvaltning, args.ar,
-                                         installed_checklists())
         print(f"Skapade {len(written)} granskningsfiler i {args.granskningsfiler}")
     return EXIT_OK
 

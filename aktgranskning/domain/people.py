@@ -129,6 +129,11 @@ def looks_like_personnummer(text: str) -> bool:
     return parse_personnummer(text, date.today()) is not None
 
 
+# Said, with the row, when a list's ärendenummer is a personnummer: the program stores no personnummer.
+CASE_NUMBER_IS_PERSONNUMMER = ("ärendenumret är ett personnummer. Aktgranskning sparar inga personnummer: ta med "
+                               "verksamhetssystemets ärendenummer i listan i stället. Inget har sparats.")
+
+
 def _full_year(century: str | None, yy: int, plus: bool, today: date) -> int:
     if century:
         return int(century) * 100 + yy

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from aktgranskning.domain.case import Gender
 from aktgranskning.domain.errors import FileProblem
-from aktgranskning.domain.people import AgeBasis, age_on, age_reference_date, parse_personnummer
+from aktgranskning.domain.people import (
+    CASE_NUMBER_IS_PERSONNUMMER,
+    AgeBasis,
+    age_on,
+    age_reference_date,
+    parse_personnummer,
+)
 from aktgranskning.excel.columns import (
     COLUMN_NAMES,
     IGNORED_NAMES,
@@ -103,6 +109,8 @@ def read_case_list(path: Path, mapping: dict[str, str] | None = None, today: dat
         case_number = cell(cells, "case_number")
         if not case_number:
             raise FileProblem(path, "ärendenummer saknas.", place.of("case_number"))
+        if parse_personnummer(case_number, today) is not None:
+            raise FileProblem(path, CASE_NUMBER_IS_PERSONNUMMER, place.of("case_number"))
         start = _date(cell(cells, start_field), place, field=start_field) if start_field else None
         gender, age, from_pnr, basis = _gender_and_age(cells, cell, place, today, start)
         used_pnr = used_pnr or from_pnr

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aktgranskning.domain.errors import FileProblem
+from aktgranskning.domain.people import CASE_NUMBER_IS_PERSONNUMMER, looks_like_personnummer
 from aktgranskning.excel.columns import map_columns, require_columns
 from aktgranskning.excel.tables import read_table, sheet_names
 
@@ -55,6 +56,9 @@ def read_sample_list(path: Path, sheet: str | None = None) -> SampleList:
         if not case_number:
             column = table.header[columns["case_number"]]
             raise FileProblem(path, "ärendenummer saknas.", f"rad {number}, kolumn {column}")
+        if looks_like_personnummer(case_number):
+            column = table.header[columns["case_number"]]
+            raise FileProblem(path, CASE_NUMBER_IS_PERSONNUMMER, f"rad {number}, kolumn {column}")
         case_type = cell(cells, "case_type")
         if not case_type:
             raise FileProblem(path, "ärendetyp saknas.", f"rad {number}, kolumn {table.header[columns['case_type']]}")

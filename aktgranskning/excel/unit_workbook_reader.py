@@ -3,6 +3,7 @@ and whether the Data sheet still matches its checksum."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
@@ -110,7 +111,7 @@ class _DataSheetReader:
     def _add_green_limit(self, row: list[str], index: int) -> None:
         question_id = row[1].strip() if len(row) > 1 else ""
         text = row[2].strip() if len(row) > 2 else ""
-        if not question_id or not text.isdigit() or not 0 <= int(text) <= 100:
+        if not question_id or not _DIGITS.fullmatch(text) or not 0 <= int(text) <= 100:
             raise FileProblem(self.path, f"frågans egen gräns ”{text}” ska vara ett heltal 0–100 med frågans id "
                               "före.", self._place(index))
         self.green_limits[question_id] = int(text)
@@ -222,10 +223,24 @@ class _DataSheetReader:
             return defaults
 
     def _int(self, text: str, what: str, place: str = "bladet Data") -> int:
-        try:
-            return int(text)
-        except ValueError:
-            raise FileProblem(self.path, f"{what} ”{text}” är inget heltal.", place) from None
+        if not _INTEGER.fullmatch(text.strip()):  # int() takes "²"-less Unicode digits and "1_000"
+            raise FileProblem(self.path, f"{what} ”{text[:40]}” är inget heltal.", place)
+        return int(text)
+
+
+_DIGITS = re.compile(r"[0-9]{1,9}")
+_INTEGER = re.compile(r"-?[0-9]{1,12}")
+
+
+def _year(text: str, path: Path, number: int) -> int | None:
+    """The year an activity was carried from, when one is given."""
+    text = text.strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise FileProblem(path, f"året aktiviteten fördes över från, ”{text[:40]}”, är inget årtal.",
+                          f"bladet Förbättringsaktiviteter, rad {number}")
+    return int(text)
 
 
 def _analysis(rows: list[list[str]]) -> Analysis:
@@ -256,7 +271,7 @@ def _activities(path: Path, rows: list[list[str]]) -> tuple[Activity, ...]:
             raise FileProblem(path, str(exc), f"bladet Förbättringsaktiviteter, rad {number}") from None
         activities.append(Activity(
             activity=cells[0], linked=cells[1], responsible=cells[2], due=due, follow_up=cells[4],
-            status=status, from_year=int(cells[6]) if cells[6].strip().isdigit() else None,
+            status=status, from_year=_year(cells[6], path, number),
         ))
     return tuple(activities)
 

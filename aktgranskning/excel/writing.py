@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import ERROR_CODES
-
 from aktgranskning.atomic_file import build_atomically
 from aktgranskning.domain.safe_text import XLSX, safe_text
 
@@ -19,10 +17,12 @@ def put(sheet: Any, row: int, column: int, value: object) -> Any:
     if isinstance(value, str):
         # Bound as openpyxl binds text (Cell._bind_value), without its check_string: excel_text
         # has already left only what that check accepts (XML characters, at most 32 767), and a
-        # summary puts tens of thousands of cells. A text that starts like a formula stays text.
+        # summary puts tens of thousands of cells. A text that starts like a formula stays text,
+        # and so does one that reads like an error value ("#REF!"): openpyxl would store that as
+        # Excel's error, not as what someone typed.
         text = excel_text(value)
         cell._value = text
-        cell.data_type = "e" if text in ERROR_CODES else "s"
+        cell.data_type = "s"
     else:
         cell.value = value
     return cell

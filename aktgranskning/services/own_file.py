@@ -13,7 +13,6 @@ be. Two programs on one computer never share a working copy (each holds a lock o
 from __future__ import annotations
 
 import os
-import re
 import socket
 import threading
 import time
@@ -24,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from aktgranskning.atomic_file import replace_durably
+from aktgranskning.domain.file_names import file_name_part
 from aktgranskning.paths import user_data_dir
 from aktgranskning.services.file_lock import FileInUse, FileLock
 
@@ -31,7 +31,6 @@ WORKING_FOLDER = "arbetsfiler"
 RETRY_SECONDS = 2.0
 QUIET_SECONDS = 0.3  # the folder's copy is written once a burst of changes has paused this long …
 LONGEST_WAIT_SECONDS = 2.0  # … or this long after the first change of the burst
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
 def computer_name() -> str:
@@ -39,25 +38,20 @@ def computer_name() -> str:
     return os.environ.get("AKTGRANSKNING_DATORNAMN") or socket.gethostname().split(".")[0] or "datorn"
 
 
-def _safe_part(text: str, fallback: str, limit: int = 40) -> str:
-    cleaned = " ".join(_UNSAFE.sub(" ", text).split()).strip(" .")
-    return cleaned[:limit].strip(" .") or fallback
-
-
 def own_file_name(enhet_path: Path, reviewer: str, computer: str, writer: str) -> str:
-    return (f"{enhet_path.stem} – {_safe_part(reviewer, 'granskare')} på {_safe_part(computer, 'datorn')} "
+    return (f"{enhet_path.stem} – {file_name_part(reviewer, 'granskare')} på {file_name_part(computer, 'datorn')} "
             f"({writer[:4]}){enhet_path.suffix}")
 
 
 def working_folder(file_uuid: str) -> Path:
-    folder = user_data_dir() / WORKING_FOLDER / _safe_part(file_uuid, "okänd", 64)
+    folder = user_data_dir() / WORKING_FOLDER / file_name_part(file_uuid, "okänd", 64)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def existing_working_folder(file_uuid: str) -> Path | None:
     """This computer's working folder for the enhet, when there is one (never created here)."""
-    folder = user_data_dir() / WORKING_FOLDER / _safe_part(file_uuid, "okänd", 64)
+    folder = user_data_dir() / WORKING_FOLDER / file_name_part(file_uuid, "okänd", 64)
     return folder if folder.is_dir() else None
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from aktgranskning.domain.case import Case
 from aktgranskning.domain.checklist import Checklist, find_checklist
-from aktgranskning.domain.errors import UserError
+from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.file_names import file_name_part
 from aktgranskning.domain.people import DEFAULT_AGE_BANDS, age_group_of, parse_age_bands
 from aktgranskning.domain.sampling import Candidate, SampleResult, draw_sample
 from aktgranskning.excel.case_list import CaseListImport, ImportedCase, read_case_list
@@ -102,11 +103,29 @@ def _passes_filters(case: ImportedCase, options: SamplingOptions) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    path: Path
+    info: NewFileInfo
+    cases: list[Case]
+
+
 def review_files_for_round(
     sampling: SamplingRound, folder: Path, administration: str, year: int, checklists: Sequence[Checklist]
 ) -> list[Path]:
-    """One granskningsfil per enhet, ready for review: the sample, then the ordered reserves."""
-    written = []
+    """One granskningsfil per enhet, ready for review: the sample, then the ordered reserves.
+    All of them or none: see `plan_review_files` and `write_review_files`."""
+    return write_review_files(plan_review_files(sampling, folder, administration, year, checklists), checklists)
+
+
+def plan_review_files(
+    sampling: SamplingRound, folder: Path, administration: str, year: int, checklists: Sequence[Checklist]
+) -> list[PlannedFile]:
+    """What `write_review_files` will write, checked before anything is: every akt has a
+    checklist, and no file is there already or named twice. The enhet's name comes from the
+    case list, so it names a file in `folder` and never another folder."""
+    planned = []
+    taken: dict[str, str] = {}
     for unit in sampling.units:
         cases = []
         entries = [(c, False) for c in unit.result.chosen] + [(c, True) for c in unit.result.reserves]
@@ -117,10 +136,34 @@ def review_files_for_round(
                 Case.drawn(sequence, imported.case_number, checklist.id, imported.gender, candidate.stratum[1],
                            candidate.caseworker, is_reserve)
             )
-        path = folder / f"{unit.unit} {year}.granskning"
-        create_review_file(path, NewFileInfo(administration, unit.area, unit.unit, year), checklists, cases)
-        written.append(path)
+        path = folder / f"{file_name_part(unit.unit, 'Enheten', 120)} {year}.granskning"
+        other = taken.setdefault(path.name.casefold(), unit.unit)
+        if other != unit.unit:
+            raise FileProblem(path, f"enheterna ”{other}” och ”{unit.unit}” skulle få samma filnamn. Byt namn på "
+                                    "den ena i ärendelistan. Inga granskningsfiler har skapats.")
+        if path.exists():
+            raise FileProblem(path, "filen finns redan. Välj en annan mapp eller ta bort den gamla filen först. "
+                                    "Inga granskningsfiler har skapats.")
+        planned.append(PlannedFile(path, NewFileInfo(administration, unit.area, unit.unit, year), cases))
+    return planned
+
+
+def write_review_files(planned: Sequence[PlannedFile], checklists: Sequence[Checklist]) -> list[Path]:
+    """Each planned file, or none: when one cannot be written, those already written are removed."""
+    written: list[Path] = []
+    try:
+        for item in planned:
+            create_review_file(item.path, item.info, checklists, item.cases)
+            written.append(item.path)
+    except BaseException:
+        remove_written(written)
+        raise
     return written
+
+
+def remove_written(paths: Sequence[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _checklist_for(case: ImportedCase, checklists: Sequence[Checklist], sampling: SamplingRound) -> Checklist:

@@ -1,0 +1,55 @@
+"""Values no form lets a person type, from files made by hand: each is a message that names the
+file and the place, never 'an unexpected error'; text stays text."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from aktgranskning.checklist_files import load_checklist_file
+from aktgranskning.domain.errors import FileProblem
+from aktgranskning.excel.writing import put
+
+
+@pytest.mark.parametrize("content", ["a = " + "[" * 100_000 + "]" * 100_000, "a = " + "9" * 5000],
+                         ids=["nested 100 000 deep", "5000-digit integer"])
+def test_a_checklist_file_built_to_break_the_reader_is_a_message(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "djup.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(FileProblem) as refused:
+        load_checklist_file(path)
+    assert str(path) in refused.value.message and "läses inte" in refused.value.problem
+
+
+def test_text_that_reads_like_an_excel_error_is_written_as_text(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row, text in enumerate(["#REF!", "#N/A", "#DIV/0!", "=1+1"], start=1):
+        put(book.active, row, 1, text)
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert 't="e"' not in sheet and "<f>" not in sheet and "#REF!" in sheet
+
+
+@pytest.mark.parametrize(("cell", "value"), [("G", "²"), ("G", "9" * 5000), ("G", "20 25")])
+def test_a_hand_edited_activity_year_is_a_message_with_its_row(tmp_path: Path, cell: str, value: str) -> None:
+    from openpyxl import load_workbook
+
+    from aktgranskning.excel.unit_workbook_reader import ACTIVITIES_SHEET, read_unit_workbook
+    from tests.support.demo_cache import copy_demo_workbooks
+
+    [path] = copy_demo_workbooks(tmp_path, units=["Mottagningen"])
+    book = load_workbook(path)
+    sheet = book[ACTIVITIES_SHEET]
+    sheet[f"{cell}{sheet.max_row + 1}"] = value
+    sheet[f"A{sheet.max_row}"] = "Ny aktivitet"
+    book.save(path)
+    with pytest.raises(FileProblem) as refused:
+        read_unit_workbook(path)
+    assert str(path) in refused.value.message and "Förbättringsaktiviteter, rad" in refused.value.place
+    assert "årtal" in refused.value.problem
