@@ -22,7 +22,10 @@ def build_atomically(build: Callable[[Path], object], target: Path) -> Path:
     except OSError as exc:
         raise FileProblem(target, f"filen kunde inte skrivas ({exc.strerror}).") from exc
     finally:
-        temporary.unlink(missing_ok=True)
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass  # e.g. the folder is a file: nothing was made there, and the message above says why
     return target
 
 

@@ -41,14 +41,27 @@ def write(path: Path, text: str, encoding: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("encoding", "delimiter"), [("utf-8", ";"), ("utf-8-sig", ","), ("cp1252", ";")])
+@pytest.mark.parametrize(("encoding", "delimiter"), [("utf-8", ";"), ("utf-8-sig", ","), ("cp1252", ";"),
+                                                    ("utf-16", "\t"), ("utf-16-le", "\t"), ("utf-16-be", ";")])
 def test_encodings_and_delimiters(tmp_path, encoding, delimiter):
+    """As Excel saves a list: CSV UTF-8, CSV (Windows-1252), and "Unicode text" (UTF-16 with tabs,
+    with its BOM or without)."""
     d = delimiter
     text = f"Ärendenummer{d}Kön{d}Ålder{d}Handläggare{d}Enhet\nÄ-1{d}Flicka{d}7{d}Åsa Öberg{d}Mottagningen\n"
     result = read_case_list(write(tmp_path / "lista.csv", text, encoding), today=TODAY)
     [case] = result.cases
     assert (case.case_number, case.gender, case.age, case.caseworker, case.unit) == (
         "Ä-1", Gender.FEMALE, 7, "Åsa Öberg", "Mottagningen")
+
+
+def test_a_utf8_list_with_one_line_in_another_encoding_is_refused_at_that_line(tmp_path):
+    lines = ["Ärendenummer;Enhet", *(f"A-{n};Ekonomiskt bistånd" for n in range(300))]
+    data = "\n".join(lines).encode("utf-8") + "\nA-300;Ekonomiskt bistånd\n".encode("cp1252")
+    path = tmp_path / "blandad.csv"
+    path.write_bytes(data)
+    with pytest.raises(FileProblem) as refused:
+        read_case_list(path, today=TODAY)
+    assert refused.value.place == "rad 302" and "UTF-8" in refused.value.problem
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -231,9 +232,11 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     raw = path.read_bytes()
     if len(raw) > MAX_CSV_BYTES:
         raise FileProblem(path, "filen är för stor för att läsas.")
-    body, encoding = _encoding_of(raw)
+    body, encoding = _encoding_of(path, raw)
     sample = body[:80_000].decode(encoding, errors="ignore")[:20000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    if sample.count("\t") > sample.count(delimiter):  # Excel's "Unicode text" is tab separated
+        delimiter = "\t"
     # decoded as it is read, 8 kB at a time: decoding a 100 000-row list at once and copying it
     # into a StringIO were two single C calls of some 35 ms that held the GIL (and the window)
     text = io.TextIOWrapper(io.BytesIO(body), encoding=encoding, errors="replace", newline="")
@@ -249,18 +252,48 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _CHECKED_AT_A_TIME = 1024 * 1024
 
 
-def _encoding_of(raw: bytes) -> tuple[bytes, str]:
-    """(the bytes after a BOM, their encoding): UTF-8 with a BOM, or if every byte is valid
-    UTF-8; Windows-1252 for files saved by older Excel. Checked a megabyte at a time, so that
-    the GIL can pass to the window between the steps."""
+def _encoding_of(path: Path, raw: bytes) -> tuple[bytes, str]:
+    """(the bytes after a BOM, their encoding): UTF-16 with its BOM (Excel's "Unicode text"),
+    UTF-8 with a BOM, or if every byte is valid UTF-8; Windows-1252 for files saved by older
+    Excel. A file that is UTF-8 in one place and not in another (a line pasted from an older
+    program) is refused with that line: read either way, some of its å ä ö would be wrong.
+    Checked a megabyte at a time, so that the GIL can pass to the window between the steps."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw, "utf-16"
+    without_bom = _utf16_without_bom(raw[:4096])
+    if without_bom:
+        return raw, without_bom
     if raw.startswith(_UTF8_BOM):
         return raw[len(_UTF8_BOM):], "utf-8"
     decoder = codecs.getincrementaldecoder("utf-8")()
+    start = 0
     try:
         for start in range(0, len(raw), _CHECKED_AT_A_TIME):
             decoder.decode(raw[start:start + _CHECKED_AT_A_TIME])
         decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _UTF8_LETTER.search(raw):
+            line = raw[:start + max(exc.start, 0)].count(b"\n") + 1
+            raise FileProblem(path, "filen är sparad som UTF-8 men har här ett tecken i en annan teckenkodning "
+                                    "(kanske inklistrat från ett äldre program), så å, ä och ö kan inte läsas "
+                                    "rätt. Spara om listan som CSV UTF-8 i Excel.", f"rad {line}") from exc
         return raw, "cp1252"
     return raw, "utf-8"
+
+
+def _utf16_without_bom(start: bytes) -> str:
+    """'utf-16-le' or 'utf-16-be' when the start of the file is UTF-16 without its BOM (every
+    other byte nul, as Latin letters and digits are), else ''. A text file has no nul bytes."""
+    if len(start) < 4 or b"\x00" not in start:
+        return ""
+    odd, even = start[1::2], start[0::2]
+    if odd.count(0) > 0.8 * len(odd):
+        return "utf-16-le"
+    if even.count(0) > 0.8 * len(even):
+        return "utf-16-be"
+    return ""
+
+
+# å ä ö Å Ä Ö é ü … in UTF-8: in Windows-1252 these bytes would read "Ã" and a symbol.
+_UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
 

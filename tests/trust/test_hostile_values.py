@@ -53,3 +53,13 @@ def test_a_hand_edited_activity_year_is_a_message_with_its_row(tmp_path: Path, c
         read_unit_workbook(path)
     assert str(path) in refused.value.message and "Förbättringsaktiviteter, rad" in refused.value.place
     assert "årtal" in refused.value.problem
+
+
+def test_an_output_under_a_file_instead_of_a_folder_is_a_message(tmp_path: Path) -> None:
+    from aktgranskning.atomic_file import build_atomically
+
+    (tmp_path / "Omgång 2026.omgang").write_text("{}", encoding="utf-8")
+    target = tmp_path / "Omgång 2026.omgang" / "sammanställning.xlsx"
+    with pytest.raises(FileProblem) as refused:
+        build_atomically(lambda path: path.write_bytes(b"x"), target)
+    assert str(target) in refused.value.message and "kunde inte skrivas" in refused.value.problem
