@@ -61,6 +61,7 @@ from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.unit_data import unit_data_of
 
 SAVE_DELAY_MS = 700
+MAX_ROW_LINES = 6  # an activity's row in the table; the whole text is in its editor
 SUGGESTED_FIELDS = ("strengths", "development_areas")
 SUGGESTION_PREFIX = "Förslag från resultatet – inte ifyllt förrän du väljer ”Använd förslaget”:\n"
 
@@ -295,7 +296,17 @@ class AnalysisPage(QWidget):
 
     def _fill_activities(self, activities: tuple[Activity, ...]) -> None:
         self.activities_model.set_activities(activities, read_only=bool(self.session and self.session.read_only))
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its text, up to MAX_ROW_LINES lines: a pasted text of pages would
+        make one row taller than the window, its other cells out of sight. The whole text is in
+        the cell's editor."""
         self.activities.resizeRowsToContents()
+        tallest = self.activities.fontMetrics().lineSpacing() * MAX_ROW_LINES + 8
+        for row in range(self.activities_model.rowCount()):
+            if self.activities.rowHeight(row) > tallest:
+                self.activities.setRowHeight(row, tallest)
 
     def _add_status_boxes(self, first: int) -> None:
         """A status choice on every row from `first` on, always visible as before."""
@@ -418,7 +429,7 @@ class AnalysisPage(QWidget):
             return
         year = self.previous.identity.year
         added = self.activities_model.carry_over(self.previous.analysis.activities, year)
-        self.activities.resizeRowsToContents()
+        self._fit_rows()
         self._save_activities()
         self.message.emit(f"{added} aktiviteter från {year} lades till för uppföljning; uppdatera deras status.")
 

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.saved_label.setObjectName("savedLabel")
         self.saved_label.setAccessibleName("Senast sparat")
         self.reviewer_label = QLabel()
+        self.reviewer_label.setContentsMargins(16, 0, 0, 0)  # room between a long message and the name
         self.shared_label = QLabel("")
         self.shared_label.setObjectName("sharedLabel")
         self.shared_label.setAccessibleName("Hur aktuellt det delade är")

@@ -26,6 +26,14 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 Choices = Sequence[tuple[str, Sequence[tuple[str, str]]]]  # (checklist title, [(question id, label)])
 
 
+def shortened(text: str, limit: int) -> str:
+    """The text on one line, cut at a word with '…' when longer than `limit` characters."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0].rstrip(" ,.;:") + " …"
+
+
 class QuestionPicker(QDialog):
     def __init__(self, choices: Choices, chosen: Sequence[str], activity: str, unknown_label: str,
                  parent: QWidget | None = None, kind: str = "aktiviteten") -> None:
@@ -33,7 +41,8 @@ class QuestionPicker(QDialog):
         'åtgärden')."""
         super().__init__(parent)
         self.setWindowTitle(f"Välj frågor för {kind}")
-        intro = QLabel(f"Kryssa i de frågor som {kind} ”{activity or 'ny ' + kind.removesuffix('en')}” ska "
+        named = shortened(activity, 80) or "ny " + kind.removesuffix("en")
+        intro = QLabel(f"Kryssa i de frågor som {kind} ”{named}” ska "
                        "förbättra (mellanslag, Enter eller dubbelklick). Nästa år visas hur resultatet för dem "
                        "har förändrats.")
         intro.setWordWrap(True)

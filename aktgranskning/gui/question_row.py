@@ -102,6 +102,10 @@ class QuestionRow(QFrame):
         self.comment_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.comment_button.setToolTip("Skriv en kommentar till frågan (K)")
         self.comment_button.setAccessibleName(f"Kommentar till fråga {number}")
+        # as wide as with its mark, so that Ja, Nej and X stay where they are when a comment is saved
+        self.comment_button.setText("Kommentar ✓")
+        self.comment_button.setMinimumWidth(self.comment_button.sizeHint().width())
+        self.comment_button.setText("Kommentar")
         self.comment_button.clicked.connect(self.edit_comment)
         button_box.addSpacing(8)
         button_box.addWidget(self.help_button)

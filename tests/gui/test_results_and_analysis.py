@@ -492,3 +492,25 @@ def unit_data_of_file(path: Path):
         return unit_data_of(session)
     finally:
         session.close()
+
+
+def test_a_pasted_text_of_pages_keeps_its_row_within_the_window_and_the_picker_names_it_briefly(main, qtbot):
+    from aktgranskning.gui.analysis_page import MAX_ROW_LINES
+    from aktgranskning.gui.question_picker import QuestionPicker
+
+    main.show_analysis()
+    page = main.analysis
+    page.add_activity()
+    long_text = "Rutinen för anmälningar ses över och dokumenteras i verksamhetssystemet. " * 70  # ~5000
+    set_cell(page, 0, 0, long_text)
+    page.add_activity()
+    set_cell(page, 1, 0, "Kort")
+    page.show_session(main.session, page.previous)  # as when the file is opened again
+    tallest = page.activities.fontMetrics().lineSpacing() * MAX_ROW_LINES + 8
+    assert page.activities.rowHeight(0) <= tallest < main.height()
+    assert page.activities.rowHeight(1) < tallest  # a short one is as tall as its text
+    assert cell_text(page, 0, 0).startswith("Rutinen") and len(cell_text(page, 0, 0)) > 4900  # all of it kept
+    picker = QuestionPicker(page.question_choices, [], long_text, "okänd fråga", page)
+    intro = picker.findChildren(type(page.heading))[0].text()
+    assert len(intro) < 400 and "Rutinen för anmälningar" in intro and "…" in intro
+    picker.close()
