@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -82,7 +83,10 @@ class _DataSheetReader:
         self.header_index = self._read_meta()
         self.columns = self._columns()
         self._positions = [self.columns[name] for name in data_sheet.COLUMNS]
-        self.data_rows = [self._cells(row) for row in rows[self.header_index + 1 :] if any(row)]
+        # with the row number a spreadsheet shows, blank rows counted
+        numbered = [(index + 1, row) for index, row in enumerate(rows) if index > self.header_index and any(row)]
+        self.data_row_numbers = [number for number, _row in numbered]
+        self.data_rows = [self._cells(row) for _number, row in numbered]
 
     def _place(self, index: int) -> str:
         return f"bladet Data, rad {index + 1}"
@@ -163,8 +167,8 @@ class _DataSheetReader:
         )
         questions: dict[str, QuestionRef] = {}
         cases: dict[int, dict] = {}  # type: ignore[type-arg]
-        for offset, row in enumerate(self.data_rows):
-            self._add_row(row, self.header_index + 2 + offset, questions, cases)
+        for number, row in zip(self.data_row_numbers, self.data_rows, strict=True):
+            self._add_row(row, number, questions, cases)
         return UnitData(
             identity=identity,
             checklists=checklists,
@@ -202,15 +206,15 @@ class _DataSheetReader:
         value = dict(zip(data_sheet.COLUMNS, cells, strict=True))
         place = f"bladet Data, rad {number}"
         self._int(value["lopnummer"], "löpnumret", place)
-        try:
-            CaseStatus(value["status"])
-            if value["bortfallsorsak"]:
-                DropoutReason(value["bortfallsorsak"])
-            if value["svar"]:
-                Answer(value["svar"])
-        except ValueError as exc:
-            raise FileProblem(self.path, f"värdet känns inte igen ({exc}).", place) from None
-        raise FileProblem(self.path, f"värdet känns inte igen ({problem}).", place) from None
+        kinds: tuple[tuple[str, type[Enum]], ...] = (
+            ("status", CaseStatus), ("bortfallsorsak", DropoutReason), ("svar", Answer))
+        for column, kind in kinds:
+            text = value[column]
+            known = ", ".join(str(member.value) for member in kind)
+            if text and text not in {str(member.value) for member in kind}:
+                raise FileProblem(self.path, f"kolumnen {column} har ”{text[:40]}”, som inte är ett av de värden "
+                                             f"programmet skriver ({known}).", place)
+        raise FileProblem(self.path, f"raden kan inte läsas ({type(problem).__name__}).", place) from None
 
     def _thresholds(self) -> Thresholds:
         defaults = Thresholds()

@@ -63,3 +63,26 @@ def test_an_output_under_a_file_instead_of_a_folder_is_a_message(tmp_path: Path)
     with pytest.raises(FileProblem) as refused:
         build_atomically(lambda path: path.write_bytes(b"x"), target)
     assert str(target) in refused.value.message and "kunde inte skrivas" in refused.value.problem
+
+
+def test_a_wrong_answer_in_a_hand_edited_data_sheet_is_named_by_the_row_the_spreadsheet_shows(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from aktgranskning.excel import data_sheet
+    from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+    from tests.support.demo_cache import copy_demo_workbooks
+
+    [path] = copy_demo_workbooks(tmp_path, units=["Mottagningen"])
+    book = load_workbook(path)
+    sheet = book[data_sheet.SHEET_NAME]
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == data_sheet.COLUMNS[0])
+    sheet.insert_rows(header + 5, amount=30)  # blank rows in the middle of the data, as a person leaves them
+    answer_column = data_sheet.COLUMNS.index("svar") + 1
+    target = header + 40
+    sheet.cell(row=target, column=answer_column).value = "Kanske"
+    book.save(path)
+    with pytest.raises(FileProblem) as refused:
+        read_unit_workbook(path)
+    assert refused.value.place == f"bladet Data, rad {target}"
+    assert "”Kanske”" in refused.value.problem and "Ja, Nej, X" in refused.value.problem
+    assert "not a valid" not in refused.value.message
