@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import run_in_process
+from tests.support.case_lists import write_case_list
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -210,13 +211,10 @@ def test_status_of_a_file_that_is_not_a_review_file(tmp_path):
 
 
 def _export(tmp_path: Path) -> Path:
-    lines = ["Ärendenummer;Kön;Ålder;Handläggare;Ärendetyp;Enhet;Område"]
-    for i in range(90):
-        lines.append(f"U-{i};{'K' if i % 2 else 'M'};{i % 18};Handläggare {i % 7};"
-                     f"{'Utredning' if i % 3 else 'Förhandsbedömning'};{'Enhet A' if i < 60 else 'Enhet B'};Norr")
-    path = tmp_path / "export.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_case_list(tmp_path / "export.csv", (
+        (f"U-{i}", "K" if i % 2 else "M", i % 18, f"Handläggare {i % 7}",
+         "Utredning" if i % 3 else "Förhandsbedömning", "Enhet A" if i < 60 else "Enhet B", "Norr")
+        for i in range(90)))
 
 
 def test_urval_writes_a_reproducible_workbook_and_review_files(tmp_path):

@@ -10,17 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import run_in_process as run
+from tests.support.case_lists import write_case_list
 
 
 def _case_list(tmp_path: Path, units: list[str], case_number: str = "U-{i}") -> Path:
-    lines = ["Ärendenummer;Kön;Ålder;Handläggare;Ärendetyp;Enhet;Område"]
-    for index, unit in enumerate(units):
-        for i in range(30):
-            lines.append(f"{case_number.format(i=100 * index + i)};{'K' if i % 2 else 'M'};{i % 18};H{i % 5};"
-                         f"Utredning;{unit};Norr")
-    path = tmp_path / "lista.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_case_list(tmp_path / "lista.csv", (
+        (case_number.format(i=100 * index + i), "K" if i % 2 else "M", i % 18, f"H{i % 5}", "Utredning", unit, "Norr")
+        for index, unit in enumerate(units) for i in range(30)))
 
 
 def _urval(tmp_path: Path, case_list: Path, folder: Path):  # type: ignore[no-untyped-def]
