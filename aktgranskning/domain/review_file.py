@@ -7,6 +7,9 @@ from datetime import datetime
 
 from aktgranskning.domain.answers import Answer
 
+# The years a granskning can be of: every reader of a file or a workbook refuses any other.
+REVIEW_YEARS = range(1990, 2201)
+
 
 @dataclass(frozen=True)
 class FileMeta:

@@ -20,6 +20,7 @@ from aktgranskning.domain.analysis import (
 from aktgranskning.domain.answers import Answer
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.review_file import REVIEW_YEARS
 from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.domain.unit_data import (
     CaseData,
@@ -154,11 +155,14 @@ class _DataSheetReader:
         return [row[i] if i < len(row) else "" for i in positions]
 
     def unit_data(self) -> UnitData:
+        if not self.meta.get("enhet", "").strip():
+            raise FileProblem(self.path, "bladet Data saknar enhetens namn (raden enhet); utan det kan enhetens "
+                                         "resultat inte räknas in någonstans.", "bladet Data")
         identity = UnitIdentity(
             administration=self.meta.get("forvaltning", ""),
             area=self.meta.get("omrade", ""),
             unit=self.meta.get("enhet", ""),
-            year=self._int(self.meta.get("ar", ""), "året (ar)"),
+            year=self._year(),
             file_uuid=self.meta.get("fil_uuid", ""),
             app_version=self.meta.get("appversion", ""),
         )
@@ -196,6 +200,10 @@ class _DataSheetReader:
             self._refuse_row(cells, number, exc)
         if not question_id:
             return
+        if answer is not None and case["status"] is CaseStatus.NOT_STARTED:
+            raise FileProblem(self.path, f"akt {sequence} står som ej påbörjad men har svaret ”{answer.value}” på "
+                                         f"fråga {question_id}. Så skriver programmet aldrig bladet: det har ändrats "
+                                         "för hand, och akten skulle räknas fel.", f"bladet Data, rad {number}")
         if question_id not in questions:
             questions[question_id] = QuestionRef(case_type, section_id, section_title, question_id, question_text,
                                                  self.green_limits.get(question_id))
@@ -225,6 +233,13 @@ class _DataSheetReader:
             )
         except (ValueError, UserError):
             return defaults
+
+    def _year(self) -> int:
+        text = self.meta.get("ar", "").strip()
+        if not re.fullmatch(r"[0-9]{4}", text) or int(text) not in REVIEW_YEARS:
+            raise FileProblem(self.path, f"året (ar) ”{text[:40]}” är inget rimligt årtal för en granskning.",
+                              "bladet Data")
+        return int(text)
 
     def _int(self, text: str, what: str, place: str = "bladet Data") -> int:
         if not _INTEGER.fullmatch(text.strip()):  # int() takes "²"-less Unicode digits and "1_000"

@@ -34,6 +34,7 @@ from aktgranskning.domain.answers import ALL_ANSWERS
 from aktgranskning.domain.case import CaseStatus, DropoutReason, Gender
 from aktgranskning.domain.changes import Register
 from aktgranskning.domain.errors import FileProblem, UserError
+from aktgranskning.domain.review_file import REVIEW_YEARS
 from aktgranskning.domain.thresholds import Thresholds
 from aktgranskning.storage import store
 from aktgranskning.storage.hardening import LIMITS, MAX_VALUE_BYTES, harden_connection  # noqa: F401 (re-exported)
@@ -75,7 +76,6 @@ TABLE_LABELS = {
 OUTSIDE = "Filen har ändrats utanför Aktgranskning och läses därför inte."
 _SQLITE_TOOBIG = 18
 _SQLITE_INTERRUPT = 9
-_YEARS = range(1990, 2201)
 
 
 def check_database(connection: sqlite3.Connection, path: Path, seconds: float = CHECK_SECONDS) -> None:
@@ -287,7 +287,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _integer("id", _IDS), _integer("position", range(0, 1_000_000)), _text("activity", TEXT),
         _text("linked", TEXT), _text("responsible"), _text("due", 10, when=True), _text("follow_up", TEXT),
         _text("status", allowed=tuple(s.value for s in ActivityStatus)),
-        _integer("from_year", _YEARS, nullable=True),
+        _integer("from_year", REVIEW_YEARS, nullable=True),
         _text("question_ids", 50_000),  # 0004; its JSON is checked by check_activity_questions
     ),
     "changes": (
@@ -584,7 +584,7 @@ class _Check:
         for key in ("file_uuid", "enhet"):
             if not values[key].strip():
                 self.fail(f"uppgiften {shown(key)} är tom.", place)
-        if not re.fullmatch(r"\d{4}", values["ar"]) or int(values["ar"]) not in _YEARS:
+        if not re.fullmatch(r"\d{4}", values["ar"]) or int(values["ar"]) not in REVIEW_YEARS:
             self.fail(f"året {shown(values['ar'])} är inget rimligt årtal.", place)
         try:
             datetime.fromisoformat(values["skapad"])

@@ -104,8 +104,11 @@ def test_a_duplicate_enhet_is_refused_unless_one_is_chosen(round_folder, tmp_pat
     finally:
         source.close()
     # the same enhet and year, with other answers (another uuid): a later, corrected export
+    from aktgranskning.domain.case import CaseStatus
+
     changed = dataclasses.replace(data, identity=dataclasses.replace(data.identity, file_uuid="en-annan"), cases=tuple(
-        dataclasses.replace(c, answers={k: Answer.YES for k in c.answers}) for c in data.cases))
+        dataclasses.replace(c, answers={k: Answer.YES for k in c.answers})
+        if c.status is not CaseStatus.NOT_STARTED else c for c in data.cases))  # an unstarted akt has no answers
     other = tmp_path / "Mottagningen 2026 rättad.xlsx"
     write_unit_workbook(build_report(changed), other, "2026-11-22T10:00:00+01:00", "test")
     refused = run_cli("sammanstall", str(folder), str(other), "-o", str(tmp_path / "s.xlsx"))

@@ -86,3 +86,61 @@ def test_a_wrong_answer_in_a_hand_edited_data_sheet_is_named_by_the_row_the_spre
     assert refused.value.place == f"bladet Data, rad {target}"
     assert "”Kanske”" in refused.value.problem and "Ja, Nej, X" in refused.value.problem
     assert "not a valid" not in refused.value.message
+
+
+def _edited_data_sheet(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from aktgranskning.excel import data_sheet
+    from tests.support.demo_cache import copy_demo_workbooks
+
+    [path] = copy_demo_workbooks(tmp_path, units=["Mottagningen"])
+    book = load_workbook(path)
+    edit(book[data_sheet.SHEET_NAME])
+    book.save(path)
+    return path
+
+
+def _meta_row(sheet, key: str) -> int:  # type: ignore[no-untyped-def]
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value == key)
+
+
+@pytest.mark.parametrize("year", [-5, 0, 10**15, "tjugo"])
+def test_a_hand_edited_year_that_is_no_year_is_refused(tmp_path: Path, year: object) -> None:
+    from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+
+    path = _edited_data_sheet(tmp_path, lambda sheet: sheet.cell(row=_meta_row(sheet, "ar"), column=2,
+                                                                 value=year))
+    with pytest.raises(FileProblem) as refused:
+        read_unit_workbook(path)
+    assert "inget rimligt årtal" in refused.value.problem and str(path) in refused.value.message
+
+
+def test_a_data_sheet_without_the_enhets_name_is_refused(tmp_path: Path) -> None:
+    from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+
+    def clear_the_name(sheet) -> None:  # type: ignore[no-untyped-def]
+        sheet.cell(row=_meta_row(sheet, "enhet"), column=2).value = None  # cell(value=None) would keep it
+
+    path = _edited_data_sheet(tmp_path, clear_the_name)
+    with pytest.raises(FileProblem) as refused:
+        read_unit_workbook(path)
+    assert "enhetens namn" in refused.value.problem
+
+
+def test_answers_typed_into_an_unstarted_akt_are_refused_not_counted(tmp_path: Path) -> None:
+    from aktgranskning.excel import data_sheet
+    from aktgranskning.excel.unit_workbook_reader import read_unit_workbook
+
+    status, answer = data_sheet.COLUMNS.index("status") + 1, data_sheet.COLUMNS.index("svar") + 1
+    typed: list[int] = []
+
+    def type_an_answer(sheet) -> None:  # type: ignore[no-untyped-def]
+        row = next(r[0].row for r in sheet.iter_rows() if r[status - 1].value == "ej_paborjad")
+        sheet.cell(row=row, column=answer, value="Ja")
+        typed.append(row)
+
+    path = _edited_data_sheet(tmp_path, type_an_answer)
+    with pytest.raises(FileProblem) as refused:
+        read_unit_workbook(path)
+    assert refused.value.place == f"bladet Data, rad {typed[0]}" and "ej påbörjad" in refused.value.problem
