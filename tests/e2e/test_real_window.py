@@ -36,6 +36,9 @@ def x_display():
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
         assert time.monotonic() < deadline, "Xvfb did not start"
         time.sleep(0.05)
+    while not _xdotool(f":{number}", "getdisplaygeometry"):  # the socket is there: wait until it answers
+        assert time.monotonic() < deadline, "Xvfb did not answer"
+        time.sleep(0.05)
     yield f":{number}"
     server.terminate()
     server.wait(timeout=10)
@@ -57,10 +60,14 @@ def type_into_real_window(x_display: str, review_file: Path, data_folder: Path, 
     try:
         window = ""
         deadline = time.monotonic() + 30
-        while not window and time.monotonic() < deadline:
+        while not window and time.monotonic() < deadline and program.poll() is None:
             window = _xdotool(x_display, "search", "--name", "Testenheten 2026").split("\n")[0]
             time.sleep(0.2)
-        assert window, "the window did not appear"
+        if not window:
+            if program.poll() is None:
+                program.kill()
+            _out, err = program.communicate(timeout=10)
+            raise AssertionError(f"the window did not appear (exit code {program.returncode}): {err[-2000:]}")
         _xdotool(x_display, "windowfocus", "--sync", window)
         time.sleep(0.5)
         for key in keys:
