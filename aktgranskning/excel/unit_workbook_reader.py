@@ -251,7 +251,7 @@ _DIGITS = re.compile(r"[0-9]{1,9}")
 _INTEGER = re.compile(r"-?[0-9]{1,12}")
 
 
-def _year(text: str, path: Path, number: int) -> int | None:
+def _activity_year(text: str, path: Path, number: int) -> int | None:
     """The year an activity was carried from, when one is given."""
     text = text.strip()
     if not text:
@@ -290,7 +290,7 @@ def _activities(path: Path, rows: list[list[str]]) -> tuple[Activity, ...]:
             raise FileProblem(path, str(exc), f"bladet Förbättringsaktiviteter, rad {number}") from None
         activities.append(Activity(
             activity=cells[0], linked=cells[1], responsible=cells[2], due=due, follow_up=cells[4],
-            status=status, from_year=_year(cells[6], path, number),
+            status=status, from_year=_activity_year(cells[6], path, number),
         ))
     return tuple(activities)
 

@@ -20,6 +20,7 @@ from aktgranskning.services.file_lock import CannotLock, FileInUse, FileLock, lo
 from aktgranskning.services.own_file import WorkingCopy, claim_working_copy
 from aktgranskning.services.session import ReviewSession
 from aktgranskning.services.sync_folders import folder_warning
+from aktgranskning.storage.database_copy import write_working_copy
 from aktgranskning.storage.engine import SQLITE_MAGIC, plain_file_name
 from aktgranskning.storage.file_checks import (
     checked_revision,
@@ -36,7 +37,6 @@ from aktgranskning.storage.migrate import (
 )
 from aktgranskning.storage.snapshot import Snapshot, is_wal_mode, read_header, regular_file_size, side_files
 from aktgranskning.storage.store import ReviewStore
-from aktgranskning.storage.working_copy_file import write_working_copy
 
 
 @dataclass(frozen=True)

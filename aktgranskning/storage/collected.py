@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aktgranskning.atomic_file import replace_durably
 from aktgranskning.domain.errors import FileProblem
-from aktgranskning.storage.hardening import harden_connection
+from aktgranskning.storage.database_copy import database_copy
 from aktgranskning.storage.store import ReviewStore
 
 _WRITER_KEYS = ("skribent", "skribent_granskare", "skribent_dator", "skribent_mapp")
@@ -28,17 +28,7 @@ def write_collected(store: ReviewStore, target: Path) -> None:
 
 
 def _write_copy(source: sqlite3.Connection, target: Path) -> None:
-    memory = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        source.backup(memory)
-        harden_connection(memory)
-        memory.execute("PRAGMA query_only=OFF")
-        memory.executemany("DELETE FROM review_meta WHERE key = ?", [(key,) for key in _WRITER_KEYS])
-        if memory.execute("SELECT 1 FROM sqlite_master WHERE name = 'presence'").fetchone():
-            memory.execute("DELETE FROM presence")
-        data = memory.serialize()
-    finally:
-        memory.close()
+    data = database_copy(source, remove_meta=_WRITER_KEYS)
     if target.exists():
         raise FileProblem(target, "filen finns redan. Välj ett annat namn; en befintlig fil skrivs aldrig över.")
     try:
